@@ -1,0 +1,246 @@
+//! Keys → actions, and the same table drives the help overlay, so the two never disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// How far a scroll-or-move key scrolls an overflowing slide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// One line.
+    Line,
+    /// One screen, minus a line of context.
+    Page,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Go to the next slide.
+    Next,
+    /// Go to the previous slide.
+    Previous,
+    /// Scroll down a long slide; at its end, go to the next slide.
+    Forward(Step),
+    /// Scroll up a long slide; at its top, go to the previous slide.
+    Back(Step),
+    /// Go to the first slide.
+    First,
+    /// Go to the last slide.
+    Last,
+    /// Type a digit of a slide number to jump to.
+    Digit(u8),
+    /// Jump to the typed slide number.
+    Enter,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Show or hide the speaker notes.
+    ToggleNotes,
+    /// Scroll the speaker notes down.
+    NotesDown,
+    /// Scroll the speaker notes up.
+    NotesUp,
+    /// Start or pause the timer.
+    ToggleTimer,
+    /// Set the timer back to zero.
+    ResetTimer,
+    /// Close whatever is open; quit when nothing is.
+    Escape,
+    /// Quit lectern.
+    Quit,
+}
+
+/// One row of the key table: the keys, what they do, and a line for the help overlay.
+pub struct Binding {
+    /// Keys that trigger the action (letters are matched exactly, so `T` is not `t`).
+    pub keys: &'static [KeyCode],
+    /// The action.
+    pub action: Action,
+    /// How the help overlay names the keys.
+    pub label: &'static str,
+    /// What the help overlay says they do.
+    pub help: &'static str,
+}
+
+/// Every key binding except digits and Ctrl-C, which `action_for` handles itself.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[KeyCode::Right, KeyCode::Char('l')],
+        action: Action::Next,
+        label: "→  l",
+        help: "next slide",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        action: Action::Forward(Step::Line),
+        label: "↓  j",
+        help: "next slide (scrolls a long slide first)",
+    },
+    Binding {
+        keys: &[KeyCode::PageDown, KeyCode::Char(' ')],
+        action: Action::Forward(Step::Page),
+        label: "PgDn  Space",
+        help: "next slide (pages through a long slide)",
+    },
+    Binding {
+        keys: &[KeyCode::Left, KeyCode::Char('h')],
+        action: Action::Previous,
+        label: "←  h",
+        help: "previous slide",
+    },
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        action: Action::Back(Step::Line),
+        label: "↑  k",
+        help: "previous slide (scrolls back first)",
+    },
+    Binding {
+        keys: &[KeyCode::PageUp, KeyCode::Backspace],
+        action: Action::Back(Step::Page),
+        label: "PgUp  Backspace",
+        help: "previous slide (pages back first)",
+    },
+    Binding {
+        keys: &[KeyCode::Home, KeyCode::Char('g')],
+        action: Action::First,
+        label: "Home  g",
+        help: "first slide",
+    },
+    Binding {
+        keys: &[KeyCode::End, KeyCode::Char('G')],
+        action: Action::Last,
+        label: "End  G",
+        help: "last slide",
+    },
+    Binding {
+        keys: &[KeyCode::Enter],
+        action: Action::Enter,
+        label: "0-9 Enter",
+        help: "go to slide number (Esc cancels)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('s')],
+        action: Action::ToggleNotes,
+        label: "s",
+        help: "speaker notes on/off",
+    },
+    Binding {
+        keys: &[KeyCode::Char(']')],
+        action: Action::NotesDown,
+        label: "]  [",
+        help: "scroll speaker notes down / up",
+    },
+    Binding {
+        keys: &[KeyCode::Char('[')],
+        action: Action::NotesUp,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[KeyCode::Char('t')],
+        action: Action::ToggleTimer,
+        label: "t",
+        help: "start / pause the timer",
+    },
+    Binding {
+        keys: &[KeyCode::Char('T')],
+        action: Action::ResetTimer,
+        label: "T",
+        help: "reset the timer to 00:00",
+    },
+    Binding {
+        keys: &[KeyCode::Char('?')],
+        action: Action::ToggleHelp,
+        label: "?",
+        help: "this help (Esc closes)",
+    },
+    Binding {
+        keys: &[KeyCode::Esc],
+        action: Action::Escape,
+        label: "Esc",
+        help: "close help / notes / number; quit if nothing is open",
+    },
+    Binding {
+        keys: &[KeyCode::Char('q')],
+        action: Action::Quit,
+        label: "q  Ctrl-C",
+        help: "quit",
+    },
+];
+
+/// Mouse actions, listed in the help overlay after the keys.
+pub const MOUSE_HELP: &[(&str, &str)] = &[
+    ("click", "next slide"),
+    ("right-click", "previous slide"),
+    ("wheel", "scroll a long slide, else change slide"),
+];
+
+/// The action a key event asks for, if any. Releases are ignored so one press is one action.
+#[must_use]
+pub fn action_for(key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c' | 'C')).then_some(Action::Quit);
+    }
+    if let KeyCode::Char(c @ '0'..='9') = key.code {
+        return Some(Action::Digit(c as u8 - b'0'));
+    }
+    BINDINGS
+        .iter()
+        .find(|b| b.keys.contains(&key.code))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> Option<Action> {
+        action_for(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn every_family_of_navigation_keys_maps() {
+        for code in [KeyCode::Right, KeyCode::Char('l')] {
+            assert_eq!(press(code), Some(Action::Next));
+        }
+        for code in [KeyCode::PageDown, KeyCode::Char(' ')] {
+            assert_eq!(press(code), Some(Action::Forward(Step::Page)));
+        }
+        for code in [KeyCode::PageUp, KeyCode::Backspace] {
+            assert_eq!(press(code), Some(Action::Back(Step::Page)));
+        }
+        assert_eq!(press(KeyCode::Char('G')), Some(Action::Last));
+        assert_eq!(press(KeyCode::Char('7')), Some(Action::Digit(7)));
+        assert_eq!(press(KeyCode::Char('T')), Some(Action::ResetTimer));
+        assert_eq!(press(KeyCode::Char('t')), Some(Action::ToggleTimer));
+    }
+
+    #[test]
+    fn shifted_letters_match_as_typed_and_ctrl_c_quits() {
+        let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(shifted), Some(Action::Last));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(ctrl_c), Some(Action::Quit));
+        let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(ctrl_l), None);
+    }
+
+    #[test]
+    fn releases_do_nothing() {
+        let mut key = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+        key.kind = KeyEventKind::Release;
+        assert_eq!(action_for(key), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = Vec::new();
+        for binding in BINDINGS {
+            for key in binding.keys {
+                assert!(!seen.contains(key), "{key:?} bound twice");
+                seen.push(*key);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The presenter's state and the one function that changes it.
+//!
+//! `App::update` takes a message and returns effects; it never touches the terminal, so every
+//! key and mouse behaviour is testable with plain values.
+
+mod keymap;
+mod stopwatch;
+mod update;
+
+use std::time::{Duration, Instant};
+
+use ratatui::layout::Size;
+
+pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
+pub use stopwatch::{Stopwatch, format_clock};
+
+use crate::lesson::{Lesson, Slide};
+use crate::theme::Theme;
+
+/// Everything the screen shows, and nothing about how it is drawn.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The lecture being presented (never without slides).
+    pub lesson: Lesson,
+    /// Styles to draw with.
+    pub theme: Theme,
+    /// Index of the current slide (0-based).
+    pub slide: usize,
+    /// Lines scrolled past at the top of a slide taller than the screen.
+    pub scroll: usize,
+    /// Lines scrolled past at the top of the speaker notes.
+    pub notes_scroll: usize,
+    /// Whether the key help overlay is shown.
+    pub show_help: bool,
+    /// Whether the speaker-notes pane is shown.
+    pub show_notes: bool,
+    /// Digits typed so far for a jump to a slide number.
+    pub jump: String,
+    /// A one-off message for the footer, cleared by the next key.
+    pub status: Option<String>,
+    /// The presenter's timer.
+    pub stopwatch: Stopwatch,
+    /// The time of the latest message, which is what the timer shows.
+    pub now: Instant,
+    /// Terminal size in cells.
+    pub size: Size,
+    /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
+    last_wheel_turn: Option<Instant>,
+}
+
+impl App {
+    /// A presenter at slide `start` (0-based, clamped), with the timer running from `now`.
+    #[must_use]
+    pub fn new(lesson: Lesson, theme: Theme, start: usize, size: Size, now: Instant) -> Self {
+        let slide = start.min(lesson.slides.len().saturating_sub(1));
+        Self {
+            lesson,
+            theme,
+            slide,
+            scroll: 0,
+            notes_scroll: 0,
+            show_help: false,
+            show_notes: false,
+            jump: String::new(),
+            status: None,
+            stopwatch: Stopwatch::running(now),
+            now,
+            size,
+            last_wheel_turn: None,
+        }
+    }
+
+    /// The slide on screen.
+    #[must_use]
+    pub fn current_slide(&self) -> &Slide {
+        &self.lesson.slides[self.slide]
+    }
+
+    /// Number of slides.
+    #[must_use]
+    pub fn slide_count(&self) -> usize {
+        self.lesson.slides.len()
+    }
+
+    /// Time shown on the timer.
+    #[must_use]
+    pub fn elapsed(&self) -> Duration {
+        self.stopwatch.elapsed(self.now)
+    }
+
+    /// How long the loop may sleep before something on screen changes by itself.
+    #[must_use]
+    pub fn next_wakeup(&self, now: Instant) -> Option<Duration> {
+        self.stopwatch.until_next_second(now)
+    }
+}
+
+#[cfg(test)]
+mod tests;

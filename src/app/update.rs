@@ -1,0 +1,227 @@
+//! `App::update`: messages in, state changes and effects out.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Size;
+
+use super::{Action, App, Step, action_for};
+use crate::msg::{Effect, ExitReason, Msg};
+use crate::ui;
+
+/// A mouse wheel burst (trackpads send dozens of events) may change slide only this often.
+const WHEEL_TURN_INTERVAL: Duration = Duration::from_millis(400);
+
+/// Lines one wheel notch scrolls.
+const WHEEL_LINES: usize = 3;
+
+/// Longest slide number one can type.
+const MAX_JUMP_DIGITS: usize = 4;
+
+impl App {
+    /// Applies one message at time `now` and says what the loop should do next.
+    pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
+        self.now = now;
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(mouse) => self.on_mouse(mouse, now),
+            Msg::Resize(width, height) => {
+                self.size = Size::new(width, height);
+                self.clamp_scroll();
+                vec![Effect::Redraw]
+            }
+            Msg::Tick => {
+                if self.stopwatch.is_running() {
+                    vec![Effect::Redraw]
+                } else {
+                    Vec::new()
+                }
+            }
+            Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
+            Msg::InputFailed(why) => {
+                vec![Effect::Quit(ExitReason::Error(format!(
+                    "terminal input failed: {why}"
+                )))]
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let had_status = self.status.take().is_some();
+        // While a slide number is being typed, Backspace edits it instead of going back.
+        if key.code == KeyCode::Backspace && !self.jump.is_empty() {
+            self.jump.pop();
+            return vec![Effect::Redraw];
+        }
+        match action_for(key) {
+            Some(action) => self.apply(action),
+            None if had_status => vec![Effect::Redraw],
+            None => Vec::new(),
+        }
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent, now: Instant) -> Vec<Effect> {
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => self.apply(Action::Next),
+            MouseEventKind::Down(MouseButton::Right) => self.apply(Action::Previous),
+            MouseEventKind::ScrollDown => self.wheel(now, true),
+            MouseEventKind::ScrollUp => self.wheel(now, false),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The wheel scrolls a long slide; past its end it changes slide, at most once per burst.
+    fn wheel(&mut self, now: Instant, down: bool) -> Vec<Effect> {
+        let max = ui::max_scroll(self);
+        let can_scroll = if down {
+            self.scroll < max
+        } else {
+            self.scroll > 0
+        };
+        if can_scroll {
+            self.scroll = if down {
+                (self.scroll + WHEEL_LINES).min(max)
+            } else {
+                self.scroll.saturating_sub(WHEEL_LINES)
+            };
+            return vec![Effect::Redraw];
+        }
+        let recent = self
+            .last_wheel_turn
+            .is_some_and(|t| now.duration_since(t) < WHEEL_TURN_INTERVAL);
+        if recent {
+            return Vec::new();
+        }
+        self.last_wheel_turn = Some(now);
+        self.apply(if down { Action::Next } else { Action::Previous })
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Next => self.go_to(self.slide + 1),
+            Action::Previous => match self.slide.checked_sub(1) {
+                Some(previous) => self.go_to(previous),
+                None => Vec::new(),
+            },
+            Action::Forward(step) => self.forward(step),
+            Action::Back(step) => self.back(step),
+            Action::First => self.go_to(0),
+            Action::Last => self.go_to(self.slide_count() - 1),
+            Action::Digit(digit) => {
+                if self.jump.len() < MAX_JUMP_DIGITS {
+                    self.jump.push(char::from(b'0' + digit));
+                }
+                vec![Effect::Redraw]
+            }
+            Action::Enter => self.jump(),
+            Action::ToggleHelp => {
+                self.show_help = !self.show_help;
+                vec![Effect::Redraw]
+            }
+            Action::ToggleNotes => {
+                self.show_notes = !self.show_notes;
+                self.notes_scroll = 0;
+                self.clamp_scroll();
+                vec![Effect::Redraw]
+            }
+            Action::NotesDown | Action::NotesUp => self.scroll_notes(action == Action::NotesDown),
+            Action::ToggleTimer => {
+                self.stopwatch.toggle(self.now);
+                vec![Effect::Redraw]
+            }
+            Action::ResetTimer => {
+                self.stopwatch.reset(self.now);
+                vec![Effect::Redraw]
+            }
+            Action::Escape => self.escape(),
+            Action::Quit => vec![Effect::Quit(ExitReason::User)],
+        }
+    }
+
+    fn go_to(&mut self, index: usize) -> Vec<Effect> {
+        if index >= self.slide_count() || index == self.slide {
+            return Vec::new();
+        }
+        self.slide = index;
+        self.scroll = 0;
+        self.notes_scroll = 0;
+        vec![Effect::Redraw]
+    }
+
+    fn forward(&mut self, step: Step) -> Vec<Effect> {
+        let max = ui::max_scroll(self);
+        if self.scroll >= max {
+            return self.apply(Action::Next);
+        }
+        self.scroll = (self.scroll + self.step_lines(step)).min(max);
+        vec![Effect::Redraw]
+    }
+
+    fn back(&mut self, step: Step) -> Vec<Effect> {
+        if self.scroll == 0 {
+            return self.apply(Action::Previous);
+        }
+        self.scroll = self.scroll.saturating_sub(self.step_lines(step));
+        vec![Effect::Redraw]
+    }
+
+    fn step_lines(&self, step: Step) -> usize {
+        match step {
+            Step::Line => 1,
+            // Keep one line of the previous page visible for context.
+            Step::Page => ui::slide_visible_lines(self).saturating_sub(1).max(1),
+        }
+    }
+
+    fn jump(&mut self) -> Vec<Effect> {
+        let typed = std::mem::take(&mut self.jump);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let count = self.slide_count();
+        match typed.parse::<usize>() {
+            Ok(n) if (1..=count).contains(&n) => {
+                self.go_to(n - 1);
+            }
+            _ => {
+                self.status = Some(format!(
+                    "No slide {typed}: this lecture has slides 1–{count}"
+                ))
+            }
+        }
+        vec![Effect::Redraw]
+    }
+
+    fn escape(&mut self) -> Vec<Effect> {
+        if self.show_help {
+            self.show_help = false;
+        } else if !self.jump.is_empty() {
+            self.jump.clear();
+        } else if self.show_notes {
+            self.show_notes = false;
+            self.clamp_scroll();
+        } else {
+            return vec![Effect::Quit(ExitReason::User)];
+        }
+        vec![Effect::Redraw]
+    }
+
+    fn scroll_notes(&mut self, down: bool) -> Vec<Effect> {
+        if !self.show_notes {
+            return Vec::new();
+        }
+        let max = ui::max_notes_scroll(self);
+        self.notes_scroll = if down {
+            (self.notes_scroll + 1).min(max)
+        } else {
+            self.notes_scroll.saturating_sub(1)
+        };
+        vec![Effect::Redraw]
+    }
+
+    /// Keeps the scroll position valid after the viewport changed size.
+    fn clamp_scroll(&mut self) {
+        self.scroll = self.scroll.min(ui::max_scroll(self));
+        self.notes_scroll = self.notes_scroll.min(ui::max_notes_scroll(self));
+    }
+}

@@ -1,0 +1,89 @@
+//! Lessons as data: parse Markdown lesson files into a terminal-free model and validate them.
+//!
+//! A lesson is Markdown with TOML front matter between `+++` lines, slides separated by `---`
+//! lines, and directives in HTML comments (`<!-- demo: ... -->`, `<!-- notes: ... -->`).
+
+pub mod diagnostic;
+mod directive;
+mod front_matter;
+mod highlight;
+mod markdown;
+pub mod model;
+mod parse;
+mod scan;
+
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Pos, Severity};
+pub use model::{
+    Align, Block, CodeBlock, CodeToken, DemoDirective, Inline, InlineStyle, Lesson, LessonMeta,
+    List, Slide, Table, TokenKind, plain_text,
+};
+pub use parse::{Parsed, parse, parse_bytes};
+
+/// The lecture presented when no file is given: Lecture 25, compiled into the binary.
+pub const EMBEDDED_SOURCE: &str = include_str!("../../lessons/25-multiprocessing.md");
+
+/// How the embedded lecture is named in messages.
+pub const EMBEDDED_NAME: &str = "lessons/25-multiprocessing.md (built in)";
+
+/// Why a lesson could not be loaded for presenting.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all.
+    #[error("cannot read lesson {path}: {source}")]
+    Read {
+        /// The path as the user gave it.
+        path: String,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The file was read but has errors; `report` lists them as `PATH:LINE:COL: ...` lines.
+    #[error("{report}")]
+    Invalid {
+        /// One line per problem.
+        report: String,
+    },
+}
+
+/// Reads and parses a lesson file; warnings are returned beside the lesson.
+///
+/// # Errors
+/// [`LoadError::Read`] if the file cannot be read, [`LoadError::Invalid`] if it has errors.
+pub fn load(path: &Path) -> Result<(Lesson, Vec<Diagnostic>), LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    into_lesson(&name, parse_bytes(&bytes))
+}
+
+/// The built-in Lecture 25.
+///
+/// # Errors
+/// [`LoadError::Invalid`] only if the built-in lesson were broken, which a test rules out.
+pub fn embedded() -> Result<(Lesson, Vec<Diagnostic>), LoadError> {
+    into_lesson(EMBEDDED_NAME, parse(EMBEDDED_SOURCE))
+}
+
+fn into_lesson(name: &str, parsed: Parsed) -> Result<(Lesson, Vec<Diagnostic>), LoadError> {
+    if parsed.has_errors() {
+        let report = report(name, &parsed.diagnostics);
+        return Err(LoadError::Invalid { report });
+    }
+    Ok((parsed.lesson, parsed.diagnostics))
+}
+
+/// One `PATH:LINE:COL: severity: message` line per diagnostic.
+#[must_use]
+pub fn report(name: &str, diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| d.with_path(name).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,205 @@
+//! The terminal-free lesson model: what a slide says, not how it is drawn.
+
+use serde::Deserialize;
+
+/// A whole lecture: its front matter and its slides, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// Title, lecture number and other facts from the TOML front matter.
+    pub meta: LessonMeta,
+    /// The slides, in presentation order. A valid lesson has at least one.
+    pub slides: Vec<Slide>,
+}
+
+/// The TOML front matter between the `+++` lines at the top of a lesson file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonMeta {
+    /// The lecture's title, shown in the footer.
+    pub title: String,
+    /// The lecture's number in its course, shown before the title.
+    pub lecture: Option<u32>,
+    /// A second line for the title.
+    pub subtitle: Option<String>,
+    /// Who wrote or gives the lecture.
+    pub author: Option<String>,
+    /// The course the lecture belongs to.
+    pub course: Option<String>,
+    /// The date or term, as free text.
+    pub date: Option<String>,
+    /// Planned length of the lecture in minutes, shown next to the timer.
+    pub duration_minutes: Option<u32>,
+}
+
+impl LessonMeta {
+    /// "Lecture 25 · Title", or just the title when there is no number.
+    #[must_use]
+    pub fn display_title(&self) -> String {
+        match self.lecture {
+            Some(n) => format!("Lecture {n} · {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// One slide: a heading, an optional subtitle, content blocks, demos and speaker notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slide {
+    /// 1-based line in the source file where the slide's text starts.
+    pub line: usize,
+    /// The slide's first heading, if it has one.
+    pub title: Option<String>,
+    /// A bold line or lower heading right after the title.
+    pub subtitle: Option<String>,
+    /// Everything else on the slide, in order.
+    pub blocks: Vec<Block>,
+    /// Demos attached with `<!-- demo: NAME key=value -->`.
+    pub demos: Vec<DemoDirective>,
+    /// Speaker notes from `<!-- notes: ... -->`, parsed as Markdown.
+    pub notes: Vec<Block>,
+}
+
+/// A block of slide content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading below the slide title (level 1–6).
+    Heading {
+        /// Markdown heading level.
+        level: u8,
+        /// The heading text.
+        text: Vec<Inline>,
+    },
+    /// A paragraph of inline text.
+    Paragraph(Vec<Inline>),
+    /// A bulleted or numbered list.
+    List(List),
+    /// A table with a header row.
+    Table(Table),
+    /// A fenced or indented code block.
+    Code(CodeBlock),
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// A horizontal rule (`***` or `___`; `---` separates slides).
+    Rule,
+}
+
+/// A list; items may hold nested lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The first number of an ordered list, `None` for bullets.
+    pub start: Option<u64>,
+    /// The items, each a sequence of blocks (text, then any nested list).
+    pub items: Vec<Vec<Block>>,
+}
+
+/// Column alignment in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Left-aligned (the default).
+    Left,
+    /// Centred.
+    Center,
+    /// Right-aligned.
+    Right,
+}
+
+/// A table: header cells, body rows, one alignment per column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Alignment of each column.
+    pub align: Vec<Align>,
+    /// The header row's cells.
+    pub header: Vec<Vec<Inline>>,
+    /// Body rows, each a list of cells.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// A code block, already split into lines of highlighted tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// The info string's language (`python`), if any.
+    pub lang: Option<String>,
+    /// One entry per source line.
+    pub lines: Vec<Vec<CodeToken>>,
+}
+
+/// A run of code text of one syntactic kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeToken {
+    /// What the text is, for colouring.
+    pub kind: TokenKind,
+    /// The text itself (never contains a newline).
+    pub text: String,
+}
+
+/// Syntactic kinds the highlighter distinguishes; the theme gives each a style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Anything not otherwise classified.
+    Plain,
+    /// `def`, `if`, `with`, ...
+    Keyword,
+    /// String literals.
+    String,
+    /// Comments.
+    Comment,
+    /// Numeric literals.
+    Number,
+    /// Function names in definitions and calls, and decorators.
+    Function,
+    /// Built-in functions such as `print` and `range`.
+    Builtin,
+    /// `None`, `True`, `False` and `ALL_CAPS` names.
+    Constant,
+    /// Operators, including `and`, `in`, `not`.
+    Operator,
+    /// Class-like names.
+    Type,
+}
+
+/// A run of inline text with one style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inline {
+    /// The text; `\n` marks a hard line break.
+    pub text: String,
+    /// How the text is emphasised.
+    pub style: InlineStyle,
+}
+
+/// Emphasis flags of an inline run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent Markdown emphasis flags"
+)]
+pub struct InlineStyle {
+    /// `**strong**`
+    pub bold: bool,
+    /// `*emphasis*`
+    pub italic: bool,
+    /// `` `code` ``
+    pub code: bool,
+    /// `~~strikethrough~~`
+    pub strike: bool,
+    /// Link text.
+    pub link: bool,
+}
+
+/// A demo attached to a slide: `<!-- demo: NAME key=value ... -->`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoDirective {
+    /// The demo's registry name.
+    pub name: String,
+    /// Parameters in the order written.
+    pub params: Vec<(String, String)>,
+    /// Where the directive's name is, for later validation messages.
+    pub line: usize,
+    /// Column of the demo name.
+    pub col: usize,
+}
+
+/// Concatenates the text of inline runs, dropping styles.
+#[must_use]
+pub fn plain_text(inlines: &[Inline]) -> String {
+    inlines.iter().map(|inline| inline.text.as_str()).collect()
+}

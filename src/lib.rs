@@ -1,0 +1,12 @@
+//! lectern: a terminal lecture companion. The binary is a thin shell over this library so
+//! tests and benchmarks can drive the same code.
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod lesson;
+pub mod msg;
+pub mod run;
+pub mod terminal;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,72 @@
+//! The `lectern` binary: parse the command line, then present a lesson or run a command.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use lectern::cli::{Cli, Command, PresentArgs};
+use lectern::lesson::{self, Lesson};
+use lectern::msg::ExitReason;
+use lectern::theme::Theme;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { paths }) => lectern::check::run(&paths),
+        None => present(&cli.present),
+    }
+}
+
+fn present(args: &PresentArgs) -> ExitCode {
+    // The report hook first; the terminal guard chains its own restore in front of it.
+    let _ = color_eyre::install();
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "lectern: standard output is not a terminal, so there is nowhere to draw slides.\n\
+             Run lectern in a terminal, or use `lectern check LESSON` to validate a lesson."
+        );
+        return ExitCode::from(2);
+    }
+    let lesson = match load(args) {
+        Ok(lesson) => lesson,
+        Err(code) => return code,
+    };
+    let count = lesson.slides.len();
+    let start = usize::from(args.slide.unwrap_or(1));
+    if start > count {
+        eprintln!("lectern: --slide {start} is out of range: this lesson has slides 1–{count}");
+        return ExitCode::from(2);
+    }
+    let theme = Theme::new(args.theme, Theme::no_color_requested());
+    match lectern::run::present(lesson, theme, start - 1) {
+        Ok(ExitReason::Error(message)) => {
+            eprintln!("lectern: {message}");
+            ExitCode::FAILURE
+        }
+        Ok(reason) => ExitCode::from(reason.exit_code()),
+        Err(err) => {
+            eprintln!("lectern: terminal error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(args: &PresentArgs) -> Result<Lesson, ExitCode> {
+    let (name, loaded) = match &args.lesson {
+        Some(path) => (path.display().to_string(), lesson::load(path)),
+        None => (lesson::EMBEDDED_NAME.to_string(), lesson::embedded()),
+    };
+    match loaded {
+        Ok((lesson, warnings)) => {
+            if !warnings.is_empty() {
+                eprintln!("{}", lesson::report(&name, &warnings));
+            }
+            Ok(lesson)
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Messages into the UI thread and the effects its `update` asks the loop to perform.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+/// Everything that can change the UI's state, sent on the one channel the UI thread reads.
+/// Payloads are owned so senders never share memory with the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// A key was pressed (presses and auto-repeats; releases are dropped at the source).
+    Key(KeyEvent),
+    /// The mouse was clicked or its wheel turned.
+    Mouse(MouseEvent),
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+    /// Time passed: the timer's displayed second may have changed.
+    Tick,
+    /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
+    Signal(i32),
+    /// Reading terminal input failed (for instance the terminal went away).
+    InputFailed(String),
+}
+
+/// What `update` asks the event loop to do; the loop performs it, keeping `update` pure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The state changed in a way the screen shows: draw a new frame.
+    Redraw,
+    /// Leave the event loop, restore the terminal and exit.
+    Quit(ExitReason),
+}
+
+/// Why lectern is exiting, which decides its exit status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitReason {
+    /// The user quit: exit status 0.
+    User,
+    /// A signal asked us to stop: exit status 128 + signal number, as shells report it.
+    Signal(i32),
+    /// Something failed: exit status 1, with this message on stderr.
+    Error(String),
+}
+
+impl ExitReason {
+    /// The process exit status for this reason.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::User => 0,
+            Self::Signal(signal) => u8::try_from(128 + signal).unwrap_or(1),
+            Self::Error(_) => 1,
+        }
+    }
+}

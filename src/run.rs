@@ -1,0 +1,131 @@
+//! The event loop: one channel in, `update` → effects → draw when something changed.
+
+use std::io;
+use std::thread;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
+use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::app::App;
+use crate::lesson::Lesson;
+use crate::msg::{Effect, ExitReason, Msg};
+use crate::terminal::TerminalSession;
+use crate::theme::Theme;
+use crate::ui;
+
+/// Presents `lesson` full screen from slide `start` (0-based) until the user quits, a signal
+/// arrives or input fails. The terminal is restored before this returns.
+///
+/// # Errors
+/// Any I/O error from setting up or drawing on the terminal.
+pub fn present(lesson: Lesson, theme: Theme, start: usize) -> io::Result<ExitReason> {
+    // Signals first: a SIGTERM during start-up must still restore the terminal.
+    let (tx, rx) = unbounded();
+    let signals = listen_for_signals(tx.clone())?;
+    let mut session = TerminalSession::enter()?;
+    spawn_input_reader(tx)?;
+    let size = session.terminal.size()?;
+    let mut app = App::new(lesson, theme, start, size, Instant::now());
+    session.terminal.draw(|frame| ui::render(&app, frame))?;
+    let reason = event_loop(&mut app, &mut session, &rx);
+    signals.close();
+    drop(session);
+    reason
+}
+
+fn event_loop(
+    app: &mut App,
+    session: &mut TerminalSession,
+    rx: &Receiver<Msg>,
+) -> io::Result<ExitReason> {
+    loop {
+        // Sleep until a message arrives or the timer's second ticks over: no frame tick.
+        let first = match app.next_wakeup(Instant::now()) {
+            Some(wait) => match rx.recv_timeout(wait) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => return Ok(disconnected()),
+            },
+            None => match rx.recv() {
+                Ok(msg) => msg,
+                Err(_) => return Ok(disconnected()),
+            },
+        };
+        let mut redraw = false;
+        // Fold everything already queued into the state before drawing once.
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            for effect in app.update(msg, Instant::now()) {
+                match effect {
+                    Effect::Redraw => redraw = true,
+                    Effect::Quit(reason) => return Ok(reason),
+                }
+            }
+        }
+        if redraw {
+            session.terminal.draw(|frame| ui::render(app, frame))?;
+        }
+    }
+}
+
+fn disconnected() -> ExitReason {
+    ExitReason::Error("every input source stopped".into())
+}
+
+/// Reads terminal events on a thread of its own and forwards the ones that matter.
+fn spawn_input_reader(tx: Sender<Msg>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
+                    Ok(Event::Mouse(mouse)) if is_mouse_action(mouse.kind) => Msg::Mouse(mouse),
+                    Ok(Event::Resize(width, height)) => Msg::Resize(width, height),
+                    Ok(_) => continue,
+                    Err(err) => {
+                        let _ = tx.send(Msg::InputFailed(err.to_string()));
+                        return;
+                    }
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        })
+        .map(drop)
+}
+
+/// Mouse motion is reported too; only clicks and the wheel do anything, so drop the rest
+/// before it wakes the UI.
+fn is_mouse_action(kind: MouseEventKind) -> bool {
+    matches!(
+        kind,
+        MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+    )
+}
+
+/// Turns SIGINT, SIGTERM and SIGHUP into messages, so they end in the same orderly exit as
+/// `q`. A second signal of the same kind terminates at once, in case the loop is stuck.
+fn listen_for_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
+    const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in SIGNALS {
+        signal_hook::flag::register_conditional_shutdown(signal, 1, received.clone())?;
+        signal_hook::flag::register(signal, received.clone())?;
+    }
+    let mut signals = Signals::new(SIGNALS)?;
+    let handle = signals.handle();
+    thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if tx.send(Msg::Signal(signal)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(handle)
+}

@@ -1,0 +1,82 @@
+//! Entering and leaving the full-screen terminal mode, on every exit path.
+//!
+//! The guard restores the terminal when dropped (normal exit, error, unwinding panic); the
+//! panic hook restores it before the panic message is printed, so the message is readable.
+//! Signals are turned into messages by the event loop and end in the same drop.
+
+use std::io::{self, Stdout, Write, stdout};
+use std::sync::Once;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The ratatui terminal lectern draws on.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Raw mode, alternate screen and mouse capture, undone on drop.
+pub struct TerminalSession {
+    /// The terminal to draw on.
+    pub terminal: Tui,
+}
+
+impl TerminalSession {
+    /// Switches the terminal to full-screen mode; on failure, undoes what was done.
+    ///
+    /// # Errors
+    /// The I/O error that stopped the switch (for instance, no terminal).
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        let entered = (|| {
+            enable_raw_mode()?;
+            execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+            let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+            terminal.hide_cursor()?;
+            terminal.clear()?;
+            Ok(terminal)
+        })();
+        match entered {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(err) => {
+                restore();
+                Err(err)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalSession {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as the shell expects it. Safe to call more than once; errors are
+/// ignored because the terminal may already be gone (SIGHUP).
+pub fn restore() {
+    let mut out = stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Restores the terminal before any earlier panic hook (color-eyre's) prints its report.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}

@@ -1,0 +1,245 @@
+//! Lays out lesson blocks as styled terminal lines for a given width.
+//!
+//! Layout happens here, not in ratatui's `Paragraph`, because lists need hanging indents and
+//! the scroll logic needs to know the exact height of a slide before drawing it.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::table::table_lines;
+use super::wrap::{text_width, wrap};
+use crate::lesson::{Block, CodeBlock, Inline, List, Slide};
+use crate::theme::Theme;
+
+/// Bullet symbols by nesting depth.
+const BULLETS: [&str; 3] = ["•", "◦", "▪"];
+
+/// Every line of a slide, laid out for `width` columns: title, subtitle, then the blocks.
+#[must_use]
+pub fn slide_lines(slide: &Slide, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(title) = &slide.title {
+        lines.extend(wrap(&[(title, theme.title)], width));
+    }
+    if let Some(subtitle) = &slide.subtitle {
+        lines.extend(wrap(&[(subtitle, theme.subtitle)], width));
+    }
+    if !lines.is_empty() {
+        let rule_width = lines.iter().map(Line::width).max().unwrap_or(0).min(width);
+        lines.push(Line::styled("─".repeat(rule_width), theme.rule));
+    }
+    for block in &slide.blocks {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.extend(block_lines(block, width, theme));
+    }
+    lines
+}
+
+/// Lines for a sequence of blocks separated by blank lines (used for speaker notes).
+#[must_use]
+pub fn blocks_lines(blocks: &[Block], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        lines.extend(block_lines(block, width, theme));
+    }
+    lines
+}
+
+fn block_lines(block: &Block, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    match block {
+        Block::Heading { text, .. } => inline_lines(text, width, theme, theme.subtitle),
+        Block::Paragraph(inlines) => inline_lines(inlines, width, theme, theme.text),
+        Block::List(list) => list_lines(list, 0, width, theme),
+        Block::Table(table) => table_lines(table, width, theme),
+        Block::Code(code) => code_lines(code, width, theme),
+        Block::Quote(blocks) => prefixed(
+            blocks_lines(blocks, width.saturating_sub(2), theme),
+            "│ ",
+            "│ ",
+            theme.muted,
+        ),
+        Block::Rule => vec![Line::styled("─".repeat(width), theme.rule)],
+    }
+}
+
+/// The style of an inline run on top of `base`.
+#[must_use]
+pub fn inline_style(inline: &Inline, base: Style, theme: &Theme) -> Style {
+    let mut style = if inline.style.code {
+        theme.inline_code
+    } else if inline.style.link {
+        base.patch(theme.link)
+    } else {
+        base
+    };
+    if inline.style.bold {
+        style = style.add_modifier(Modifier::BOLD);
+    }
+    if inline.style.italic {
+        style = style.add_modifier(Modifier::ITALIC);
+    }
+    if inline.style.strike {
+        style = style.add_modifier(Modifier::CROSSED_OUT);
+    }
+    style
+}
+
+fn inline_lines(
+    inlines: &[Inline],
+    width: usize,
+    theme: &Theme,
+    base: Style,
+) -> Vec<Line<'static>> {
+    let runs: Vec<(&str, Style)> = inlines
+        .iter()
+        .map(|i| (i.text.as_str(), inline_style(i, base, theme)))
+        .collect();
+    wrap(&runs, width)
+}
+
+fn list_lines(list: &List, depth: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let last_number = list
+        .start
+        .map(|s| s + list.items.len().saturating_sub(1) as u64);
+    let marker_width = last_number.map_or(1, |n| n.to_string().len() + 1);
+    for (i, item) in list.items.iter().enumerate() {
+        let marker = match list.start {
+            Some(start) => format!("{:>w$}", format!("{}.", start + i as u64), w = marker_width),
+            None => BULLETS[depth.min(BULLETS.len() - 1)].to_string(),
+        };
+        let indent = " ".repeat(marker_width + 1);
+        let inner = width.saturating_sub(marker_width + 1);
+        let mut item_lines = Vec::new();
+        for block in item {
+            item_lines.extend(match block {
+                Block::List(nested) => list_lines(nested, depth + 1, inner, theme),
+                other => block_lines(other, inner, theme),
+            });
+        }
+        lines.extend(prefixed(
+            item_lines,
+            &format!("{marker} "),
+            &indent,
+            theme.bullet,
+        ));
+    }
+    lines
+}
+
+/// Prefixes the first line with `first` and the others with `rest`.
+fn prefixed(
+    lines: Vec<Line<'static>>,
+    first: &str,
+    rest: &str,
+    style: Style,
+) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let prefix = if i == 0 { first } else { rest };
+            let mut spans = vec![Span::styled(prefix.to_string(), style)];
+            spans.extend(line.spans);
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// Code keeps its indentation and never re-flows; a line longer than the block continues on
+/// the next screen line after a `↪` marker, so nothing is cut off.
+fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    const PAD: usize = 1;
+    let inner = width.saturating_sub(2 * PAD).max(1);
+    let mut lines = Vec::new();
+    let label = code.lang.as_deref().unwrap_or("");
+    let label_line = format!("{:>w$}", label, w = width.saturating_sub(PAD));
+    lines.push(Line::from(vec![
+        Span::styled(label_line, theme.code_label),
+        Span::styled(" ".repeat(PAD), theme.code_label),
+    ]));
+    for tokens in &code.lines {
+        let mut rows: Vec<(Vec<Span<'static>>, usize)> = vec![(Vec::new(), 0)];
+        for token in tokens {
+            let style = theme.token(token.kind);
+            for c in token.text.chars() {
+                let w = text_width(c.encode_utf8(&mut [0; 4]));
+                let full = rows.last().is_some_and(|(_, used)| used + w > inner);
+                if full {
+                    rows.push((vec![Span::styled("↪ ", theme.code_label)], 2));
+                }
+                if let Some((spans, used)) = rows.last_mut() {
+                    push_char(spans, c, style);
+                    *used += w;
+                }
+            }
+        }
+        for (mut spans, used) in rows {
+            spans.insert(0, Span::styled(" ".repeat(PAD), theme.code));
+            spans.push(Span::styled(
+                " ".repeat(inner.saturating_sub(used) + PAD),
+                theme.code,
+            ));
+            lines.push(Line::from(spans));
+        }
+    }
+    lines
+}
+
+fn push_char(spans: &mut Vec<Span<'static>>, c: char, style: Style) {
+    if let Some(last) = spans.last_mut()
+        && last.style == style
+    {
+        last.content.to_mut().push(c);
+        return;
+    }
+    spans.push(Span::styled(c.to_string(), style));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::parse;
+    use crate::theme::ThemeName;
+
+    fn render(markdown: &str, width: usize) -> Vec<String> {
+        let lesson = parse(markdown).lesson;
+        let theme = Theme::new(ThemeName::Dark, false);
+        slide_lines(&lesson.slides[0], width, &theme)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn bullets_hang_and_nest() {
+        let lines = render("## T\n\n- one two three four\n  - five six\n", 12);
+        assert_eq!(
+            lines,
+            ["T", "─", "", "• one two", "  three four", "  ◦ five six"]
+        );
+    }
+
+    #[test]
+    fn numbered_lists_align_their_numbers() {
+        let lines = render("## T\n\n9. a\n10. b\n", 20);
+        assert_eq!(&lines[3..], [" 9. a", "10. b"]);
+    }
+
+    #[test]
+    fn long_code_lines_continue_rather_than_vanish() {
+        let lines = render("## T\n\n```python\nx = 1234567890\n```\n", 10);
+        assert_eq!(&lines[3..], ["   python ", " x = 1234 ", " ↪ 567890 "]);
+    }
+
+    #[test]
+    fn quotes_are_marked() {
+        let lines = render("## T\n\n> wise words\n", 20);
+        assert_eq!(lines[3], "│ wise words");
+    }
+}

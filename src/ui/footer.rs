@@ -1,0 +1,101 @@
+//! The footer: lecture title, demo marker, jump prompt or message, slide counter, timer, help.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::wrap::text_width;
+use crate::app::{App, format_clock};
+
+/// Draws the footer line.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    buf.set_style(area, theme.footer);
+    let mut right: Vec<Span<'static>> = Vec::new();
+    if !app.jump.is_empty() {
+        right.push(Span::styled(
+            format!(" go to slide: {}▏ ", app.jump),
+            theme.footer_accent,
+        ));
+    } else if let Some(status) = &app.status {
+        right.push(Span::styled(format!(" {status} "), theme.footer_accent));
+    }
+    let demos = &app.current_slide().demos;
+    if let Some(first) = demos.first() {
+        let more = if demos.len() > 1 {
+            format!(" +{}", demos.len() - 1)
+        } else {
+            String::new()
+        };
+        right.push(Span::styled(
+            format!(" ◆ demo: {}{more} ", first.name),
+            theme.footer,
+        ));
+        right.push(Span::styled("│", theme.footer));
+    }
+    right.push(Span::styled(
+        format!(" {} / {} ", app.slide + 1, app.slide_count()),
+        theme.footer_accent,
+    ));
+    right.push(Span::styled("│", theme.footer));
+    // The symbol carries the state, so it reads without colour too.
+    let (symbol, state) = if app.stopwatch.is_running() {
+        ("▶", "")
+    } else {
+        ("⏸", " paused")
+    };
+    let planned = app
+        .lesson
+        .meta
+        .duration_minutes
+        .map(|m| format!(" / {m}:00"))
+        .unwrap_or_default();
+    right.push(Span::styled(
+        format!(" {symbol} {}{planned}{state} ", format_clock(app.elapsed())),
+        theme.footer,
+    ));
+    right.push(Span::styled("│", theme.footer));
+    right.push(Span::styled(" ? help ", theme.footer));
+
+    let right_width: usize = right.iter().map(|s| text_width(&s.content)).sum();
+    let left_width = usize::from(area.width).saturating_sub(right_width);
+    let title = truncate(&format!(" {}", app.lesson.meta.display_title()), left_width);
+    let pad = left_width.saturating_sub(text_width(&title));
+    let mut spans = vec![
+        Span::styled(title, theme.footer),
+        Span::styled(" ".repeat(pad), theme.footer),
+    ];
+    spans.extend(right);
+    Line::from(spans).render(area, buf);
+}
+
+/// Cuts `text` to `width` columns, ending with `…` when something was cut.
+fn truncate(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width(&out) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("hello", 0), "");
+    }
+}

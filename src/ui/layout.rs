@@ -1,0 +1,104 @@
+//! Where each part of the screen goes, as a pure function of the terminal size.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The smallest terminal lectern draws slides in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height lectern draws slides in.
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width on, the demo panel and gauges sit beside the slide instead of below it.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 100;
+
+/// The rectangles of one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    /// The slide, including its margins.
+    pub slide: Rect,
+    /// The speaker-notes pane, when shown.
+    pub notes: Option<Rect>,
+    /// The demo panel.
+    pub demo: Rect,
+    /// The CPU and memory gauges.
+    pub gauges: Rect,
+    /// The one-line footer.
+    pub footer: Rect,
+}
+
+/// Splits the screen; `notes` reserves a pane under the slide for speaker notes.
+#[must_use]
+pub fn areas(screen: Rect, notes: bool) -> Areas {
+    let [body, footer] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
+    let (slide_column, demo, gauges) = if screen.width >= SIDE_BY_SIDE_WIDTH {
+        let sidebar_width = (screen.width * 34 / 100).clamp(32, 56);
+        let [slide, sidebar] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(sidebar_width)])
+                .areas(body);
+        let [demo, gauges] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(sidebar);
+        (slide, demo, gauges)
+    } else {
+        let [slide, strip] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(5)]).areas(body);
+        let [demo, gauges] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(strip);
+        (slide, demo, gauges)
+    };
+    let (slide, notes) = if notes {
+        let notes_height = (slide_column.height * 2 / 5).max(6);
+        let [slide, notes] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(notes_height)])
+                .areas(slide_column);
+        (slide, Some(notes))
+    } else {
+        (slide_column, None)
+    };
+    Areas {
+        slide,
+        notes,
+        demo,
+        gauges,
+        footer,
+    }
+}
+
+/// The part of the slide area that holds text: two columns of margin each side, one row on top.
+#[must_use]
+pub fn slide_text_area(slide: Rect) -> Rect {
+    Rect {
+        x: slide.x.saturating_add(2),
+        y: slide.y.saturating_add(1),
+        width: slide.width.saturating_sub(4),
+        height: slide.height.saturating_sub(1),
+    }
+}
+
+/// Whether the screen is too small to present on.
+#[must_use]
+pub fn too_small(screen: Rect) -> bool {
+    screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_screens_put_the_panels_beside_the_slide() {
+        let a = areas(Rect::new(0, 0, 120, 40), false);
+        assert_eq!(a.footer, Rect::new(0, 39, 120, 1));
+        assert_eq!(a.slide.height, 39);
+        assert_eq!(a.demo.x, a.slide.width);
+        assert_eq!(a.demo.width + a.slide.width, 120);
+    }
+
+    #[test]
+    fn narrow_screens_put_the_panels_below_and_notes_take_a_pane() {
+        let a = areas(Rect::new(0, 0, 80, 24), true);
+        assert_eq!(a.slide.width, 80);
+        assert_eq!(a.demo.y, a.gauges.y);
+        let notes = a.notes.unwrap();
+        assert_eq!(notes.y, a.slide.y + a.slide.height);
+        assert!(notes.height >= 6);
+    }
+}

@@ -1,0 +1,59 @@
+//! The speaker-notes pane under the slide.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+
+use super::blocks::blocks_lines;
+use crate::app::App;
+
+fn inner(area: Rect) -> Rect {
+    Block::bordered()
+        .inner(area)
+        .inner(ratatui::layout::Margin::new(1, 0))
+}
+
+fn lines(app: &App, area: Rect) -> Vec<Line<'static>> {
+    let notes = &app.current_slide().notes;
+    if notes.is_empty() {
+        return vec![Line::styled(
+            "No speaker notes for this slide.",
+            app.theme.muted,
+        )];
+    }
+    blocks_lines(notes, usize::from(inner(area).width), &app.theme)
+}
+
+/// How far the notes in `area` can scroll.
+#[must_use]
+pub fn scroll_limit(app: &App, area: Rect) -> usize {
+    lines(app, area)
+        .len()
+        .saturating_sub(usize::from(inner(area).height))
+}
+
+/// Draws the notes for the current slide.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let all = lines(app, area);
+    let height = usize::from(inner(area).height);
+    let scroll = app.notes_scroll.min(all.len().saturating_sub(height));
+    let below = all.len().saturating_sub(scroll + height);
+    let hint = match (scroll > 0, below > 0) {
+        (_, true) => format!(" ▼ {below} more (]) · s hides "),
+        (true, false) => " ▲ ([) · s hides ".to_string(),
+        (false, false) => " s hides ".to_string(),
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" Speaker notes · slide {} ", app.slide + 1),
+            theme.panel_title,
+        ))
+        .title_bottom(Line::styled(hint, theme.muted).right_aligned());
+    let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
+    block.render(area, buf);
+    Paragraph::new(shown).render(inner(area), buf);
+}

@@ -1,0 +1,64 @@
+//! The demo panel and the gauges panel. Until demos and sampling exist they say so plainly:
+//! no placeholder numbers.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+
+use crate::app::App;
+use crate::theme::Theme;
+
+fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.panel_title))
+}
+
+/// The demo panel: what this slide offers and that nothing is running.
+pub fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut lines = vec![Line::styled("No demo is running.", theme.text)];
+    let demos = &app.current_slide().demos;
+    if !demos.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("This slide declares:", theme.muted));
+        for demo in demos {
+            let params: Vec<String> = demo
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            lines.push(Line::from(vec![
+                Span::styled("◆ ", theme.bullet),
+                Span::styled(demo.name.clone(), theme.key),
+                Span::styled(format!(" {}", params.join(" ")), theme.muted),
+            ]));
+        }
+        lines.push(Line::styled(
+            "Running demos is not available in this build yet.",
+            theme.muted,
+        ));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(panel("Demo", theme))
+        .render(area, buf);
+}
+
+/// The gauges panel: empty until a demo runs.
+pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let lines = vec![
+        Line::styled("No demo is running.", theme.text),
+        Line::styled(
+            "Per-core CPU and per-process memory gauges appear here while one runs.",
+            theme.muted,
+        ),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(panel("CPU & memory", theme))
+        .render(area, buf);
+}
