@@ -1,1 +1,273 @@
+//! Behaviour of `App::update`: keys, mouse, timer, scrolling and quitting, without a terminal.
 
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Size;
+
+use super::App;
+use crate::lesson;
+use crate::msg::{Effect, ExitReason, Msg};
+use crate::theme::{Theme, ThemeName};
+
+fn app_at(width: u16, height: u16) -> (App, Instant) {
+    let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
+    let now = Instant::now();
+    let theme = Theme::new(ThemeName::Dark, false);
+    (
+        App::new(lesson, theme, 0, Size::new(width, height), now),
+        now,
+    )
+}
+
+fn key(app: &mut App, now: Instant, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+}
+
+fn keys(app: &mut App, now: Instant, codes: &[KeyCode]) {
+    for code in codes {
+        key(app, now, *code);
+    }
+}
+
+fn mouse(kind: MouseEventKind) -> Msg {
+    Msg::Mouse(MouseEvent {
+        kind,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn every_next_key_advances_and_every_previous_key_goes_back() {
+    let (mut app, now) = app_at(120, 40);
+    let next = [
+        KeyCode::Right,
+        KeyCode::Down,
+        KeyCode::Char(' '),
+        KeyCode::PageDown,
+        KeyCode::Char('l'),
+        KeyCode::Char('j'),
+    ];
+    for (i, code) in next.iter().enumerate() {
+        assert_eq!(key(&mut app, now, *code), [Effect::Redraw], "{code:?}");
+        assert_eq!(app.slide, i + 1, "{code:?}");
+    }
+    let previous = [
+        KeyCode::Left,
+        KeyCode::Up,
+        KeyCode::PageUp,
+        KeyCode::Backspace,
+        KeyCode::Char('h'),
+        KeyCode::Char('k'),
+    ];
+    for code in previous {
+        let before = app.slide;
+        key(&mut app, now, code);
+        assert_eq!(app.slide, before - 1, "{code:?}");
+    }
+    assert_eq!(app.slide, 0);
+}
+
+#[test]
+fn the_ends_are_walls_and_home_end_jump_to_them() {
+    let (mut app, now) = app_at(120, 40);
+    assert!(
+        key(&mut app, now, KeyCode::Left).is_empty(),
+        "nothing before slide 1"
+    );
+    key(&mut app, now, KeyCode::End);
+    assert_eq!(app.slide, 11);
+    assert!(
+        key(&mut app, now, KeyCode::PageDown).is_empty(),
+        "nothing after the last slide"
+    );
+    key(&mut app, now, KeyCode::Char('g'));
+    assert_eq!(app.slide, 0);
+    key(&mut app, now, KeyCode::Char('G'));
+    assert_eq!(app.slide, 11);
+    key(&mut app, now, KeyCode::Home);
+    assert_eq!(app.slide, 0);
+}
+
+#[test]
+fn digits_then_enter_jump_and_bad_numbers_say_so() {
+    let (mut app, now) = app_at(120, 40);
+    keys(&mut app, now, &[KeyCode::Char('1'), KeyCode::Char('2')]);
+    assert_eq!(app.jump, "12");
+    key(&mut app, now, KeyCode::Enter);
+    assert_eq!((app.slide, app.jump.as_str()), (11, ""));
+
+    keys(
+        &mut app,
+        now,
+        &[KeyCode::Char('4'), KeyCode::Char('0'), KeyCode::Enter],
+    );
+    assert_eq!(app.slide, 11, "slide 40 does not exist");
+    assert!(
+        app.status.as_deref().is_some_and(|s| s.contains("1–12")),
+        "{:?}",
+        app.status
+    );
+    key(&mut app, now, KeyCode::Char('x'));
+    assert_eq!(app.status, None, "any key clears the message");
+
+    keys(
+        &mut app,
+        now,
+        &[
+            KeyCode::Char('3'),
+            KeyCode::Char('5'),
+            KeyCode::Backspace,
+            KeyCode::Enter,
+        ],
+    );
+    assert_eq!(
+        app.slide, 2,
+        "Backspace edits the number instead of going back"
+    );
+    keys(&mut app, now, &[KeyCode::Char('9'), KeyCode::Esc]);
+    assert_eq!(
+        (app.slide, app.jump.as_str()),
+        (2, ""),
+        "Esc cancels the number"
+    );
+}
+
+#[test]
+fn a_long_slide_scrolls_before_moving_on() {
+    // Slide 3 does not fit in 80×24 with the demo strip below it.
+    let (mut app, now) = app_at(80, 24);
+    key(&mut app, now, KeyCode::Char('3'));
+    key(&mut app, now, KeyCode::Enter);
+    let max = crate::ui::max_scroll(&app);
+    assert!(max > 0, "slide 3 should overflow 80×24");
+    key(&mut app, now, KeyCode::Down);
+    assert_eq!((app.slide, app.scroll), (2, 1));
+    while app.scroll < max {
+        key(&mut app, now, KeyCode::PageDown);
+        assert_eq!(app.slide, 2);
+    }
+    key(&mut app, now, KeyCode::PageDown);
+    assert_eq!(
+        (app.slide, app.scroll),
+        (3, 0),
+        "at the end, PageDown moves on"
+    );
+    key(&mut app, now, KeyCode::PageUp);
+    assert_eq!(
+        (app.slide, app.scroll),
+        (2, 0),
+        "going back shows the top of the slide"
+    );
+    key(&mut app, now, KeyCode::Right);
+    key(&mut app, now, KeyCode::Left);
+    assert_eq!(app.slide, 2, "Right and Left never scroll");
+}
+
+#[test]
+fn escape_closes_what_is_open_then_quits() {
+    let (mut app, now) = app_at(120, 40);
+    keys(&mut app, now, &[KeyCode::Char('s'), KeyCode::Char('?')]);
+    assert!(app.show_help && app.show_notes);
+    key(&mut app, now, KeyCode::Esc);
+    assert!(!app.show_help && app.show_notes);
+    key(&mut app, now, KeyCode::Esc);
+    assert!(!app.show_notes);
+    assert_eq!(
+        key(&mut app, now, KeyCode::Esc),
+        [Effect::Quit(ExitReason::User)]
+    );
+}
+
+#[test]
+fn navigation_keeps_working_with_help_and_notes_open() {
+    let (mut app, now) = app_at(120, 40);
+    keys(
+        &mut app,
+        now,
+        &[KeyCode::Char('s'), KeyCode::Char('?'), KeyCode::PageDown],
+    );
+    assert_eq!(app.slide, 1, "a clicker must work whatever is open");
+}
+
+#[test]
+fn q_ctrl_c_and_signals_quit_with_the_right_status() {
+    let (mut app, now) = app_at(120, 40);
+    assert_eq!(
+        key(&mut app, now, KeyCode::Char('q')),
+        [Effect::Quit(ExitReason::User)]
+    );
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(app.update(ctrl_c, now), [Effect::Quit(ExitReason::User)]);
+    let effects = app.update(Msg::Signal(15), now);
+    assert_eq!(effects, [Effect::Quit(ExitReason::Signal(15))]);
+    assert_eq!(ExitReason::Signal(15).exit_code(), 143);
+    let failed = app.update(Msg::InputFailed("gone".into()), now);
+    assert!(matches!(&failed[..], [Effect::Quit(ExitReason::Error(m))] if m.contains("gone")));
+}
+
+#[test]
+fn the_timer_pauses_resets_and_only_ticks_while_running() {
+    let (mut app, t0) = app_at(120, 40);
+    let at = |s| t0 + Duration::from_secs(s);
+    app.update(Msg::Tick, at(10));
+    assert_eq!(app.elapsed().as_secs(), 10);
+    key(&mut app, at(10), KeyCode::Char('t'));
+    assert!(
+        app.update(Msg::Tick, at(20)).is_empty(),
+        "a paused timer needs no redraw"
+    );
+    assert_eq!(app.elapsed().as_secs(), 10);
+    assert_eq!(
+        app.next_wakeup(at(20)),
+        None,
+        "a paused timer never wakes the loop"
+    );
+    key(&mut app, at(20), KeyCode::Char('T'));
+    assert_eq!(app.elapsed().as_secs(), 0);
+    key(&mut app, at(20), KeyCode::Char('t'));
+    app.update(Msg::Tick, at(23));
+    assert_eq!(app.elapsed().as_secs(), 3);
+}
+
+#[test]
+fn clicks_navigate_and_a_wheel_burst_changes_one_slide() {
+    let (mut app, now) = app_at(120, 40);
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left)), now);
+    assert_eq!(app.slide, 1);
+    app.update(mouse(MouseEventKind::Down(MouseButton::Right)), now);
+    assert_eq!(app.slide, 0);
+    for i in 0..20 {
+        app.update(
+            mouse(MouseEventKind::ScrollDown),
+            now + Duration::from_millis(i * 10),
+        );
+    }
+    assert_eq!(app.slide, 1, "a trackpad flick must not skip slides");
+    app.update(
+        mouse(MouseEventKind::ScrollDown),
+        now + Duration::from_secs(2),
+    );
+    assert_eq!(app.slide, 2);
+}
+
+#[test]
+fn resizing_keeps_the_scroll_position_valid() {
+    let (mut app, now) = app_at(80, 24);
+    keys(
+        &mut app,
+        now,
+        &[
+            KeyCode::Char('3'),
+            KeyCode::Enter,
+            KeyCode::Down,
+            KeyCode::Down,
+        ],
+    );
+    assert_eq!((app.slide, app.scroll), (2, 2));
+    app.update(Msg::Resize(200, 80), now);
+    assert_eq!(crate::ui::max_scroll(&app), 0, "everything fits at 200×80");
+    assert_eq!(app.scroll, 0);
+}

@@ -152,25 +152,20 @@ fn prefixed(
 }
 
 /// Code keeps its indentation and never re-flows; a line longer than the block continues on
-/// the next screen line after a `↪` marker, so nothing is cut off.
+/// the next screen line after a `↪` marker, so nothing is cut off. The language label sits at
+/// the right end of the first line when it fits there, to save a row.
 fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     const PAD: usize = 1;
     let inner = width.saturating_sub(2 * PAD).max(1);
-    let mut lines = Vec::new();
     let label = code.lang.as_deref().unwrap_or("");
-    let label_line = format!("{:>w$}", label, w = width.saturating_sub(PAD));
-    lines.push(Line::from(vec![
-        Span::styled(label_line, theme.code_label),
-        Span::styled(" ".repeat(PAD), theme.code_label),
-    ]));
+    let mut rows: Vec<(Vec<Span<'static>>, usize)> = Vec::new();
     for tokens in &code.lines {
-        let mut rows: Vec<(Vec<Span<'static>>, usize)> = vec![(Vec::new(), 0)];
+        rows.push((Vec::new(), 0));
         for token in tokens {
             let style = theme.token(token.kind);
             for c in token.text.chars() {
                 let w = text_width(c.encode_utf8(&mut [0; 4]));
-                let full = rows.last().is_some_and(|(_, used)| used + w > inner);
-                if full {
+                if rows.last().is_some_and(|(_, used)| used + w > inner) {
                     rows.push((vec![Span::styled("↪ ", theme.code_label)], 2));
                 }
                 if let Some((spans, used)) = rows.last_mut() {
@@ -179,16 +174,30 @@ fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static
                 }
             }
         }
-        for (mut spans, used) in rows {
+    }
+    let label_width = text_width(label);
+    let label_fits = rows
+        .first()
+        .is_some_and(|(_, used)| used + 2 + label_width <= inner);
+    if !label.is_empty() && !label_fits {
+        rows.insert(0, (Vec::new(), 0));
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (mut spans, used))| {
+            let tail = if i == 0 { label_width } else { 0 };
             spans.insert(0, Span::styled(" ".repeat(PAD), theme.code));
             spans.push(Span::styled(
-                " ".repeat(inner.saturating_sub(used) + PAD),
+                " ".repeat(inner.saturating_sub(used + tail)),
                 theme.code,
             ));
-            lines.push(Line::from(spans));
-        }
-    }
-    lines
+            if tail > 0 {
+                spans.push(Span::styled(label.to_string(), theme.code_label));
+            }
+            spans.push(Span::styled(" ".repeat(PAD), theme.code));
+            Line::from(spans)
+        })
+        .collect()
 }
 
 fn push_char(spans: &mut Vec<Span<'static>>, c: char, style: Style) {
@@ -235,6 +244,8 @@ mod tests {
     fn long_code_lines_continue_rather_than_vanish() {
         let lines = render("## T\n\n```python\nx = 1234567890\n```\n", 10);
         assert_eq!(&lines[3..], ["   python ", " x = 1234 ", " ↪ 567890 "]);
+        let lines = render("## T\n\n```python\nx = 1\ny = 2\n```\n", 16);
+        assert_eq!(&lines[3..], [" x = 1   python ", " y = 2          "]);
     }
 
     #[test]

@@ -22,23 +22,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         right.push(Span::styled(format!(" {status} "), theme.footer_accent));
     }
     let demos = &app.current_slide().demos;
+    let mut segments: Vec<Span<'static>> = Vec::new();
     if let Some(first) = demos.first() {
         let more = if demos.len() > 1 {
             format!(" +{}", demos.len() - 1)
         } else {
             String::new()
         };
-        right.push(Span::styled(
+        segments.push(Span::styled(
             format!(" ◆ demo: {}{more} ", first.name),
             theme.footer,
         ));
-        right.push(Span::styled("│", theme.footer));
     }
-    right.push(Span::styled(
+    segments.push(Span::styled(
         format!(" {} / {} ", app.slide + 1, app.slide_count()),
         theme.footer_accent,
     ));
-    right.push(Span::styled("│", theme.footer));
     // The symbol carries the state, so it reads without colour too.
     let (symbol, state) = if app.stopwatch.is_running() {
         ("▶", "")
@@ -51,12 +50,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .duration_minutes
         .map(|m| format!(" / {m}:00"))
         .unwrap_or_default();
-    right.push(Span::styled(
+    segments.push(Span::styled(
         format!(" {symbol} {}{planned}{state} ", format_clock(app.elapsed())),
         theme.footer,
     ));
-    right.push(Span::styled("│", theme.footer));
-    right.push(Span::styled(" ? help ", theme.footer));
+    segments.push(Span::styled(" ? help ", theme.footer));
+    for (i, segment) in segments.into_iter().enumerate() {
+        if i > 0 {
+            right.push(Span::styled("│", theme.footer));
+        }
+        right.push(segment);
+    }
 
     let right_width: usize = right.iter().map(|s| text_width(&s.content)).sum();
     let left_width = usize::from(area.width).saturating_sub(right_width);
