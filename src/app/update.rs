@@ -186,7 +186,7 @@ impl App {
             _ => {
                 self.status = Some(format!(
                     "No slide {typed}: this lecture has slides 1–{count}"
-                ))
+                ));
             }
         }
         vec![Effect::Redraw]

@@ -68,7 +68,7 @@ impl Builder {
             },
             Event::Code(text) => self.text(&text, true),
             Event::Html(html) | Event::InlineHtml(html) => {
-                self.text(html.trim_end_matches('\n'), false)
+                self.text(html.trim_end_matches('\n'), false);
             }
             Event::SoftBreak => self.text(" ", false),
             Event::HardBreak => self.text("\n", false),

@@ -134,7 +134,7 @@ fn build_slide(chunk: &Chunk, diagnostics: &mut Vec<Diagnostic>) -> Slide {
         match directive::parse(comment) {
             Ok(Some(Directive::Demo(demo))) => demos.push(demo),
             Ok(Some(Directive::Notes(text))) if text.is_empty() => {
-                diagnostics.push(Diagnostic::warning(comment.open, "speaker notes are empty"))
+                diagnostics.push(Diagnostic::warning(comment.open, "speaker notes are empty"));
             }
             Ok(Some(Directive::Notes(text))) => notes.push(text),
             Ok(None) => {}

@@ -51,117 +51,136 @@ struct OpenComment {
 /// Scans `text[body_start..]` into slide chunks.
 #[must_use]
 pub fn scan(text: &str, body_start: usize, index: &LineIndex) -> Scanned {
-    let mut scanned = Scanned::default();
-    let mut chunk = Chunk {
-        first_line: index.pos(body_start).line,
-        markdown: String::new(),
-        comments: Vec::new(),
+    let first_line = index.pos(body_start).line;
+    let mut scanner = Scanner {
+        index,
+        scanned: Scanned::default(),
+        chunk: Chunk {
+            first_line,
+            markdown: String::new(),
+            comments: Vec::new(),
+        },
+        fence: None,
+        comment: None,
     };
-    let mut fence: Option<Fence> = None;
-    let mut comment: Option<OpenComment> = None;
     let mut offset = body_start;
     while offset < text.len() {
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        let line = text[offset..line_end]
-            .strip_suffix('\r')
-            .unwrap_or(&text[offset..line_end]);
-        let line_start = offset;
+        let line = &text[offset..line_end];
+        scanner.line(line.strip_suffix('\r').unwrap_or(line), offset);
         offset = line_end + 1;
-        let mut rest_from = 0;
+    }
+    scanner.finish()
+}
 
-        if let Some(open) = comment.as_mut() {
-            if let Some(close) = line.find("-->") {
-                open.body.push('\n');
-                open.body.push_str(&line[..close]);
-                if let Some(done) = comment.take() {
-                    chunk.comments.push(finish(done));
-                }
-                rest_from = close + 3;
-            } else {
-                open.body.push('\n');
+/// Line-by-line state: the chunk being filled and any open fence or comment.
+struct Scanner<'a> {
+    index: &'a LineIndex<'a>,
+    scanned: Scanned,
+    chunk: Chunk,
+    fence: Option<Fence>,
+    comment: Option<OpenComment>,
+}
+
+impl Scanner<'_> {
+    fn line(&mut self, line: &str, line_start: usize) {
+        let mut rest_from = 0;
+        if let Some(open) = self.comment.as_mut() {
+            open.body.push('\n');
+            let Some(close) = line.find("-->") else {
                 open.body.push_str(line);
-                chunk.markdown.push('\n');
-                continue;
+                self.chunk.markdown.push('\n');
+                return;
+            };
+            open.body.push_str(&line[..close]);
+            if let Some(done) = self.comment.take() {
+                self.chunk.comments.push(finish(done));
             }
-        } else if let Some(open) = &fence {
+            rest_from = close + 3;
+        } else if let Some(open) = &self.fence {
             if closes_fence(line, open) {
-                fence = None;
+                self.fence = None;
             }
-            chunk.markdown.push_str(line);
-            chunk.markdown.push('\n');
-            continue;
+            self.push_markdown(line);
+            return;
         } else if is_separator(line) {
-            let next_line = index.pos(line_start).line + 1;
-            let done = std::mem::replace(
-                &mut chunk,
-                Chunk {
-                    first_line: next_line,
-                    markdown: String::new(),
-                    comments: Vec::new(),
-                },
-            );
-            scanned.chunks.push(done);
-            continue;
+            let first_line = self.index.pos(line_start).line + 1;
+            let next = Chunk {
+                first_line,
+                markdown: String::new(),
+                comments: Vec::new(),
+            };
+            self.scanned
+                .chunks
+                .push(std::mem::replace(&mut self.chunk, next));
+            return;
         } else if let Some((marker, len)) = opens_fence(line) {
-            fence = Some(Fence {
+            self.fence = Some(Fence {
                 marker,
                 len,
-                open: index.pos(line_start),
+                open: self.index.pos(line_start),
             });
-            chunk.markdown.push_str(line);
-            chunk.markdown.push('\n');
-            continue;
+            self.push_markdown(line);
+            return;
         }
+        self.text(&line[rest_from..], line_start + rest_from);
+    }
 
-        // Ordinary text: lift out every comment that starts on this line.
-        let mut rest = &line[rest_from..];
-        let mut rest_offset = line_start + rest_from;
+    /// Ordinary text: lifts out every comment that starts in it.
+    fn text(&mut self, mut rest: &str, mut rest_offset: usize) {
         while let Some(open_at) = find_comment_open(rest) {
-            chunk.markdown.push_str(&rest[..open_at]);
+            self.chunk.markdown.push_str(&rest[..open_at]);
             let body_from = open_at + 4;
-            let open = index.pos(rest_offset + open_at);
-            let body_start = index.pos(rest_offset + body_from);
-            if let Some(close) = rest[body_from..].find("-->") {
-                let body = rest[body_from..body_from + close].to_string();
-                chunk.comments.push(Comment {
+            let open = self.index.pos(rest_offset + open_at);
+            let body_start = self.index.pos(rest_offset + body_from);
+            let Some(close) = rest[body_from..].find("-->") else {
+                let body = rest[body_from..].to_string();
+                self.comment = Some(OpenComment {
                     open,
                     body_start,
                     body,
                 });
-                let consumed = body_from + close + 3;
-                rest = &rest[consumed..];
-                rest_offset += consumed;
-            } else {
-                comment = Some(OpenComment {
-                    open,
-                    body_start,
-                    body: rest[body_from..].to_string(),
-                });
                 rest = "";
                 break;
-            }
+            };
+            let body = rest[body_from..body_from + close].to_string();
+            self.chunk.comments.push(Comment {
+                open,
+                body_start,
+                body,
+            });
+            let consumed = body_from + close + 3;
+            rest = &rest[consumed..];
+            rest_offset += consumed;
         }
-        chunk.markdown.push_str(rest);
-        chunk.markdown.push('\n');
+        self.push_markdown(rest);
     }
-    if let Some(open) = comment {
-        scanned.diagnostics.push(Diagnostic::error(
-            open.open,
-            "HTML comment is never closed: add `-->` where it should end",
-        ));
+
+    fn push_markdown(&mut self, line: &str) {
+        self.chunk.markdown.push_str(line);
+        self.chunk.markdown.push('\n');
     }
-    if let Some(open) = fence {
-        let marker: String = std::iter::repeat_n(open.marker, open.len).collect();
-        scanned.diagnostics.push(Diagnostic::error(
-            open.open,
-            format!(
-                "code block opened with `{marker}` is never closed: add a closing `{marker}` line \
-                 (until then every later `---` is code, not a slide break)"
-            ),
-        ));
+
+    fn finish(mut self) -> Scanned {
+        if let Some(open) = self.comment {
+            self.scanned.diagnostics.push(Diagnostic::error(
+                open.open,
+                "HTML comment is never closed: add `-->` where it should end",
+            ));
+        }
+        if let Some(open) = self.fence {
+            let marker: String = std::iter::repeat_n(open.marker, open.len).collect();
+            self.scanned.diagnostics.push(Diagnostic::error(
+                open.open,
+                format!(
+                    "code block opened with `{marker}` is never closed: add a closing `{marker}` \
+                     line (until then every later `---` is code, not a slide break)"
+                ),
+            ));
+        }
+        self.scanned.chunks.push(self.chunk);
+        self.scanned
     }
-    scanned.chunks.push(chunk);
-    scanned
 }
 
 fn finish(open: OpenComment) -> Comment {
