@@ -1,5 +1,7 @@
 //! Source text → [`Lesson`]: front matter, slide chunks, directives, Markdown, titles.
 
+use std::borrow::Cow;
+
 use super::diagnostic::{Diagnostic, LineIndex, Pos, Severity};
 use super::directive::{self, Directive};
 use super::front_matter;
@@ -48,6 +50,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
 /// Reads a lesson from text. Never panics, whatever the input.
 #[must_use]
 pub fn parse(text: &str) -> Parsed {
+    let text = sanitize(text);
+    let text = text.as_ref();
     let index = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let split = match front_matter::split(text) {
@@ -118,6 +122,22 @@ pub fn parse(text: &str) -> Parsed {
         lesson: Lesson { meta, slides },
         diagnostics,
     }
+}
+
+/// Normalises line endings and replaces control characters with `�`: a stray escape or NUL
+/// in a lesson must never reach the terminal, where it could move the cursor or change
+/// colours. Columns stay the same because one character replaces one character.
+fn sanitize(text: &str) -> Cow<'_, str> {
+    let is_unsafe = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let text = text.replace("\r\n", "\n");
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_unsafe(c) { '\u{fffd}' } else { c })
+            .collect(),
+    )
 }
 
 fn empty_lesson() -> Lesson {

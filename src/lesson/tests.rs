@@ -132,3 +132,11 @@ fn the_built_in_lecture_is_valid_and_has_twelve_titled_slides() {
         );
     }
 }
+
+#[test]
+fn control_characters_never_reach_the_screen() {
+    let parsed = parse("## A\x1b[2J\r\n\nx\0y\r\n");
+    let slide = &parsed.lesson.slides[0];
+    assert_eq!(slide.title.as_deref(), Some("A\u{fffd}[2J"));
+    assert!(matches!(&slide.blocks[..], [Block::Paragraph(p)] if plain_text(p) == "x\u{fffd}y"));
+}
