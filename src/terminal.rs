@@ -10,7 +10,7 @@ use std::sync::Once;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -33,10 +33,17 @@ impl TerminalSession {
         install_panic_hook();
         let entered = (|| {
             enable_raw_mode()?;
-            execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+            // Clear with a plain escape sequence: ratatui's `clear()` first asks the terminal
+            // for the cursor position, a round trip that slows start-up (and stalls on
+            // terminals that never answer).
+            execute!(
+                stdout(),
+                EnterAlternateScreen,
+                Clear(ClearType::All),
+                EnableMouseCapture
+            )?;
             let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
             terminal.hide_cursor()?;
-            terminal.clear()?;
             Ok(terminal)
         })();
         match entered {

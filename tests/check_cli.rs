@@ -12,9 +12,9 @@ fn lectern(args: &[&str]) -> Output {
 
 fn temp_lesson(name: &str, text: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lectern-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("test setup");
     let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, text).expect("test setup");
     path
 }
 

@@ -1,0 +1,182 @@
+//! Drives the real `lectern` binary inside a private tmux server, the way a user's terminal
+//! would: keys in with `send-keys`, the screen out with `capture-pane`.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this helper"
+)]
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long any expected screen may take to appear before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Path of the binary under test.
+pub const LECTERN: &str = env!("CARGO_BIN_EXE_lectern");
+
+/// A tmux server of our own (its own socket), killed when dropped.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts a `width`×`height` session running a plain shell with a known prompt.
+    pub fn shell(width: u16, height: u16) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "lectern-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let tmux = Self { socket };
+        let status = tmux
+            .command()
+            .args(["-f", "/dev/null", "new-session", "-d", "-s", "main"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .args(["env", "PS1=e2e$ ", "TERM=tmux-256color", "/bin/sh"])
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        tmux.wait_for("e2e$");
+        tmux
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("tmux");
+        command.args(["-L", &self.socket]);
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("tmux runs")
+    }
+
+    /// Types `keys` (tmux key names such as `PageDown`, `Escape`, `C-c`, or literal text).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    /// Types a shell command line and Enter.
+    pub fn type_line(&self, line: &str) {
+        self.keys(&["-l", line]);
+        self.keys(&["Enter"]);
+    }
+
+    /// The visible screen as text.
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
+            .into_owned()
+    }
+
+    /// Waits until the screen contains `text`, returning the screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(|screen| screen.contains(text), &format!("{text:?}"))
+    }
+
+    /// Waits until `ready(screen)` holds.
+    pub fn wait_until(&self, ready: impl Fn(&str) -> bool, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// A tmux format value for the pane, e.g. `#{alternate_on}`.
+    pub fn pane_format(&self, format: &str) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "main", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// PID of the shell in the pane.
+    pub fn shell_pid(&self) -> u32 {
+        self.pane_format("#{pane_pid}").parse().expect("pane pid")
+    }
+
+    /// Resizes the session's window.
+    pub fn resize(&self, width: u16, height: u16) {
+        let out = self.run(&[
+            "resize-window",
+            "-t",
+            "main",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// Asserts the shell's terminal is back to normal: cooked mode, main screen, no mouse
+    /// reporting, cursor visible; and that the last command exited with `status`.
+    pub fn assert_terminal_restored(&self, status: i32) {
+        self.type_line("echo \"exit=$? raw_flags=$(stty -a | tr -s ' ;' '\\n\\n' | grep -cx -e -icanon -e -echo -e -isig)\"");
+        // The typed command line contains the text too; the answer is the line that starts with it.
+        let screen = self.wait_until(
+            |s| s.lines().any(|l| l.starts_with("exit=")),
+            "the shell's answer",
+        );
+        assert!(
+            screen.contains(&format!("exit={status} ")),
+            "exit status {status} expected:\n{screen}"
+        );
+        assert!(
+            screen.contains("raw_flags=0"),
+            "terminal left in raw mode:\n{screen}"
+        );
+        let state = self.pane_format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}");
+        assert_eq!(
+            state, "0 0 1",
+            "alternate screen, mouse reporting, cursor visible"
+        );
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// PIDs of live children of `parent` whose command name is `name`.
+pub fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // Fields after the parenthesised name: state, ppid, ...
+            let Some((head, tail)) = stat.rsplit_once(") ") else {
+                return false;
+            };
+            let comm = head.split_once(" (").map_or("", |(_, c)| c);
+            let mut fields = tail.split(' ');
+            let state = fields.next().unwrap_or("");
+            let ppid: u32 = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            ppid == parent && comm == name && state != "Z"
+        })
+        .collect()
+}
+
+/// Whether process `pid` still exists (and is not a zombie).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, tail)| !tail.starts_with('Z'))
+    })
+}

@@ -1,0 +1,149 @@
+//! End to end: the real binary in tmux, driven by keys, checked on the captured screen, and
+//! the shell's terminal checked afterwards.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use lectern::lesson::{EMBEDDED_SOURCE, parse};
+use support::{LECTERN, PATIENCE, Tmux, alive, children_named};
+
+fn titles() -> Vec<String> {
+    parse(EMBEDDED_SOURCE)
+        .lesson
+        .slides
+        .iter()
+        .map(|s| s.title.clone().expect("every slide has a title"))
+        .collect()
+}
+
+/// Waits for slide `n` (1-based): its title and its counter in the footer.
+fn expect_slide(tmux: &Tmux, n: usize) {
+    let title = &titles()[n - 1];
+    let counter = format!(" {n} / 12 ");
+    tmux.wait_until(
+        |s| s.contains(title.as_str()) && s.contains(&counter),
+        &format!("slide {n}: {title}"),
+    );
+}
+
+fn start_lectern(tmux: &Tmux, args: &str, first_slide: usize) {
+    tmux.type_line(&format!("{LECTERN} {args}"));
+    expect_slide(tmux, first_slide);
+}
+
+#[test]
+fn every_key_family_reaches_every_slide_and_q_restores_the_terminal() {
+    let tmux = Tmux::shell(120, 40);
+    start_lectern(&tmux, "", 1);
+
+    // Forward with each "next" key, one slide each.
+    for (key, slide) in [
+        ("Right", 2),
+        ("Down", 3),
+        ("Space", 4),
+        ("PageDown", 5),
+        ("l", 6),
+        ("j", 7),
+    ] {
+        tmux.keys(&[key]);
+        expect_slide(&tmux, slide);
+    }
+    // Back with each "previous" key.
+    for (key, slide) in [
+        ("Left", 6),
+        ("Up", 5),
+        ("PageUp", 4),
+        ("BSpace", 3),
+        ("h", 2),
+        ("k", 1),
+    ] {
+        tmux.keys(&[key]);
+        expect_slide(&tmux, slide);
+    }
+    // Jump by number, then the ends.
+    tmux.keys(&["1", "2", "Enter"]);
+    expect_slide(&tmux, 12);
+    tmux.keys(&["9", "Enter"]);
+    expect_slide(&tmux, 9);
+    for (key, slide) in [("Home", 1), ("End", 12), ("g", 1), ("G", 12)] {
+        tmux.keys(&[key]);
+        expect_slide(&tmux, slide);
+    }
+    // A clicker: PageDown through the whole lecture and PageUp back.
+    tmux.keys(&["Home"]);
+    expect_slide(&tmux, 1);
+    for slide in 2..=12 {
+        tmux.keys(&["PageDown"]);
+        expect_slide(&tmux, slide);
+    }
+    for slide in (1..=11).rev() {
+        tmux.keys(&["PageUp"]);
+        expect_slide(&tmux, slide);
+    }
+    // Help and notes open and close.
+    tmux.keys(&["?"]);
+    tmux.wait_for("? or Esc closes");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until(|s| !s.contains("? or Esc closes"), "help to close");
+    tmux.keys(&["s"]);
+    tmux.wait_for("Speaker notes · slide 1");
+
+    tmux.keys(&["q"]);
+    tmux.wait_until(|s| !s.contains(" 1 / 12 "), "lectern to exit");
+    tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn termination_signals_restore_the_terminal() {
+    for (signal, status) in [("TERM", 143), ("INT", 130)] {
+        let tmux = Tmux::shell(100, 30);
+        start_lectern(&tmux, "--slide 3", 3);
+        let pids = children_named(tmux.shell_pid(), "lectern");
+        assert_eq!(pids.len(), 1, "one lectern under the shell: {pids:?}");
+        let kill = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pids[0].to_string()])
+            .status();
+        assert!(kill.unwrap().success());
+        tmux.assert_terminal_restored(status);
+    }
+}
+
+#[test]
+fn ctrl_c_quits_cleanly() {
+    let tmux = Tmux::shell(100, 30);
+    start_lectern(&tmux, "--theme high-contrast", 1);
+    tmux.keys(&["C-c"]);
+    tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn closing_the_terminal_ends_lectern() {
+    let tmux = Tmux::shell(100, 30);
+    start_lectern(&tmux, "", 1);
+    let pid = children_named(tmux.shell_pid(), "lectern")[0];
+    // Killing the tmux server hangs up the pane's terminal: lectern gets SIGHUP.
+    drop(tmux);
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "lectern {pid} outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_small_terminal_states_the_minimum_and_recovers_on_resize() {
+    let tmux = Tmux::shell(60, 18);
+    tmux.type_line(LECTERN);
+    let screen = tmux.wait_for("at least 80×24");
+    assert!(screen.contains("60×18"), "{screen}");
+    tmux.resize(100, 30);
+    expect_slide(&tmux, 1);
+    tmux.resize(70, 30);
+    tmux.wait_for("70×30");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+}
