@@ -7,6 +7,7 @@ pub mod cli;
 pub mod lesson;
 pub mod msg;
 pub mod run;
+pub mod sampler;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -1,0 +1,301 @@
+//! Turns raw readings into samples: CPU rates from deltas, tree discovery, labels, PSS at a
+//! low rate, and exited processes kept on show for a few seconds.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use super::sample::{ExitInfo, ProcSample, ProcState, Role, Sample};
+use super::source::{Footprint, Source};
+
+/// How long an exited process stays listed (dimmed, with its exit status).
+pub const EXITED_LINGER: Duration = Duration::from_secs(5);
+
+/// The least time between two PSS/USS readings of one process: `smaps_rollup` costs
+/// milliseconds for big processes and takes the target's mmap lock.
+pub const FOOTPRINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// At most this many PSS readings per pass, so a big tree spreads them out.
+const FOOTPRINTS_PER_PASS: usize = 8;
+
+#[derive(Debug)]
+struct Entry {
+    pid: u32,
+    ppid: u32,
+    /// The tracked process this one was discovered under (its tree parent).
+    parent: Option<u32>,
+    depth: u16,
+    role: Role,
+    name: String,
+    label: Option<String>,
+    cpu_prev: Option<(u64, Instant)>,
+    cpu_pct: f32,
+    rss: u64,
+    footprint: Option<Footprint>,
+    footprint_at: Option<Instant>,
+    state: ProcState,
+    exit: Option<ExitInfo>,
+    gone_at: Option<Instant>,
+}
+
+impl Entry {
+    fn new(pid: u32, role: Role, parent: Option<u32>, depth: u16, label: Option<String>) -> Self {
+        Self {
+            pid,
+            ppid: 0,
+            parent,
+            depth,
+            role,
+            name: String::new(),
+            label,
+            cpu_prev: None,
+            cpu_pct: 0.0,
+            rss: 0,
+            footprint: None,
+            footprint_at: None,
+            state: ProcState::Sleeping,
+            exit: None,
+            gone_at: None,
+        }
+    }
+
+    fn in_tree(&self) -> bool {
+        self.role != Role::Ui
+    }
+}
+
+/// Keeps the tracked processes and produces samples from a [`Source`].
+pub struct Collector<S: Source> {
+    source: S,
+    started: Instant,
+    entries: Vec<Entry>,
+}
+
+impl<S: Source> Collector<S> {
+    /// A collector reading from `source`, timing samples from `started`.
+    pub fn new(source: S, started: Instant) -> Self {
+        Self {
+            source,
+            started,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Reads the CPU counters once so that the first sample is a real delta.
+    pub fn prime(&mut self) {
+        let _ = self.source.cpu();
+    }
+
+    /// Tracks `pid` and every descendant it has or will have.
+    pub fn track_tree(&mut self, pid: u32, label: Option<String>) {
+        if !self.entries.iter().any(|e| e.pid == pid) {
+            self.entries
+                .push(Entry::new(pid, Role::Root, None, 0, label));
+        }
+    }
+
+    /// Tracks lectern's own UI process, alone (its children belong to the trees it starts).
+    pub fn track_self(&mut self, pid: u32, label: String) {
+        if !self.entries.iter().any(|e| e.pid == pid) {
+            self.entries
+                .push(Entry::new(pid, Role::Ui, None, 0, Some(label)));
+        }
+    }
+
+    /// Gives `pid` a role label such as `worker 3`.
+    pub fn set_label(&mut self, pid: u32, label: String) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.pid == pid) {
+            entry.label = Some(label);
+        }
+    }
+
+    /// Records how `pid` ended, as learned by whoever reaped it.
+    pub fn record_exit(&mut self, pid: u32, exit: ExitInfo) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.pid == pid) {
+            entry.exit = Some(exit);
+        }
+    }
+
+    /// Stops tracking `pid` and everything discovered under it.
+    pub fn untrack(&mut self, pid: u32) {
+        let mut doomed: HashSet<u32> = HashSet::from([pid]);
+        // Entries are stored parents first, so one pass collects the whole subtree.
+        for entry in &self.entries {
+            if entry.parent.is_some_and(|p| doomed.contains(&p)) {
+                doomed.insert(entry.pid);
+            }
+        }
+        for pid in &doomed {
+            self.source.forget(*pid);
+        }
+        self.entries.retain(|e| !doomed.contains(&e.pid));
+    }
+
+    /// Takes one sample at `now`.
+    pub fn collect(&mut self, now: Instant) -> Sample {
+        let (cores, total) = self.core_usage();
+        self.discover();
+        self.read_processes(now);
+        self.read_footprints(now);
+        self.drop_expired(now);
+        Sample {
+            t: now.saturating_duration_since(self.started).as_secs_f64(),
+            cores,
+            total,
+            procs: self.ordered(),
+        }
+    }
+
+    fn core_usage(&mut self) -> (Vec<f32>, f32) {
+        let cores = self.source.cpu().unwrap_or_default();
+        let total = if cores.is_empty() {
+            0.0
+        } else {
+            cores.iter().sum::<f32>() / cores.len() as f32
+        };
+        (cores, total)
+    }
+
+    fn discover(&mut self) {
+        let tree: HashSet<u32> = self
+            .entries
+            .iter()
+            .filter(|e| e.in_tree() && e.gone_at.is_none())
+            .map(|e| e.pid)
+            .collect();
+        for (pid, ppid) in self.source.new_descendants(&|pid| tree.contains(&pid)) {
+            let depth = self
+                .entries
+                .iter()
+                .find(|e| e.pid == ppid)
+                .map_or(0, |p| p.depth + 1);
+            self.entries
+                .push(Entry::new(pid, Role::Descendant, Some(ppid), depth, None));
+        }
+    }
+
+    fn read_processes(&mut self, now: Instant) {
+        for entry in self.entries.iter_mut().filter(|e| e.gone_at.is_none()) {
+            let Some(raw) = self.source.read(entry.pid) else {
+                // Vanished between two readings: the normal end of a process.
+                entry.state = ProcState::Exited;
+                entry.gone_at = Some(now);
+                entry.cpu_pct = 0.0;
+                entry.exit.get_or_insert(ExitInfo::Unknown);
+                continue;
+            };
+            if let Some((before_ns, before_at)) = entry.cpu_prev {
+                let wall = now.saturating_duration_since(before_at).as_nanos() as f64;
+                let used = raw.cpu_ns.saturating_sub(before_ns) as f64;
+                entry.cpu_pct = if wall > 0.0 {
+                    (used * 100.0 / wall) as f32
+                } else {
+                    0.0
+                };
+            }
+            entry.cpu_prev = Some((raw.cpu_ns, now));
+            entry.ppid = raw.ppid;
+            entry.name = raw.name;
+            entry.rss = raw.rss_bytes;
+            entry.state = raw.state;
+            if raw.state == ProcState::Zombie {
+                entry.cpu_pct = 0.0;
+                if let Some(status) = raw.exit_status {
+                    entry.exit.get_or_insert(ExitInfo::from_wait_status(status));
+                }
+            }
+        }
+    }
+
+    fn read_footprints(&mut self, now: Instant) {
+        let mut due: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let e = &self.entries[i];
+                e.gone_at.is_none()
+                    && e.state != ProcState::Zombie
+                    && e.footprint_at
+                        .is_none_or(|at| now.duration_since(at) >= FOOTPRINT_INTERVAL)
+            })
+            .collect();
+        // Never-read processes first, then the stalest.
+        due.sort_by_key(|&i| self.entries[i].footprint_at);
+        for i in due.into_iter().take(FOOTPRINTS_PER_PASS) {
+            let pid = self.entries[i].pid;
+            let footprint = self.source.footprint(pid);
+            let entry = &mut self.entries[i];
+            entry.footprint_at = Some(now);
+            if footprint.is_some() {
+                entry.footprint = footprint;
+            }
+        }
+    }
+
+    fn drop_expired(&mut self, now: Instant) {
+        let expired: Vec<u32> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                e.gone_at
+                    .is_some_and(|at| now.duration_since(at) >= EXITED_LINGER)
+            })
+            .map(|e| e.pid)
+            .collect();
+        for pid in expired {
+            self.source.forget(pid);
+            // Children of an expired process stay: re-hang them on its own tree parent.
+            let (parent, depth) = self
+                .entries
+                .iter()
+                .find(|e| e.pid == pid)
+                .map_or((None, 0), |e| (e.parent, e.depth));
+            for entry in self.entries.iter_mut().filter(|e| e.parent == Some(pid)) {
+                entry.parent = parent;
+                entry.depth = if parent.is_some() { depth } else { 0 };
+            }
+            self.entries.retain(|e| e.pid != pid);
+        }
+    }
+
+    /// Trees in the order their roots were tracked, depth first; the UI process last.
+    fn ordered(&self) -> Vec<ProcSample> {
+        let mut out = Vec::with_capacity(self.entries.len());
+        let is_top = |e: &&Entry| e.role != Role::Ui && e.parent.is_none();
+        for root in self.entries.iter().filter(is_top) {
+            self.push_subtree(root, &mut out);
+        }
+        for entry in self.entries.iter().filter(|e| e.role == Role::Ui) {
+            out.push(Self::to_sample(entry));
+        }
+        out
+    }
+
+    fn push_subtree(&self, entry: &Entry, out: &mut Vec<ProcSample>) {
+        out.push(Self::to_sample(entry));
+        for child in self.entries.iter().filter(|e| e.parent == Some(entry.pid)) {
+            self.push_subtree(child, out);
+        }
+    }
+
+    fn to_sample(e: &Entry) -> ProcSample {
+        ProcSample {
+            pid: e.pid,
+            ppid: e.ppid,
+            name: e.name.clone(),
+            label: e.label.clone().unwrap_or_else(|| e.name.clone()),
+            rss_bytes: e.rss,
+            pss_bytes: e.footprint.map(|f| f.pss),
+            uss_bytes: e.footprint.map(|f| f.uss),
+            cpu_pct: e.cpu_pct,
+            state: e.state,
+            exit: if e.state == ProcState::Exited || e.state == ProcState::Zombie {
+                e.exit
+            } else {
+                None
+            },
+            depth: e.depth,
+            role: e.role,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! The collector against a scripted source: rates, discovery, exits and PSS pacing.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::sampler::source::RawProc;
+
+#[derive(Default)]
+struct FakeSource {
+    cores: Vec<f32>,
+    procs: HashMap<u32, RawProc>,
+    footprints_read: Vec<u32>,
+}
+
+impl FakeSource {
+    fn spawn(&mut self, pid: u32, parent: u32, cpu_ns: u64) {
+        let raw = RawProc {
+            ppid: parent,
+            name: format!("p{pid}"),
+            state: ProcState::Running,
+            cpu_ns,
+            rss_bytes: u64::from(pid) * 1000,
+            exit_status: None,
+        };
+        self.procs.insert(pid, raw);
+    }
+}
+
+impl Source for FakeSource {
+    fn cpu(&mut self) -> Option<Vec<f32>> {
+        Some(self.cores.clone())
+    }
+    fn read(&mut self, pid: u32) -> Option<RawProc> {
+        self.procs.get(&pid).cloned()
+    }
+    fn footprint(&mut self, pid: u32) -> Option<Footprint> {
+        self.footprints_read.push(pid);
+        Some(Footprint { pss: 10, uss: 5 })
+    }
+    fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        let mut pids: Vec<_> = self.procs.keys().copied().collect();
+        // Children before parents, to check the collector copes with any order.
+        pids.sort_unstable_by(|a, b| b.cmp(a));
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &pid in &pids {
+                let ppid = self.procs[&pid].ppid;
+                let known = tree(pid) || found.iter().any(|(p, _)| *p == pid);
+                if !known && (tree(ppid) || found.iter().any(|(p, _)| *p == ppid)) {
+                    found.push((pid, ppid));
+                    changed = true;
+                }
+            }
+        }
+        found
+    }
+    fn forget(&mut self, _pid: u32) {}
+}
+
+fn collector() -> (Collector<FakeSource>, Instant) {
+    let t0 = Instant::now();
+    (Collector::new(FakeSource::default(), t0), t0)
+}
+
+#[test]
+fn the_total_is_the_mean_of_the_cores() {
+    let (mut c, t0) = collector();
+    c.source.cores = vec![80.0, 25.0];
+    let sample = c.collect(t0 + Duration::from_millis(200));
+    assert_eq!(sample.cores, [80.0, 25.0]);
+    assert!((sample.total - 52.5).abs() < 1e-4, "{}", sample.total);
+}
+
+#[test]
+fn process_cpu_is_cpu_time_over_wall_time() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, Some("parent".into()));
+    c.collect(t0);
+    c.source.procs.get_mut(&10).unwrap().cpu_ns = 150_000_000;
+    let sample = c.collect(t0 + Duration::from_millis(200));
+    assert!((sample.procs[0].cpu_pct - 75.0).abs() < 1e-3, "{}", sample.procs[0].cpu_pct);
+    assert_eq!(sample.procs[0].label, "parent");
+}
+
+#[test]
+fn descendants_join_in_tree_order_and_the_ui_process_comes_last() {
+    let (mut c, t0) = collector();
+    c.source.spawn(5, 1, 0); // lectern itself
+    c.source.spawn(10, 5, 0); // the command
+    c.source.spawn(30, 10, 0); // a worker
+    c.source.spawn(40, 30, 0); // a grandchild, listed before its parent by the fake
+    c.source.spawn(20, 10, 0); // another worker
+    c.source.spawn(99, 5, 0); // another child of the UI: not part of any tree
+    c.track_self(5, "lectern (this UI)".into());
+    c.track_tree(10, None);
+    let sample = c.collect(t0);
+    let order: Vec<(u32, u16, Role)> = sample
+        .procs
+        .iter()
+        .map(|p| (p.pid, p.depth, p.role))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (10, 0, Role::Root),
+            (30, 1, Role::Descendant),
+            (40, 2, Role::Descendant),
+            (20, 1, Role::Descendant),
+            (5, 0, Role::Ui),
+        ]
+    );
+    assert_eq!(sample.procs[4].label, "lectern (this UI)");
+    assert_eq!(
+        sample.procs[1].label, "p30",
+        "unlabelled processes show their name"
+    );
+}
+
+#[test]
+fn exited_processes_linger_with_their_status_then_go() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.source.spawn(11, 10, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    // 11 becomes a zombie with status 2, then 10 vanishes and its reaper reports SIGKILL.
+    let zombie = c.source.procs.get_mut(&11).unwrap();
+    zombie.state = ProcState::Zombie;
+    zombie.exit_status = Some(2 << 8);
+    c.source.procs.remove(&10);
+    c.record_exit(10, ExitInfo::Signal(9));
+    let sample = c.collect(t0 + Duration::from_secs(1));
+    assert_eq!(sample.procs[0].state, ProcState::Exited);
+    assert_eq!(sample.procs[0].exit, Some(ExitInfo::Signal(9)));
+    assert_eq!(sample.procs[1].exit, Some(ExitInfo::Code(2)));
+    c.source.procs.remove(&11);
+    let reaped = c.collect(t0 + Duration::from_secs(2));
+    assert_eq!(reaped.procs.len(), 2, "both still listed while they linger");
+    let later = c.collect(t0 + Duration::from_secs(2) + EXITED_LINGER);
+    assert!(later.procs.is_empty(), "{:?}", later.procs);
+}
+
+#[test]
+fn a_vanished_process_with_no_known_status_says_so() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    c.source.procs.clear();
+    let sample = c.collect(t0 + Duration::from_millis(100));
+    assert_eq!(sample.procs[0].exit, Some(ExitInfo::Unknown));
+}
+
+#[test]
+fn footprints_are_read_at_most_once_a_second_per_process() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, None);
+    for tick in 0..10 {
+        c.collect(t0 + Duration::from_millis(100 * tick));
+    }
+    assert_eq!(
+        c.source.footprints_read,
+        [10],
+        "ten passes in 0.9 s read PSS once"
+    );
+    let sample = c.collect(t0 + Duration::from_secs(1));
+    assert_eq!(c.source.footprints_read, [10, 10]);
+    assert_eq!(sample.procs[0].pss_bytes, Some(10));
+}
+
+#[test]
+fn untracking_a_root_drops_its_whole_tree() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.source.spawn(11, 10, 0);
+    c.source.spawn(12, 11, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    c.untrack(10);
+    c.source.procs.clear();
+    assert!(c.collect(t0 + Duration::from_millis(100)).procs.is_empty());
+}

@@ -1,0 +1,27 @@
+//! The sampler: per-core CPU and per-process memory of the tracked process trees, measured
+//! from the kernel on a thread of its own and delivered as owned [`Sample`]s.
+//!
+//! On Linux it reads `/proc` directly (only the tracked PIDs, with kept-open files); other
+//! systems use `sysinfo`, which gives per-core CPU and RSS but no PSS.
+
+mod collector;
+#[cfg(target_os = "linux")]
+mod procfs_source;
+mod sample;
+mod source;
+// Built on Linux too when testing, so the fallback is exercised where CI runs.
+#[cfg(any(not(target_os = "linux"), test))]
+mod sysinfo_source;
+mod thread;
+
+pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL};
+pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};
+pub use source::{Footprint, RawProc, Source};
+pub use thread::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler};
+
+/// The source for this platform.
+#[cfg(target_os = "linux")]
+pub type PlatformSource = procfs_source::ProcfsSource;
+/// The source for this platform.
+#[cfg(not(target_os = "linux"))]
+pub type PlatformSource = sysinfo_source::SysinfoSource;

@@ -1,0 +1,267 @@
+//! The Linux source: `/proc`, read through kept-open files with `pread` and parsed by the
+//! `procfs` crate.
+//!
+//! Keeping files open halves the cost of a reading, and a kept file errors once its process
+//! dies, so a recycled PID is never mistaken for the process we were watching. Only tracked
+//! PIDs are read each pass; discovering new descendants lists `/proc` and reads the `stat` of
+//! PIDs never seen before, remembering the ones outside our trees so they are read only once.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, Cursor};
+use std::os::unix::fs::FileExt;
+
+use procfs::process::{Schedstat, Stat};
+use procfs::{FromBufRead, FromBufReadSI, FromRead, KernelStats};
+
+use super::sample::ProcState;
+use super::source::{Footprint, RawProc, Source};
+
+/// Cumulative clock ticks a core has spent busy and idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct CoreTimes {
+    /// Doing work: user, nice, system, irq, softirq, steal.
+    busy: u64,
+    /// Idle or waiting for I/O.
+    idle: u64,
+}
+
+/// Busy percentage of each core between two readings (saturating: counters never go back,
+/// but a hot-plugged core may appear with no history).
+fn usage(before: &[CoreTimes], now: &[CoreTimes]) -> Vec<f32> {
+    now.iter()
+        .enumerate()
+        .map(|(i, now)| {
+            let before = before.get(i).copied().unwrap_or_default();
+            let busy = now.busy.saturating_sub(before.busy);
+            let idle = now.idle.saturating_sub(before.idle);
+            let total = busy + idle;
+            if total == 0 {
+                0.0
+            } else {
+                (busy as f64 * 100.0 / total as f64) as f32
+            }
+        })
+        .collect()
+}
+
+/// Files kept open for one tracked process.
+struct ProcFiles {
+    stat: File,
+    schedstat: Option<File>,
+}
+
+/// Reads `/proc`.
+pub struct ProcfsSource {
+    proc_stat: Option<File>,
+    cores_before: Vec<CoreTimes>,
+    buf: Vec<u8>,
+    page_size: u64,
+    ns_per_tick: u64,
+    files: HashMap<u32, ProcFiles>,
+    /// PIDs known to be outside every tracked tree, as of the last listing of `/proc`.
+    foreign: HashSet<u32>,
+}
+
+impl ProcfsSource {
+    /// A source reading the running system's `/proc`.
+    #[must_use]
+    pub fn new() -> Self {
+        let info = procfs::current_system_info();
+        Self {
+            proc_stat: File::open("/proc/stat").ok(),
+            cores_before: Vec::new(),
+            buf: vec![0; 8192],
+            page_size: info.page_size(),
+            ns_per_tick: 1_000_000_000 / info.ticks_per_second().max(1),
+            files: HashMap::new(),
+            foreign: HashSet::new(),
+        }
+    }
+
+    fn files(&mut self, pid: u32) -> Option<&ProcFiles> {
+        match self.files.entry(pid) {
+            Entry::Occupied(kept) => Some(kept.into_mut()),
+            Entry::Vacant(slot) => {
+                let stat = File::open(format!("/proc/{pid}/stat")).ok()?;
+                let schedstat = File::open(format!("/proc/{pid}/schedstat")).ok();
+                Some(slot.insert(ProcFiles { stat, schedstat }))
+            }
+        }
+    }
+}
+
+impl Default for ProcfsSource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reads the whole of a kept `/proc` file from offset 0, growing `buf` as needed.
+fn pread_all<'a>(file: &File, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
+    loop {
+        let n = file.read_at(buf, 0)?;
+        if n < buf.len() {
+            return Ok(&buf[..n]);
+        }
+        let bigger = buf.len() * 2;
+        buf.resize(bigger, 0);
+    }
+}
+
+fn read_stat_file(path: &str) -> Option<Stat> {
+    Stat::from_read(File::open(path).ok()?).ok()
+}
+
+impl Source for ProcfsSource {
+    fn cpu(&mut self) -> Option<Vec<f32>> {
+        let file = self.proc_stat.as_ref()?;
+        let bytes = pread_all(file, &mut self.buf).ok()?;
+        let stats =
+            KernelStats::from_buf_read(Cursor::new(bytes), procfs::current_system_info()).ok()?;
+        let now: Vec<CoreTimes> = stats
+            .cpu_time
+            .iter()
+            .map(|t| CoreTimes {
+                // guest and guest_nice are already inside user and nice.
+                busy: t.user
+                    + t.nice
+                    + t.system
+                    + t.irq.unwrap_or(0)
+                    + t.softirq.unwrap_or(0)
+                    + t.steal.unwrap_or(0),
+                idle: t.idle + t.iowait.unwrap_or(0),
+            })
+            .collect();
+        let usage = usage(&self.cores_before, &now);
+        self.cores_before = now;
+        Some(usage)
+    }
+
+    fn read(&mut self, pid: u32) -> Option<RawProc> {
+        let ns_per_tick = self.ns_per_tick;
+        let page_size = self.page_size;
+        let mut buf = std::mem::take(&mut self.buf);
+        let reading = (|| {
+            let files = self.files(pid)?;
+            let stat = Stat::from_read(pread_all(&files.stat, &mut buf).ok()?).ok()?;
+            // schedstat counts nanoseconds; stat's utime+stime only clock ticks (10 ms).
+            let cpu_ns = files
+                .schedstat
+                .as_ref()
+                .and_then(|f| Schedstat::from_read(pread_all(f, &mut buf).ok()?).ok())
+                .map_or((stat.utime + stat.stime) * ns_per_tick, |s| {
+                    s.sum_exec_runtime
+                });
+            Some(RawProc {
+                ppid: u32::try_from(stat.ppid).unwrap_or(0),
+                state: ProcState::from_code(stat.state),
+                cpu_ns,
+                rss_bytes: stat.rss * page_size,
+                exit_status: stat.exit_code,
+                name: stat.comm,
+            })
+        })();
+        self.buf = buf;
+        if reading.is_none() {
+            self.forget(pid);
+        }
+        reading
+    }
+
+    fn footprint(&mut self, pid: u32) -> Option<Footprint> {
+        let file = File::open(format!("/proc/{pid}/smaps_rollup")).ok()?;
+        let rollup = procfs::process::SmapsRollup::from_buf_read(io::BufReader::new(file)).ok()?;
+        let map = &rollup.memory_map_rollup.0.first()?.extension.map;
+        let get = |key: &str| map.get(key).copied().unwrap_or(0);
+        Some(Footprint {
+            pss: map.get("Pss").copied()?,
+            uss: get("Private_Clean") + get("Private_Dirty") + get("Private_Hugetlb"),
+        })
+    }
+
+    fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        let listed: HashSet<u32> = entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        // A PID that left the listing may come back as a new process: forget its verdict.
+        self.foreign.retain(|pid| listed.contains(pid));
+        let mut unknown: Vec<(u32, u32)> = listed
+            .iter()
+            .filter(|pid| !tree(**pid) && !self.foreign.contains(pid))
+            .filter_map(|&pid| {
+                let stat = read_stat_file(&format!("/proc/{pid}/stat"))?;
+                Some((pid, u32::try_from(stat.ppid).ok()?))
+            })
+            .collect();
+        // Parents may be listed after their children: grow the tree until nothing joins.
+        let mut joined: Vec<(u32, u32)> = Vec::new();
+        let mut members: HashSet<u32> = HashSet::new();
+        loop {
+            let before = joined.len();
+            unknown.retain(|&(pid, ppid)| {
+                if tree(ppid) || members.contains(&ppid) {
+                    joined.push((pid, ppid));
+                    members.insert(pid);
+                    false
+                } else {
+                    true
+                }
+            });
+            if joined.len() == before {
+                break;
+            }
+        }
+        self.foreign.extend(unknown.iter().map(|(pid, _)| *pid));
+        joined
+    }
+
+    fn forget(&mut self, pid: u32) {
+        self.files.remove(&pid);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_this_process() {
+        let mut source = ProcfsSource::new();
+        let me = std::process::id();
+        let raw = source.read(me).expect("own process is readable");
+        assert!(raw.rss_bytes > 0);
+        assert!(raw.cpu_ns > 0);
+        assert!(!source.cpu().expect("cores").is_empty());
+    }
+
+    #[test]
+    fn core_usage_is_the_busy_share_of_each_interval() {
+        let before = [
+            CoreTimes {
+                busy: 100,
+                idle: 100,
+            },
+            CoreTimes { busy: 0, idle: 0 },
+        ];
+        let now = [
+            CoreTimes {
+                busy: 180,
+                idle: 120,
+            },
+            CoreTimes { busy: 0, idle: 0 },
+        ];
+        assert_eq!(usage(&before, &now), [80.0, 0.0]);
+        assert_eq!(usage(&[], &now[..1]), [60.0]);
+    }
+
+    #[test]
+    fn a_missing_process_reads_as_none() {
+        let mut source = ProcfsSource::new();
+        assert_eq!(source.read(u32::MAX - 1), None);
+    }
+}

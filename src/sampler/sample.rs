@@ -1,0 +1,205 @@
+//! What one sampling pass measured: per-core CPU and the tracked processes. Owned and
+//! serialisable, so it crosses threads by value and prints as one JSON object.
+
+use serde::Serialize;
+
+/// One measurement of the machine and the tracked process trees.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sample {
+    /// Seconds since sampling started.
+    pub t: f64,
+    /// Busy percentage of each core over the last interval (0–100).
+    pub cores: Vec<f32>,
+    /// Busy percentage of the whole machine (0–100).
+    pub total: f32,
+    /// Tracked processes: each tree in depth-first order, lectern's own process last.
+    pub procs: Vec<ProcSample>,
+}
+
+/// One tracked process.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProcSample {
+    /// Process ID.
+    pub pid: u32,
+    /// Parent process ID (1 once orphaned).
+    pub ppid: u32,
+    /// The kernel's command name (`comm`, at most 15 bytes).
+    pub name: String,
+    /// A role given by whoever started it (`parent`, `worker 3`), else the command name.
+    pub label: String,
+    /// Resident set size: every page in RAM this process maps, shared or not.
+    pub rss_bytes: u64,
+    /// Proportional set size: shared pages split between their sharers; `None` until read
+    /// (it is read at most once a second because the read is expensive) or where unreadable.
+    pub pss_bytes: Option<u64>,
+    /// Unique set size: pages only this process maps; `None` like `pss_bytes`.
+    pub uss_bytes: Option<u64>,
+    /// CPU use over the last interval, in percent of one core (above 100 when multithreaded).
+    pub cpu_pct: f32,
+    /// Scheduler state, or `exited`.
+    pub state: ProcState,
+    /// How it ended, once it has.
+    pub exit: Option<ExitInfo>,
+    /// Depth in its tree: 0 for a root.
+    pub depth: u16,
+    /// Which kind of tracked process this is.
+    pub role: Role,
+}
+
+impl ProcSample {
+    /// Whether the process has ended (exited, or a zombie waiting to be reaped).
+    #[must_use]
+    pub fn is_gone(&self) -> bool {
+        matches!(self.state, ProcState::Exited | ProcState::Zombie)
+    }
+}
+
+/// Why a process is tracked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// lectern's own UI process.
+    Ui,
+    /// The root of a tracked tree (a demo's or a watched command's first process).
+    Root,
+    /// A descendant of a root.
+    Descendant,
+}
+
+/// Scheduler state as `/proc/PID/stat` reports it, plus `Exited` for a process that is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcState {
+    /// On a CPU or ready to run (`R`).
+    Running,
+    /// Waiting for something (`S`).
+    Sleeping,
+    /// Waiting for I/O, uninterruptibly (`D`).
+    DiskSleep,
+    /// Stopped or traced (`T`, `t`).
+    Stopped,
+    /// Ended, not yet reaped by its parent (`Z`).
+    Zombie,
+    /// An idle kernel thread (`I`).
+    Idle,
+    /// Gone from `/proc`.
+    Exited,
+}
+
+impl ProcState {
+    /// Reads the one-letter state code of `/proc/PID/stat`.
+    #[must_use]
+    pub fn from_code(code: char) -> Self {
+        match code {
+            'R' => Self::Running,
+            'D' => Self::DiskSleep,
+            'T' | 't' => Self::Stopped,
+            'Z' | 'X' | 'x' => Self::Zombie,
+            'I' => Self::Idle,
+            _ => Self::Sleeping,
+        }
+    }
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitInfo {
+    /// It exited with this status code.
+    Code(i32),
+    /// A signal killed it.
+    Signal(i32),
+    /// It was reaped by a parent other than lectern before its status could be read.
+    Unknown,
+}
+
+impl ExitInfo {
+    /// Decodes a wait status as the kernel stores it (`/proc/PID/stat` field 52).
+    #[must_use]
+    pub fn from_wait_status(status: i32) -> Self {
+        let signal = status & 0x7f;
+        if signal == 0 {
+            Self::Code((status >> 8) & 0xff)
+        } else {
+            Self::Signal(signal)
+        }
+    }
+
+    /// Short text for the screen: `exit 0`, `killed by SIGTERM`, `exited`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match *self {
+            Self::Code(code) => format!("exit {code}"),
+            Self::Signal(signal) => format!("killed ({})", signal_name(signal)),
+            Self::Unknown => "exited".to_string(),
+        }
+    }
+}
+
+/// The conventional name of a signal number (`SIGTERM`), or `signal N`.
+#[must_use]
+pub fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_statuses_decode() {
+        assert_eq!(ExitInfo::from_wait_status(3 << 8), ExitInfo::Code(3));
+        assert_eq!(ExitInfo::from_wait_status(9), ExitInfo::Signal(9));
+        assert_eq!(ExitInfo::Signal(15).describe(), "killed (SIGTERM)");
+    }
+
+    #[test]
+    fn a_sample_serialises_with_the_documented_field_names() {
+        let sample = Sample {
+            t: 1.5,
+            cores: vec![50.0],
+            total: 50.0,
+            procs: vec![ProcSample {
+                pid: 7,
+                ppid: 1,
+                name: "sh".into(),
+                label: "parent".into(),
+                rss_bytes: 4096,
+                pss_bytes: None,
+                uss_bytes: Some(1024),
+                cpu_pct: 99.5,
+                state: ProcState::Running,
+                exit: None,
+                depth: 0,
+                role: Role::Root,
+            }],
+        };
+        let json = serde_json::to_value(&sample).unwrap();
+        let proc = &json["procs"][0];
+        for key in [
+            "pid",
+            "ppid",
+            "name",
+            "label",
+            "rss_bytes",
+            "pss_bytes",
+            "cpu_pct",
+            "state",
+        ] {
+            assert!(proc.get(key).is_some(), "{key} missing from {json}");
+        }
+        assert_eq!(proc["state"], "running");
+        assert!(proc["pss_bytes"].is_null());
+    }
+}

@@ -1,0 +1,51 @@
+//! Where raw readings come from: `/proc` on Linux, sysinfo elsewhere. The collector turns
+//! them into rates and samples; a source only reads.
+
+use super::sample::ProcState;
+
+/// One reading of one process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawProc {
+    /// Parent PID.
+    pub ppid: u32,
+    /// Command name.
+    pub name: String,
+    /// Scheduler state.
+    pub state: ProcState,
+    /// Cumulative CPU time, in nanoseconds.
+    pub cpu_ns: u64,
+    /// Resident set size in bytes.
+    pub rss_bytes: u64,
+    /// A zombie's wait status, when the kernel exposes it.
+    pub exit_status: Option<i32>,
+}
+
+/// PSS and USS of a process, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Footprint {
+    /// Proportional set size.
+    pub pss: u64,
+    /// Unique set size (private pages).
+    pub uss: u64,
+}
+
+/// A source of readings. Every method tolerates processes vanishing mid-read: that is the
+/// normal end of a process, not an error.
+pub trait Source {
+    /// Busy percentage of each core since the previous call (the first call primes the
+    /// counters and its result is discarded), or `None` if it cannot be read.
+    fn cpu(&mut self) -> Option<Vec<f32>>;
+
+    /// Reads one process; `None` once it is gone.
+    fn read(&mut self, pid: u32) -> Option<RawProc>;
+
+    /// Reads PSS and USS (expensive: call at most about once a second per process).
+    fn footprint(&mut self, pid: u32) -> Option<Footprint>;
+
+    /// Processes not yet tracked whose parent chain leads to a process in `tree`, as
+    /// `(pid, ppid)`, parents before their children.
+    fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)>;
+
+    /// Releases anything kept open for `pid`.
+    fn forget(&mut self, pid: u32);
+}
