@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::sampler::{DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ};
 use crate::theme::ThemeName;
 
 /// lectern — a terminal lecture companion with live, measured demos.
@@ -33,6 +34,14 @@ pub struct PresentArgs {
     /// Start at slide N (1-based)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub slide: Option<u16>,
+    /// Gauge samples per second (1–20)
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_RATE_HZ, value_parser = rate_parser())]
+    pub rate_hz: u8,
+}
+
+/// Accepts sampling rates lectern supports.
+fn rate_parser() -> clap::builder::RangedI64ValueParser<u8> {
+    clap::value_parser!(u8).range(i64::from(MIN_RATE_HZ)..=i64::from(MAX_RATE_HZ))
 }
 
 /// Subcommands.

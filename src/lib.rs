@@ -4,6 +4,7 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod gauges;
 pub mod lesson;
 pub mod msg;
 pub mod run;

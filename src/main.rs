@@ -39,7 +39,7 @@ fn present(args: &PresentArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let theme = Theme::new(args.theme, Theme::no_color_requested());
-    match lectern::run::present(lesson, theme, start - 1) {
+    match lectern::run::present(lesson, theme, start - 1, args.rate_hz) {
         Ok(ExitReason::Error(message)) => {
             eprintln!("lectern: {message}");
             ExitCode::FAILURE

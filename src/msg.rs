@@ -2,9 +2,11 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::sampler::Sample;
+
 /// Everything that can change the UI's state, sent on the one channel the UI thread reads.
 /// Payloads are owned so senders never share memory with the UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     /// A key was pressed (presses and auto-repeats; releases are dropped at the source).
     Key(KeyEvent),
@@ -14,6 +16,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passed: the timer's displayed second may have changed.
     Tick,
+    /// The sampler measured the cores and the tracked processes.
+    Sample(Box<Sample>),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
     Signal(i32),
     /// Reading terminal input failed (for instance the terminal went away).

@@ -12,26 +12,38 @@ use signal_hook::iterator::Signals;
 use crate::app::App;
 use crate::lesson::Lesson;
 use crate::msg::{Effect, ExitReason, Msg};
+use crate::sampler::{Command, Sampler};
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 use crate::ui;
+
+/// How lectern's own process is labelled in the gauges.
+pub const UI_LABEL: &str = "lectern UI";
 
 /// Presents `lesson` full screen from slide `start` (0-based) until the user quits, a signal
 /// arrives or input fails. The terminal is restored before this returns.
 ///
 /// # Errors
 /// Any I/O error from setting up or drawing on the terminal.
-pub fn present(lesson: Lesson, theme: Theme, start: usize) -> io::Result<ExitReason> {
+pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::Result<ExitReason> {
     // Signals first: a SIGTERM during start-up must still restore the terminal.
     let (tx, rx) = unbounded();
     let signals = listen_for_signals(tx.clone())?;
     let mut session = TerminalSession::enter()?;
-    spawn_input_reader(tx)?;
+    spawn_input_reader(tx.clone())?;
+    let sampler = Sampler::spawn(rate_hz, move |sample| {
+        tx.send(Msg::Sample(Box::new(sample))).is_ok()
+    })?;
+    sampler.send(Command::TrackSelf {
+        pid: std::process::id(),
+        label: UI_LABEL.into(),
+    });
     let size = session.terminal.size()?;
     let mut app = App::new(lesson, theme, start, size, Instant::now());
     session.terminal.draw(|frame| ui::render(&app, frame))?;
     let reason = event_loop(&mut app, &mut session, &rx);
     signals.close();
+    drop(sampler);
     drop(session);
     reason
 }
@@ -75,7 +87,10 @@ fn disconnected() -> ExitReason {
 }
 
 /// Reads terminal events on a thread of its own and forwards the ones that matter.
-fn spawn_input_reader(tx: Sender<Msg>) -> io::Result<()> {
+///
+/// # Errors
+/// If the thread cannot be started.
+pub fn spawn_input_reader(tx: Sender<Msg>) -> io::Result<()> {
     thread::Builder::new()
         .name("input".into())
         .spawn(move || {
@@ -109,7 +124,10 @@ fn is_mouse_action(kind: MouseEventKind) -> bool {
 
 /// Turns SIGINT, SIGTERM and SIGHUP into messages, so they end in the same orderly exit as
 /// `q`. A second signal of the same kind terminates at once, in case the loop is stuck.
-fn listen_for_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
+///
+/// # Errors
+/// If the handlers or the thread cannot be set up.
+pub fn listen_for_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
     const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
     let received = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for signal in SIGNALS {

@@ -63,6 +63,14 @@ pub struct Theme {
     pub warning: Style,
     /// Key names in the help overlay.
     pub key: Style,
+    /// Gauge bars below 50%.
+    pub gauge_low: Style,
+    /// Gauge bars from 50% to 80%.
+    pub gauge_mid: Style,
+    /// Gauge bars above 80%.
+    pub gauge_high: Style,
+    /// Memory bars.
+    pub gauge_memory: Style,
     token_styles: [Style; 10],
 }
 
@@ -118,6 +126,10 @@ impl Theme {
             footer_accent: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             warning: Style::new().add_modifier(Modifier::BOLD),
             key: strip(self.key),
+            gauge_low: strip(self.gauge_low),
+            gauge_mid: strip(self.gauge_mid),
+            gauge_high: strip(self.gauge_high).add_modifier(Modifier::BOLD),
+            gauge_memory: strip(self.gauge_memory),
             token_styles: self.token_styles.map(strip),
             ..self
         }
@@ -207,6 +219,10 @@ fn dark() -> Theme {
         key: Style::new()
             .fg(Color::Indexed(222))
             .add_modifier(Modifier::BOLD),
+        gauge_low: Style::new().fg(Color::Indexed(114)),
+        gauge_mid: Style::new().fg(Color::Indexed(221)),
+        gauge_high: Style::new().fg(Color::Indexed(203)),
+        gauge_memory: Style::new().fg(Color::Indexed(111)),
         token_styles: tokens(
             code,
             &Palette {
@@ -273,6 +289,10 @@ fn light() -> Theme {
             .fg(Color::Indexed(124))
             .bg(paper)
             .add_modifier(Modifier::BOLD),
+        gauge_low: Style::new().fg(Color::Indexed(28)).bg(paper),
+        gauge_mid: Style::new().fg(Color::Indexed(136)).bg(paper),
+        gauge_high: Style::new().fg(Color::Indexed(160)).bg(paper),
+        gauge_memory: Style::new().fg(Color::Indexed(25)).bg(paper),
         token_styles: tokens(
             code,
             &Palette {
@@ -326,6 +346,13 @@ fn high_contrast() -> Theme {
         footer_accent: Style::new().fg(black).bg(yellow).add_modifier(bold),
         warning: Style::new().fg(black).bg(yellow).add_modifier(bold),
         key: Style::new().fg(yellow).bg(black).add_modifier(bold),
+        gauge_low: Style::new().fg(Color::LightGreen).bg(black),
+        gauge_mid: Style::new().fg(yellow).bg(black),
+        gauge_high: Style::new()
+            .fg(Color::LightRed)
+            .bg(black)
+            .add_modifier(bold),
+        gauge_memory: Style::new().fg(cyan).bg(black),
         token_styles: tokens(
             code,
             &Palette {

@@ -42,6 +42,8 @@ pub enum Action {
     ToggleTimer,
     /// Set the timer back to zero.
     ResetTimer,
+    /// Freeze the gauges, or let them run again.
+    ToggleFreeze,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -145,6 +147,12 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ResetTimer,
         label: "T",
         help: "reset the timer to 00:00",
+    },
+    Binding {
+        keys: &[KeyCode::Char('f')],
+        action: Action::ToggleFreeze,
+        label: "f",
+        help: "freeze / unfreeze the gauges",
     },
     Binding {
         keys: &[KeyCode::Char('?')],

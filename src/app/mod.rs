@@ -14,6 +14,7 @@ use ratatui::layout::Size;
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use stopwatch::{Stopwatch, format_clock};
 
+use crate::gauges::Gauges;
 use crate::lesson::{Lesson, Slide};
 use crate::theme::Theme;
 
@@ -44,6 +45,8 @@ pub struct App {
     pub now: Instant,
     /// Terminal size in cells.
     pub size: Size,
+    /// CPU and memory measurements, live or frozen.
+    pub gauges: Gauges,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -66,6 +69,7 @@ impl App {
             stopwatch: Stopwatch::running(now),
             now,
             size,
+            gauges: Gauges::default(),
             last_wheel_turn: None,
         }
     }

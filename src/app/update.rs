@@ -37,6 +37,14 @@ impl App {
                     Vec::new()
                 }
             }
+            Msg::Sample(sample) => {
+                self.gauges.push(*sample);
+                if self.gauges.is_frozen() {
+                    Vec::new()
+                } else {
+                    vec![Effect::Redraw]
+                }
+            }
             Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
                 vec![Effect::Quit(ExitReason::Error(format!(
@@ -131,6 +139,10 @@ impl App {
             }
             Action::ResetTimer => {
                 self.stopwatch.reset(self.now);
+                vec![Effect::Redraw]
+            }
+            Action::ToggleFreeze => {
+                self.gauges.toggle_freeze();
                 vec![Effect::Redraw]
             }
             Action::Escape => self.escape(),

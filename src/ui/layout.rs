@@ -30,7 +30,12 @@ pub fn areas(screen: Rect, notes: bool) -> Areas {
     let [body, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
     let (slide_column, demo, gauges) = if screen.width >= SIDE_BY_SIDE_WIDTH {
-        let sidebar_width = (screen.width * 34 / 100).clamp(32, 56);
+        // From 120 columns the gauges get 40% (room for PSS); below, slides keep 66 columns.
+        let sidebar_width = if screen.width >= 120 {
+            (screen.width * 2 / 5).min(64)
+        } else {
+            (screen.width * 34 / 100).max(32)
+        };
         let [slide, sidebar] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(sidebar_width)])
                 .areas(body);

@@ -2,6 +2,7 @@
 
 mod blocks;
 mod footer;
+pub mod gauges;
 mod help;
 mod layout;
 mod notes;
@@ -9,7 +10,7 @@ mod sidebar;
 mod slide_view;
 mod table;
 mod too_small;
-mod wrap;
+pub(crate) mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
 
+use super::gauges;
 use crate::app::App;
 use crate::theme::Theme;
 
@@ -56,18 +57,32 @@ pub fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-/// The gauges panel: empty until a demo runs.
+/// The gauges panel: per-core CPU and the tracked processes (until demos exist, lectern's
+/// own process), with a badge while frozen.
 pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let lines = vec![
-        Line::styled("No demo is running.", theme.text),
-        Line::styled(
-            "Per-core CPU and per-process memory gauges appear here while one runs.",
-            theme.muted,
-        ),
-    ];
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(panel("CPU & memory", theme))
-        .render(area, buf);
+    let cores = app
+        .gauges
+        .shown()
+        .sample
+        .as_ref()
+        .map_or(0, |s| s.cores.len());
+    let title = if cores > 0 {
+        format!("CPU & memory · {cores} cores")
+    } else {
+        "CPU & memory".into()
+    };
+    let mut block = panel(&title, theme);
+    if app.gauges.is_frozen() {
+        block = block.title(Span::styled(" ❄ FROZEN (f) ", theme.warning));
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let data = app.gauges.shown();
+    // The strip under the slide on narrow screens only has room for the cores.
+    if inner.height < 6 {
+        gauges::render_cores(data, theme, inner, buf);
+    } else {
+        gauges::render(data, theme, inner, buf);
+    }
 }

@@ -82,7 +82,11 @@ fn process_cpu_is_cpu_time_over_wall_time() {
     c.collect(t0);
     c.source.procs.get_mut(&10).unwrap().cpu_ns = 150_000_000;
     let sample = c.collect(t0 + Duration::from_millis(200));
-    assert!((sample.procs[0].cpu_pct - 75.0).abs() < 1e-3, "{}", sample.procs[0].cpu_pct);
+    assert!(
+        (sample.procs[0].cpu_pct - 75.0).abs() < 1e-3,
+        "{}",
+        sample.procs[0].cpu_pct
+    );
     assert_eq!(sample.procs[0].label, "parent");
 }
 

@@ -1,0 +1,237 @@
+//! Per-core CPU gauges that adapt from 1 to 128+ cores: a row per core with a sparkline when
+//! there is room, a grid of short bars when there is less, one block per core when there are
+//! very many.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::format::{bar, level, sparkline};
+use crate::gauges::GaugeData;
+use crate::theme::Theme;
+
+/// Width of a grid cell: `127▕████▏ 99` plus a gap.
+const GRID_CELL: usize = 16;
+
+/// How the cores are laid out in a given area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoreLayout {
+    /// One row per core, with a history sparkline.
+    Rows,
+    /// Short bars in columns.
+    Grid {
+        /// Number of columns.
+        columns: usize,
+    },
+    /// One block character per core, its height the load.
+    Blocks,
+}
+
+/// Picks the richest layout that shows every core in `width`×`rows`.
+#[must_use]
+pub fn choose_layout(cores: usize, width: usize, rows: usize) -> CoreLayout {
+    if cores <= rows && width >= 24 {
+        return CoreLayout::Rows;
+    }
+    let columns = (width / GRID_CELL).max(1);
+    if cores.div_ceil(columns) <= rows && width >= GRID_CELL {
+        return CoreLayout::Grid { columns };
+    }
+    CoreLayout::Blocks
+}
+
+/// Rows the core gauges want for `cores` cores at `width` (the total line included).
+#[must_use]
+pub fn wanted_rows(cores: usize, width: usize) -> usize {
+    let columns = (width / GRID_CELL).max(1);
+    1 + if cores <= 16 {
+        cores
+    } else {
+        cores.div_ceil(columns).min(8)
+    }
+}
+
+/// Style for a load percentage.
+fn load_style(theme: &Theme, pct: f32) -> Style {
+    if pct >= 80.0 {
+        theme.gauge_high
+    } else if pct >= 50.0 {
+        theme.gauge_mid
+    } else {
+        theme.gauge_low
+    }
+}
+
+/// Draws the total line and the per-core gauges.
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let Some(sample) = &data.sample else {
+        Line::styled("Measuring…", theme.muted).render(area, buf);
+        return;
+    };
+    let cores = sample.cores.len();
+    let width = usize::from(area.width);
+    let total = data.smoothed_total();
+    let label = format!(
+        "{:<w$} ",
+        "all",
+        w = format!("cpu{}", cores.saturating_sub(1)).len()
+    );
+    let bar_width = width.saturating_sub(label.len() + 7).max(1);
+    Line::from(vec![
+        Span::styled(label, theme.text),
+        Span::styled("▕", theme.rule),
+        Span::styled(
+            bar(f64::from(total) / 100.0, bar_width),
+            load_style(theme, total),
+        ),
+        Span::styled("▏", theme.rule),
+        Span::styled(format!("{total:>4.0}%"), theme.text),
+    ])
+    .render(Rect { height: 1, ..area }, buf);
+
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    let rows = usize::from(body.height);
+    match choose_layout(cores, width, rows) {
+        CoreLayout::Rows => render_rows(data, theme, body, buf),
+        CoreLayout::Grid { columns } => render_grid(data, theme, body, buf, columns),
+        CoreLayout::Blocks => render_blocks(data, theme, body, buf),
+    }
+}
+
+fn render_rows(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let cores = data.history.len();
+    let label_width = format!("cpu{}", cores.saturating_sub(1)).len();
+    let width = usize::from(area.width);
+    let spark_width = if width >= 44 { 16 } else { 0 };
+    let bar_width =
+        width.saturating_sub(label_width + 8 + spark_width + usize::from(spark_width > 0));
+    for (core, row) in (0..cores).zip(area.y..area.bottom()) {
+        let pct = data.smoothed(core);
+        let mut spans = vec![
+            Span::styled(
+                format!("{:<label_width$} ", format!("cpu{core}")),
+                theme.muted,
+            ),
+            Span::styled("▕", theme.rule),
+            Span::styled(
+                bar(f64::from(pct) / 100.0, bar_width.max(1)),
+                load_style(theme, pct),
+            ),
+            Span::styled("▏", theme.rule),
+            Span::styled(format!("{pct:>4.0}%"), theme.text),
+        ];
+        if spark_width > 0 {
+            let history = data.history[core].iter().copied();
+            spans.push(Span::styled(
+                format!(" {}", sparkline(history, spark_width)),
+                theme.muted,
+            ));
+        }
+        Line::from(spans).render(
+            Rect {
+                y: row,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+}
+
+fn render_grid(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer, columns: usize) {
+    let cores = data.history.len();
+    let rows = cores.div_ceil(columns);
+    let number_width = (cores.saturating_sub(1)).to_string().len();
+    let bar_width = GRID_CELL - number_width - 7;
+    for row in 0..rows.min(usize::from(area.height)) {
+        let mut spans = Vec::new();
+        // Column-major, so cores read down then across like a table.
+        for column in 0..columns {
+            let core = column * rows + row;
+            if core >= cores {
+                break;
+            }
+            let pct = data.smoothed(core);
+            spans.push(Span::styled(format!("{core:>number_width$}"), theme.muted));
+            spans.push(Span::styled("▕", theme.rule));
+            spans.push(Span::styled(
+                bar(f64::from(pct) / 100.0, bar_width),
+                load_style(theme, pct),
+            ));
+            spans.push(Span::styled("▏", theme.rule));
+            spans.push(Span::styled(format!("{pct:>3.0} "), theme.text));
+        }
+        Line::from(spans).render(
+            Rect {
+                y: area.y + row as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+}
+
+fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let cores = data.history.len();
+    let width = usize::from(area.width).max(1);
+    let rows_needed = cores.div_ceil(width);
+    let has_legend = rows_needed < usize::from(area.height);
+    let shown_rows = rows_needed.min(usize::from(area.height));
+    for row in 0..shown_rows {
+        let spans: Vec<Span<'static>> = (row * width..((row + 1) * width).min(cores))
+            .map(|core| {
+                let pct = data.smoothed(core);
+                Span::styled(level(pct).to_string(), load_style(theme, pct))
+            })
+            .collect();
+        Line::from(spans).render(
+            Rect {
+                y: area.y + row as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+    let hidden = cores.saturating_sub(shown_rows * width);
+    if has_legend || hidden > 0 {
+        let text = if hidden > 0 {
+            format!("{hidden} more cores not shown: enlarge the terminal")
+        } else {
+            format!("one block per core ({width} per row); taller = busier")
+        };
+        let y = area.y + shown_rows.min(usize::from(area.height) - 1) as u16;
+        Line::styled(text, theme.muted).render(
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_degrade_as_space_shrinks() {
+        assert_eq!(choose_layout(2, 40, 4), CoreLayout::Rows);
+        assert_eq!(choose_layout(16, 40, 16), CoreLayout::Rows);
+        assert_eq!(choose_layout(16, 40, 8), CoreLayout::Grid { columns: 2 });
+        assert_eq!(choose_layout(128, 40, 6), CoreLayout::Blocks);
+        assert_eq!(choose_layout(128, 130, 20), CoreLayout::Grid { columns: 8 });
+    }
+}

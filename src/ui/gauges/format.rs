@@ -1,0 +1,99 @@
+//! Small text builders for gauges: eighth-block bars, sparklines, byte sizes.
+
+/// Partial blocks for the last cell of a bar, in eighths.
+const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/// Sparkline levels, from empty to full.
+const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A bar `width` cells wide, filled to `fraction` (clamped to 0–1) with eighth-cell precision.
+#[must_use]
+#[expect(
+    clippy::cast_sign_loss,
+    reason = "the value is clamped to be non-negative"
+)]
+pub fn bar(fraction: f64, width: usize) -> String {
+    let eighths = (fraction.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let full = eighths / 8;
+    let mut out = "█".repeat(full.min(width));
+    if full < width {
+        out.push(EIGHTHS[eighths % 8]);
+        out.push_str(&" ".repeat(width - full - 1));
+    }
+    out
+}
+
+/// One character for a percentage (0–100), as a block of that height.
+#[must_use]
+#[expect(
+    clippy::cast_sign_loss,
+    reason = "the value is clamped to be non-negative"
+)]
+pub fn level(pct: f32) -> char {
+    let index = ((pct.clamp(0.0, 100.0) / 100.0) * 8.0).round() as usize;
+    LEVELS[index.min(8)]
+}
+
+/// The last `width` percentages as a sparkline, right-aligned.
+#[must_use]
+pub fn sparkline(values: impl DoubleEndedIterator<Item = f32>, width: usize) -> String {
+    let mut chars: Vec<char> = values.rev().take(width).map(level).collect();
+    chars.reverse();
+    format!("{:>width$}", chars.into_iter().collect::<String>())
+}
+
+/// A byte count in binary units with 3 significant digits: `512K`, `45.2M`, `1.50G`.
+#[must_use]
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "K", "M", "G", "T"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    match (unit, value) {
+        (0, _) => format!("{n}B"),
+        (_, v) if v >= 100.0 => format!("{v:.0}{}", UNITS[unit]),
+        (_, v) if v >= 10.0 => format!("{v:.1}{}", UNITS[unit]),
+        (_, v) => format!("{v:.2}{}", UNITS[unit]),
+    }
+}
+
+/// Mebibytes with one decimal, for totals.
+#[must_use]
+pub fn mib(n: u64) -> String {
+    format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_eighths_and_keep_their_width() {
+        assert_eq!(bar(0.0, 4), "    ");
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██  ");
+        assert_eq!(bar(0.5 + 1.0 / 32.0, 4), "██▏ ");
+        assert_eq!(bar(2.0, 3), "███");
+        for f in [0.01, 0.33, 0.77, 0.99] {
+            assert_eq!(bar(f, 7).chars().count(), 7, "{f}");
+        }
+    }
+
+    #[test]
+    fn sparklines_show_the_latest_values_right_aligned() {
+        assert_eq!(sparkline([0.0, 50.0, 100.0].into_iter(), 5), "   ▄█");
+        assert_eq!(sparkline([100.0; 10].into_iter(), 3), "███");
+    }
+
+    #[test]
+    fn byte_sizes_are_short() {
+        assert_eq!(bytes(512), "512B");
+        assert_eq!(bytes(200 * 1024 * 1024), "200M");
+        assert_eq!(bytes(45_300_000), "43.2M");
+        assert_eq!(bytes(3 * 1024 * 1024 * 1024 / 2), "1.50G");
+        assert_eq!(mib(200 * 1024 * 1024), "200.0 MiB");
+    }
+}

@@ -1,0 +1,216 @@
+//! The per-process table: a memory bar per process scaled to the largest, with PID, label,
+//! RSS, PSS and CPU; exited processes dimmed with their exit status; tree totals; a legend.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::format::{bar, bytes, mib};
+use crate::gauges::GaugeData;
+use crate::sampler::{ProcSample, ProcState, Role};
+use crate::theme::Theme;
+use crate::ui::wrap::{text_width, wrap};
+
+/// What RSS and PSS mean, for narrow panels.
+pub const LEGEND_SHORT: &str =
+    "RSS: every mapped page, shared ones in full. PSS: shared pages split between sharers.";
+
+/// What RSS and PSS mean, shown under the table.
+pub const LEGEND: &str = "RSS counts every page a process maps, shared or not; PSS splits \
+shared pages between their sharers. Fork children share their parent's pages, so their RSS \
+counts those pages again and their PSS does not.";
+
+/// Which optional columns fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    bar: usize,
+    pss: bool,
+    label: usize,
+}
+
+fn columns(width: usize) -> Columns {
+    // PID(7) label RSS(7) PSS(7) CPU(8): the label takes what the bar leaves.
+    let fixed = 7 + 7 + 8;
+    let pss = width >= fixed + 7 + 12;
+    let rest = width.saturating_sub(fixed + if pss { 7 } else { 0 });
+    let bar = if rest >= 30 { (rest / 3).min(24) } else { 0 };
+    let label = rest.saturating_sub(if bar > 0 { bar + 3 } else { 0 });
+    Columns { bar, pss, label }
+}
+
+/// Draws the table, totals and legend into `area`.
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
+    let width = usize::from(area.width);
+    let cols = columns(width);
+    let text = if width >= 70 { LEGEND } else { LEGEND_SHORT };
+    let legend = if area.height >= 8 {
+        wrap(&[(text, theme.muted)], width)
+    } else {
+        Vec::new()
+    };
+    let legend_rows = legend.len() as u16;
+    let table_rows = usize::from(area.height.saturating_sub(legend_rows));
+
+    let mut lines = vec![header(cols, theme)];
+    let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
+    let largest = procs.iter().map(|p| p.rss_bytes).max().unwrap_or(0).max(1);
+    // Keep a row each for the totals and, when cut, the "more" line.
+    let room = table_rows.saturating_sub(2 + usize::from(!tree.is_empty()));
+    let cut = procs.len() > room;
+    let shown = if cut {
+        room.saturating_sub(1)
+    } else {
+        procs.len()
+    };
+    for proc in procs.iter().take(shown) {
+        lines.push(row(proc, cols, largest, theme));
+    }
+    if cut {
+        let more = format!(
+            "  … {} more processes (enlarge the terminal)",
+            procs.len() - shown
+        );
+        lines.push(Line::styled(more, theme.muted));
+    }
+    if procs.is_empty() {
+        lines.push(Line::styled("  no processes tracked yet", theme.muted));
+    }
+    if !tree.is_empty() {
+        lines.push(totals(&tree, theme));
+    }
+    for (i, line) in lines.into_iter().take(table_rows).enumerate() {
+        line.render(
+            Rect {
+                y: area.y + i as u16,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+    if legend_rows > 0 {
+        let legend_area = Rect {
+            y: area.bottom() - legend_rows,
+            height: legend_rows,
+            ..area
+        };
+        Paragraph::new(legend).render(legend_area, buf);
+    }
+}
+
+fn header(cols: Columns, theme: &Theme) -> Line<'static> {
+    let memory = if cols.bar > 0 {
+        format!(" {:<w$}  ", "MEMORY", w = cols.bar)
+    } else {
+        String::new()
+    };
+    let pss = if cols.pss {
+        format!("{:>7}", "PSS")
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "{:>6} {:<w$}{memory}{:>7}{pss}{:>8}",
+        "PID",
+        "PROCESS",
+        "RSS",
+        "CPU",
+        w = cols.label
+    );
+    Line::styled(text, theme.muted.add_modifier(Modifier::BOLD))
+}
+
+fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
+    let gone = proc.is_gone();
+    let dim = |style: Style| {
+        if gone {
+            theme.muted.add_modifier(Modifier::DIM)
+        } else {
+            style
+        }
+    };
+    let indent = "  ".repeat(usize::from(proc.depth).min(6));
+    let marker = if proc.role == Role::Ui {
+        "◇ "
+    } else if proc.depth > 0 {
+        "└ "
+    } else {
+        ""
+    };
+    let label = fit(&format!("{indent}{marker}{}", proc.label), cols.label);
+    let mut spans = vec![
+        Span::styled(format!("{:>6} ", proc.pid), dim(theme.muted)),
+        Span::styled(format!("{label:<w$}", w = cols.label), dim(theme.text)),
+    ];
+    if cols.bar > 0 {
+        let fraction = proc.rss_bytes as f64 / largest as f64;
+        spans.push(Span::styled(" ▕", dim(theme.rule)));
+        spans.push(Span::styled(
+            bar(fraction, cols.bar),
+            dim(theme.gauge_memory),
+        ));
+        spans.push(Span::styled("▏", dim(theme.rule)));
+    }
+    spans.push(Span::styled(
+        format!("{:>7}", bytes(proc.rss_bytes)),
+        dim(theme.text),
+    ));
+    if cols.pss {
+        let pss = proc.pss_bytes.map_or_else(|| "…".to_string(), bytes);
+        spans.push(Span::styled(format!("{pss:>7}"), dim(theme.text)));
+    }
+    let cpu = match (proc.state, proc.exit) {
+        (ProcState::Exited | ProcState::Zombie, Some(exit)) => exit.describe(),
+        (ProcState::Zombie, None) => "zombie".to_string(),
+        (ProcState::Exited, None) => "exited".to_string(),
+        _ => format!("{:.0}%", proc.cpu_pct),
+    };
+    spans.push(Span::styled(format!("{cpu:>8}"), dim(theme.text)));
+    Line::from(spans)
+}
+
+fn totals(tree: &[&ProcSample], theme: &Theme) -> Line<'static> {
+    let live: Vec<&&ProcSample> = tree.iter().filter(|p| !p.is_gone()).collect();
+    let rss: u64 = live.iter().map(|p| p.rss_bytes).sum();
+    let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum();
+    let pss = live.iter().map(|p| p.pss_bytes).sum::<Option<u64>>();
+    let pss = pss.map_or_else(|| "measuring".to_string(), mib);
+    let exited = tree.len() - live.len();
+    let exited = if exited > 0 {
+        format!(" (+{exited} exited)")
+    } else {
+        String::new()
+    };
+    Line::from(vec![
+        Span::styled("  tree: ", theme.muted),
+        Span::styled(format!("{} processes{exited}", live.len()), theme.text),
+        Span::styled(" · RSS ", theme.muted),
+        Span::styled(mib(rss), theme.text),
+        Span::styled(" · PSS ", theme.muted),
+        Span::styled(pss, theme.text),
+        Span::styled(" · CPU ", theme.muted),
+        Span::styled(format!("{cpu:.0}%"), theme.text),
+    ])
+}
+
+/// Cuts `text` to `width` columns with a trailing `…` when it does not fit.
+fn fit(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width(&out) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
