@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -47,10 +48,68 @@ fn rate_parser() -> clap::builder::RangedI64ValueParser<u8> {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a command and show live CPU and memory gauges for its whole process tree.
+    ///
+    /// The command runs in its own process group; its output goes to a pane (or, with
+    /// --json, into the JSON stream). lectern exits with the command's exit status.
+    Watch(WatchArgs),
+    /// Internal: lectern re-executed as a helper process.
+    #[command(hide = true)]
+    Worker {
+        /// What the helper does.
+        #[command(subcommand)]
+        job: WorkerJob,
+    },
     /// Validate lesson files: one `PATH:LINE:COL: message` line per problem; exit 1 on errors.
     Check {
         /// Lesson files to check.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+    },
+}
+
+/// Options of `lectern watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Samples per second (1–20)
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_RATE_HZ, value_parser = rate_parser())]
+    pub rate_hz: u8,
+    /// Stop the command after N seconds (SIGTERM to its group, SIGKILL a second later)
+    #[arg(long, value_name = "N", value_parser = positive_seconds)]
+    pub seconds: Option<f64>,
+    /// No full-screen view: print one JSON object per line (samples, output, exit)
+    #[arg(long)]
+    pub json: bool,
+    /// Colour theme of the full-screen view
+    #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
+    pub theme: ThemeName,
+    /// The command to run, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n),
+        _ => Err(format!("`{text}` is not a positive number of seconds")),
+    }
+}
+
+/// Jobs of the hidden worker mode.
+#[derive(Debug, Subcommand)]
+pub enum WorkerJob {
+    /// Ask to die with the parent, then exec the command.
+    Exec {
+        /// PID of the lectern process that started this helper.
+        #[arg(long)]
+        parent: u32,
+        /// The command to exec.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<OsString>,
     },
 }

@@ -12,3 +12,5 @@ pub mod sampler;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod watch;
+pub mod worker;

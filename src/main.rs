@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use lectern::cli::{Cli, Command, PresentArgs};
+use lectern::cli::{Cli, Command, PresentArgs, WatchArgs, WorkerJob};
 use lectern::lesson::{self, Lesson};
 use lectern::msg::ExitReason;
 use lectern::theme::Theme;
@@ -14,8 +14,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
+        Some(Command::Watch(args)) => watch(args),
+        Some(Command::Worker {
+            job: WorkerJob::Exec { parent, command },
+        }) => lectern::worker::exec_command(parent, &command),
         None => present(&cli.present),
     }
+}
+
+fn watch(args: WatchArgs) -> ExitCode {
+    let _ = color_eyre::install();
+    let options = lectern::watch::WatchOptions {
+        command: args.command,
+        rate_hz: args.rate_hz,
+        seconds: args.seconds.map(std::time::Duration::from_secs_f64),
+        json: args.json,
+        theme: Theme::new(args.theme, Theme::no_color_requested()),
+    };
+    lectern::watch::run(&options)
 }
 
 fn present(args: &PresentArgs) -> ExitCode {

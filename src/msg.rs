@@ -2,7 +2,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::sampler::Sample;
+use serde::Serialize;
+
+use crate::sampler::{ExitInfo, Sample};
 
 /// Everything that can change the UI's state, sent on the one channel the UI thread reads.
 /// Payloads are owned so senders never share memory with the UI.
@@ -18,10 +20,29 @@ pub enum Msg {
     Tick,
     /// The sampler measured the cores and the tracked processes.
     Sample(Box<Sample>),
+    /// A line the watched command wrote (without its line ending).
+    Output {
+        /// Which of its output streams.
+        stream: Stream,
+        /// The text, decoded lossily as UTF-8.
+        line: String,
+    },
+    /// The watched command ended and has been reaped.
+    Exited(ExitInfo),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
     Signal(i32),
     /// Reading terminal input failed (for instance the terminal went away).
     InputFailed(String),
+}
+
+/// A command's output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
 }
 
 /// What `update` asks the event loop to do; the loop performs it, keeping `update` pure.

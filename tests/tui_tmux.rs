@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use lectern::lesson::{EMBEDDED_SOURCE, parse};
-use support::{LECTERN, PATIENCE, Tmux, alive, children_named};
+use support::{LECTERN, PATIENCE, Tmux, alive, children_named, survivors};
 
 fn titles() -> Vec<String> {
     parse(EMBEDDED_SOURCE)
@@ -146,4 +146,26 @@ fn a_small_terminal_states_the_minimum_and_recovers_on_resize() {
     tmux.wait_for("70×30");
     tmux.keys(&["q"]);
     tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn watch_shows_the_tree_and_output_and_q_stops_everything() {
+    let tmux = Tmux::shell(120, 36);
+    let marker = format!("lectern-e2e-watch-{}", std::process::id());
+    tmux.type_line(&format!(
+        "{LECTERN} watch -- sh -c 'echo hello-from-cmd; sleep 30' {marker}"
+    ));
+    let screen = tmux.wait_until(
+        |s| s.contains("hello-from-cmd") && s.contains("└ sleep") && s.contains("lectern watch"),
+        "the command's output and its sleep child",
+    );
+    assert!(screen.contains("CPU · "), "{screen}");
+    tmux.keys(&["f"]);
+    tmux.wait_for("FROZEN");
+    tmux.keys(&["q"]);
+    // Killed by our SIGTERM: the command's status is passed on (128 + 15).
+    tmux.assert_terminal_restored(143);
+    let screen = tmux.screen();
+    assert!(screen.contains("because of you"), "{screen}");
+    assert_eq!(survivors(&marker), Vec::<String>::new());
 }

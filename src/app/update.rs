@@ -45,6 +45,8 @@ impl App {
                     vec![Effect::Redraw]
                 }
             }
+            // The lecture runs no command yet; demo output arrives in a later version.
+            Msg::Output { .. } | Msg::Exited(_) => Vec::new(),
             Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
                 vec![Effect::Quit(ExitReason::Error(format!(

@@ -80,7 +80,7 @@ pub fn slide_text_area(slide: Rect) -> Rect {
 
 /// Whether the screen is too small to present on.
 #[must_use]
-pub fn too_small(screen: Rect) -> bool {
+pub fn is_too_small(screen: Rect) -> bool {
     screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT
 }
 

@@ -9,14 +9,14 @@ mod notes;
 mod sidebar;
 mod slide_view;
 mod table;
-mod too_small;
+pub mod too_small;
 pub(crate) mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use blocks::{blocks_lines, slide_lines};
-pub use layout::{MIN_HEIGHT, MIN_WIDTH, areas, slide_text_area, too_small};
+pub use layout::{MIN_HEIGHT, MIN_WIDTH, areas, is_too_small, slide_text_area};
 
 use crate::app::App;
 
@@ -25,8 +25,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     let screen = frame.area();
     let buf = frame.buffer_mut();
     buf.set_style(screen, app.theme.base);
-    if too_small(screen) {
-        too_small::render(app, screen, buf);
+    if is_too_small(screen) {
+        too_small::render(&app.theme, screen, buf);
         return;
     }
     let areas = areas(screen, app.show_notes);

@@ -6,11 +6,10 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::app::App;
+use crate::theme::Theme;
 
 /// Says how big the terminal is, how big it must be, and how to leave.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub fn render(theme: &Theme, area: Rect, buf: &mut Buffer) {
     let text = Text::from(vec![
         Line::styled("Terminal too small", theme.warning),
         Line::default(),

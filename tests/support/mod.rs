@@ -121,6 +121,12 @@ impl Tmux {
     /// Asserts the shell's terminal is back to normal: cooked mode, main screen, no mouse
     /// reporting, cursor visible; and that the last command exited with `status`.
     pub fn assert_terminal_restored(&self, status: i32) {
+        // Typing before lectern has gone would feed our keys to lectern, not the shell.
+        let start = Instant::now();
+        while self.pane_format("#{pane_current_command}") != "sh" {
+            assert!(start.elapsed() < PATIENCE, "lectern did not exit:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(20));
+        }
         self.type_line("echo \"exit=$? raw_flags=$(stty -a | tr -s ' ;' '\\n\\n' | grep -cx -e -icanon -e -echo -e -isig)\"");
         // The typed command line contains the text too; the answer is the line that starts with it.
         let screen = self.wait_until(
@@ -179,4 +185,23 @@ pub fn alive(pid: u32) -> bool {
         stat.rsplit_once(") ")
             .is_some_and(|(_, tail)| !tail.starts_with('Z'))
     })
+}
+
+/// Command lines of live processes containing `marker`.
+pub fn survivors(marker: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            if pid == std::process::id() || !alive(pid) {
+                return None;
+            }
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            cmdline.contains(marker).then_some(cmdline)
+        })
+        .collect()
 }

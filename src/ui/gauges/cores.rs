@@ -29,14 +29,18 @@ pub enum CoreLayout {
     Blocks,
 }
 
-/// Picks the richest layout that shows every core in `width`×`rows`.
+/// Picks the richest layout that shows every core in `width`×`rows`: a row per core, else
+/// the fewest grid columns that fit (so bars stay long), else one block per core.
 #[must_use]
 pub fn choose_layout(cores: usize, width: usize, rows: usize) -> CoreLayout {
+    if rows == 0 {
+        return CoreLayout::Blocks;
+    }
     if cores <= rows && width >= 24 {
         return CoreLayout::Rows;
     }
-    let columns = (width / GRID_CELL).max(1);
-    if cores.div_ceil(columns) <= rows && width >= GRID_CELL {
+    let columns = cores.div_ceil(rows).max(1);
+    if columns * GRID_CELL <= width {
         return CoreLayout::Grid { columns };
     }
     CoreLayout::Blocks
@@ -151,7 +155,9 @@ fn render_grid(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer, co
     let cores = data.history.len();
     let rows = cores.div_ceil(columns);
     let number_width = (cores.saturating_sub(1)).to_string().len();
-    let bar_width = GRID_CELL - number_width - 7;
+    // Cells share the width, so fewer columns mean longer bars.
+    let cell = usize::from(area.width) / columns;
+    let bar_width = cell.saturating_sub(number_width + 7).max(1);
     for row in 0..rows.min(usize::from(area.height)) {
         let mut spans = Vec::new();
         // Column-major, so cores read down then across like a table.
@@ -182,6 +188,9 @@ fn render_grid(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer, co
 }
 
 fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
     let cores = data.history.len();
     let width = usize::from(area.width).max(1);
     let rows_needed = cores.div_ceil(width);
@@ -208,7 +217,7 @@ fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) 
         let text = if hidden > 0 {
             format!("{hidden} more cores not shown: enlarge the terminal")
         } else {
-            format!("one block per core ({width} per row); taller = busier")
+            "one block per core; taller = busier".to_string()
         };
         let y = area.y + shown_rows.min(usize::from(area.height) - 1) as u16;
         Line::styled(text, theme.muted).render(
@@ -231,7 +240,9 @@ mod tests {
         assert_eq!(choose_layout(2, 40, 4), CoreLayout::Rows);
         assert_eq!(choose_layout(16, 40, 16), CoreLayout::Rows);
         assert_eq!(choose_layout(16, 40, 8), CoreLayout::Grid { columns: 2 });
+        assert_eq!(choose_layout(16, 116, 14), CoreLayout::Grid { columns: 2 });
         assert_eq!(choose_layout(128, 40, 6), CoreLayout::Blocks);
-        assert_eq!(choose_layout(128, 130, 20), CoreLayout::Grid { columns: 8 });
+        assert_eq!(choose_layout(128, 130, 20), CoreLayout::Grid { columns: 7 });
+        assert_eq!(choose_layout(4, 40, 0), CoreLayout::Blocks);
     }
 }

@@ -41,6 +41,12 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Rows the per-core gauges want at `width` (the total line included).
+#[must_use]
+pub fn wanted_core_rows(cores: usize, width: usize) -> usize {
+    cores::wanted_rows(cores, width)
+}
+
 /// Draws only the per-core part (for cramped panels).
 pub fn render_cores(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     cores::render(data, theme, area, buf);

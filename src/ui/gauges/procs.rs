@@ -30,13 +30,17 @@ struct Columns {
     label: usize,
 }
 
-fn columns(width: usize) -> Columns {
-    // PID(7) label RSS(7) PSS(7) CPU(8): the label takes what the bar leaves.
+/// Column widths for `width`: the label column fits the longest label (within limits) and
+/// the memory bar takes what is left, so the bar sits next to the names it measures.
+fn columns(width: usize, longest_label: usize) -> Columns {
+    // PID(7), RSS(7), CPU(8); PSS(7) when it fits.
     let fixed = 7 + 7 + 8;
     let pss = width >= fixed + 7 + 12;
     let rest = width.saturating_sub(fixed + if pss { 7 } else { 0 });
-    let bar = if rest >= 30 { (rest / 3).min(24) } else { 0 };
-    let label = rest.saturating_sub(if bar > 0 { bar + 3 } else { 0 });
+    let label = longest_label.clamp(12, 32).min(rest);
+    let spare = rest - label;
+    let bar = if spare >= 10 { (spare - 3).min(48) } else { 0 };
+    let label = if bar > 0 { rest - bar - 3 } else { rest };
     Columns { bar, pss, label }
 }
 
@@ -47,7 +51,12 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
     let width = usize::from(area.width);
-    let cols = columns(width);
+    let longest = procs
+        .iter()
+        .map(|p| text_width(&p.label) + 2 * usize::from(p.depth).min(6) + 2)
+        .max()
+        .unwrap_or(0);
+    let cols = columns(width, longest);
     let text = if width >= 70 { LEGEND } else { LEGEND_SHORT };
     let legend = if area.height >= 8 {
         wrap(&[(text, theme.muted)], width)
@@ -82,7 +91,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled("  no processes tracked yet", theme.muted));
     }
     if !tree.is_empty() {
-        lines.push(totals(&tree, theme));
+        lines.extend(totals(&tree, theme, width));
     }
     for (i, line) in lines.into_iter().take(table_rows).enumerate() {
         line.render(
@@ -175,7 +184,8 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
     Line::from(spans)
 }
 
-fn totals(tree: &[&ProcSample], theme: &Theme) -> Line<'static> {
+/// The tree's live totals, wrapped to `width` so narrow panels still show all of them.
+fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let live: Vec<&&ProcSample> = tree.iter().filter(|p| !p.is_gone()).collect();
     let rss: u64 = live.iter().map(|p| p.rss_bytes).sum();
     let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum();
@@ -187,16 +197,26 @@ fn totals(tree: &[&ProcSample], theme: &Theme) -> Line<'static> {
     } else {
         String::new()
     };
-    Line::from(vec![
-        Span::styled("  tree: ", theme.muted),
-        Span::styled(format!("{} processes{exited}", live.len()), theme.text),
-        Span::styled(" · RSS ", theme.muted),
-        Span::styled(mib(rss), theme.text),
-        Span::styled(" · PSS ", theme.muted),
-        Span::styled(pss, theme.text),
-        Span::styled(" · CPU ", theme.muted),
-        Span::styled(format!("{cpu:.0}%"), theme.text),
-    ])
+    let count = format!("{} processes{exited}", live.len());
+    let (rss, cpu) = (mib(rss), format!("{cpu:.0}%"));
+    let runs = [
+        ("tree: ", theme.muted),
+        (count.as_str(), theme.text),
+        (" · RSS ", theme.muted),
+        (rss.as_str(), theme.text),
+        (" · PSS ", theme.muted),
+        (pss.as_str(), theme.text),
+        (" · CPU ", theme.muted),
+        (cpu.as_str(), theme.text),
+    ];
+    wrap(&runs, width.saturating_sub(2))
+        .into_iter()
+        .map(|line| {
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(line.spans);
+            Line::from(spans)
+        })
+        .collect()
 }
 
 /// Cuts `text` to `width` columns with a trailing `…` when it does not fit.

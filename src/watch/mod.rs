@@ -1,0 +1,275 @@
+//! `lectern watch -- CMD`: run any command in its own process group and show the gauges for
+//! its process tree, full screen or as JSON lines.
+
+mod app;
+mod child;
+mod json;
+mod view;
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
+
+pub use app::{WatchApp, WatchEffect, printable};
+pub use child::{Running, TERM_GRACE, exit_code, exit_info};
+pub use json::{Record, emit};
+
+use crate::msg::{ExitReason, Msg};
+use crate::run::{listen_for_signals, spawn_input_reader};
+use crate::sampler::{Command, ExitInfo, Sampler, signal_name};
+use crate::terminal::TerminalSession;
+use crate::theme::Theme;
+
+/// What to watch and how.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// The command and its arguments.
+    pub command: Vec<OsString>,
+    /// Samples per second.
+    pub rate_hz: u8,
+    /// Stop the command after this long.
+    pub seconds: Option<Duration>,
+    /// JSON lines instead of the full-screen view.
+    pub json: bool,
+    /// Styles for the full-screen view.
+    pub theme: Theme,
+}
+
+/// How a watch ended, for the exit status and the closing message.
+struct Outcome {
+    exit: ExitInfo,
+    /// Set when lectern stopped the command (quit, signal, time limit).
+    stopped_by: Option<String>,
+    elapsed: Duration,
+}
+
+/// Runs `lectern watch`; the exit status is the command's (128 + signal if one killed it).
+#[must_use]
+pub fn run(options: &WatchOptions) -> ExitCode {
+    if !options.json && !io::stdout().is_terminal() {
+        eprintln!(
+            "lectern watch: standard output is not a terminal; add --json for one JSON object \
+             per sample instead of the full-screen view"
+        );
+        return ExitCode::from(2);
+    }
+    match watch(options) {
+        Ok(outcome) => {
+            if !options.json {
+                eprintln!("{}", summary(options, &outcome));
+            }
+            ExitCode::from(exit_code(outcome.exit))
+        }
+        Err(err) => {
+            eprintln!("lectern watch: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn watch(options: &WatchOptions) -> io::Result<Outcome> {
+    let (tx, rx) = unbounded();
+    let signals = listen_for_signals(tx.clone())?;
+    let started = Instant::now();
+    let sample_tx = tx.clone();
+    let sampler = Sampler::spawn(options.rate_hz, move |s| {
+        sample_tx.send(Msg::Sample(Box::new(s))).is_ok()
+    })?;
+    let running = child::start(&options.command, tx.clone())?;
+    sampler.send(Command::TrackTree {
+        pid: running.pid,
+        label: None,
+    });
+    sampler.send(Command::TrackSelf {
+        pid: std::process::id(),
+        label: "lectern watch".into(),
+    });
+    let deadline = options.seconds.map(|s| started + s);
+    let outcome = if options.json {
+        json_loop(options, running, &rx, started, deadline)
+    } else {
+        let mut session = TerminalSession::enter()?;
+        spawn_input_reader(tx)?;
+        let size = session.terminal.size()?;
+        let mut app = WatchApp::new(
+            command_line(options),
+            running.pid,
+            options.theme.clone(),
+            options.rate_hz,
+            size,
+            started,
+        );
+        app.deadline = deadline;
+        let outcome = tui_loop(&mut app, &mut session, running, &rx, &sampler, deadline);
+        drop(session);
+        outcome
+    };
+    signals.close();
+    drop(sampler);
+    outcome
+}
+
+fn command_line(options: &WatchOptions) -> String {
+    options
+        .command
+        .iter()
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Waits for the next message, or `None` when the time limit has run out.
+fn next(rx: &Receiver<Msg>, deadline: Option<Instant>) -> Result<Option<Msg>, RecvTimeoutError> {
+    let received = match deadline {
+        Some(deadline) => rx.recv_deadline(deadline),
+        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+    };
+    match received {
+        Ok(msg) => Ok(Some(msg)),
+        Err(RecvTimeoutError::Timeout) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+fn json_loop(
+    options: &WatchOptions,
+    running: Running,
+    rx: &Receiver<Msg>,
+    started: Instant,
+    deadline: Option<Instant>,
+) -> io::Result<Outcome> {
+    let mut out = io::stdout().lock();
+    let command = options
+        .command
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let t = || started.elapsed().as_secs_f64();
+    let write = |out: &mut io::StdoutLock<'_>, msg: &Msg| -> io::Result<()> {
+        match msg {
+            Msg::Sample(sample) => emit(out, &Record::Sample(sample)),
+            Msg::Output { stream, line } => emit(
+                out,
+                &Record::Output {
+                    t: t(),
+                    stream: *stream,
+                    line,
+                },
+            ),
+            _ => Ok(()),
+        }
+    };
+    emit(
+        &mut out,
+        &Record::Start {
+            command,
+            pid: running.pid,
+            rate_hz: options.rate_hz,
+        },
+    )?;
+    let (exit, stopped_by) = loop {
+        let stop_because = match next(rx, deadline) {
+            Ok(None) => "the time limit (--seconds)".to_string(),
+            Ok(Some(Msg::Exited(exit))) => break (exit, None),
+            Ok(Some(Msg::Signal(signal))) => signal_name(signal),
+            Ok(Some(msg)) => match write(&mut out, &msg) {
+                Ok(()) => continue,
+                // The reader went away (`| head`): stop the command rather than run blind.
+                Err(_) => "a closed output pipe".to_string(),
+            },
+            Err(_) => "an internal error".to_string(),
+        };
+        let exit = child::stop(running, rx, |msg| {
+            let _ = write(&mut out, &msg);
+        });
+        break (exit, Some(stop_because));
+    };
+    running.signal_group(nix::sys::signal::Signal::SIGKILL);
+    let timed_out = stopped_by.as_deref() == Some("the time limit (--seconds)");
+    let _ = emit(
+        &mut out,
+        &Record::exit(t(), exit, exit_code(exit), timed_out),
+    );
+    let _ = out.flush();
+    Ok(Outcome {
+        exit,
+        stopped_by,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn tui_loop(
+    app: &mut WatchApp,
+    session: &mut TerminalSession,
+    running: Running,
+    rx: &Receiver<Msg>,
+    sampler: &Sampler,
+    deadline: Option<Instant>,
+) -> io::Result<Outcome> {
+    session.terminal.draw(|frame| view::render(app, frame))?;
+    loop {
+        let first = match next(rx, deadline) {
+            Ok(Some(msg)) => msg,
+            Ok(None) => return Ok(stop(app, running, rx, "the time limit (--seconds)")),
+            Err(_) => return Ok(stop(app, running, rx, "an internal error")),
+        };
+        let mut redraw = false;
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            for effect in app.update(msg, Instant::now()) {
+                match effect {
+                    WatchEffect::Redraw => redraw = true,
+                    WatchEffect::Finished(exit) => {
+                        sampler.send(Command::Exited {
+                            pid: running.pid,
+                            exit,
+                        });
+                        running.signal_group(nix::sys::signal::Signal::SIGKILL);
+                        return Ok(Outcome {
+                            exit,
+                            stopped_by: None,
+                            elapsed: app.elapsed(),
+                        });
+                    }
+                    WatchEffect::Stop(reason) => {
+                        let why = match reason {
+                            ExitReason::User => "you".to_string(),
+                            ExitReason::Signal(signal) => signal_name(signal),
+                            ExitReason::Error(message) => message,
+                        };
+                        return Ok(stop(app, running, rx, &why));
+                    }
+                }
+            }
+        }
+        if redraw {
+            session.terminal.draw(|frame| view::render(app, frame))?;
+        }
+    }
+}
+
+fn stop(app: &mut WatchApp, running: Running, rx: &Receiver<Msg>, why: &str) -> Outcome {
+    let exit = child::stop(running, rx, |_| {});
+    Outcome {
+        exit,
+        stopped_by: Some(why.to_string()),
+        elapsed: app.now.saturating_duration_since(app.started),
+    }
+}
+
+fn summary(options: &WatchOptions, outcome: &Outcome) -> String {
+    let command = command_line(options);
+    let secs = outcome.elapsed.as_secs_f64();
+    match &outcome.stopped_by {
+        Some(who) => format!(
+            "lectern watch: stopped `{command}` after {secs:.1} s because of {who}; it ended with {}",
+            outcome.exit.describe()
+        ),
+        None => format!(
+            "lectern watch: `{command}` ended with {} after {secs:.1} s",
+            outcome.exit.describe()
+        ),
+    }
+}

@@ -1,0 +1,173 @@
+//! Drawing the `lectern watch` screen: header, cores, processes, output. Pure.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget};
+
+use super::app::WatchApp;
+use crate::app::format_clock;
+use crate::msg::Stream;
+use crate::theme::Theme;
+use crate::ui::gauges;
+use crate::ui::{is_too_small, too_small};
+
+/// Draws one frame.
+pub fn render(app: &WatchApp, frame: &mut Frame) {
+    let screen = frame.area();
+    let buf = frame.buffer_mut();
+    buf.set_style(screen, app.theme.base);
+    if is_too_small(screen) {
+        too_small::render(&app.theme, screen, buf);
+        return;
+    }
+    let output_height = (screen.height / 4).clamp(5, 12);
+    let cores = app
+        .gauges
+        .shown()
+        .sample
+        .as_ref()
+        .map_or(2, |s| s.cores.len());
+    let core_rows =
+        gauges::wanted_core_rows(cores, usize::from(screen.width.saturating_sub(4))) as u16;
+    let core_height = (core_rows + 2).min(screen.height * 2 / 5);
+    let [header, cores_area, procs_area, output_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(core_height),
+        Constraint::Fill(1),
+        Constraint::Length(output_height),
+    ])
+    .areas(screen);
+    render_header(app, header, buf);
+    let shown = app.gauges.shown();
+    let core_title = format!("CPU · {cores} cores");
+    let block = panel(&core_title, &app.theme);
+    let inner = block.inner(cores_area);
+    block.render(cores_area, buf);
+    gauges::render_cores(shown, &app.theme, inner, buf);
+    let block = panel(
+        "Processes: the command's tree, then lectern itself",
+        &app.theme,
+    );
+    let inner = block.inner(procs_area);
+    block.render(procs_area, buf);
+    gauges::render_procs(shown, &app.theme, inner, buf);
+    render_output(app, output_area, buf);
+    if app.show_help {
+        render_help(&app.theme, screen, buf);
+    }
+}
+
+fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {title} "), theme.panel_title))
+        .padding(Padding::horizontal(1))
+}
+
+fn render_header(app: &WatchApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    buf.set_style(area, theme.footer);
+    let stops = app.deadline.map_or_else(String::new, |deadline| {
+        format!(
+            "· stops in {}s ",
+            deadline.saturating_duration_since(app.now).as_secs()
+        )
+    });
+    let right = format!(
+        " pid {} · {} {stops}· {} Hz · f freeze · ? keys · q quit ",
+        app.pid,
+        format_clock(app.elapsed()),
+        app.rate_hz
+    );
+    let frozen = if app.gauges.is_frozen() {
+        " ❄ FROZEN "
+    } else {
+        ""
+    };
+    let used = crate::ui::wrap::text_width(&right) + crate::ui::wrap::text_width(frozen);
+    let room = usize::from(area.width).saturating_sub(used);
+    let mut title = format!(" lectern watch · {}", app.command);
+    if crate::ui::wrap::text_width(&title) > room {
+        title = title
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
+    }
+    let pad = room.saturating_sub(crate::ui::wrap::text_width(&title));
+    Line::from(vec![
+        Span::styled(title, theme.footer_accent),
+        Span::styled(" ".repeat(pad), theme.footer),
+        Span::styled(frozen, theme.warning),
+        Span::styled(right, theme.footer),
+    ])
+    .render(area, buf);
+}
+
+fn render_output(app: &WatchApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let block = panel("Output (stdout, stderr in colour)", theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let rows = usize::from(inner.height);
+    let skip = app.output.len().saturating_sub(rows);
+    let lines: Vec<Line<'_>> = app
+        .output
+        .iter()
+        .skip(skip)
+        .map(|(stream, line)| {
+            let style = if *stream == Stream::Stderr {
+                theme.warning
+            } else {
+                theme.text
+            };
+            Line::styled(line.as_str(), style)
+        })
+        .collect();
+    if lines.is_empty() {
+        Line::styled("(no output yet)", theme.muted).render(inner, buf);
+    } else {
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+fn render_help(theme: &Theme, screen: Rect, buf: &mut Buffer) {
+    let rows = [
+        (
+            "q  Esc  Ctrl-C",
+            "stop the command (SIGTERM, then SIGKILL) and quit",
+        ),
+        ("f", "freeze / unfreeze the gauges"),
+        ("?", "this help"),
+    ];
+    let lines: Vec<Line<'_>> = rows
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<16}"), theme.key),
+                Span::styled(*v, theme.text),
+            ])
+        })
+        .collect();
+    let width = 72.min(screen.width);
+    let height = (lines.len() as u16 + 2).min(screen.height);
+    let area = Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(area, buf);
+    buf.set_style(area, theme.base);
+    Paragraph::new(lines)
+        .block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(theme.border)
+                .title(" Keys "),
+        )
+        .render(area, buf);
+}
