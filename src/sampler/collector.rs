@@ -90,6 +90,7 @@ impl<S: Source> Collector<S> {
         if !self.entries.iter().any(|e| e.pid == pid) {
             self.entries
                 .push(Entry::new(pid, Role::Root, None, 0, label));
+            self.source.rescan();
         }
     }
 

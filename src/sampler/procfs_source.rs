@@ -62,6 +62,11 @@ pub struct ProcfsSource {
     files: HashMap<u32, ProcFiles>,
     /// PIDs known to be outside every tracked tree, as of the last listing of `/proc`.
     foreign: HashSet<u32>,
+    /// The kernel's count of processes ever created (`processes` in `/proc/stat`), as read
+    /// by the latest `cpu()` call and at the latest listing of `/proc`. While it stands
+    /// still nothing new can have appeared, so listing `/proc` again would find nothing.
+    forks_now: Option<u64>,
+    forks_listed: Option<u64>,
 }
 
 impl ProcfsSource {
@@ -77,6 +82,8 @@ impl ProcfsSource {
             ns_per_tick: 1_000_000_000 / info.ticks_per_second().max(1),
             files: HashMap::new(),
             foreign: HashSet::new(),
+            forks_now: None,
+            forks_listed: None,
         }
     }
 
@@ -120,6 +127,7 @@ impl Source for ProcfsSource {
         let bytes = pread_all(file, &mut self.buf).ok()?;
         let stats =
             KernelStats::from_buf_read(Cursor::new(bytes), procfs::current_system_info()).ok()?;
+        self.forks_now = Some(stats.processes);
         let now: Vec<CoreTimes> = stats
             .cpu_time
             .iter()
@@ -182,6 +190,11 @@ impl Source for ProcfsSource {
     }
 
     fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
+        // No fork anywhere since the last listing: nothing can have joined a tree.
+        if self.forks_now.is_some() && self.forks_now == self.forks_listed {
+            return Vec::new();
+        }
+        self.forks_listed = self.forks_now;
         let Ok(entries) = std::fs::read_dir("/proc") else {
             return Vec::new();
         };
@@ -223,6 +236,11 @@ impl Source for ProcfsSource {
     fn forget(&mut self, pid: u32) {
         self.files.remove(&pid);
     }
+
+    fn rescan(&mut self) {
+        self.foreign.clear();
+        self.forks_listed = None;
+    }
 }
 
 #[cfg(test)]
@@ -257,6 +275,36 @@ mod tests {
         ];
         assert_eq!(usage(&before, &now), [80.0, 0.0]);
         assert_eq!(usage(&[], &now[..1]), [60.0]);
+    }
+
+    #[test]
+    fn children_of_a_root_tracked_late_are_found_and_new_forks_are_noticed() {
+        let mut source = ProcfsSource::new();
+        let mut parent = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & read x"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let root = parent.id();
+        // Listed once while nothing is tracked: the sleep is judged foreign.
+        let _ = source.cpu();
+        assert!(source.new_descendants(&|_| false).is_empty());
+        let _ = source.cpu();
+        assert!(
+            source.new_descendants(&|pid| pid == root).is_empty(),
+            "no fork, no listing"
+        );
+        source.rescan();
+        let _ = source.cpu();
+        let found = source.new_descendants(&|pid| pid == root);
+        assert_eq!(found.len(), 1, "{found:?}");
+        parent.kill().unwrap();
+        parent.wait().unwrap();
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(found[0].0.cast_signed()),
+            nix::sys::signal::Signal::SIGKILL,
+        );
     }
 
     #[test]

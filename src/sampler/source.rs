@@ -48,4 +48,8 @@ pub trait Source {
 
     /// Releases anything kept open for `pid`.
     fn forget(&mut self, pid: u32);
+
+    /// A new tree root was tracked: forget any shortcut that assumed the trees unchanged
+    /// (processes judged outside them may be inside the new one).
+    fn rescan(&mut self) {}
 }

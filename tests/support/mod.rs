@@ -124,7 +124,11 @@ impl Tmux {
         // Typing before lectern has gone would feed our keys to lectern, not the shell.
         let start = Instant::now();
         while self.pane_format("#{pane_current_command}") != "sh" {
-            assert!(start.elapsed() < PATIENCE, "lectern did not exit:\n{}", self.screen());
+            assert!(
+                start.elapsed() < PATIENCE,
+                "lectern did not exit:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         self.type_line("echo \"exit=$? raw_flags=$(stty -a | tr -s ' ;' '\\n\\n' | grep -cx -e -icanon -e -echo -e -isig)\"");

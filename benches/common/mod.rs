@@ -1,0 +1,98 @@
+//! Helpers shared by the benchmarks: a program on a pseudo-terminal, and CPU time from
+//! `/proc/PID/schedstat`.
+
+#![allow(dead_code, reason = "each benchmark uses a different part")]
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use nix::pty::{Winsize, openpty};
+
+/// A program running on its own pseudo-terminal, its output collected by a thread.
+pub struct OnPty {
+    /// The process.
+    pub child: Child,
+    master: File,
+    output: Receiver<Vec<u8>>,
+}
+
+impl OnPty {
+    /// Starts `command` on a fresh `cols`×`rows` terminal.
+    pub fn start(command: &mut Command, cols: u16, rows: u16) -> Self {
+        let size = Winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let pty = openpty(Some(&size), None).expect("openpty");
+        let slave = |fd: &OwnedFd| Stdio::from(fd.try_clone().expect("dup pty"));
+        let child = command
+            .env("TERM", "xterm-256color")
+            .stdin(slave(&pty.slave))
+            .stdout(slave(&pty.slave))
+            .stderr(slave(&pty.slave))
+            .process_group(0)
+            .spawn()
+            .expect("start the program");
+        drop(pty.slave);
+        let master = File::from(pty.master);
+        let mut reader = master.try_clone().expect("dup master");
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            master,
+            output,
+        }
+    }
+
+    /// Reads output until `marker` appears; panics after `limit`.
+    pub fn wait_for(&mut self, marker: &[u8], limit: Duration) {
+        let mut seen = Vec::new();
+        loop {
+            let Ok(chunk) = self.output.recv_timeout(limit) else {
+                panic!(
+                    "{:?} never appeared; output: {:?}",
+                    String::from_utf8_lossy(marker),
+                    String::from_utf8_lossy(&seen)
+                );
+            };
+            seen.extend_from_slice(&chunk);
+            if seen.windows(marker.len()).any(|w| w == marker) {
+                return;
+            }
+        }
+    }
+
+    /// Types `keys` on the terminal.
+    pub fn type_keys(&mut self, keys: &[u8]) {
+        self.master.write_all(keys).expect("write to the pty");
+    }
+
+    /// Output is drained by the reader thread; this discards what has arrived.
+    pub fn discard_output(&self) {
+        while self.output.try_recv().is_ok() {}
+    }
+}
+
+/// CPU time `pid` has used, all threads, in nanoseconds.
+pub fn cpu_ns(pid: u32) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).expect("schedstat");
+    text.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("schedstat's first field")
+}
