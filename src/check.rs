@@ -4,7 +4,30 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::lesson::{Severity, parse_bytes};
+use crate::demo;
+use crate::lesson::{Diagnostic, Lesson, Pos, Severity, parse_bytes};
+
+/// Problems with the lesson's demo directives: unknown demos, unknown parameters, values out
+/// of range, parameters that do not fit together (each names the valid choices).
+#[must_use]
+pub fn demo_diagnostics(lesson: &Lesson) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for directive in lesson.slides.iter().flat_map(|s| &s.demos) {
+        let pos = Pos::new(directive.line, directive.col);
+        let checked = demo::find(&directive.name).and_then(|spec| {
+            spec.params_from(
+                directive
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            )
+        });
+        if let Err(err) = checked {
+            problems.push(Diagnostic::error(pos, err.to_string()));
+        }
+    }
+    problems
+}
 
 /// Checks every file, printing one `PATH:LINE:COL: severity: message` line per problem on
 /// stdout and a summary per file on stderr. Exit status 1 if any file has an error.
@@ -23,7 +46,9 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
                 continue;
             }
         };
-        let parsed = parse_bytes(&bytes);
+        let mut parsed = parse_bytes(&bytes);
+        parsed.diagnostics.extend(demo_diagnostics(&parsed.lesson));
+        parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
         for diagnostic in &parsed.diagnostics {
             let _ = writeln!(out, "{}", diagnostic.with_path(&name));
         }

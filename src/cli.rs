@@ -53,6 +53,19 @@ pub enum Command {
     /// The command runs in its own process group; its output goes to a pane (or, with
     /// --json, into the JSON stream). lectern exits with the command's exit status.
     Watch(WatchArgs),
+    /// List the demos, the slides they serve and their parameters.
+    Demos,
+    /// Run one demo without the slide view: progress, then a results table.
+    Demo {
+        /// The demo's name (see `lectern demos`).
+        name: String,
+        /// Set a parameter, e.g. `--set children=4` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Print the demo's events as JSON lines (the last is the summary).
+        #[arg(long)]
+        json: bool,
+    },
     /// Internal: lectern re-executed as a helper process.
     #[command(hide = true)]
     Worker {
@@ -103,6 +116,22 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 /// Jobs of the hidden worker mode.
 #[derive(Debug, Subcommand)]
 pub enum WorkerJob {
+    /// Run a demo, reporting in the line protocol on stdout.
+    Demo {
+        /// The demo's name.
+        name: String,
+        /// PID of the lectern process that started this worker.
+        #[arg(long)]
+        parent: u32,
+        /// Parameters as `key=value`.
+        #[arg(long = "set")]
+        sets: Vec<String>,
+    },
+    /// Run a job for a demo's spawned child (JSON).
+    Child {
+        /// The job.
+        job: String,
+    },
     /// Ask to die with the parent, then exec the command.
     Exec {
         /// PID of the lectern process that started this helper.

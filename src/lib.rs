@@ -4,9 +4,11 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod demo;
 pub mod gauges;
 pub mod lesson;
 pub mod msg;
+pub mod os;
 pub mod run;
 pub mod sampler;
 pub mod terminal;

@@ -15,9 +15,17 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
-        Some(Command::Worker {
-            job: WorkerJob::Exec { parent, command },
-        }) => lectern::worker::exec_command(parent, &command),
+        Some(Command::Demos) => lectern::demo::headless::list(),
+        Some(Command::Demo { name, sets, json }) => {
+            lectern::demo::headless::run(&name, &sets, json)
+        }
+        Some(Command::Worker { job }) => match job {
+            WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
+            WorkerJob::Demo { name, parent, sets } => {
+                lectern::demo::worker::run_demo(&name, parent, &sets)
+            }
+            WorkerJob::Child { job } => lectern::demo::worker::run_child(&job),
+        },
         None => present(&cli.present),
     }
 }
@@ -75,6 +83,11 @@ fn load(args: &PresentArgs) -> Result<Lesson, ExitCode> {
     };
     match loaded {
         Ok((lesson, warnings)) => {
+            let demo_errors = lectern::check::demo_diagnostics(&lesson);
+            if !demo_errors.is_empty() {
+                eprintln!("{}", lesson::report(&name, &demo_errors));
+                return Err(ExitCode::FAILURE);
+            }
             if !warnings.is_empty() {
                 eprintln!("{}", lesson::report(&name, &warnings));
             }

@@ -4,6 +4,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use serde::Serialize;
 
+use crate::demo::protocol::Event;
 use crate::sampler::{ExitInfo, Sample};
 
 /// Everything that can change the UI's state, sent on the one channel the UI thread reads.
@@ -29,6 +30,20 @@ pub enum Msg {
     },
     /// The watched command ended and has been reaped.
     Exited(ExitInfo),
+    /// A running demo reported something.
+    Demo {
+        /// Which run (older runs' messages are ignored).
+        run: u64,
+        /// What it reported.
+        event: Event,
+    },
+    /// A demo's worker ended and has been reaped.
+    DemoExited {
+        /// Which run.
+        run: u64,
+        /// How the worker ended.
+        exit: ExitInfo,
+    },
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
     Signal(i32),
     /// Reading terminal input failed (for instance the terminal went away).
@@ -52,6 +67,22 @@ pub enum Effect {
     Redraw,
     /// Leave the event loop, restore the terminal and exit.
     Quit(ExitReason),
+    /// Start `demo` with `params` as run number `run`.
+    StartDemo {
+        /// The run's number.
+        run: u64,
+        /// The demo's registry name.
+        demo: &'static str,
+        /// Its parameters.
+        params: crate::demo::Params,
+    },
+    /// Kill every process of run `run`.
+    StopDemo {
+        /// The run's number.
+        run: u64,
+    },
+    /// Tell the sampler something: label a demo's process.
+    Sampler(crate::sampler::Command),
 }
 
 /// Why lectern is exiting, which decides its exit status.

@@ -1,5 +1,6 @@
 //! The event loop: one channel in, `update` → effects → draw when something changed.
 
+use std::collections::HashMap;
 use std::io;
 use std::thread;
 use std::time::Instant;
@@ -10,9 +11,11 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::app::App;
+use crate::demo::protocol::Event as DemoEvent;
+use crate::demo::runner::{self, RunHandle};
 use crate::lesson::Lesson;
 use crate::msg::{Effect, ExitReason, Msg};
-use crate::sampler::{Command, Sampler};
+use crate::sampler::{Command, ExitInfo, Sampler};
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 use crate::ui;
@@ -31,8 +34,9 @@ pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::R
     let signals = listen_for_signals(tx.clone())?;
     let mut session = TerminalSession::enter()?;
     spawn_input_reader(tx.clone())?;
+    let sample_tx = tx.clone();
     let sampler = Sampler::spawn(rate_hz, move |sample| {
-        tx.send(Msg::Sample(Box::new(sample))).is_ok()
+        sample_tx.send(Msg::Sample(Box::new(sample))).is_ok()
     })?;
     sampler.send(Command::TrackSelf {
         pid: std::process::id(),
@@ -41,17 +45,68 @@ pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::R
     let size = session.terminal.size()?;
     let mut app = App::new(lesson, theme, start, size, Instant::now());
     session.terminal.draw(|frame| ui::render(&app, frame))?;
-    let reason = event_loop(&mut app, &mut session, &rx);
+    let mut demos = Demos {
+        tx,
+        runs: HashMap::new(),
+        sampler: &sampler,
+    };
+    let reason = event_loop(&mut app, &mut session, &rx, &mut demos);
+    demos.kill_all();
     signals.close();
     drop(sampler);
     drop(session);
     reason
 }
 
+/// The demo runs the loop has started, by run number.
+struct Demos<'a> {
+    tx: Sender<Msg>,
+    runs: HashMap<u64, RunHandle>,
+    sampler: &'a Sampler,
+}
+
+impl Demos<'_> {
+    fn start(&mut self, run: u64, demo: &'static str, params: &crate::demo::Params) {
+        match runner::start(run, demo, params, self.tx.clone()) {
+            Ok(handle) => {
+                self.sampler.send(Command::TrackTree {
+                    pid: handle.pid,
+                    label: Some(format!("demo: {demo}")),
+                });
+                self.runs.insert(run, handle);
+            }
+            Err(err) => {
+                let message = format!("cannot start the demo: {err}");
+                let _ = self.tx.send(Msg::Demo {
+                    run,
+                    event: DemoEvent::Error { message },
+                });
+                let _ = self.tx.send(Msg::DemoExited {
+                    run,
+                    exit: ExitInfo::Unknown,
+                });
+            }
+        }
+    }
+
+    fn stop(&mut self, run: u64) {
+        if let Some(handle) = self.runs.remove(&run) {
+            handle.kill();
+        }
+    }
+
+    fn kill_all(&mut self) {
+        for (_, handle) in self.runs.drain() {
+            handle.kill();
+        }
+    }
+}
+
 fn event_loop(
     app: &mut App,
     session: &mut TerminalSession,
     rx: &Receiver<Msg>,
+    demos: &mut Demos<'_>,
 ) -> io::Result<ExitReason> {
     loop {
         // Sleep until a message arrives or the timer's second ticks over: no frame tick.
@@ -73,6 +128,9 @@ fn event_loop(
                 match effect {
                     Effect::Redraw => redraw = true,
                     Effect::Quit(reason) => return Ok(reason),
+                    Effect::StartDemo { run, demo, params } => demos.start(run, demo, &params),
+                    Effect::StopDemo { run } => demos.stop(run),
+                    Effect::Sampler(command) => demos.sampler.send(command),
                 }
             }
         }

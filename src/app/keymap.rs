@@ -44,6 +44,16 @@ pub enum Action {
     ResetTimer,
     /// Freeze the gauges, or let them run again.
     ToggleFreeze,
+    /// Select the slide's next demo.
+    NextDemo,
+    /// Stop the running demo.
+    StopDemo,
+    /// Run the demo again from the start.
+    RestartDemo,
+    /// Keep the demo running across slide changes, or not.
+    PinDemo,
+    /// Open the demo's parameter editor.
+    EditParams,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -103,20 +113,56 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Home, KeyCode::Char('g')],
         action: Action::First,
-        label: "Home  g",
-        help: "first slide",
+        label: "Home g · End G",
+        help: "first / last slide",
     },
     Binding {
         keys: &[KeyCode::End, KeyCode::Char('G')],
         action: Action::Last,
-        label: "End  G",
-        help: "last slide",
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Enter],
         action: Action::Enter,
         label: "0-9 Enter",
         help: "go to slide number (Esc cancels)",
+    },
+    Binding {
+        keys: &[],
+        action: Action::Enter,
+        label: "Enter",
+        help: "run this slide's demo",
+    },
+    Binding {
+        keys: &[KeyCode::Tab],
+        action: Action::NextDemo,
+        label: "Tab",
+        help: "next demo of this slide",
+    },
+    Binding {
+        keys: &[KeyCode::Char('e')],
+        action: Action::EditParams,
+        label: "e",
+        help: "edit demo parameters (↑↓ pick, ←→ change, Enter run)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('x')],
+        action: Action::StopDemo,
+        label: "x · r · p",
+        help: "stop · restart · pin the demo (pinned runs on)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('r')],
+        action: Action::RestartDemo,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[KeyCode::Char('p')],
+        action: Action::PinDemo,
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('s')],
@@ -139,14 +185,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('t')],
         action: Action::ToggleTimer,
-        label: "t",
-        help: "start / pause the timer",
+        label: "t · T",
+        help: "start or pause · reset the timer",
     },
     Binding {
         keys: &[KeyCode::Char('T')],
         action: Action::ResetTimer,
-        label: "T",
-        help: "reset the timer to 00:00",
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('f')],
@@ -175,11 +221,8 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 /// Mouse actions, listed in the help overlay after the keys.
-pub const MOUSE_HELP: &[(&str, &str)] = &[
-    ("click", "next slide"),
-    ("right-click", "previous slide"),
-    ("wheel", "scroll a long slide, else change slide"),
-];
+pub const MOUSE_HELP: &[(&str, &str)] =
+    &[("mouse", "click next · right-click back · wheel scrolls")];
 
 /// The action a key event asks for, if any. Releases are ignored so one press is one action.
 #[must_use]

@@ -3,6 +3,8 @@
 //! `App::update` takes a message and returns effects; it never touches the terminal, so every
 //! key and mouse behaviour is testable with plain values.
 
+mod demo;
+mod demo_update;
 mod keymap;
 mod stopwatch;
 mod update;
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Size;
 
+pub use demo::{DemoPanel, DemoProcess, Run, RunEnd, next_int};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use stopwatch::{Stopwatch, format_clock};
 
@@ -47,6 +50,8 @@ pub struct App {
     pub size: Size,
     /// CPU and memory measurements, live or frozen.
     pub gauges: Gauges,
+    /// The demo panel: selection, parameters, the current run.
+    pub demos: DemoPanel,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -70,6 +75,7 @@ impl App {
             now,
             size,
             gauges: Gauges::default(),
+            demos: DemoPanel::default(),
             last_wheel_turn: None,
         }
     }

@@ -46,6 +46,9 @@ impl App {
                 }
             }
             // The lecture runs no command yet; demo output arrives in a later version.
+            Msg::Demo { run, event } => self.on_demo_event(run, event),
+            Msg::DemoExited { run, exit } => self.on_demo_exit(run, exit, now),
+            // Only `lectern watch` runs a plain command.
             Msg::Output { .. } | Msg::Exited(_) => Vec::new(),
             Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
@@ -58,6 +61,9 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let had_status = self.status.take().is_some();
+        if let Some(effects) = self.editor_key(key, self.now) {
+            return effects;
+        }
         // While a slide number is being typed, Backspace edits it instead of going back.
         if key.code == KeyCode::Backspace && !self.jump.is_empty() {
             self.jump.pop();
@@ -123,7 +129,13 @@ impl App {
                 }
                 vec![Effect::Redraw]
             }
+            Action::Enter if self.jump.is_empty() => self.start_demo(self.now),
             Action::Enter => self.jump(),
+            Action::NextDemo
+            | Action::StopDemo
+            | Action::RestartDemo
+            | Action::PinDemo
+            | Action::EditParams => self.demo_action(action, self.now),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
                 vec![Effect::Redraw]
@@ -159,7 +171,17 @@ impl App {
         self.slide = index;
         self.scroll = 0;
         self.notes_scroll = 0;
-        vec![Effect::Redraw]
+        self.demos.selected = 0;
+        self.demos.editor = None;
+        // Leaving the slide stops its demo, unless the presenter pinned it.
+        let pinned = self.demos.run.as_ref().is_some_and(|r| r.pinned);
+        let mut effects = if pinned {
+            Vec::new()
+        } else {
+            self.stop_demo("slide changed", self.now)
+        };
+        effects.push(Effect::Redraw);
+        effects
     }
 
     fn forward(&mut self, step: Step) -> Vec<Effect> {

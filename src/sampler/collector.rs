@@ -68,6 +68,9 @@ pub struct Collector<S: Source> {
     source: S,
     started: Instant,
     entries: Vec<Entry>,
+    /// Labels for processes not discovered yet (a demo may name a child before the sampler
+    /// has seen it).
+    pending_labels: std::collections::HashMap<u32, String>,
 }
 
 impl<S: Source> Collector<S> {
@@ -77,6 +80,7 @@ impl<S: Source> Collector<S> {
             source,
             started,
             entries: Vec::new(),
+            pending_labels: std::collections::HashMap::new(),
         }
     }
 
@@ -104,8 +108,11 @@ impl<S: Source> Collector<S> {
 
     /// Gives `pid` a role label such as `worker 3`.
     pub fn set_label(&mut self, pid: u32, label: String) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.pid == pid) {
-            entry.label = Some(label);
+        match self.entries.iter_mut().find(|e| e.pid == pid) {
+            Some(entry) => entry.label = Some(label),
+            None => {
+                self.pending_labels.insert(pid, label);
+            }
         }
     }
 
@@ -169,8 +176,13 @@ impl<S: Source> Collector<S> {
                 .iter()
                 .find(|e| e.pid == ppid)
                 .map_or(0, |p| p.depth + 1);
-            self.entries
-                .push(Entry::new(pid, Role::Descendant, Some(ppid), depth, None));
+            self.entries.push(Entry::new(
+                pid,
+                Role::Descendant,
+                Some(ppid),
+                depth,
+                self.pending_labels.remove(&pid),
+            ));
         }
     }
 

@@ -230,6 +230,8 @@ impl Source for ProcfsSource {
             }
         }
         self.foreign.extend(unknown.iter().map(|(pid, _)| *pid));
+        // Siblings in PID order (start order, barring wrap-around), so lists stay stable.
+        joined.sort_unstable();
         joined
     }
 

@@ -1,6 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)` is pure and reads the state only.
 
 mod blocks;
+mod demo_panel;
 mod footer;
 pub mod gauges;
 mod help;
@@ -34,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(notes_area) = areas.notes {
         notes::render(app, notes_area, buf);
     }
-    sidebar::render_demo(app, areas.demo, buf);
+    demo_panel::render(app, areas.demo, buf);
     sidebar::render_gauges(app, areas.gauges, buf);
     footer::render(app, areas.footer, buf);
     if app.show_help {

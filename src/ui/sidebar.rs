@@ -3,8 +3,8 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Padding, Widget};
 
 use super::gauges;
 use crate::app::App;
@@ -16,45 +16,6 @@ fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .border_style(theme.border)
         .title(Span::styled(format!(" {title} "), theme.panel_title))
         .padding(Padding::horizontal(1))
-}
-
-/// The demo panel: what this slide offers and that nothing is running. In the short strip
-/// of a narrow screen the declared demos are listed on one line so none is cut off.
-pub fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let mut lines = vec![Line::styled("No demo is running.", theme.text)];
-    let demos = &app.current_slide().demos;
-    let roomy = area.height >= 8;
-    if roomy && !demos.is_empty() {
-        lines.push(Line::default());
-        lines.push(Line::styled("This slide declares:", theme.muted));
-        for demo in demos {
-            let params: Vec<String> = demo
-                .params
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            lines.push(Line::from(vec![
-                Span::styled("◆ ", theme.bullet),
-                Span::styled(demo.name.clone(), theme.key),
-                Span::styled(format!(" {}", params.join(" ")), theme.muted),
-            ]));
-        }
-        lines.push(Line::styled(
-            "Running demos is not available in this build yet.",
-            theme.muted,
-        ));
-    } else if !demos.is_empty() {
-        let names: Vec<&str> = demos.iter().map(|d| d.name.as_str()).collect();
-        lines.push(Line::from(vec![
-            Span::styled("Declared here: ", theme.muted),
-            Span::styled(names.join(", "), theme.key),
-        ]));
-    }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(panel("Demo", theme))
-        .render(area, buf);
 }
 
 /// The gauges panel: per-core CPU and the tracked processes (until demos exist, lectern's

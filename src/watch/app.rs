@@ -137,7 +137,7 @@ impl WatchApp {
                     "terminal input failed: {why}"
                 )))]
             }
-            Msg::Mouse(_) | Msg::Tick => Vec::new(),
+            Msg::Mouse(_) | Msg::Tick | Msg::Demo { .. } | Msg::DemoExited { .. } => Vec::new(),
         }
     }
 }

@@ -209,3 +209,65 @@ pub fn survivors(marker: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Live processes whose environment contains `LECTERN_TEST_TAG=tag` (every process a demo
+/// creates inherits its starter's environment, through fork and exec alike).
+pub fn tagged(tag: &str) -> Vec<u32> {
+    let needle = format!("LECTERN_TEST_TAG={tag}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            if pid == std::process::id() || !alive(pid) {
+                return None;
+            }
+            let environ = std::fs::read(e.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|v| v == needle.as_bytes())
+                .then_some(pid)
+        })
+        .collect()
+}
+
+/// Waits until no process carries `tag`, failing after `limit`.
+pub fn assert_all_gone(tag: &str, limit: Duration, what: &str) {
+    let start = Instant::now();
+    loop {
+        let left = tagged(tag);
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{what}: {} demo processes still alive after {limit:?}: {left:?}",
+            left.len()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until at least `n` processes carry `tag`.
+pub fn wait_for_tagged(tag: &str, n: usize) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let found = tagged(tag);
+        if found.len() >= n {
+            return found;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "only {} of {n} demo processes appeared",
+            found.len()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A tag unique to this test process and `name`.
+pub fn unique_tag(name: &str) -> String {
+    format!("{name}-{}", std::process::id())
+}

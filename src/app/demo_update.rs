@@ -1,0 +1,174 @@
+//! How the demo keys and demo messages change the App.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::demo::{Run, RunEnd};
+use super::{Action, App};
+use crate::demo::protocol::Event;
+use crate::demo::registry;
+use crate::msg::Effect;
+use crate::sampler::{Command, ExitInfo};
+
+impl App {
+    /// Runs the selected demo of the current slide (stopping any other run first).
+    pub(super) fn start_demo(&mut self, now: Instant) -> Vec<Effect> {
+        let slide = self.slide;
+        let index = self.demos.selected;
+        let Some(directive) = self.current_slide().demos.get(index).cloned() else {
+            self.status = Some("This slide has no demo.".into());
+            return vec![Effect::Redraw];
+        };
+        let Ok(spec) = registry::find(&directive.name) else {
+            self.status = Some(format!(
+                "Demo `{}` is not available in this version.",
+                directive.name
+            ));
+            return vec![Effect::Redraw];
+        };
+        let Some(params) = self.demos.params_for(slide, index, &directive) else {
+            return Vec::new();
+        };
+        let mut effects = self.stop_demo("restarted", now);
+        self.demos.next_run += 1;
+        let id = self.demos.next_run;
+        self.demos.editor = None;
+        self.demos.run = Some(Run {
+            id,
+            spec,
+            params: params.clone(),
+            slide,
+            pinned: false,
+            started: now,
+            duration: None,
+            progress: None,
+            measures: Vec::new(),
+            notes: Vec::new(),
+            processes: Vec::new(),
+            results: std::collections::BTreeMap::new(),
+            error: None,
+            ended: None,
+        });
+        effects.push(Effect::StartDemo {
+            run: id,
+            demo: spec.name,
+            params,
+        });
+        effects.push(Effect::Redraw);
+        effects
+    }
+
+    /// Stops the running demo, if any, saying why.
+    pub(super) fn stop_demo(&mut self, why: &'static str, now: Instant) -> Vec<Effect> {
+        match self.demos.run.as_mut() {
+            Some(run) if run.is_running() => {
+                run.end(RunEnd::Stopped(why), now);
+                vec![Effect::StopDemo { run: run.id }, Effect::Redraw]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The demo actions other than starting.
+    pub(super) fn demo_action(&mut self, action: Action, now: Instant) -> Vec<Effect> {
+        match action {
+            Action::NextDemo => {
+                let count = self.current_slide().demos.len();
+                if count > 1 {
+                    self.demos.selected = (self.demos.selected + 1) % count;
+                    self.demos.editor = None;
+                }
+                vec![Effect::Redraw]
+            }
+            Action::StopDemo => self.stop_demo("stopped with x", now),
+            Action::RestartDemo => match &self.demos.run {
+                Some(run) if run.slide == self.slide || run.pinned => self.start_demo(now),
+                _ => self.start_demo(now),
+            },
+            Action::PinDemo => {
+                if let Some(run) = self.demos.run.as_mut().filter(|r| r.is_running()) {
+                    run.pinned = !run.pinned;
+                }
+                vec![Effect::Redraw]
+            }
+            Action::EditParams => {
+                let has_demo = !self.current_slide().demos.is_empty();
+                self.demos.editor = if self.demos.editor.is_some() || !has_demo {
+                    None
+                } else {
+                    Some(0)
+                };
+                if let Some(directive) =
+                    self.current_slide().demos.get(self.demos.selected).cloned()
+                {
+                    let _ = self
+                        .demos
+                        .params_for(self.slide, self.demos.selected, &directive);
+                }
+                vec![Effect::Redraw]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Keys while the parameter editor is open; `None` lets the key through (navigation,
+    /// quitting), so a clicker still works.
+    pub(super) fn editor_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
+        let row = self.demos.editor?;
+        let index = self.demos.selected;
+        let directive = self.current_slide().demos.get(index)?.clone();
+        let spec = registry::find(&directive.name).ok()?;
+        let rows = spec.params.len();
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.demos.editor = Some(row.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => self.demos.editor = Some((row + 1).min(rows - 1)),
+            KeyCode::Right | KeyCode::Char('l' | '+' | '=') => {
+                self.demos.step_param(self.slide, index, spec, row, true);
+            }
+            KeyCode::Left | KeyCode::Char('h' | '-') => {
+                self.demos.step_param(self.slide, index, spec, row, false);
+            }
+            KeyCode::Enter => return Some(self.start_demo(now)),
+            KeyCode::Esc | KeyCode::Char('e') => self.demos.editor = None,
+            _ => {
+                self.demos.editor = None;
+                return None;
+            }
+        }
+        Some(vec![Effect::Redraw])
+    }
+
+    /// A demo reported something.
+    pub(super) fn on_demo_event(&mut self, run_id: u64, event: Event) -> Vec<Effect> {
+        let Some(run) = self.demos.run.as_mut().filter(|r| r.id == run_id) else {
+            return Vec::new();
+        };
+        let mut effects = vec![Effect::Redraw];
+        if let Event::Process { pid, role, .. } = &event {
+            effects.push(Effect::Sampler(Command::Label {
+                pid: *pid,
+                label: role.clone(),
+            }));
+        }
+        run.apply(event);
+        effects
+    }
+
+    /// A demo's worker ended.
+    pub(super) fn on_demo_exit(
+        &mut self,
+        run_id: u64,
+        exit: ExitInfo,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let Some(run) = self.demos.run.as_mut().filter(|r| r.id == run_id) else {
+            return Vec::new();
+        };
+        run.end(RunEnd::Finished(exit), now);
+        if let Some(worker) = run.processes.first_mut().filter(|p| p.exit.is_none()) {
+            worker.exit = Some(exit);
+        }
+        vec![Effect::Redraw]
+    }
+}

@@ -1,0 +1,28 @@
+//! Demos: real processes started from a slide or the command line, measured, and always
+//! cleaned up.
+//!
+//! The UI (or `lectern demo`) starts `lectern worker demo NAME` in a process group of its
+//! own; the worker, single-threaded, does the forking and reports on its stdout in the
+//! versioned line protocol of [`protocol`]. Stopping a demo kills its whole group, and every
+//! process of a demo asks the kernel to kill it when its parent dies.
+
+mod catalog;
+mod child;
+mod context;
+mod fork_lock;
+pub mod headless;
+mod main_guard;
+pub mod protocol;
+pub mod registry;
+pub mod runner;
+mod start_methods;
+mod util;
+
+/// Helpers the UI shares with the demos.
+pub mod util_public {
+    pub use super::util::median;
+}
+pub mod worker;
+
+pub use catalog::ALL;
+pub use registry::{DemoError, DemoSpec, Params, find};

@@ -1,0 +1,165 @@
+//! Small process tools the demos share: fixed-size records over pipes, waiting for release,
+//! simulated work, reaping, statistics.
+
+use std::io;
+use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::wait::{WaitStatus, waitpid};
+
+use super::protocol::{Emitter, Event};
+use crate::os;
+use crate::sampler::ExitInfo;
+
+/// Writes `values` as one record (little-endian u32s) in a single write, so records from
+/// several processes never interleave.
+pub fn write_record(fd: BorrowedFd<'_>, values: &[u32]) {
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let _ = nix::unistd::write(fd, &bytes);
+}
+
+/// Reads one `N`-value record, waiting at most `timeout`; `Ok(None)` on timeout.
+///
+/// # Errors
+/// If the pipe fails or closes mid-record.
+pub fn read_record<const N: usize>(
+    fd: BorrowedFd<'_>,
+    timeout: Duration,
+) -> io::Result<Option<[u32; N]>> {
+    let deadline = Instant::now() + timeout;
+    let mut bytes = vec![0u8; N * 4];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let millis = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        let ready = poll(&mut fds, PollTimeout::from(millis)).map_err(io::Error::from)?;
+        if ready == 0 {
+            if left.is_zero() {
+                return Ok(None);
+            }
+            continue;
+        }
+        let n = nix::unistd::read(fd, &mut bytes[filled..]).map_err(io::Error::from)?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the pipe closed",
+            ));
+        }
+        filled += n;
+    }
+    let mut values = [0u32; N];
+    for (i, chunk) in bytes.chunks_exact(4).enumerate() {
+        values[i] = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    Ok(Some(values))
+}
+
+/// Blocks until every write end of the release pipe is closed (or the read fails).
+pub fn wait_for_release(fd: i32) {
+    let mut byte = [0u8; 1];
+    while matches!(nix::unistd::read(os::inherited_fd(fd), &mut byte), Ok(n) if n > 0) {}
+}
+
+/// Allocates `mib` MiB and writes every page, so it really is resident.
+#[must_use]
+pub fn touch_mib(mib: u64) -> Vec<u8> {
+    let bytes = usize::try_from(mib * 1024 * 1024).unwrap_or(0);
+    let mut memory = vec![0u8; bytes];
+    for page in memory.chunks_mut(4096) {
+        page[0] = 1;
+    }
+    memory
+}
+
+/// Keeps a core busy for `ms` milliseconds, the way an interpreter importing modules does.
+pub fn busy_for(ms: u64) {
+    let end = Instant::now() + Duration::from_millis(ms);
+    let mut x: u64 = 1;
+    while Instant::now() < end {
+        for _ in 0..1000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        }
+        std::hint::black_box(x);
+    }
+}
+
+/// Waits for child `pid` and says how it ended.
+#[must_use]
+pub fn reap(pid: u32) -> ExitInfo {
+    loop {
+        match waitpid(os::pid(pid), None) {
+            Ok(WaitStatus::Exited(_, code)) => return ExitInfo::Code(code),
+            Ok(WaitStatus::Signaled(_, signal, _)) => return ExitInfo::Signal(signal as i32),
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => return ExitInfo::Unknown,
+        }
+    }
+}
+
+/// Reaps `pid` and reports its end.
+pub fn reap_and_report(out: Emitter, pid: u32, role: &str) -> ExitInfo {
+    let exit = reap(pid);
+    out.send(&exit_event(pid, role, exit));
+    exit
+}
+
+/// The protocol event for a process's end.
+#[must_use]
+pub fn exit_event(pid: u32, role: &str, exit: ExitInfo) -> Event {
+    let (code, signal) = match exit {
+        ExitInfo::Code(code) => (Some(code), None),
+        ExitInfo::Signal(signal) => (None, Some(signal)),
+        ExitInfo::Unknown => (None, None),
+    };
+    Event::Exit {
+        pid,
+        role: role.into(),
+        code,
+        signal,
+    }
+}
+
+/// The median of `values` (0 when empty).
+#[must_use]
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => f64::midpoint(sorted[n / 2 - 1], sorted[n / 2]),
+    }
+}
+
+/// Milliseconds since `start`.
+#[must_use]
+pub fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::fd::AsFd;
+
+    use super::*;
+
+    #[test]
+    fn records_cross_a_pipe_and_time_out_when_absent() {
+        let (read, write) = os::inheritable_pipe().unwrap();
+        write_record(write.as_fd(), &[7, 42]);
+        let got = read_record::<2>(read.as_fd(), Duration::from_secs(1)).unwrap();
+        assert_eq!(got, Some([7, 42]));
+        let none = read_record::<2>(read.as_fd(), Duration::from_millis(50)).unwrap();
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn medians() {
+        assert!((median(&[3.0, 1.0, 2.0]) - 2.0).abs() < 1e-9);
+        assert!((median(&[4.0, 1.0, 2.0, 3.0]) - 2.5).abs() < 1e-9);
+        assert!(median(&[]).abs() < 1e-9);
+    }
+}

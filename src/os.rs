@@ -1,0 +1,113 @@
+//! The one place lectern talks to the OS below the standard library's safe surface: forking
+//! demo children, asking to die with the parent, and the token pipe that caps how many
+//! processes a demo may create.
+//!
+//! Only single-threaded helper processes call [`fork_child`] (the UI never does); the
+//! `fork-lock` demo is the one deliberate exception, because showing what goes wrong when a
+//! multithreaded process forks is its whole point.
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use nix::fcntl::{FcntlArg, FdFlag, OFlag, fcntl};
+use nix::unistd::{ForkResult, Pid};
+
+/// Which side of a fork this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forked {
+    /// The new process.
+    Child,
+    /// The original process, with the child's PID.
+    Parent(u32),
+}
+
+/// Forks. In the child, asks the kernel for SIGKILL when the parent dies, and exits at once
+/// if the parent already has, so no child can outlive its demo.
+///
+/// # Errors
+/// If the kernel refuses the fork.
+pub fn fork_child() -> io::Result<Forked> {
+    let parent = std::process::id();
+    #[expect(
+        unsafe_code,
+        reason = "fork() has no safe wrapper: it duplicates the whole process"
+    )]
+    // SAFETY: called from a process whose other threads (if any, only in the fork-lock demo)
+    // hold no allocator locks that the child needs: glibc's fork resets malloc's locks, and
+    // the child only allocates, writes to pipes, takes its own mutexes and exits. No Rust
+    // object is shared between the two processes after the fork.
+    let forked = unsafe { nix::unistd::fork() }.map_err(io::Error::from)?;
+    match forked {
+        ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw().unsigned_abs())),
+        ForkResult::Child => {
+            die_with_parent(parent);
+            Ok(Forked::Child)
+        }
+    }
+}
+
+/// Asks for SIGKILL when the parent (the thread that created this process) exits, and exits
+/// now if `expected_parent` is already gone (the request would never fire).
+pub fn die_with_parent(expected_parent: u32) {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    if std::os::unix::process::parent_id() != expected_parent {
+        std::process::exit(125);
+    }
+}
+
+/// A pipe whose ends survive `exec`, so spawned children can use them by number.
+///
+/// # Errors
+/// If the pipe cannot be created.
+pub fn inheritable_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let (read, write) = nix::unistd::pipe().map_err(io::Error::from)?;
+    for fd in [&read, &write] {
+        fcntl(fd.as_fd(), FcntlArg::F_SETFD(FdFlag::empty())).map_err(io::Error::from)?;
+    }
+    Ok((read, write))
+}
+
+/// Makes reads from `fd` return at once when there is nothing to read.
+///
+/// # Errors
+/// If the flags cannot be changed.
+pub fn set_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
+    let flags = fcntl(fd, FcntlArg::F_GETFL).map_err(io::Error::from)?;
+    let flags = OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK;
+    fcntl(fd, FcntlArg::F_SETFL(flags)).map_err(io::Error::from)?;
+    Ok(())
+}
+
+/// Borrows a file descriptor inherited by number (from a parent's command line).
+#[must_use]
+pub fn inherited_fd(fd: i32) -> BorrowedFd<'static> {
+    #[expect(
+        unsafe_code,
+        reason = "a descriptor number from our parent has no safe constructor"
+    )]
+    // SAFETY: the number comes from the parent that created the pipe without close-on-exec
+    // and passed it on the command line; the descriptor stays open for the whole life of
+    // this short-lived helper process, which never closes it.
+    unsafe {
+        BorrowedFd::borrow_raw(fd)
+    }
+}
+
+/// PID as nix wants it.
+#[must_use]
+pub fn pid(pid: u32) -> Pid {
+    Pid::from_raw(pid.cast_signed())
+}
+
+/// Closes a descriptor inherited by number (an end of a pipe this process must not hold).
+pub fn close_inherited(fd: i32) {
+    use std::os::fd::FromRawFd;
+    #[expect(
+        unsafe_code,
+        reason = "taking ownership of a descriptor number has no safe form"
+    )]
+    // SAFETY: the parent passed this number as a descriptor it wants closed in this process;
+    // nothing else in this process owns or uses it, so dropping the OwnedFd closes it once.
+    drop(unsafe { OwnedFd::from_raw_fd(fd) });
+}
