@@ -122,6 +122,10 @@ fn event_loop(
             },
         };
         let mut redraw = false;
+        // One ioctl per wake-up; samples guarantee a wake-up at least every second.
+        if crate::terminal::hung_up() {
+            return Ok(ExitReason::Signal(SIGHUP));
+        }
         // Fold everything already queued into the state before drawing once.
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             for effect in app.update(msg, Instant::now()) {

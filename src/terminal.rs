@@ -87,3 +87,15 @@ fn install_panic_hook() {
         }));
     });
 }
+
+/// Whether the terminal has hung up (its window was closed). A hung-up terminal answers every
+/// query with EIO. lectern may not get SIGHUP in that case (the kernel signals only the
+/// session leader, and not every shell passes it on), and crossterm's input reader does not
+/// report it, so the event loop asks at each sample.
+#[must_use]
+pub fn hung_up() -> bool {
+    matches!(
+        nix::sys::termios::tcgetattr(std::io::stdin()),
+        Err(nix::errno::Errno::EIO)
+    )
+}

@@ -6,7 +6,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use lectern::lesson::{EMBEDDED_SOURCE, parse};
-use support::{LECTERN, PATIENCE, Tmux, alive, children_named, survivors};
+use support::{
+    LECTERN, PATIENCE, Tmux, alive, assert_all_gone, assert_gone_except, children_named, survivors,
+    tagged, unique_tag, wait_for_tagged,
+};
 
 fn titles() -> Vec<String> {
     parse(EMBEDDED_SOURCE)
@@ -168,4 +171,111 @@ fn watch_shows_the_tree_and_output_and_q_stops_everything() {
     let screen = tmux.screen();
     assert!(screen.contains("because of you"), "{screen}");
     assert_eq!(survivors(&marker), Vec::<String>::new());
+}
+
+/// Starts lectern on slide 3 with every process it creates tagged, and returns its PID.
+fn lecture_on_slide_3(tmux: &Tmux, tag: &str) -> u32 {
+    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 3"));
+    expect_slide(tmux, 3);
+    children_named(tmux.shell_pid(), "lectern")[0]
+}
+
+/// Runs slide 3's third demo, main-guard: a tree of 24 processes that lingers for 3 s.
+fn run_main_guard(tmux: &Tmux, tag: &str) {
+    tmux.keys(&["Tab", "Tab", "Enter"]);
+    wait_for_tagged(tag, 20);
+}
+
+#[test]
+fn enter_on_slide_3_runs_start_methods_with_its_children_in_the_gauges() {
+    let tmux = Tmux::shell(130, 42);
+    let tag = unique_tag("e2e-start-methods");
+    let ui = lecture_on_slide_3(&tmux, &tag);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until(
+        |s| s.contains("└ fork child") && s.contains("└ spawn child") && s.contains("forkserver"),
+        "the demo's children labelled in the gauges",
+    );
+    assert!(screen.contains("demo: start-methods"), "{screen}");
+    let screen = tmux.wait_for("✔ finished");
+    assert!(
+        screen.contains("fork ") && screen.contains("spawn ") && screen.contains("ms"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("exit 0"),
+        "children's exit statuses shown:\n{screen}"
+    );
+    assert_gone_except(
+        &tag,
+        &[ui],
+        Duration::from_secs(5),
+        "children after their linger",
+    );
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn leaving_the_slide_stops_the_demo_unless_pinned_and_x_stops_it() {
+    let tmux = Tmux::shell(130, 42);
+    let tag = unique_tag("e2e-slide-change");
+    let ui = lecture_on_slide_3(&tmux, &tag);
+    run_main_guard(&tmux, &tag);
+    tmux.keys(&["PageDown"]);
+    expect_slide(&tmux, 4);
+    assert_gone_except(
+        &tag,
+        &[ui],
+        Duration::from_secs(1),
+        "demo after a slide change",
+    );
+    tmux.keys(&["PageUp"]);
+    expect_slide(&tmux, 3);
+    run_main_guard(&tmux, &tag);
+    tmux.keys(&["p"]);
+    tmux.wait_for("pinned");
+    tmux.keys(&["PageDown"]);
+    expect_slide(&tmux, 4);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        tagged(&tag).len() >= 20,
+        "a pinned demo keeps running on another slide"
+    );
+    tmux.keys(&["x"]);
+    assert_gone_except(&tag, &[ui], Duration::from_secs(1), "demo after x");
+    tmux.wait_for("stopped with x");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn no_demo_process_outlives_the_ui_however_it_ends() {
+    for how in ["q", "C-c", "TERM", "HUP", "KILL", "closed"] {
+        let tmux = Tmux::shell(130, 42);
+        let tag = unique_tag(&format!("e2e-exit-{how}"));
+        let ui = lecture_on_slide_3(&tmux, &tag);
+        run_main_guard(&tmux, &tag);
+        match how {
+            "q" | "C-c" => tmux.keys(&[how]),
+            // Closing the window: the terminal hangs up. The kernel signals only the shell,
+            // so lectern notices the hang-up itself at its next sample.
+            "closed" => drop(tmux),
+            signal => {
+                let sent = std::process::Command::new("kill")
+                    .args([&format!("-{signal}"), &ui.to_string()])
+                    .status();
+                assert!(sent.unwrap().success());
+            }
+        }
+        assert_gone_except(
+            &tag,
+            &[ui],
+            Duration::from_secs(1),
+            &format!("demo processes after {how}"),
+        );
+        // lectern itself may take a moment longer when its window closes: a write to a
+        // terminal that is going away can block until the terminal is gone.
+        assert_all_gone(&tag, PATIENCE, &format!("lectern after {how}"));
+    }
 }

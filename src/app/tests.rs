@@ -271,3 +271,137 @@ fn resizing_keeps_the_scroll_position_valid() {
     assert_eq!(crate::ui::max_scroll(&app), 0, "everything fits at 200×80");
     assert_eq!(app.scroll, 0);
 }
+
+mod demos {
+    use super::*;
+    use crate::demo::protocol::Event;
+    use crate::demo::registry::ParamValue;
+    use crate::sampler::{Command, ExitInfo};
+
+    /// On slide 3 (start-methods, fork-lock, main-guard).
+    fn on_slide_3() -> (App, Instant) {
+        let (mut app, now) = app_at(120, 40);
+        keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
+        assert_eq!(app.slide, 2);
+        (app, now)
+    }
+
+    fn started(effects: &[Effect]) -> Option<(u64, &'static str, crate::demo::Params)> {
+        effects.iter().find_map(|e| match e {
+            Effect::StartDemo { run, demo, params } => Some((*run, *demo, params.clone())),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn enter_runs_the_selected_demo_and_tab_selects_the_next() {
+        let (mut app, now) = on_slide_3();
+        let (run, demo, _) = started(&key(&mut app, now, KeyCode::Enter)).expect("a demo starts");
+        assert_eq!((run, demo), (1, "start-methods"));
+        key(&mut app, now, KeyCode::Tab);
+        key(&mut app, now, KeyCode::Tab);
+        let effects = key(&mut app, now, KeyCode::Enter);
+        assert!(
+            effects.contains(&Effect::StopDemo { run: 1 }),
+            "the old run is stopped first"
+        );
+        assert_eq!(started(&effects).map(|s| s.1), Some("main-guard"));
+    }
+
+    #[test]
+    fn a_lesson_directives_parameters_are_used() {
+        let (mut app, now) = app_at(120, 40);
+        keys(&mut app, now, &[KeyCode::Char('4'), KeyCode::Enter]);
+        let (_, demo, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
+        assert_eq!(demo, "start-methods");
+        assert_eq!(params["import_ms"], ParamValue::Int(60));
+        assert_eq!(params["import_mb"], ParamValue::Int(30));
+    }
+
+    #[test]
+    fn leaving_the_slide_stops_an_unpinned_demo_only() {
+        let (mut app, now) = on_slide_3();
+        key(&mut app, now, KeyCode::Enter);
+        let effects = key(&mut app, now, KeyCode::PageDown);
+        assert!(effects.contains(&Effect::StopDemo { run: 1 }));
+        key(&mut app, now, KeyCode::PageUp);
+        key(&mut app, now, KeyCode::Enter);
+        key(&mut app, now, KeyCode::Char('p'));
+        let effects = key(&mut app, now, KeyCode::PageDown);
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::StopDemo { .. })),
+            "{effects:?}"
+        );
+        assert!(key(&mut app, now, KeyCode::Char('x')).contains(&Effect::StopDemo { run: 2 }));
+    }
+
+    #[test]
+    fn the_editor_changes_parameters_without_moving_slides() {
+        let (mut app, now) = on_slide_3();
+        key(&mut app, now, KeyCode::Char('e'));
+        assert_eq!(app.demos.editor, Some(0));
+        key(&mut app, now, KeyCode::Right); // children +1
+        key(&mut app, now, KeyCode::Down);
+        key(&mut app, now, KeyCode::Left); // parent_mb down the ladder
+        assert_eq!(app.slide, 2, "arrows edit, they do not navigate");
+        let (_, _, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
+        let cores =
+            std::thread::available_parallelism().map_or(1, |n| i64::try_from(n.get()).unwrap_or(1));
+        assert_eq!(
+            params["children"],
+            ParamValue::Int((2 * cores).clamp(1, 20) + 1)
+        );
+        assert_eq!(params["parent_mb"], ParamValue::Int(5));
+        assert_eq!(app.demos.editor, None);
+        // A clicker still works with the editor open.
+        key(&mut app, now, KeyCode::Char('e'));
+        key(&mut app, now, KeyCode::PageDown);
+        assert_eq!(app.slide, 3);
+    }
+
+    #[test]
+    fn demo_events_update_the_run_and_label_processes_stale_runs_are_ignored() {
+        let (mut app, now) = on_slide_3();
+        key(&mut app, now, KeyCode::Enter);
+        let process = Event::Process {
+            pid: 42,
+            ppid: 1,
+            role: "fork child 1".into(),
+        };
+        let effects = app.update(
+            Msg::Demo {
+                run: 1,
+                event: process,
+            },
+            now,
+        );
+        assert!(effects.contains(&Effect::Sampler(Command::Label {
+            pid: 42,
+            label: "fork child 1".into()
+        })));
+        let stale = Event::Error {
+            message: "old".into(),
+        };
+        assert!(
+            app.update(
+                Msg::Demo {
+                    run: 99,
+                    event: stale
+                },
+                now
+            )
+            .is_empty()
+        );
+        app.update(
+            Msg::DemoExited {
+                run: 1,
+                exit: ExitInfo::Code(0),
+            },
+            now,
+        );
+        let run = app.demos.run.as_ref().unwrap();
+        assert!(!run.is_running());
+        assert_eq!(run.processes[0].pid, 42);
+        assert_eq!(run.error, None);
+    }
+}

@@ -217,6 +217,9 @@ fn tui_loop(
             Err(_) => return Ok(stop(app, running, rx, "an internal error")),
         };
         let mut redraw = false;
+        if crate::terminal::hung_up() {
+            return Ok(stop(app, running, rx, "the terminal closing"));
+        }
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             for effect in app.update(msg, Instant::now()) {
                 match effect {

@@ -235,16 +235,38 @@ pub fn tagged(tag: &str) -> Vec<u32> {
 
 /// Waits until no process carries `tag`, failing after `limit`.
 pub fn assert_all_gone(tag: &str, limit: Duration, what: &str) {
+    assert_gone_except(tag, &[], limit, what);
+}
+
+/// Waits until no process but those in `except` carries `tag`, failing after `limit`.
+pub fn assert_gone_except(tag: &str, except: &[u32], limit: Duration, what: &str) {
     let start = Instant::now();
     loop {
-        let left = tagged(tag);
+        let left: Vec<u32> = tagged(tag)
+            .into_iter()
+            .filter(|p| !except.contains(p))
+            .collect();
         if left.is_empty() {
             return;
         }
+        let described: Vec<String> = left
+            .iter()
+            .map(|pid| {
+                let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                let state = stat
+                    .rsplit_once(") ")
+                    .map_or("?", |(_, t)| &t[..1])
+                    .to_string();
+                format!(
+                    "{pid} [{state}] {}",
+                    String::from_utf8_lossy(&cmdline).replace('\0', " ")
+                )
+            })
+            .collect();
         assert!(
             start.elapsed() < limit,
-            "{what}: {} demo processes still alive after {limit:?}: {left:?}",
-            left.len()
+            "{what}: still alive after {limit:?}: {described:?}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
