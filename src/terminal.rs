@@ -95,7 +95,7 @@ fn install_panic_hook() {
 #[must_use]
 pub fn hung_up() -> bool {
     matches!(
-        nix::sys::termios::tcgetattr(std::io::stdin()),
+        nix::sys::termios::tcgetattr(io::stdin()),
         Err(nix::errno::Errno::EIO)
     )
 }
