@@ -21,7 +21,9 @@ fn main() {
     }
     let output = Command::new(&binary).output().expect("run fork_wait");
     let text = String::from_utf8_lossy(&output.stdout);
-    let mut numbers = text.split_whitespace().filter_map(|n| n.parse::<f64>().ok());
+    let mut numbers = text
+        .split_whitespace()
+        .filter_map(|n| n.parse::<f64>().ok());
     let (c_wait, c_hello) = (numbers.next().unwrap_or(0.0), numbers.next().unwrap_or(0.0));
 
     let mut lectern: Vec<f64> = (0..5).map(|_| lectern_fork_median_us()).collect();
@@ -42,5 +44,8 @@ fn lectern_fork_median_us() -> f64 {
     let text = String::from_utf8_lossy(&output.stdout);
     let summary = text.lines().last().unwrap_or_default();
     let json: serde_json::Value = serde_json::from_str(summary).expect("summary line");
-    json["results"]["fork_median_ms"].as_f64().expect("fork_median_ms") * 1000.0
+    json["results"]["fork_median_ms"]
+        .as_f64()
+        .expect("fork_median_ms")
+        * 1000.0
 }
