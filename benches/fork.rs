@@ -1,7 +1,7 @@
 //! lectern's fork measurement next to a minimal C fork-and-wait on the same machine.
 //!
 //! Compiles `assets/bench/fork_wait.c` with the system C compiler, runs it, then runs
-//! `lectern demo start-methods` (parent_mb=0, 20 children per method) five times and compares
+//! `lectern demo start-methods` (`parent_mb=0`, 20 children per method) five times and compares
 //! the medians. Run with `cargo bench --bench fork`; needs `cc`.
 
 use std::path::Path;
