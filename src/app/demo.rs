@@ -61,6 +61,8 @@ pub struct Run {
     pub processes: Vec<DemoProcess>,
     /// Final results so far.
     pub results: BTreeMap<String, ResultValue>,
+    /// The latest lane of each thread or process, in order of first appearance.
+    pub lanes: Vec<(String, u32, String)>,
     /// An error it reported.
     pub error: Option<String>,
     /// How it ended.
@@ -126,6 +128,12 @@ impl Run {
             }
             Event::Result { name, value } => {
                 self.results.insert(name, value);
+            }
+            Event::Lane { role, slot_ms, states } => {
+                match self.lanes.iter_mut().find(|(r, _, _)| *r == role) {
+                    Some(lane) => *lane = (role, slot_ms, states),
+                    None => self.lanes.push((role, slot_ms, states)),
+                }
             }
             Event::Error { message } => self.error = Some(message),
         }
@@ -275,6 +283,7 @@ mod tests {
             notes: Vec::new(),
             processes: Vec::new(),
             results: BTreeMap::new(),
+            lanes: Vec::new(),
             error: None,
             ended: None,
         };

@@ -47,6 +47,7 @@ impl App {
             notes: Vec::new(),
             processes: Vec::new(),
             results: std::collections::BTreeMap::new(),
+            lanes: Vec::new(),
             error: None,
             ended: None,
         });

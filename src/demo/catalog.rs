@@ -3,7 +3,7 @@
 use super::registry::{Default, DemoSpec, Kind, ParamSpec, Params, cap_param, int};
 
 /// Every demo, in lecture order.
-pub static ALL: &[DemoSpec] = &[START_METHODS, FORK_LOCK, MAIN_GUARD];
+pub static ALL: &[DemoSpec] = &[GIL, START_METHODS, FORK_LOCK, MAIN_GUARD, QUEUE_SENTINEL, CHUNKSIZE];
 
 const LINGER: ParamSpec = ParamSpec {
     name: "linger_s",
@@ -134,3 +134,182 @@ pub const MAIN_GUARD: DemoSpec = DemoSpec {
     ],
     check: None,
 };
+
+/// `gil`.
+pub const GIL: DemoSpec = DemoSpec {
+    name: "gil",
+    title: "One interpreter lock: threads vs processes",
+    slides: &[1, 2],
+    summary: "Real OS threads contend for one lock that follows CPython's GIL protocol (switch \
+              interval, drop requests, forced switching); compare free threads and one process \
+              per worker. Lanes show who holds, waits or does I/O; speedup is measured against \
+              one worker in the same run.",
+    params: &[
+        ParamSpec {
+            name: "mode",
+            kind: Kind::Choice(&["gil", "nogil", "processes"]),
+            default: Default::Choice("gil"),
+            unit: "",
+            meaning: "gil: threads share one lock; nogil: no lock; processes: one process (and lock) per worker",
+        },
+        ParamSpec {
+            name: "workers",
+            kind: Kind::Int { min: 1, max: 16 },
+            default: Default::PerCore(1),
+            unit: "threads",
+            meaning: "CPU-bound workers (default: one per core)",
+        },
+        ParamSpec {
+            name: "duration_s",
+            kind: Kind::Int { min: 1, max: 30 },
+            default: Default::Int(4),
+            unit: "s",
+            meaning: "how long the workers run",
+        },
+        ParamSpec {
+            name: "switch_ms",
+            kind: Kind::Int { min: 1, max: 100 },
+            default: Default::Int(5),
+            unit: "ms",
+            meaning: "switch interval: how long a waiter waits before asking for the lock (sys.setswitchinterval)",
+        },
+        ParamSpec {
+            name: "check_every",
+            kind: Kind::Int { min: 1, max: 10_000 },
+            default: Default::Int(100),
+            unit: "units",
+            meaning: "work units between the holder's checks for a drop request",
+        },
+        ParamSpec {
+            name: "io_threads",
+            kind: Kind::Int { min: 0, max: 4 },
+            default: Default::Int(0),
+            unit: "threads",
+            meaning: "I/O-bound threads beside the workers (shows the convoy effect)",
+        },
+        ParamSpec {
+            name: "io_ms",
+            kind: Kind::Int { min: 1, max: 100 },
+            default: Default::Int(5),
+            unit: "ms",
+            meaning: "length of each simulated blocking I/O wait",
+        },
+        ParamSpec {
+            name: "deterministic",
+            kind: Kind::Bool,
+            default: Default::Bool(false),
+            unit: "",
+            meaning: "simulate on a virtual clock (seeded) instead of measuring: for tests and recordings",
+        },
+        ParamSpec {
+            name: "seed",
+            kind: Kind::Int { min: 0, max: 1_000_000 },
+            default: Default::Int(1),
+            unit: "",
+            meaning: "seed of the deterministic mode",
+        },
+        cap_param(64),
+    ],
+    check: Some(gil_fits),
+};
+
+fn gil_fits(params: &Params) -> Result<(), String> {
+    let needed = int(params, "workers") + 1;
+    if super::registry::choice(params, "mode") == "processes" && needed > int(params, "cap") {
+        return Err(format!("mode=processes with {} workers needs {needed} processes but cap={}", int(params, "workers"), int(params, "cap")));
+    }
+    Ok(())
+}
+
+/// `queue-sentinel`.
+pub const QUEUE_SENTINEL: DemoSpec = DemoSpec {
+    name: "queue-sentinel",
+    title: "Queue producer/consumer and the sentinel shutdown",
+    slides: &[6],
+    summary: "A producer and worker processes share a real inter-process task queue and result \
+              queue (pipes with a reader lock). One sentinel per worker shuts them down; with \
+              fewer, a watchdog names the workers blocked forever in get().",
+    params: &[
+        ParamSpec {
+            name: "workers",
+            kind: Kind::Int { min: 1, max: 16 },
+            default: Default::PerCore(2),
+            unit: "processes",
+            meaning: "worker processes (default: 2 per core)",
+        },
+        ParamSpec {
+            name: "sentinels",
+            kind: Kind::Int { min: 0, max: 32 },
+            default: Default::SameAs("workers"),
+            unit: "",
+            meaning: "sentinels the producer puts (default: one per worker)",
+        },
+        ParamSpec {
+            name: "tasks",
+            kind: Kind::Int { min: 0, max: 500 },
+            default: Default::Int(24),
+            unit: "tasks",
+            meaning: "tasks the producer puts before the sentinels",
+        },
+        ParamSpec {
+            name: "task_ms",
+            kind: Kind::Int { min: 0, max: 2000 },
+            default: Default::Int(100),
+            unit: "ms",
+            meaning: "CPU work per task",
+        },
+        ParamSpec {
+            name: "watchdog_ms",
+            kind: Kind::Int { min: 100, max: 10_000 },
+            default: Default::Int(1500),
+            unit: "ms",
+            meaning: "how long join() waits before the watchdog calls a worker blocked",
+        },
+        cap_param(64),
+    ],
+    check: Some(pool_fits),
+};
+
+/// `chunksize`.
+pub const CHUNKSIZE: DemoSpec = DemoSpec {
+    name: "chunksize",
+    title: "Pool.map chunksize: messages vs work",
+    slides: &[8, 10],
+    summary: "A pool of worker processes maps many small tasks, once per chunksize (1, 10, 100, \
+              1000 and Python's default), with task and result messages counted as they cross \
+              the pipes, against a sequential run in the same demo.",
+    params: &[
+        ParamSpec {
+            name: "workers",
+            kind: Kind::Int { min: 1, max: 16 },
+            default: Default::PerCore(1),
+            unit: "processes",
+            meaning: "pool worker processes (default: one per core)",
+        },
+        ParamSpec {
+            name: "tasks",
+            kind: Kind::Int { min: 10, max: 100_000 },
+            default: Default::Int(10_000),
+            unit: "tasks",
+            meaning: "items mapped in each run",
+        },
+        ParamSpec {
+            name: "task_us",
+            kind: Kind::Int { min: 0, max: 10_000 },
+            default: Default::Int(20),
+            unit: "µs",
+            meaning: "CPU work per task",
+        },
+        cap_param(64),
+    ],
+    check: Some(pool_fits),
+};
+
+fn pool_fits(params: &Params) -> Result<(), String> {
+    let needed = int(params, "workers") + 1;
+    let cap = int(params, "cap");
+    if needed > cap {
+        return Err(format!("workers={} needs {needed} processes but cap={cap}", int(params, "workers")));
+    }
+    Ok(())
+}

@@ -174,6 +174,7 @@ impl Printer {
                 writeln!(out, "    {role} ({pid}) ended: {how}")?;
             }
             Event::Error { message } => writeln!(out, "  error: {message}")?,
+            Event::Lane { role, states, .. } => writeln!(out, "    {role:<10} {states}")?,
             Event::Summary { .. } | Event::Process { .. } | Event::Result { .. } => {}
         }
         out.flush()

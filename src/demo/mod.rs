@@ -9,9 +9,13 @@
 mod catalog;
 mod child;
 mod context;
+mod chunksize;
 mod fork_lock;
+mod gil;
 pub mod headless;
+mod ipc;
 mod main_guard;
+mod queue_sentinel;
 pub mod protocol;
 pub mod registry;
 pub mod runner;

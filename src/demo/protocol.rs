@@ -13,6 +13,7 @@
 //! | `measure` | `name`, `value`, `unit`, `role`? | one measurement as it is taken |
 //! | `note` | `level` (`info`, `warn`, `simulated`), `message` | an explanation worth showing |
 //! | `exit` | `pid`, `role`, `code`?, `signal`? | a process of the demo ended and was reaped |
+//! | `lane` | `role`, `slot_ms`, `states` | what a thread did, one character per slot: `H` holding the lock (running), `W` waiting for it, `I` in I/O, `R` running with no lock to take |
 //! | `result` | `name`, `value` (number or boolean) | one final result |
 //! | `summary` | `demo`, `params`, `results` | the last line: every result of the run |
 //! | `error` | `message` | the demo could not run |
@@ -125,6 +126,17 @@ pub enum Event {
         /// Signal number, if a signal killed it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signal: Option<i32>,
+    },
+    /// What one thread or process did over a stretch of time, a character per slot:
+    /// `H` holding the interpreter lock, `W` waiting for it, `I` blocked in I/O, `R` running
+    /// without any lock to take.
+    Lane {
+        /// The thread or process, e.g. `thread 2`.
+        role: String,
+        /// Milliseconds per character.
+        slot_ms: u32,
+        /// The states, oldest first.
+        states: String,
     },
     /// One final result.
     Result {

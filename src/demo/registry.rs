@@ -36,6 +36,8 @@ pub enum Default {
     Bool(bool),
     /// A fixed choice.
     Choice(&'static str),
+    /// Whatever another (earlier) parameter is, unless set: `sentinels` follows `workers`.
+    SameAs(&'static str),
 }
 
 /// One parameter of a demo.
@@ -179,6 +181,8 @@ impl ParamSpec {
             (Default::PerCore(factor), _) => ParamValue::Int(factor),
             (Default::Bool(b), _) => ParamValue::Bool(b),
             (Default::Choice(c), _) => ParamValue::Choice(c.into()),
+            // Resolved against the other parameter by `DemoSpec::defaults`.
+            (Default::SameAs(_), _) => ParamValue::Int(0),
         }
     }
 
@@ -206,10 +210,22 @@ impl DemoSpec {
     /// Every parameter at its default.
     #[must_use]
     pub fn defaults(&self) -> Params {
-        self.params
-            .iter()
-            .map(|p| (p.name.to_string(), p.default_value()))
-            .collect()
+        let mut params: Params =
+            self.params.iter().map(|p| (p.name.to_string(), p.default_value())).collect();
+        self.follow_links(&mut params, &[]);
+        params
+    }
+
+    /// Gives parameters that default to another's value that value, unless set explicitly.
+    fn follow_links(&self, params: &mut Params, explicit: &[&str]) {
+        for spec in self.params {
+            if let Default::SameAs(other) = spec.default
+                && !explicit.contains(&spec.name)
+                && let Some(value) = params.get(other).cloned()
+            {
+                params.insert(spec.name.to_string(), value);
+            }
+        }
     }
 
     /// The spec of parameter `key`.
@@ -254,9 +270,12 @@ impl DemoSpec {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Params, DemoError> {
         let mut params = self.defaults();
+        let mut explicit = Vec::new();
         for (key, value) in pairs {
             self.set(&mut params, key, value)?;
+            explicit.push(key);
         }
+        self.follow_links(&mut params, &explicit);
         self.validate(&params)?;
         Ok(params)
     }

@@ -7,7 +7,7 @@ use super::child::ChildJob;
 use super::context::Ctx;
 use super::protocol::{Emitter, Event};
 use super::registry::{self, split_set, to_json};
-use super::{fork_lock, main_guard, start_methods};
+use super::{chunksize, fork_lock, gil, main_guard, queue_sentinel, start_methods};
 use crate::os;
 
 /// Runs demo `name` with `sets` (`key=value`), reporting on stdout. `parent` is the lectern
@@ -56,6 +56,9 @@ pub fn run_demo(name: &str, parent: u32, sets: &[String]) -> ExitCode {
         "start-methods" => start_methods::run(&mut ctx),
         "fork-lock" => fork_lock::run(&mut ctx),
         "main-guard" => main_guard::run(&mut ctx),
+        "gil" => gil::run(&mut ctx),
+        "queue-sentinel" => queue_sentinel::run(&mut ctx),
+        "chunksize" => chunksize::run(&mut ctx),
         other => Err(std::io::Error::other(format!(
             "demo `{other}` has no implementation"
         ))),

@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, Cursor};
 use std::os::unix::fs::FileExt;
 
-use procfs::process::{Schedstat, Stat};
+use procfs::process::Stat;
 use procfs::{FromBufRead, FromBufReadSI, FromRead, KernelStats};
 
 use super::sample::ProcState;
@@ -49,7 +49,6 @@ fn usage(before: &[CoreTimes], now: &[CoreTimes]) -> Vec<f32> {
 /// Files kept open for one tracked process.
 struct ProcFiles {
     stat: File,
-    schedstat: Option<File>,
 }
 
 /// Reads `/proc`.
@@ -92,8 +91,7 @@ impl ProcfsSource {
             Entry::Occupied(kept) => Some(kept.into_mut()),
             Entry::Vacant(slot) => {
                 let stat = File::open(format!("/proc/{pid}/stat")).ok()?;
-                let schedstat = File::open(format!("/proc/{pid}/schedstat")).ok();
-                Some(slot.insert(ProcFiles { stat, schedstat }))
+                Some(slot.insert(ProcFiles { stat }))
             }
         }
     }
@@ -154,14 +152,10 @@ impl Source for ProcfsSource {
         let reading = (|| {
             let files = self.files(pid)?;
             let stat = Stat::from_read(pread_all(&files.stat, &mut buf).ok()?).ok()?;
-            // schedstat counts nanoseconds; stat's utime+stime only clock ticks (10 ms).
-            let cpu_ns = files
-                .schedstat
-                .as_ref()
-                .and_then(|f| Schedstat::from_read(pread_all(f, &mut buf).ok()?).ok())
-                .map_or((stat.utime + stat.stime) * ns_per_tick, |s| {
-                    s.sum_exec_runtime
-                });
+            // utime + stime cover every thread of the process, including threads that have
+            // exited (schedstat, finer, counts only the main thread). Clock ticks are 10 ms,
+            // so the widget averages what it shows.
+            let cpu_ns = (stat.utime + stat.stime) * ns_per_tick;
             Some(RawProc {
                 ppid: u32::try_from(stat.ppid).unwrap_or(0),
                 state: ProcState::from_code(stat.state),

@@ -1,0 +1,153 @@
+//! `chunksize`: a pool of worker processes maps `tasks` small tasks, once per chunksize (1,
+//! 10, 100, 1000 and Python's default), against a sequential run in the same demo. Messages
+//! are counted as they cross the pipes.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::context::Ctx;
+use super::ipc::Queue;
+use super::protocol::NoteLevel;
+use super::registry::int;
+use super::util::reap_and_report;
+use crate::os::Forked;
+
+const CHUNK: u32 = 1;
+const STOP: u32 = 2;
+const DONE: u32 = 3;
+
+/// The chunksizes swept, besides Python's default.
+const SWEEP: [u32; 4] = [1, 10, 100, 1000];
+
+/// Python's default for `Pool.map`: `ceil(tasks / (4 × workers))`.
+#[must_use]
+pub fn python_default(tasks: u32, workers: u32) -> u32 {
+    tasks.div_ceil(4 * workers.max(1)).max(1)
+}
+
+/// One task: `us` microseconds of CPU.
+fn task(us: u64) {
+    let end = Instant::now() + Duration::from_micros(us);
+    let mut x = 1u64;
+    while Instant::now() < end {
+        x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+    }
+}
+
+/// Runs the demo.
+///
+/// # Errors
+/// If the pool cannot be started or a queue fails.
+pub fn run(ctx: &mut Ctx) -> io::Result<()> {
+    let workers = u32::try_from(int(&ctx.params, "workers")).unwrap_or(1);
+    let tasks = u32::try_from(int(&ctx.params, "tasks")).unwrap_or(1);
+    let task_us = int(&ctx.params, "task_us").unsigned_abs();
+    let chunks = Arc::new(Queue::new()?);
+    let results = Queue::new()?;
+
+    // The pool first: forking must happen before this process starts any thread.
+    let mut pool = Vec::new();
+    for i in 1..=workers {
+        match ctx.fork()? {
+            None => break,
+            Some(Forked::Child) => pool_worker(&chunks, &results, task_us, i),
+            Some(Forked::Parent(pid)) => {
+                let role = format!("pool worker {i}");
+                ctx.process(pid, std::process::id(), &role);
+                pool.push((pid, role));
+            }
+        }
+    }
+    ctx.progress(format!("sequential: {tasks} tasks of {task_us} µs in this process"), None, None);
+    let started = Instant::now();
+    for _ in 0..tasks {
+        task(task_us);
+    }
+    let sequential_ms = started.elapsed().as_secs_f64() * 1000.0;
+    ctx.result("sequential_ms", sequential_ms);
+
+    let default = python_default(tasks, workers);
+    ctx.result("default_chunksize", i64::from(default));
+    ctx.note(
+        NoteLevel::Info,
+        format!("Python's Pool.map default chunksize here: ceil({tasks} / (4 × {workers})) = {default}."),
+    );
+    let sizes: Vec<(String, u32)> =
+        SWEEP.iter().map(|c| (c.to_string(), *c)).chain([("default".to_string(), default)]).collect();
+    for (i, (name, size)) in sizes.iter().enumerate() {
+        ctx.progress(format!("chunksize {size}: mapping {tasks} tasks"), Some(i as u64), Some(sizes.len() as u64));
+        let (ms, sent, received) = map(&chunks, &results, tasks, *size)?;
+        ctx.result(&format!("time_ms_cs{name}"), ms);
+        ctx.result(&format!("messages_cs{name}"), sent as f64);
+        ctx.result(&format!("result_messages_cs{name}"), received as f64);
+        ctx.result(&format!("speedup_cs{name}"), sequential_ms / ms);
+    }
+    for _ in &pool {
+        chunks.put([STOP, 0, 0, 0])?;
+    }
+    for (pid, role) in pool {
+        reap_and_report(ctx.out, pid, &role);
+    }
+    Ok(())
+}
+
+/// One `map`: a feeder thread puts the chunks (as `Pool`'s task handler thread does) while
+/// this thread collects results. Returns ms, task messages sent, result messages received.
+fn map(chunks: &Arc<Queue>, results: &Queue, tasks: u32, size: u32) -> io::Result<(f64, u64, u64)> {
+    let sent = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let feeder = {
+        let (chunks, sent) = (Arc::clone(chunks), Arc::clone(&sent));
+        std::thread::spawn(move || -> io::Result<()> {
+            let mut start = 0;
+            while start < tasks {
+                let count = size.min(tasks - start);
+                chunks.put([CHUNK, start, count, 0])?;
+                sent.fetch_add(1, Ordering::Relaxed);
+                start += count;
+            }
+            Ok(())
+        })
+    };
+    let (mut done, mut received) = (0u32, 0u64);
+    while done < tasks {
+        let Some([_, _, count, _]) = results.get_timeout(Duration::from_secs(60))? else {
+            return Err(io::Error::other("the pool stopped answering"));
+        };
+        done += count;
+        received += 1;
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    feeder.join().map_err(|_| io::Error::other("the feeder thread panicked"))??;
+    Ok((ms, sent.load(Ordering::Relaxed), received))
+}
+
+/// A pool worker: take a chunk, run its tasks, send one result message per chunk.
+fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
+    loop {
+        let Ok([kind, start, count, _]) = chunks.get() else { std::process::exit(1) };
+        if kind == STOP {
+            std::process::exit(0);
+        }
+        for _ in 0..count {
+            task(task_us);
+        }
+        if results.put([DONE, start, count, index]).is_err() {
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pythons_default_chunksize() {
+        assert_eq!(python_default(10_000, 2), 1250);
+        assert_eq!(python_default(10, 4), 1);
+        assert_eq!(python_default(1, 1), 1);
+    }
+}

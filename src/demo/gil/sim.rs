@@ -1,0 +1,331 @@
+//! `deterministic=true`: the same lock protocol played out on a virtual clock, seeded, so
+//! tests and recordings get identical lanes and results every time. Labelled as a simulation.
+
+use std::io;
+
+use super::{Outcome, Settings, report};
+use crate::demo::context::Ctx;
+use crate::demo::protocol::{Event, NoteLevel};
+
+/// Virtual microseconds one work unit takes.
+const UNIT_US: u64 = 4;
+/// Work units an I/O thread does between waits.
+const IO_WORK_UNITS: u64 = 5;
+/// Lane slot, virtual ms.
+const SLOT_MS: u64 = 50;
+/// Lane window, virtual ms.
+const WINDOW_MS: u64 = 3000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting since `since`; the timed wait expires at `deadline`; `saved` switch number.
+    Waiting { since: u64, deadline: u64, saved: u64 },
+    Holding,
+    /// In I/O until the given time.
+    Io(u64),
+}
+
+#[derive(Debug)]
+struct Thread {
+    io: bool,
+    phase: Phase,
+    units: u64,
+    /// (virtual µs, lane symbol) changes.
+    changes: Vec<(u64, char)>,
+    latencies: Vec<f64>,
+    holding_us: u64,
+    waiting_us: u64,
+    io_us: u64,
+}
+
+impl Thread {
+    fn set(&mut self, at: u64, symbol: char) {
+        if self.changes.last().is_none_or(|(_, s)| *s != symbol) {
+            self.changes.push((at, symbol));
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64): reproducible, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+}
+
+/// Runs the simulation and reports like a real run.
+///
+/// # Errors
+/// Never, in practice; the signature matches the real runs.
+pub fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    ctx.note(
+        NoteLevel::Simulated,
+        format!(
+            "deterministic=true: a simulation of the lock protocol on a virtual clock (seed {}), \
+             for tests and recordings. Nothing in this run was measured.",
+            settings.seed
+        ),
+    );
+    let (threads, switches) = simulate(settings);
+    let duration_us = settings.duration.as_micros() as u64;
+    for (i, thread) in threads.iter().enumerate() {
+        ctx.out.send(&Event::Lane { role: role(settings, i), slot_ms: SLOT_MS as u32, states: lane(thread, duration_us) });
+    }
+    let seconds = settings.duration.as_secs_f64();
+    let total_us = duration_us as f64;
+    let outcome = Outcome {
+        units: threads.iter().filter(|t| !t.io).map(|t| t.units).sum(),
+        seconds,
+        switches,
+        shares: threads
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (role(settings, i), t.holding_us as f64 / total_us, t.waiting_us as f64 / total_us, t.io_us as f64 / total_us)
+            })
+            .collect(),
+        io_latencies: threads.iter().filter(|t| t.io).flat_map(|t| t.latencies.clone()).collect(),
+        cores_busy: threads.iter().map(|t| t.holding_us as f64).sum::<f64>() / total_us,
+    };
+    let base_rate = 1e6 / UNIT_US as f64;
+    let io_alone = (settings.io_threads > 0).then_some(0.0);
+    ctx.result("deterministic", true);
+    report(ctx, settings, &outcome, base_rate, io_alone);
+    Ok(())
+}
+
+fn role(settings: &Settings, i: usize) -> String {
+    match (i < settings.workers, settings.mode.as_str()) {
+        (true, "processes") => format!("process {}", i + 1),
+        (true, _) => format!("thread {}", i + 1),
+        (false, _) => format!("io {}", i - settings.workers + 1),
+    }
+}
+
+/// Plays the protocol out. Without a shared lock every thread runs on its own core.
+fn simulate(settings: &Settings) -> (Vec<Thread>, u64) {
+    let end = settings.duration.as_micros() as u64;
+    let interval = settings.switch.as_micros() as u64;
+    let io_us = settings.io.as_micros() as u64;
+    let slice = settings.check_every.max(1) * UNIT_US;
+    let shared = settings.mode == "gil";
+    let mut rng = Rng(settings.seed);
+    let count = settings.workers + settings.io_threads;
+    let mut threads: Vec<Thread> = (0..count)
+        .map(|i| Thread {
+            io: i >= settings.workers,
+            phase: Phase::Waiting { since: 0, deadline: interval, saved: 0 },
+            units: 0,
+            changes: vec![(0, 'W')],
+            latencies: Vec::new(),
+            holding_us: 0,
+            waiting_us: 0,
+            io_us: 0,
+        })
+        .collect();
+    if !shared {
+        for t in &mut threads {
+            if t.io {
+                // No lock: I/O threads alternate work and waits, never queueing.
+                let cycle = IO_WORK_UNITS * UNIT_US + io_us;
+                let cycles = end / cycle.max(1);
+                t.holding_us = cycles * IO_WORK_UNITS * UNIT_US;
+                t.io_us = end - t.holding_us;
+                t.latencies = vec![0.0; usize::try_from(cycles).unwrap_or(0)];
+                t.changes = vec![(0, 'R')];
+            } else {
+                t.units = end / UNIT_US;
+                t.holding_us = end;
+                t.changes = vec![(0, 'R')];
+            }
+        }
+        return (threads, 0);
+    }
+
+    let mut now = 0u64;
+    let mut holder: Option<usize> = None;
+    let mut last_holder: Option<usize> = None;
+    let mut switch_number = 0u64;
+    let mut drop_request = false;
+    let mut switches = 0u64;
+    // Forced switching: a holder that let go on request does not get the lock straight back.
+    let mut forced_out: Option<usize> = None;
+    while now < end {
+        // Timed waits that expire: ask for a drop if nobody switched meanwhile.
+        for t in &mut threads {
+            if let Phase::Waiting { since, deadline, saved } = t.phase
+                && deadline <= now
+            {
+                if holder.is_some() && switch_number == saved {
+                    drop_request = true;
+                }
+                t.phase = Phase::Waiting { since, deadline: deadline + interval, saved: switch_number };
+            }
+        }
+        // I/O that finishes: back to waiting for the lock.
+        for t in &mut threads {
+            if let Phase::Io(until) = t.phase
+                && until <= now
+            {
+                t.phase = Phase::Waiting { since: now, deadline: now + interval, saved: switch_number };
+                t.set(now, 'W');
+            }
+        }
+        // A free lock goes to one waiter; which one is up to the scheduler (the seed).
+        if holder.is_none() {
+            let mut waiters: Vec<usize> =
+                (0..count).filter(|&i| matches!(threads[i].phase, Phase::Waiting { .. })).collect();
+            if waiters.len() > 1 {
+                waiters.retain(|&i| Some(i) != forced_out);
+            }
+            forced_out = None;
+            if !waiters.is_empty() {
+                let chosen = waiters[usize::try_from(rng.below(waiters.len() as u64)).unwrap_or(0)];
+                if let Phase::Waiting { since, .. } = threads[chosen].phase {
+                    threads[chosen].latencies.push((now - since) as f64 / 1000.0);
+                }
+                if last_holder != Some(chosen) {
+                    switch_number += 1;
+                    switches += 1;
+                    last_holder = Some(chosen);
+                }
+                drop_request = false;
+                holder = Some(chosen);
+                threads[chosen].phase = Phase::Holding;
+                threads[chosen].set(now, 'H');
+                // The others wake, see the lock taken and start a fresh timed wait.
+                for t in &mut threads {
+                    if let Phase::Waiting { since, .. } = t.phase {
+                        t.phase = Phase::Waiting { since, deadline: now + interval, saved: switch_number };
+                    }
+                }
+            }
+        }
+        // The holder runs one slice (an I/O thread its short burst), then checks.
+        let step = match holder {
+            Some(h) if threads[h].io => IO_WORK_UNITS * UNIT_US,
+            Some(_) => slice,
+            None => next_event(&threads, now, end) - now,
+        }
+        .max(1)
+        .min(end - now);
+        for t in &mut threads {
+            match t.phase {
+                Phase::Holding => t.holding_us += step,
+                Phase::Waiting { .. } => t.waiting_us += step,
+                Phase::Io(_) => t.io_us += step,
+            }
+        }
+        now += step;
+        if let Some(h) = holder {
+            let t = &mut threads[h];
+            if t.io {
+                t.units += IO_WORK_UNITS;
+                t.phase = Phase::Io(now + io_us + rng.below(io_us / 5 + 1));
+                t.set(now, 'I');
+                holder = None;
+            } else {
+                t.units += step / UNIT_US;
+                if drop_request {
+                    t.phase = Phase::Waiting { since: now, deadline: now + interval, saved: switch_number };
+                    t.set(now, 'W');
+                    holder = None;
+                    forced_out = Some(h);
+                }
+            }
+        }
+    }
+    (threads, switches)
+}
+
+/// The next time something happens when nobody holds the lock.
+fn next_event(threads: &[Thread], now: u64, end: u64) -> u64 {
+    threads
+        .iter()
+        .filter_map(|t| match t.phase {
+            Phase::Io(until) => Some(until),
+            Phase::Waiting { deadline, .. } => Some(deadline),
+            Phase::Holding => None,
+        })
+        .filter(|&t| t > now)
+        .min()
+        .unwrap_or(end)
+}
+
+/// The last window of a thread's changes as lane characters.
+fn lane(thread: &Thread, end_us: u64) -> String {
+    let window = (WINDOW_MS * 1000).min(end_us);
+    let from = end_us - window;
+    let slot = SLOT_MS * 1000;
+    (0..window / slot)
+        .map(|k| {
+            let at = from + k * slot + slot / 2;
+            thread.changes.iter().rev().find(|(t, _)| *t <= at).map_or('W', |(_, s)| *s)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn settings(mode: &str, workers: usize, io_threads: usize) -> Settings {
+        Settings {
+            mode: mode.into(),
+            workers,
+            duration: Duration::from_secs(2),
+            switch: Duration::from_millis(5),
+            check_every: 100,
+            io_threads,
+            io: Duration::from_millis(5),
+            seed: 7,
+        }
+    }
+
+    #[test]
+    fn under_one_lock_two_threads_share_one_core() {
+        let (threads, switches) = simulate(&settings("gil", 2, 0));
+        let held: u64 = threads.iter().map(|t| t.holding_us).sum();
+        assert!(held <= 2_000_000, "never more than one holder at a time: {held}");
+        assert!(switches > 100, "they take turns: {switches}");
+        let units: u64 = threads.iter().map(|t| t.units).sum();
+        let alone = 2_000_000 / UNIT_US;
+        assert!(units <= alone, "two threads under one lock do no more than one alone");
+    }
+
+    #[test]
+    fn without_a_shared_lock_every_worker_runs() {
+        let (threads, _) = simulate(&settings("processes", 3, 0));
+        let units: u64 = threads.iter().map(|t| t.units).sum();
+        assert_eq!(units, 3 * 2_000_000 / UNIT_US);
+    }
+
+    #[test]
+    fn an_io_thread_beside_a_cpu_thread_waits_about_an_interval_per_operation() {
+        let (threads, _) = simulate(&settings("gil", 1, 1));
+        let io = threads.iter().find(|t| t.io).unwrap();
+        let median = crate::demo::util::median(&io.latencies);
+        assert!((4.0..=6.0).contains(&median), "convoy latency {median} ms, interval 5 ms");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_run() {
+        let a = simulate(&settings("gil", 3, 1));
+        let b = simulate(&settings("gil", 3, 1));
+        let lanes = |t: &Vec<Thread>| t.iter().map(|t| lane(t, 2_000_000)).collect::<Vec<_>>();
+        assert_eq!(lanes(&a.0), lanes(&b.0));
+        assert_eq!(a.1, b.1);
+    }
+}
