@@ -129,12 +129,14 @@ impl Run {
             Event::Result { name, value } => {
                 self.results.insert(name, value);
             }
-            Event::Lane { role, slot_ms, states } => {
-                match self.lanes.iter_mut().find(|(r, _, _)| *r == role) {
-                    Some(lane) => *lane = (role, slot_ms, states),
-                    None => self.lanes.push((role, slot_ms, states)),
-                }
-            }
+            Event::Lane {
+                role,
+                slot_ms,
+                states,
+            } => match self.lanes.iter_mut().find(|(r, _, _)| *r == role) {
+                Some(lane) => *lane = (role, slot_ms, states),
+                None => self.lanes.push((role, slot_ms, states)),
+            },
             Event::Error { message } => self.error = Some(message),
         }
     }

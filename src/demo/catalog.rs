@@ -3,7 +3,14 @@
 use super::registry::{Default, DemoSpec, Kind, ParamSpec, Params, cap_param, int};
 
 /// Every demo, in lecture order.
-pub static ALL: &[DemoSpec] = &[GIL, START_METHODS, FORK_LOCK, MAIN_GUARD, QUEUE_SENTINEL, CHUNKSIZE];
+pub static ALL: &[DemoSpec] = &[
+    GIL,
+    START_METHODS,
+    FORK_LOCK,
+    MAIN_GUARD,
+    QUEUE_SENTINEL,
+    CHUNKSIZE,
+];
 
 const LINGER: ParamSpec = ParamSpec {
     name: "linger_s",
@@ -175,7 +182,10 @@ pub const GIL: DemoSpec = DemoSpec {
         },
         ParamSpec {
             name: "check_every",
-            kind: Kind::Int { min: 1, max: 10_000 },
+            kind: Kind::Int {
+                min: 1,
+                max: 10_000,
+            },
             default: Default::Int(100),
             unit: "units",
             meaning: "work units between the holder's checks for a drop request",
@@ -203,7 +213,10 @@ pub const GIL: DemoSpec = DemoSpec {
         },
         ParamSpec {
             name: "seed",
-            kind: Kind::Int { min: 0, max: 1_000_000 },
+            kind: Kind::Int {
+                min: 0,
+                max: 1_000_000,
+            },
             default: Default::Int(1),
             unit: "",
             meaning: "seed of the deterministic mode",
@@ -216,7 +229,11 @@ pub const GIL: DemoSpec = DemoSpec {
 fn gil_fits(params: &Params) -> Result<(), String> {
     let needed = int(params, "workers") + 1;
     if super::registry::choice(params, "mode") == "processes" && needed > int(params, "cap") {
-        return Err(format!("mode=processes with {} workers needs {needed} processes but cap={}", int(params, "workers"), int(params, "cap")));
+        return Err(format!(
+            "mode=processes with {} workers needs {needed} processes but cap={}",
+            int(params, "workers"),
+            int(params, "cap")
+        ));
     }
     Ok(())
 }
@@ -260,7 +277,10 @@ pub const QUEUE_SENTINEL: DemoSpec = DemoSpec {
         },
         ParamSpec {
             name: "watchdog_ms",
-            kind: Kind::Int { min: 100, max: 10_000 },
+            kind: Kind::Int {
+                min: 100,
+                max: 10_000,
+            },
             default: Default::Int(1500),
             unit: "ms",
             meaning: "how long join() waits before the watchdog calls a worker blocked",
@@ -288,14 +308,20 @@ pub const CHUNKSIZE: DemoSpec = DemoSpec {
         },
         ParamSpec {
             name: "tasks",
-            kind: Kind::Int { min: 10, max: 100_000 },
+            kind: Kind::Int {
+                min: 10,
+                max: 100_000,
+            },
             default: Default::Int(10_000),
             unit: "tasks",
             meaning: "items mapped in each run",
         },
         ParamSpec {
             name: "task_us",
-            kind: Kind::Int { min: 0, max: 10_000 },
+            kind: Kind::Int {
+                min: 0,
+                max: 10_000,
+            },
             default: Default::Int(20),
             unit: "µs",
             meaning: "CPU work per task",
@@ -309,7 +335,10 @@ fn pool_fits(params: &Params) -> Result<(), String> {
     let needed = int(params, "workers") + 1;
     let cap = int(params, "cap");
     if needed > cap {
-        return Err(format!("workers={} needs {needed} processes but cap={cap}", int(params, "workers")));
+        return Err(format!(
+            "workers={} needs {needed} processes but cap={cap}",
+            int(params, "workers")
+        ));
     }
     Ok(())
 }

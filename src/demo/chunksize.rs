@@ -60,7 +60,11 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
             }
         }
     }
-    ctx.progress(format!("sequential: {tasks} tasks of {task_us} µs in this process"), None, None);
+    ctx.progress(
+        format!("sequential: {tasks} tasks of {task_us} µs in this process"),
+        None,
+        None,
+    );
     let started = Instant::now();
     for _ in 0..tasks {
         task(task_us);
@@ -72,12 +76,21 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     ctx.result("default_chunksize", i64::from(default));
     ctx.note(
         NoteLevel::Info,
-        format!("Python's Pool.map default chunksize here: ceil({tasks} / (4 × {workers})) = {default}."),
+        format!(
+            "Python's Pool.map default chunksize here: ceil({tasks} / (4 × {workers})) = {default}."
+        ),
     );
-    let sizes: Vec<(String, u32)> =
-        SWEEP.iter().map(|c| (c.to_string(), *c)).chain([("default".to_string(), default)]).collect();
+    let sizes: Vec<(String, u32)> = SWEEP
+        .iter()
+        .map(|c| (c.to_string(), *c))
+        .chain([("default".to_string(), default)])
+        .collect();
     for (i, (name, size)) in sizes.iter().enumerate() {
-        ctx.progress(format!("chunksize {size}: mapping {tasks} tasks"), Some(i as u64), Some(sizes.len() as u64));
+        ctx.progress(
+            format!("chunksize {size}: mapping {tasks} tasks"),
+            Some(i as u64),
+            Some(sizes.len() as u64),
+        );
         let (ms, sent, received) = map(&chunks, &results, tasks, *size)?;
         ctx.result(&format!("time_ms_cs{name}"), ms);
         ctx.result(&format!("messages_cs{name}"), sent as f64);
@@ -120,14 +133,18 @@ fn map(chunks: &Arc<Queue>, results: &Queue, tasks: u32, size: u32) -> io::Resul
         received += 1;
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    feeder.join().map_err(|_| io::Error::other("the feeder thread panicked"))??;
+    feeder
+        .join()
+        .map_err(|_| io::Error::other("the feeder thread panicked"))??;
     Ok((ms, sent.load(Ordering::Relaxed), received))
 }
 
 /// A pool worker: take a chunk, run its tasks, send one result message per chunk.
 fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
     loop {
-        let Ok([kind, start, count, _]) = chunks.get() else { std::process::exit(1) };
+        let Ok([kind, start, count, _]) = chunks.get() else {
+            std::process::exit(1)
+        };
         if kind == STOP {
             std::process::exit(0);
         }

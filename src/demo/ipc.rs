@@ -33,7 +33,12 @@ impl Queue {
         let (read, write) = os::inheritable_pipe()?;
         let (lock_read, lock_write) = os::inheritable_pipe()?;
         nix::unistd::write(&lock_write, b"L").map_err(io::Error::from)?;
-        Ok(Self { read, write, lock_read, lock_write })
+        Ok(Self {
+            read,
+            write,
+            lock_read,
+            lock_write,
+        })
     }
 
     /// Puts a record; blocks while the pipe is full (about 4,000 records).
@@ -43,7 +48,11 @@ impl Queue {
     pub fn put(&self, record: Record) -> io::Result<()> {
         let bytes: Vec<u8> = record.iter().flat_map(|v| v.to_le_bytes()).collect();
         let written = nix::unistd::write(&self.write, &bytes).map_err(io::Error::from)?;
-        if written == bytes.len() { Ok(()) } else { Err(io::Error::other("short write to the queue")) }
+        if written == bytes.len() {
+            Ok(())
+        } else {
+            Err(io::Error::other("short write to the queue"))
+        }
     }
 
     /// Takes the next record, blocking until there is one (like `queue.get()`).
@@ -75,9 +84,13 @@ impl Queue {
         let mut bytes = [0u8; FIELDS * 4];
         let mut filled = 0;
         while filled < bytes.len() {
-            let n = nix::unistd::read(self.read.as_fd(), &mut bytes[filled..]).map_err(io::Error::from)?;
+            let n = nix::unistd::read(self.read.as_fd(), &mut bytes[filled..])
+                .map_err(io::Error::from)?;
             if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the queue was closed"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the queue was closed",
+                ));
             }
             filled += n;
         }

@@ -8,15 +8,15 @@
 
 mod catalog;
 mod child;
-mod context;
 mod chunksize;
+mod context;
 mod fork_lock;
 mod gil;
 pub mod headless;
 mod ipc;
 mod main_guard;
-mod queue_sentinel;
 pub mod protocol;
+mod queue_sentinel;
 pub mod registry;
 pub mod runner;
 mod start_methods;

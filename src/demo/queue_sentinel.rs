@@ -59,7 +59,11 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         ctx.measure("put_sentinel", 1.0, "sentinel", None);
     }
     let sent = Instant::now();
-    ctx.progress(format!("{tasks} tasks and {sentinels} sentinels are on the queue"), Some(0), Some(u64::from(tasks)));
+    ctx.progress(
+        format!("{tasks} tasks and {sentinels} sentinels are on the queue"),
+        Some(0),
+        Some(u64::from(tasks)),
+    );
 
     let mut done_by: Vec<u32> = vec![0; workers as usize + 1];
     for received in 1..=tasks {
@@ -69,7 +73,11 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         if let Some(count) = done_by.get_mut(worker as usize) {
             *count += 1;
         }
-        ctx.progress(format!("{received} of {tasks} results back"), Some(u64::from(received)), Some(u64::from(tasks)));
+        ctx.progress(
+            format!("{received} of {tasks} results back"),
+            Some(u64::from(received)),
+            Some(u64::from(tasks)),
+        );
     }
     let clean = join(ctx, &mut alive, sent, watchdog);
     let blocked = alive.len();
@@ -83,14 +91,17 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         leftover += u32::from(kind == SENTINEL);
     }
     if leftover > 0 {
-        ctx.note(NoteLevel::Info, format!("{leftover} sentinel(s) were never taken: they are still in the queue."));
+        ctx.note(
+            NoteLevel::Info,
+            format!("{leftover} sentinel(s) were never taken: they are still in the queue."),
+        );
     }
     for i in 1..=workers {
         ctx.result(&format!("tasks_worker_{i}"), i64::from(done_by[i as usize]));
     }
     ctx.result("tasks_done", i64::from(tasks));
-    ctx.result("clean_exits", clean as i64);
-    ctx.result("blocked_workers", blocked as i64);
+    ctx.result("clean_exits", clean);
+    ctx.result("blocked_workers", blocked);
     ctx.result("leftover_sentinels", i64::from(leftover));
     Ok(())
 }
@@ -100,7 +111,9 @@ fn worker(ctx: &Ctx, index: u32, tasks: &Queue, results: &Queue, task_ms: u64) -
     let role = format!("worker {index}");
     loop {
         ctx.measure("waiting", 0.0, "", Some(&role));
-        let Ok([kind, task, ..]) = tasks.get() else { std::process::exit(1) };
+        let Ok([kind, task, ..]) = tasks.get() else {
+            std::process::exit(1)
+        };
         if kind == SENTINEL {
             ctx.measure("sentinel", 0.0, "", Some(&role));
             std::process::exit(0);
@@ -115,23 +128,36 @@ fn worker(ctx: &Ctx, index: u32, tasks: &Queue, results: &Queue, task_ms: u64) -
 
 /// Reaps workers as they exit until the watchdog's time is up; returns how many exited
 /// cleanly, leaving the blocked ones in `alive`.
-fn join(ctx: &Ctx, alive: &mut Vec<(u32, u32, String)>, sent: Instant, watchdog: Duration) -> usize {
+fn join(
+    ctx: &Ctx,
+    alive: &mut Vec<(u32, u32, String)>,
+    sent: Instant,
+    watchdog: Duration,
+) -> usize {
     let deadline = Instant::now() + watchdog;
     let mut clean = 0;
     while !alive.is_empty() && Instant::now() < deadline {
-        alive.retain(|(pid, _, role)| match waitpid(os::pid(*pid), Some(WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::Exited(_, code)) => {
-                ctx.out.send(&exit_event(*pid, role, ExitInfo::Code(code)));
-                ctx.measure("join_ms", sent.elapsed().as_secs_f64() * 1000.0, "ms", Some(role));
-                clean += usize::from(code == 0);
-                false
-            }
-            Ok(WaitStatus::Signaled(_, signal, _)) => {
-                ctx.out.send(&exit_event(*pid, role, ExitInfo::Signal(signal as i32)));
-                false
-            }
-            _ => true,
-        });
+        alive.retain(
+            |(pid, _, role)| match waitpid(os::pid(*pid), Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(_, code)) => {
+                    ctx.out.send(&exit_event(*pid, role, ExitInfo::Code(code)));
+                    ctx.measure(
+                        "join_ms",
+                        sent.elapsed().as_secs_f64() * 1000.0,
+                        "ms",
+                        Some(role),
+                    );
+                    clean += usize::from(code == 0);
+                    false
+                }
+                Ok(WaitStatus::Signaled(_, signal, _)) => {
+                    ctx.out
+                        .send(&exit_event(*pid, role, ExitInfo::Signal(signal as i32)));
+                    false
+                }
+                _ => true,
+            },
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     clean
@@ -141,7 +167,10 @@ fn explain_blocked(ctx: &Ctx, blocked: &[(u32, u32, String)], workers: u32, sent
     if blocked.is_empty() {
         return;
     }
-    let names: Vec<String> = blocked.iter().map(|(pid, _, role)| format!("{role} (pid {pid})")).collect();
+    let names: Vec<String> = blocked
+        .iter()
+        .map(|(pid, _, role)| format!("{role} (pid {pid})"))
+        .collect();
     ctx.note(
         NoteLevel::Warn,
         format!(

@@ -210,8 +210,11 @@ impl DemoSpec {
     /// Every parameter at its default.
     #[must_use]
     pub fn defaults(&self) -> Params {
-        let mut params: Params =
-            self.params.iter().map(|p| (p.name.to_string(), p.default_value())).collect();
+        let mut params: Params = self
+            .params
+            .iter()
+            .map(|p| (p.name.to_string(), p.default_value()))
+            .collect();
         self.follow_links(&mut params, &[]);
         params
     }

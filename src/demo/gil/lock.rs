@@ -126,15 +126,24 @@ mod tests {
         // The holder "works" and checks for a request, as the eval loop does.
         let start = Instant::now();
         while !gil.drop_requested() {
-            assert!(start.elapsed() < Duration::from_secs(2), "no drop request came");
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "no drop request came"
+            );
             std::thread::yield_now();
         }
-        assert!(start.elapsed() >= Duration::from_millis(4), "asked before the interval passed");
+        assert!(
+            start.elapsed() >= Duration::from_millis(4),
+            "asked before the interval passed"
+        );
         gil.release(0, true);
         let waited = waiter.join().unwrap();
         assert!(waited >= Duration::from_millis(4));
         assert_eq!(gil.switches(), 2);
-        assert!(!gil.drop_requested(), "the new holder starts without a request");
+        assert!(
+            !gil.drop_requested(),
+            "the new holder starts without a request"
+        );
     }
 
     #[test]

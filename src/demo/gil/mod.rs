@@ -15,7 +15,6 @@ use super::context::Ctx;
 use super::protocol::NoteLevel;
 use super::registry::{choice, flag, int};
 
-
 /// Lane slot width.
 const SLOT: Duration = Duration::from_millis(50);
 /// How much history a lane shows.
@@ -85,14 +84,23 @@ pub struct Outcome {
 pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     let settings = Settings::from(ctx);
     if flag(&ctx.params, "deterministic") {
-        return sim::run(ctx, &settings);
+        sim::run(ctx, &settings);
+        return Ok(());
     }
     ctx.note(NoteLevel::Info, explain(&settings));
-    ctx.progress("measuring one worker alone: the baseline for the speedup", None, None);
+    ctx.progress(
+        "measuring one worker alone: the baseline for the speedup",
+        None,
+        None,
+    );
     let base_rate = threads::calibrate(&settings);
     ctx.result("base_units_per_s", base_rate);
     let io_alone = if settings.io_threads > 0 {
-        ctx.progress("measuring an I/O thread alone: its lock latency without competition", None, None);
+        ctx.progress(
+            "measuring an I/O thread alone: its lock latency without competition",
+            None,
+            None,
+        );
         let alone = threads::io_alone(&settings);
         ctx.result("io_latency_alone_ms", alone);
         Some(alone)
@@ -116,19 +124,44 @@ fn explain(settings: &Settings) -> String {
              the others wait, then ask it to let go.",
             settings.switch.as_millis()
         ),
-        "nogil" => format!("{n} threads with no interpreter lock (like a free-threaded CPython build)."),
-        _ => format!("{n} processes, each with an interpreter lock of its own that nobody else wants."),
+        "nogil" => {
+            format!("{n} threads with no interpreter lock (like a free-threaded CPython build).")
+        }
+        _ => format!(
+            "{n} processes, each with an interpreter lock of its own that nobody else wants."
+        ),
     }
 }
 
 /// Sends the results every mode shares.
-pub fn report(ctx: &mut Ctx, settings: &Settings, outcome: &Outcome, base_rate: f64, io_alone: Option<f64>) {
-    let rate = if outcome.seconds > 0.0 { outcome.units as f64 / outcome.seconds } else { 0.0 };
-    let speedup = if base_rate > 0.0 { rate / base_rate } else { 0.0 };
+pub fn report(
+    ctx: &mut Ctx,
+    settings: &Settings,
+    outcome: &Outcome,
+    base_rate: f64,
+    io_alone: Option<f64>,
+) {
+    let rate = if outcome.seconds > 0.0 {
+        outcome.units as f64 / outcome.seconds
+    } else {
+        0.0
+    };
+    let speedup = if base_rate > 0.0 {
+        rate / base_rate
+    } else {
+        0.0
+    };
     ctx.result("work_units", outcome.units as f64);
     ctx.result("units_per_s", rate);
     ctx.result("speedup", speedup);
-    ctx.result("switches_per_s", if outcome.seconds > 0.0 { outcome.switches as f64 / outcome.seconds } else { 0.0 });
+    ctx.result(
+        "switches_per_s",
+        if outcome.seconds > 0.0 {
+            outcome.switches as f64 / outcome.seconds
+        } else {
+            0.0
+        },
+    );
     ctx.result("cores_busy", outcome.cores_busy);
     ctx.result("workers", settings.workers);
     for (role, holding, waiting, io) in &outcome.shares {

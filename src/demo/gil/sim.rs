@@ -1,8 +1,6 @@
 //! `deterministic=true`: the same lock protocol played out on a virtual clock, seeded, so
 //! tests and recordings get identical lanes and results every time. Labelled as a simulation.
 
-use std::io;
-
 use super::{Outcome, Settings, report};
 use crate::demo::context::Ctx;
 use crate::demo::protocol::{Event, NoteLevel};
@@ -19,7 +17,11 @@ const WINDOW_MS: u64 = 3000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Waiting since `since`; the timed wait expires at `deadline`; `saved` switch number.
-    Waiting { since: u64, deadline: u64, saved: u64 },
+    Waiting {
+        since: u64,
+        deadline: u64,
+        saved: u64,
+    },
     Holding,
     /// In I/O until the given time.
     Io(u64),
@@ -64,10 +66,7 @@ impl Rng {
 }
 
 /// Runs the simulation and reports like a real run.
-///
-/// # Errors
-/// Never, in practice; the signature matches the real runs.
-pub fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+pub fn run(ctx: &mut Ctx, settings: &Settings) {
     ctx.note(
         NoteLevel::Simulated,
         format!(
@@ -79,7 +78,11 @@ pub fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     let (threads, switches) = simulate(settings);
     let duration_us = settings.duration.as_micros() as u64;
     for (i, thread) in threads.iter().enumerate() {
-        ctx.out.send(&Event::Lane { role: role(settings, i), slot_ms: SLOT_MS as u32, states: lane(thread, duration_us) });
+        ctx.out.send(&Event::Lane {
+            role: role(settings, i),
+            slot_ms: SLOT_MS as u32,
+            states: lane(thread, duration_us),
+        });
     }
     let seconds = settings.duration.as_secs_f64();
     let total_us = duration_us as f64;
@@ -91,17 +94,25 @@ pub fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                (role(settings, i), t.holding_us as f64 / total_us, t.waiting_us as f64 / total_us, t.io_us as f64 / total_us)
+                (
+                    role(settings, i),
+                    t.holding_us as f64 / total_us,
+                    t.waiting_us as f64 / total_us,
+                    t.io_us as f64 / total_us,
+                )
             })
             .collect(),
-        io_latencies: threads.iter().filter(|t| t.io).flat_map(|t| t.latencies.clone()).collect(),
+        io_latencies: threads
+            .iter()
+            .filter(|t| t.io)
+            .flat_map(|t| t.latencies.clone())
+            .collect(),
         cores_busy: threads.iter().map(|t| t.holding_us as f64).sum::<f64>() / total_us,
     };
     let base_rate = 1e6 / UNIT_US as f64;
     let io_alone = (settings.io_threads > 0).then_some(0.0);
     ctx.result("deterministic", true);
     report(ctx, settings, &outcome, base_rate, io_alone);
-    Ok(())
 }
 
 fn role(settings: &Settings, i: usize) -> String {
@@ -114,17 +125,16 @@ fn role(settings: &Settings, i: usize) -> String {
 
 /// Plays the protocol out. Without a shared lock every thread runs on its own core.
 fn simulate(settings: &Settings) -> (Vec<Thread>, u64) {
-    let end = settings.duration.as_micros() as u64;
-    let interval = settings.switch.as_micros() as u64;
-    let io_us = settings.io.as_micros() as u64;
-    let slice = settings.check_every.max(1) * UNIT_US;
-    let shared = settings.mode == "gil";
-    let mut rng = Rng(settings.seed);
     let count = settings.workers + settings.io_threads;
-    let mut threads: Vec<Thread> = (0..count)
+    let interval = settings.switch.as_micros() as u64;
+    let threads: Vec<Thread> = (0..count)
         .map(|i| Thread {
             io: i >= settings.workers,
-            phase: Phase::Waiting { since: 0, deadline: interval, saved: 0 },
+            phase: Phase::Waiting {
+                since: 0,
+                deadline: interval,
+                saved: 0,
+            },
             units: 0,
             changes: vec![(0, 'W')],
             latencies: Vec::new(),
@@ -133,119 +143,193 @@ fn simulate(settings: &Settings) -> (Vec<Thread>, u64) {
             io_us: 0,
         })
         .collect();
-    if !shared {
-        for t in &mut threads {
+    let mut sim = Sim {
+        threads,
+        now: 0,
+        end: settings.duration.as_micros() as u64,
+        interval,
+        io_us: settings.io.as_micros() as u64,
+        slice: settings.check_every.max(1) * UNIT_US,
+        rng: Rng(settings.seed),
+        holder: None,
+        last_holder: None,
+        switch_number: 0,
+        drop_request: false,
+        switches: 0,
+        forced_out: None,
+    };
+    if settings.mode == "gil" {
+        while sim.now < sim.end {
+            sim.expire_waits();
+            sim.finish_io();
+            sim.hand_over();
+            sim.advance();
+        }
+    } else {
+        sim.run_unshared();
+    }
+    (sim.threads, sim.switches)
+}
+
+/// The simulation's state: threads, the virtual clock and the lock.
+struct Sim {
+    threads: Vec<Thread>,
+    now: u64,
+    end: u64,
+    interval: u64,
+    io_us: u64,
+    slice: u64,
+    rng: Rng,
+    holder: Option<usize>,
+    last_holder: Option<usize>,
+    switch_number: u64,
+    drop_request: bool,
+    switches: u64,
+    /// Forced switching: a holder that let go on request does not get the lock straight back.
+    forced_out: Option<usize>,
+}
+
+impl Sim {
+    /// No shared lock: every worker runs all the time; I/O threads never queue.
+    fn run_unshared(&mut self) {
+        let end = self.end;
+        let cycle = IO_WORK_UNITS * UNIT_US + self.io_us;
+        for t in &mut self.threads {
+            t.changes = vec![(0, 'R')];
             if t.io {
-                // No lock: I/O threads alternate work and waits, never queueing.
-                let cycle = IO_WORK_UNITS * UNIT_US + io_us;
                 let cycles = end / cycle.max(1);
                 t.holding_us = cycles * IO_WORK_UNITS * UNIT_US;
                 t.io_us = end - t.holding_us;
                 t.latencies = vec![0.0; usize::try_from(cycles).unwrap_or(0)];
-                t.changes = vec![(0, 'R')];
             } else {
                 t.units = end / UNIT_US;
                 t.holding_us = end;
-                t.changes = vec![(0, 'R')];
             }
         }
-        return (threads, 0);
     }
 
-    let mut now = 0u64;
-    let mut holder: Option<usize> = None;
-    let mut last_holder: Option<usize> = None;
-    let mut switch_number = 0u64;
-    let mut drop_request = false;
-    let mut switches = 0u64;
-    // Forced switching: a holder that let go on request does not get the lock straight back.
-    let mut forced_out: Option<usize> = None;
-    while now < end {
-        // Timed waits that expire: ask for a drop if nobody switched meanwhile.
-        for t in &mut threads {
-            if let Phase::Waiting { since, deadline, saved } = t.phase
-                && deadline <= now
+    /// Timed waits that expire ask for a drop if nobody switched meanwhile.
+    fn expire_waits(&mut self) {
+        for t in &mut self.threads {
+            if let Phase::Waiting {
+                since,
+                deadline,
+                saved,
+            } = t.phase
+                && deadline <= self.now
             {
-                if holder.is_some() && switch_number == saved {
-                    drop_request = true;
+                if self.holder.is_some() && self.switch_number == saved {
+                    self.drop_request = true;
                 }
-                t.phase = Phase::Waiting { since, deadline: deadline + interval, saved: switch_number };
+                t.phase = Phase::Waiting {
+                    since,
+                    deadline: deadline + self.interval,
+                    saved: self.switch_number,
+                };
             }
         }
-        // I/O that finishes: back to waiting for the lock.
-        for t in &mut threads {
+    }
+
+    /// I/O that finishes: back to waiting for the lock.
+    fn finish_io(&mut self) {
+        let (now, interval, saved) = (self.now, self.interval, self.switch_number);
+        for t in &mut self.threads {
             if let Phase::Io(until) = t.phase
                 && until <= now
             {
-                t.phase = Phase::Waiting { since: now, deadline: now + interval, saved: switch_number };
+                t.phase = Phase::Waiting {
+                    since: now,
+                    deadline: now + interval,
+                    saved,
+                };
                 t.set(now, 'W');
             }
         }
-        // A free lock goes to one waiter; which one is up to the scheduler (the seed).
-        if holder.is_none() {
-            let mut waiters: Vec<usize> =
-                (0..count).filter(|&i| matches!(threads[i].phase, Phase::Waiting { .. })).collect();
-            if waiters.len() > 1 {
-                waiters.retain(|&i| Some(i) != forced_out);
-            }
-            forced_out = None;
-            if !waiters.is_empty() {
-                let chosen = waiters[usize::try_from(rng.below(waiters.len() as u64)).unwrap_or(0)];
-                if let Phase::Waiting { since, .. } = threads[chosen].phase {
-                    threads[chosen].latencies.push((now - since) as f64 / 1000.0);
-                }
-                if last_holder != Some(chosen) {
-                    switch_number += 1;
-                    switches += 1;
-                    last_holder = Some(chosen);
-                }
-                drop_request = false;
-                holder = Some(chosen);
-                threads[chosen].phase = Phase::Holding;
-                threads[chosen].set(now, 'H');
-                // The others wake, see the lock taken and start a fresh timed wait.
-                for t in &mut threads {
-                    if let Phase::Waiting { since, .. } = t.phase {
-                        t.phase = Phase::Waiting { since, deadline: now + interval, saved: switch_number };
-                    }
-                }
+    }
+
+    /// A free lock goes to one waiter; which one is up to the scheduler (the seed).
+    fn hand_over(&mut self) {
+        if self.holder.is_some() {
+            return;
+        }
+        let mut waiters: Vec<usize> = (0..self.threads.len())
+            .filter(|&i| matches!(self.threads[i].phase, Phase::Waiting { .. }))
+            .collect();
+        if waiters.len() > 1 {
+            waiters.retain(|&i| Some(i) != self.forced_out);
+        }
+        self.forced_out = None;
+        if waiters.is_empty() {
+            return;
+        }
+        let chosen = waiters[usize::try_from(self.rng.below(waiters.len() as u64)).unwrap_or(0)];
+        if let Phase::Waiting { since, .. } = self.threads[chosen].phase {
+            self.threads[chosen]
+                .latencies
+                .push((self.now - since) as f64 / 1000.0);
+        }
+        if self.last_holder != Some(chosen) {
+            self.switch_number += 1;
+            self.switches += 1;
+            self.last_holder = Some(chosen);
+        }
+        self.drop_request = false;
+        self.holder = Some(chosen);
+        self.threads[chosen].phase = Phase::Holding;
+        self.threads[chosen].set(self.now, 'H');
+        // The others wake, see the lock taken and start a fresh timed wait.
+        let (deadline, saved) = (self.now + self.interval, self.switch_number);
+        for t in &mut self.threads {
+            if let Phase::Waiting { since, .. } = t.phase {
+                t.phase = Phase::Waiting {
+                    since,
+                    deadline,
+                    saved,
+                };
             }
         }
-        // The holder runs one slice (an I/O thread its short burst), then checks.
-        let step = match holder {
-            Some(h) if threads[h].io => IO_WORK_UNITS * UNIT_US,
-            Some(_) => slice,
-            None => next_event(&threads, now, end) - now,
+    }
+
+    /// The holder runs one slice (an I/O thread its short burst), then checks for a request.
+    fn advance(&mut self) {
+        let step = match self.holder {
+            Some(h) if self.threads[h].io => IO_WORK_UNITS * UNIT_US,
+            Some(_) => self.slice,
+            None => next_event(&self.threads, self.now, self.end) - self.now,
         }
         .max(1)
-        .min(end - now);
-        for t in &mut threads {
+        .min(self.end - self.now);
+        for t in &mut self.threads {
             match t.phase {
                 Phase::Holding => t.holding_us += step,
                 Phase::Waiting { .. } => t.waiting_us += step,
                 Phase::Io(_) => t.io_us += step,
             }
         }
-        now += step;
-        if let Some(h) = holder {
-            let t = &mut threads[h];
-            if t.io {
-                t.units += IO_WORK_UNITS;
-                t.phase = Phase::Io(now + io_us + rng.below(io_us / 5 + 1));
-                t.set(now, 'I');
-                holder = None;
-            } else {
-                t.units += step / UNIT_US;
-                if drop_request {
-                    t.phase = Phase::Waiting { since: now, deadline: now + interval, saved: switch_number };
-                    t.set(now, 'W');
-                    holder = None;
-                    forced_out = Some(h);
-                }
+        self.now += step;
+        let Some(h) = self.holder else { return };
+        let now = self.now;
+        let jitter = self.rng.below(self.io_us / 5 + 1);
+        let t = &mut self.threads[h];
+        if t.io {
+            t.units += IO_WORK_UNITS;
+            t.phase = Phase::Io(now + self.io_us + jitter);
+            t.set(now, 'I');
+            self.holder = None;
+        } else {
+            t.units += step / UNIT_US;
+            if self.drop_request {
+                t.phase = Phase::Waiting {
+                    since: now,
+                    deadline: now + self.interval,
+                    saved: self.switch_number,
+                };
+                t.set(now, 'W');
+                self.holder = None;
+                self.forced_out = Some(h);
             }
         }
     }
-    (threads, switches)
 }
 
 /// The next time something happens when nobody holds the lock.
@@ -270,7 +354,12 @@ fn lane(thread: &Thread, end_us: u64) -> String {
     (0..window / slot)
         .map(|k| {
             let at = from + k * slot + slot / 2;
-            thread.changes.iter().rev().find(|(t, _)| *t <= at).map_or('W', |(_, s)| *s)
+            thread
+                .changes
+                .iter()
+                .rev()
+                .find(|(t, _)| *t <= at)
+                .map_or('W', |(_, s)| *s)
         })
         .collect()
 }
@@ -298,11 +387,17 @@ mod tests {
     fn under_one_lock_two_threads_share_one_core() {
         let (threads, switches) = simulate(&settings("gil", 2, 0));
         let held: u64 = threads.iter().map(|t| t.holding_us).sum();
-        assert!(held <= 2_000_000, "never more than one holder at a time: {held}");
+        assert!(
+            held <= 2_000_000,
+            "never more than one holder at a time: {held}"
+        );
         assert!(switches > 100, "they take turns: {switches}");
         let units: u64 = threads.iter().map(|t| t.units).sum();
         let alone = 2_000_000 / UNIT_US;
-        assert!(units <= alone, "two threads under one lock do no more than one alone");
+        assert!(
+            units <= alone,
+            "two threads under one lock do no more than one alone"
+        );
     }
 
     #[test]
@@ -317,7 +412,10 @@ mod tests {
         let (threads, _) = simulate(&settings("gil", 1, 1));
         let io = threads.iter().find(|t| t.io).unwrap();
         let median = crate::demo::util::median(&io.latencies);
-        assert!((4.0..=6.0).contains(&median), "convoy latency {median} ms, interval 5 ms");
+        assert!(
+            (4.0..=6.0).contains(&median),
+            "convoy latency {median} ms, interval 5 ms"
+        );
     }
 
     #[test]

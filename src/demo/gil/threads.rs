@@ -24,7 +24,9 @@ const IO_WORK_UNITS: u64 = 5;
 fn work_unit(seed: u64) -> u64 {
     let mut x = seed | 1;
     for _ in 0..STEPS_PER_UNIT {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
     }
     std::hint::black_box(x)
 }
@@ -33,7 +35,8 @@ fn work_unit(seed: u64) -> u64 {
 fn cpu_ns() -> u64 {
     nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF).map_or(0, |usage| {
         let micros = |t: nix::sys::time::TimeVal| {
-            u64::try_from(t.tv_sec()).unwrap_or(0) * 1_000_000 + u64::try_from(t.tv_usec()).unwrap_or(0)
+            u64::try_from(t.tv_sec()).unwrap_or(0) * 1_000_000
+                + u64::try_from(t.tv_usec()).unwrap_or(0)
         };
         (micros(usage.user_time()) + micros(usage.system_time())) * 1000
     })
@@ -45,7 +48,14 @@ pub fn calibrate(settings: &Settings) -> f64 {
     let units = AtomicU64::new(0);
     let start = Instant::now();
     let until = start + Duration::from_millis(800);
-    cpu_worker(0, Some(&gil), &Timeline::new(start, State::Waiting), &units, settings.check_every, until);
+    cpu_worker(
+        0,
+        Some(&gil),
+        &Timeline::new(start, State::Waiting),
+        &units,
+        settings.check_every,
+        until,
+    );
     units.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
 }
 
@@ -54,12 +64,30 @@ pub fn io_alone(settings: &Settings) -> f64 {
     let gil = Gil::new(settings.switch);
     let latencies = Mutex::new(Vec::new());
     let start = Instant::now();
-    io_worker(0, Some(&gil), &Timeline::new(start, State::Waiting), &latencies, settings.io, start + Duration::from_millis(600));
-    crate::demo::util::median(&latencies.into_inner().unwrap_or_else(PoisonError::into_inner))
+    io_worker(
+        0,
+        Some(&gil),
+        &Timeline::new(start, State::Waiting),
+        &latencies,
+        settings.io,
+        start + Duration::from_millis(600),
+    );
+    crate::demo::util::median(
+        &latencies
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    )
 }
 
 /// A CPU-bound thread: take the lock, work, and let go only when asked (or when done).
-fn cpu_worker(id: usize, gil: Option<&Gil>, timeline: &Timeline, units: &AtomicU64, check_every: u64, until: Instant) {
+fn cpu_worker(
+    id: usize,
+    gil: Option<&Gil>,
+    timeline: &Timeline,
+    units: &AtomicU64,
+    check_every: u64,
+    until: Instant,
+) {
     let Some(gil) = gil else {
         timeline.set(State::Running);
         while Instant::now() < until {
@@ -91,12 +119,26 @@ fn cpu_worker(id: usize, gil: Option<&Gil>, timeline: &Timeline, units: &AtomicU
 }
 
 /// An I/O-bound thread: a little work under the lock, then a blocking wait without it.
-fn io_worker(id: usize, gil: Option<&Gil>, timeline: &Timeline, latencies: &Mutex<Vec<f64>>, io: Duration, until: Instant) {
+fn io_worker(
+    id: usize,
+    gil: Option<&Gil>,
+    timeline: &Timeline,
+    latencies: &Mutex<Vec<f64>>,
+    io: Duration,
+    until: Instant,
+) {
     while Instant::now() < until {
         timeline.set(State::Waiting);
         let waited = gil.map_or(Duration::ZERO, |g| g.take(id));
-        latencies.lock().unwrap_or_else(PoisonError::into_inner).push(waited.as_secs_f64() * 1000.0);
-        timeline.set(if gil.is_some() { State::Holding } else { State::Running });
+        latencies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(waited.as_secs_f64() * 1000.0);
+        timeline.set(if gil.is_some() {
+            State::Holding
+        } else {
+            State::Running
+        });
         for i in 0..IO_WORK_UNITS {
             work_unit(i);
         }
@@ -123,14 +165,18 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
         let timeline = Timeline::new(start, State::Waiting);
         lanes.push((format!("thread {}", i + 1), timeline.clone()));
         let (gil, units, check) = (shared.clone(), Arc::clone(&units), settings.check_every);
-        handles.push(std::thread::spawn(move || cpu_worker(i, gil.as_deref(), &timeline, &units, check, until)));
+        handles.push(std::thread::spawn(move || {
+            cpu_worker(i, gil.as_deref(), &timeline, &units, check, until);
+        }));
     }
     for i in 0..settings.io_threads {
         let timeline = Timeline::new(start, State::Waiting);
         lanes.push((format!("io {}", i + 1), timeline.clone()));
         let (gil, latencies, io) = (shared.clone(), Arc::clone(&latencies), settings.io);
         let id = settings.workers + i;
-        handles.push(std::thread::spawn(move || io_worker(id, gil.as_deref(), &timeline, &latencies, io, until)));
+        handles.push(std::thread::spawn(move || {
+            io_worker(id, gil.as_deref(), &timeline, &latencies, io, until);
+        }));
     }
     while Instant::now() < until {
         std::thread::sleep(REPORT_EVERY.min(until.saturating_duration_since(Instant::now())));
@@ -138,8 +184,11 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
         let done = start.elapsed().as_secs_f64();
         let switches = shared.as_ref().map_or(0, |g| g.switches());
         ctx.progress(
-            format!("{done:.1} s: {:.0} units/s, {switches} switches", units.load(Ordering::Relaxed) as f64 / done),
-            Some((done * 10.0) as u64),
+            format!(
+                "{done:.1} s: {:.0} units/s, {switches} switches",
+                units.load(Ordering::Relaxed) as f64 / done
+            ),
+            Some(u64::try_from(start.elapsed().as_millis() / 100).unwrap_or(0)),
             Some(settings.duration.as_secs() * 10),
         );
     }
@@ -155,7 +204,12 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
         .map(|(role, timeline)| {
             let s = timeline.shares(start, end);
             let running = share(&s, State::Holding, total) + share(&s, State::Running, total);
-            (role.clone(), running, share(&s, State::Waiting, total), share(&s, State::Io, total))
+            (
+                role.clone(),
+                running,
+                share(&s, State::Waiting, total),
+                share(&s, State::Io, total),
+            )
         })
         .collect();
     Outcome {
@@ -163,7 +217,10 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
         seconds,
         switches: shared.as_ref().map_or(0, |g| g.switches()),
         shares,
-        io_latencies: latencies.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+        io_latencies: latencies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone(),
         cores_busy: (cpu_ns() - cpu_before) as f64 / 1e9 / seconds,
     }
 }
@@ -173,7 +230,11 @@ fn report_lanes(out: Emitter, lanes: &[(String, Timeline)], start: Instant) {
     let from = now.checked_sub(LANE_WINDOW).map_or(start, |t| t.max(start));
     for (role, timeline) in lanes {
         let states = timeline.lane(from, now, SLOT);
-        out.send(&Event::Lane { role: role.clone(), slot_ms: SLOT.as_millis() as u32, states });
+        out.send(&Event::Lane {
+            role: role.clone(),
+            slot_ms: SLOT.as_millis() as u32,
+            states,
+        });
     }
 }
 
@@ -209,7 +270,9 @@ pub fn run_processes(ctx: &Ctx, settings: &Settings) -> io::Result<Outcome> {
         outcome.units += u64::from(low) | (u64::from(high) << 32);
         cpu_ms += u64::from(ms);
         let role = format!("process {}", index + 1);
-        outcome.shares.push((role, f64::from(holding) / 1000.0, 0.0, 0.0));
+        outcome
+            .shares
+            .push((role, f64::from(holding) / 1000.0, 0.0, 0.0));
     }
     outcome.shares.sort_by(|a, b| a.0.cmp(&b.0));
     outcome.seconds = start.elapsed().as_secs_f64();
@@ -231,7 +294,14 @@ fn process_worker(index: usize, settings: &Settings, start: Instant, until: Inst
     let mut next_report = Instant::now() + REPORT_EVERY;
     while Instant::now() < until {
         let slice_end = next_report.min(until);
-        cpu_worker(index, Some(&gil), &timeline, &units, settings.check_every, slice_end);
+        cpu_worker(
+            index,
+            Some(&gil),
+            &timeline,
+            &units,
+            settings.check_every,
+            slice_end,
+        );
         if Instant::now() >= next_report {
             report_lanes(Emitter, &[(role.clone(), timeline.clone())], start);
             next_report += REPORT_EVERY;
@@ -247,6 +317,12 @@ fn process_worker(index: usize, settings: &Settings, start: Instant, until: Inst
         (done & 0xffff_ffff) as u32,
         (done >> 32) as u32,
         u32::try_from(cpu_ms).unwrap_or(u32::MAX),
-        (holding * 1000.0) as u32,
+        permille(holding),
     ]
+}
+
+/// A share (0–1) in thousandths, for a `u32` record.
+#[expect(clippy::cast_sign_loss, reason = "the share is clamped to 0..=1 first")]
+fn permille(share: f64) -> u32 {
+    (share.clamp(0.0, 1.0) * 1000.0).round() as u32
 }

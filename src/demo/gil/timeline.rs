@@ -43,7 +43,9 @@ impl Timeline {
     /// A timeline starting in `state` at `at`.
     #[must_use]
     pub fn new(at: Instant, state: State) -> Self {
-        Self { changes: Arc::new(Mutex::new(vec![(at, state)])) }
+        Self {
+            changes: Arc::new(Mutex::new(vec![(at, state)])),
+        }
     }
 
     /// Records a change to `state` now.
@@ -55,7 +57,10 @@ impl Timeline {
     }
 
     fn snapshot(&self) -> Vec<(Instant, State)> {
-        self.changes.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.changes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The dominant state of each `slot` from `from` to `to`, as lane characters.
@@ -67,7 +72,10 @@ impl Timeline {
         while start < to {
             let end = (start + slot).min(to);
             let shares = shares_between(&changes, start, end);
-            let dominant = shares.iter().max_by(|a, b| a.1.cmp(&b.1)).map_or(State::Done, |(s, _)| *s);
+            let dominant = shares
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1))
+                .map_or(State::Done, |(s, _)| *s);
             lane.push(dominant.symbol());
             start = end;
         }
@@ -81,7 +89,11 @@ impl Timeline {
     }
 }
 
-fn shares_between(changes: &[(Instant, State)], from: Instant, to: Instant) -> Vec<(State, Duration)> {
+fn shares_between(
+    changes: &[(Instant, State)],
+    from: Instant,
+    to: Instant,
+) -> Vec<(State, Duration)> {
     let mut totals: Vec<(State, Duration)> = Vec::new();
     for (i, (at, state)) in changes.iter().enumerate() {
         let next = changes.get(i + 1).map_or(to, |(t, _)| *t);
@@ -100,8 +112,15 @@ fn shares_between(changes: &[(Instant, State)], from: Instant, to: Instant) -> V
 /// The fraction of `total` spent in `state`.
 #[must_use]
 pub fn share(shares: &[(State, Duration)], state: State, total: Duration) -> f64 {
-    let spent = shares.iter().find(|(s, _)| *s == state).map_or(Duration::ZERO, |(_, d)| *d);
-    if total.is_zero() { 0.0 } else { spent.as_secs_f64() / total.as_secs_f64() }
+    let spent = shares
+        .iter()
+        .find(|(s, _)| *s == state)
+        .map_or(Duration::ZERO, |(_, d)| *d);
+    if total.is_zero() {
+        0.0
+    } else {
+        spent.as_secs_f64() / total.as_secs_f64()
+    }
 }
 
 #[cfg(test)]
@@ -113,8 +132,16 @@ mod tests {
         let t0 = Instant::now();
         let ms = Duration::from_millis;
         let timeline = Timeline::new(t0, State::Waiting);
-        timeline.changes.lock().unwrap().push((t0 + ms(30), State::Holding));
-        timeline.changes.lock().unwrap().push((t0 + ms(100), State::Io));
+        timeline
+            .changes
+            .lock()
+            .unwrap()
+            .push((t0 + ms(30), State::Holding));
+        timeline
+            .changes
+            .lock()
+            .unwrap()
+            .push((t0 + ms(100), State::Io));
         assert_eq!(timeline.lane(t0, t0 + ms(150), ms(50)), "WHI");
         let shares = timeline.shares(t0, t0 + ms(150));
         assert!((share(&shares, State::Holding, ms(150)) - 70.0 / 150.0).abs() < 1e-9);
