@@ -35,6 +35,18 @@ fn summary(lines: &[Value]) -> BTreeMap<String, Value> {
     serde_json::from_value(last["results"].clone()).expect("results object")
 }
 
+/// A result that must be a whole number.
+fn count(results: &BTreeMap<String, Value>, key: &str) -> u64 {
+    let value = number(results, key);
+    assert!(
+        value >= 0.0 && value.fract() == 0.0,
+        "{key} = {value} is not a count"
+    );
+    results[key]
+        .as_f64()
+        .map_or(0, |v| format!("{v:.0}").parse().unwrap_or(0))
+}
+
 fn number(results: &BTreeMap<String, Value>, key: &str) -> f64 {
     results
         .get(key)
@@ -296,4 +308,184 @@ fn no_demo_process_outlives_lectern_demo_however_it_ends() {
             &format!("SIG{signal} to lectern demo"),
         );
     }
+}
+
+fn results_of(tag: &str, args: &[&str]) -> (BTreeMap<String, Value>, Vec<Value>) {
+    let output = demo(tag, args);
+    assert!(output.status.success(), "{args:?}: {output:?}");
+    let lines = lines(&output);
+    (summary(&lines), lines)
+}
+
+#[test]
+fn gil_deterministic_mode_is_reproducible_labelled_and_tells_the_lesson() {
+    let tag = unique_tag("gil-sim");
+    let args = [
+        "gil",
+        "--json",
+        "--set",
+        "deterministic=true",
+        "--set",
+        "workers=2",
+        "--set",
+        "duration_s=2",
+    ];
+    let (first, lines) = results_of(&tag, &args);
+    let (second, _) = results_of(&tag, &args);
+    assert_eq!(first, second, "the same seed gives the same results");
+    assert_eq!(first["deterministic"], true);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "note" && l["level"] == "simulated")
+    );
+    let lanes: Vec<&Value> = lines.iter().filter(|l| l["type"] == "lane").collect();
+    assert_eq!(lanes.len(), 2, "a lane per thread");
+    assert!(
+        lanes
+            .iter()
+            .all(|l| l["states"].as_str().unwrap().contains('H')
+                && l["states"].as_str().unwrap().contains('W'))
+    );
+    assert!((number(&first, "speedup") - 1.0).abs() < 0.01, "{first:?}");
+    assert!(number(&first, "switches_per_s") > 100.0, "{first:?}");
+    let (processes, _) = results_of(
+        &tag,
+        &[
+            "gil",
+            "--json",
+            "--set",
+            "deterministic=true",
+            "--set",
+            "mode=processes",
+            "--set",
+            "workers=3",
+        ],
+    );
+    assert!(
+        (number(&processes, "speedup") - 3.0).abs() < 0.01,
+        "{processes:?}"
+    );
+}
+
+#[test]
+fn gil_real_threads_report_lanes_shares_and_switches() {
+    let tag = unique_tag("gil-real");
+    let (results, lines) = results_of(
+        &tag,
+        &[
+            "gil",
+            "--json",
+            "--set",
+            "workers=2",
+            "--set",
+            "duration_s=1",
+            "--set",
+            "io_threads=1",
+        ],
+    );
+    for key in [
+        "speedup",
+        "switches_per_s",
+        "cores_busy",
+        "share_running_thread_1",
+        "share_waiting_thread_2",
+        "io_latency_ms",
+        "io_latency_alone_ms",
+    ] {
+        number(&results, key);
+    }
+    assert!(number(&results, "switches_per_s") > 0.0);
+    let roles: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["type"] == "lane")
+        .filter_map(|l| l["role"].as_str())
+        .collect();
+    for role in ["thread 1", "thread 2", "io 1"] {
+        assert!(roles.contains(&role), "no lane for {role}: {roles:?}");
+    }
+    assert!(tagged(&tag).is_empty());
+}
+
+#[test]
+fn queue_sentinel_one_sentinel_short_blocks_exactly_one_worker_and_leaves_nothing() {
+    let tag = unique_tag("queue");
+    let base = [
+        "queue-sentinel",
+        "--json",
+        "--set",
+        "workers=4",
+        "--set",
+        "task_ms=5",
+        "--set",
+        "watchdog_ms=400",
+    ];
+    let (results, lines) = results_of(&tag, &[&base[..], &["--set", "sentinels=3"]].concat());
+    assert_eq!(count(&results, "blocked_workers"), 1, "{results:?}");
+    assert_eq!(count(&results, "clean_exits"), 3);
+    assert_eq!(count(&results, "leftover_sentinels"), 0);
+    assert_eq!(count(&results, "tasks_done"), 24);
+    let named = lines.iter().any(|l| {
+        l["level"] == "warn"
+            && l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Blocked forever in get(): worker"))
+    });
+    assert!(named, "the watchdog names the blocked worker");
+    let killed = lines
+        .iter()
+        .filter(|l| l["type"] == "exit" && l["signal"] == 9)
+        .count();
+    assert_eq!(killed, 1, "the blocked worker is killed and reaped");
+    assert!(
+        tagged(&tag).is_empty(),
+        "no process left: {:?}",
+        tagged(&tag)
+    );
+
+    let (results, _) = results_of(&tag, &[&base[..], &["--set", "sentinels=6"]].concat());
+    assert_eq!(count(&results, "leftover_sentinels"), 2);
+    assert_eq!(count(&results, "clean_exits"), 4);
+    let (results, _) = results_of(&tag, &base);
+    assert_eq!(
+        count(&results, "blocked_workers"),
+        0,
+        "one sentinel per worker by default"
+    );
+    let per_worker: f64 = (1..=4)
+        .map(|i| number(&results, &format!("tasks_worker_{i}")))
+        .sum();
+    assert!((per_worker - 24.0).abs() < 1e-9);
+}
+
+#[test]
+fn chunksize_message_counts_are_exactly_ceil_tasks_over_chunksize() {
+    let tag = unique_tag("chunksize");
+    let (results, _) = results_of(
+        &tag,
+        &[
+            "chunksize",
+            "--json",
+            "--set",
+            "task_us=0",
+            "--set",
+            "workers=2",
+        ],
+    );
+    for (name, size) in [("1", 1.0), ("10", 10.0), ("100", 100.0), ("1000", 1000.0)] {
+        let expected = (10_000.0_f64 / size).ceil();
+        assert!(
+            (number(&results, &format!("messages_cs{name}")) - expected).abs() < 1e-9,
+            "{name}: {results:?}"
+        );
+        assert!(
+            (number(&results, &format!("result_messages_cs{name}")) - expected).abs() < 1e-9,
+            "{name}"
+        );
+    }
+    let default = number(&results, "default_chunksize");
+    assert!((default - 1250.0).abs() < 1e-9, "ceil(10000 / (4 × 2))");
+    assert!((number(&results, "messages_csdefault") - 8.0).abs() < 1e-9);
+    number(&results, "sequential_ms");
+    assert!(tagged(&tag).is_empty());
 }

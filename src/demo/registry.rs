@@ -6,6 +6,25 @@ use std::fmt;
 
 use serde_json::Value;
 
+/// A core count to assume instead of this machine's (0: use the machine's).
+static ASSUMED_CORES: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Makes per-core defaults assume `cores` cores, so screen snapshots and recordings come out
+/// the same on every machine.
+pub fn assume_cores(cores: i64) {
+    ASSUMED_CORES.store(cores, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The core count per-core defaults use.
+fn cores() -> i64 {
+    match ASSUMED_CORES.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => {
+            std::thread::available_parallelism().map_or(1, |n| i64::try_from(n.get()).unwrap_or(1))
+        }
+        assumed => assumed,
+    }
+}
+
 /// Processes a demo may create unless told otherwise (the demo's own process included).
 pub const DEFAULT_CAP: i64 = 64;
 
@@ -174,9 +193,7 @@ impl ParamSpec {
         match (self.default, self.kind) {
             (Default::Int(n), _) => ParamValue::Int(n),
             (Default::PerCore(factor), Kind::Int { min, max }) => {
-                let cores = std::thread::available_parallelism()
-                    .map_or(1, |n| i64::try_from(n.get()).unwrap_or(1));
-                ParamValue::Int((factor * cores).clamp(min, max))
+                ParamValue::Int((factor * cores()).clamp(min, max))
             }
             (Default::PerCore(factor), _) => ParamValue::Int(factor),
             (Default::Bool(b), _) => ParamValue::Bool(b),

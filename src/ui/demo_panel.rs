@@ -214,6 +214,9 @@ fn body(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         "start-methods" => start_methods(run, theme),
         "fork-lock" => fork_lock(run, theme),
         "main-guard" => main_guard(run, width, theme),
+        "gil" => super::demo_views::gil(run, width, theme),
+        "queue-sentinel" => super::demo_views::queue_sentinel(run, width, theme),
+        "chunksize" => super::demo_views::chunksize(run, width, theme),
         _ => generic(run, theme),
     }
 }

@@ -2,6 +2,7 @@
 
 mod blocks;
 mod demo_panel;
+mod demo_views;
 mod footer;
 pub mod gauges;
 mod help;

@@ -1,0 +1,88 @@
+//! The timing claims of the lecture, measured: opt-in, because they need an otherwise idle
+//! machine. Run with `cargo test --release --test demo_claims -- --ignored`. Each adapts to
+//! the cores it finds.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Timing runs must not compete with each other for the cores.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn results(args: &[&str]) -> Value {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let output = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("demo")
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("lectern runs");
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let last = text.lines().last().expect("a summary line");
+    let summary: Value = serde_json::from_str(last).expect("JSON");
+    summary["results"].clone()
+}
+
+fn cores() -> u64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
+}
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn two_threads_under_one_lock_do_no_more_than_about_one() {
+    let r = results(&[
+        "gil",
+        "--set",
+        "mode=gil",
+        "--set",
+        "workers=2",
+        "--set",
+        "duration_s=4",
+    ]);
+    let speedup = r["speedup"].as_f64().unwrap();
+    assert!(
+        speedup <= 1.2,
+        "2 threads under the GIL ran {speedup:.2}× one"
+    );
+}
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn processes_use_the_free_cores() {
+    let workers = cores().min(4);
+    if workers < 2 {
+        return; // nothing to show on one core
+    }
+    let r = results(&[
+        "gil",
+        "--set",
+        "mode=processes",
+        "--set",
+        &format!("workers={workers}"),
+        "--set",
+        "duration_s=4",
+    ]);
+    let speedup = r["speedup"].as_f64().unwrap();
+    let floor = 0.8 * workers as f64;
+    assert!(
+        speedup >= floor,
+        "{workers} processes ran {speedup:.2}× one; expected at least {floor:.1}"
+    );
+}
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn chunksize_100_beats_1() {
+    let r = results(&["chunksize"]);
+    let (one, hundred) = (
+        r["time_ms_cs1"].as_f64().unwrap(),
+        r["time_ms_cs100"].as_f64().unwrap(),
+    );
+    assert!(
+        hundred < one,
+        "chunksize 100 took {hundred:.1} ms, chunksize 1 {one:.1} ms"
+    );
+}
