@@ -279,3 +279,36 @@ fn no_demo_process_outlives_the_ui_however_it_ends() {
         assert_all_gone(&tag, PATIENCE, &format!("lectern after {how}"));
     }
 }
+
+#[test]
+fn slides_2_6_and_8_run_their_demos_with_their_processes_in_the_gauges() {
+    let tmux = Tmux::shell(140, 44);
+    let tag = unique_tag("e2e-issue5");
+    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 2"));
+    expect_slide(&tmux, 2);
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(
+        |s| s.contains("thread 1 ") && s.contains("thread 2 ") && s.contains("demo: gil"),
+        "gil lanes",
+    );
+    tmux.wait_for("× one worker · ");
+    tmux.keys(&["6", "Enter"]);
+    expect_slide(&tmux, 6);
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(
+        |s| s.contains("└ worker 4") && s.contains("queue "),
+        "queue workers in the gauges",
+    );
+    tmux.wait_for("blocked 0 · clean exits 4");
+    tmux.keys(&["8", "Enter"]);
+    expect_slide(&tmux, 8);
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(
+        |s| s.contains("└ pool worker 1"),
+        "pool workers in the gauges",
+    );
+    tmux.wait_for("cs 1000");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after the three demos");
+}

@@ -166,7 +166,7 @@ pub fn chunksize(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         }
     }
     let longest = rows.iter().map(|(_, ms, _)| *ms).fold(0.0, f64::max);
-    let bar_width = width.saturating_sub(34).max(4);
+    let bar_width = width.saturating_sub(37).max(4);
     let mut lines: Vec<Line<'static>> = rows
         .into_iter()
         .map(|(label, ms, messages)| {

@@ -188,7 +188,8 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
 fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let live: Vec<&&ProcSample> = tree.iter().filter(|p| !p.is_gone()).collect();
     let rss: u64 = live.iter().map(|p| p.rss_bytes).sum();
-    let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum();
+    // Float sums start at -0.0; adding 0.0 keeps an empty tree from showing "-0%".
+    let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum::<f32>() + 0.0;
     let pss = live.iter().map(|p| p.pss_bytes).sum::<Option<u64>>();
     let pss = pss.map_or_else(|| "measuring".to_string(), mib);
     let exited = tree.len() - live.len();
