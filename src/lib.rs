@@ -11,6 +11,7 @@ pub mod msg;
 pub mod os;
 pub mod run;
 pub mod sampler;
+pub mod supervise;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -79,9 +79,10 @@ fn release_and_reap(out: Emitter, release_fd: i32, children: Vec<(Child, String)
     wait_for_release(release_fd);
     for (mut child, role) in children {
         let pid = child.id();
-        let exit = child
-            .wait()
-            .map_or(crate::sampler::ExitInfo::Unknown, crate::watch::exit_info);
+        let exit = child.wait().map_or(
+            crate::sampler::ExitInfo::Unknown,
+            crate::supervise::exit_info,
+        );
         out.send(&exit_event(pid, &role, exit));
     }
 }

@@ -2,22 +2,19 @@
 //! the worker runs in a process group of its own, started and waited for by one thread that
 //! lives exactly as long as it (the parent-death signal is tied to that thread).
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::Arc;
 
-use crossbeam_channel::{Sender, bounded};
+use crossbeam_channel::Sender;
 use nix::sys::signal::{Signal, killpg};
 
 use super::protocol::{Event, NoteLevel};
 use super::registry::Params;
-use crate::msg::Msg;
+use crate::msg::{Msg, Stream};
 use crate::os;
-use crate::sampler::ExitInfo;
-
-/// How long to wait for a demo's last lines after its worker has exited.
-const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
+use crate::supervise::{OnLine, spawn_waited};
 
 /// A running demo: its run number and the PID of its worker (also its process group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,65 +58,20 @@ pub fn start(id: u64, demo: &str, params: &Params, tx: Sender<Msg>) -> io::Resul
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let (started_tx, started_rx) = bounded::<io::Result<u32>>(1);
-    std::thread::Builder::new()
-        .name(format!("demo-{id}"))
-        .spawn(move || {
-            let mut child = match command.spawn() {
-                Ok(child) => child,
-                Err(err) => {
-                    let _ = started_tx.send(Err(err));
-                    return;
-                }
-            };
-            let _ = started_tx.send(Ok(child.id()));
-            let (done_tx, done_rx) = bounded::<()>(0);
-            if let Some(out) = child.stdout.take() {
-                forward(out, id, tx.clone(), done_tx.clone(), Event::from_line);
-            }
-            if let Some(err) = child.stderr.take() {
-                let as_note = |line: &str| {
-                    Some(Event::Note {
-                        level: NoteLevel::Warn,
-                        message: line.to_string(),
-                    })
-                };
-                forward(err, id, tx.clone(), done_tx.clone(), as_note);
-            }
-            drop(done_tx);
-            let exit = child
-                .wait()
-                .map_or(ExitInfo::Unknown, crate::watch::exit_info);
-            let _ = done_rx.recv_timeout(OUTPUT_DRAIN);
-            let _ = tx.send(Msg::DemoExited { run: id, exit });
-        })?;
-    let pid = started_rx
-        .recv()
-        .map_err(|_| io::Error::other("the demo thread died"))??;
+    let events = tx.clone();
+    // Stdout carries the protocol; anything on stderr is shown as a warning note.
+    let on_line: OnLine = Arc::new(move |stream, line| {
+        let event = match stream {
+            Stream::Stdout => Event::from_line(line.trim_end()),
+            Stream::Stderr => Some(Event::Note {
+                level: NoteLevel::Warn,
+                message: line,
+            }),
+        };
+        event.is_none_or(|event| events.send(Msg::Demo { run: id, event }).is_ok())
+    });
+    let pid = spawn_waited(command, format!("demo-{id}"), on_line, move |exit| {
+        let _ = tx.send(Msg::DemoExited { run: id, exit });
+    })?;
     Ok(RunHandle { id, pid })
-}
-
-fn forward(
-    pipe: impl Read + Send + 'static,
-    run: u64,
-    tx: Sender<Msg>,
-    done: Sender<()>,
-    parse: impl Fn(&str) -> Option<Event> + Send + 'static,
-) {
-    let spawned = std::thread::Builder::new()
-        .name(format!("demo-{run}-reader"))
-        .spawn(move || {
-            let _done = done;
-            for line in BufReader::new(pipe).lines() {
-                let Ok(line) = line else { return };
-                if let Some(event) = parse(line.trim_end())
-                    && tx.send(Msg::Demo { run, event }).is_err()
-                {
-                    return;
-                }
-            }
-        });
-    if let Err(err) = spawned {
-        eprintln!("lectern: cannot read demo {run}'s output: {err}");
-    }
 }

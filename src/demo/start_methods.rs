@@ -171,9 +171,10 @@ fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<(u32, OwnedFd)>) 
     for child in started.iter_mut() {
         match child.spawned.take() {
             Some(mut spawned) => {
-                let exit = spawned
-                    .wait()
-                    .map_or(crate::sampler::ExitInfo::Unknown, crate::watch::exit_info);
+                let exit = spawned.wait().map_or(
+                    crate::sampler::ExitInfo::Unknown,
+                    crate::supervise::exit_info,
+                );
                 ctx.out
                     .send(&super::util::exit_event(child.pid, &child.role, exit));
             }

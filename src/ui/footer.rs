@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::wrap::text_width;
+use super::wrap::{text_width, truncate};
 use crate::app::{App, format_clock};
 
 /// Draws the footer line.
@@ -72,34 +72,4 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     ];
     spans.extend(right);
     Line::from(spans).render(area, buf);
-}
-
-/// Cuts `text` to `width` columns, ending with `…` when something was cut.
-fn truncate(text: &str, width: usize) -> String {
-    if text_width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if text_width(&out) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncation_marks_the_cut() {
-        assert_eq!(truncate("hello", 10), "hello");
-        assert_eq!(truncate("hello world", 6), "hello…");
-        assert_eq!(truncate("hello", 0), "");
-    }
 }

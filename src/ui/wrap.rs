@@ -65,6 +65,29 @@ pub fn text_width(text: &str) -> usize {
     text.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// Cuts `text` to `width` columns, ending with `…` when something was cut (for labels and
+/// titles that must stay on one line; slide text wraps instead).
+#[must_use]
+pub fn truncate(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 fn split_hard_breaks<'a>(runs: &[(&'a str, Style)]) -> Vec<Vec<(&'a str, Style)>> {
     let mut segments = vec![Vec::new()];
     for &(text, style) in runs {
@@ -219,6 +242,14 @@ mod tests {
         let lines = wrap(&[("a\nb 漢字漢字", Style::new())], 5);
         assert_eq!(texts(&lines), ["a", "b", "漢字", "漢字"]);
         assert_eq!(text_width("漢字"), 4);
+    }
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("漢字漢字", 5), "漢字…");
+        assert_eq!(truncate("hello", 0), "");
     }
 
     #[test]

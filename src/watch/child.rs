@@ -3,33 +3,22 @@
 //! that created a child exits, so the creating thread is the one that waits for it).
 
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader, Read};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Command, ExitStatus, Stdio};
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-use crate::msg::{Msg, Stream};
+use crate::msg::Msg;
 use crate::sampler::ExitInfo;
+use crate::supervise::{OnLine, spawn_waited};
 
 /// How long a command gets to exit after SIGTERM before SIGKILL.
 pub const TERM_GRACE: Duration = Duration::from_secs(1);
-
-/// How long to wait for the last output lines after the command has exited.
-const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
-
-/// The exit information of a wait status.
-#[must_use]
-pub fn exit_info(status: ExitStatus) -> ExitInfo {
-    match (status.code(), status.signal()) {
-        (Some(code), _) => ExitInfo::Code(code),
-        (None, Some(signal)) => ExitInfo::Signal(signal),
-        (None, None) => ExitInfo::Unknown,
-    }
-}
 
 /// Shell-style exit code for how a command ended: its code, or 128 + signal.
 #[must_use]
@@ -64,8 +53,7 @@ impl Running {
 /// # Errors
 /// If lectern's own executable cannot be found or the helper cannot be started.
 pub fn start(argv: &[OsString], tx: Sender<Msg>) -> io::Result<Running> {
-    let exe = std::env::current_exe()?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(std::env::current_exe()?);
     command
         .args([
             "worker",
@@ -79,64 +67,13 @@ pub fn start(argv: &[OsString], tx: Sender<Msg>) -> io::Result<Running> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let (started_tx, started_rx) = bounded::<io::Result<u32>>(1);
-    std::thread::Builder::new()
-        .name("command".into())
-        .spawn(move || {
-            let mut child = match command.spawn() {
-                Ok(child) => child,
-                Err(err) => {
-                    let _ = started_tx.send(Err(err));
-                    return;
-                }
-            };
-            let _ = started_tx.send(Ok(child.id()));
-            // Each reader holds a clone of `done_tx`; when both have hit end of file the channel
-            // disconnects, so the last lines are sent before the exit.
-            let (done_tx, done_rx) = bounded::<()>(0);
-            if let Some(out) = child.stdout.take() {
-                forward_lines(out, Stream::Stdout, tx.clone(), done_tx.clone());
-            }
-            if let Some(err) = child.stderr.take() {
-                forward_lines(err, Stream::Stderr, tx.clone(), done_tx.clone());
-            }
-            drop(done_tx);
-            let exit = child.wait().map_or(ExitInfo::Unknown, exit_info);
-            // A background grandchild may keep the pipes open forever: wait only briefly.
-            let _ = done_rx.recv_timeout(OUTPUT_DRAIN);
-            let _ = tx.send(Msg::Exited(exit));
-        })?;
-    let pid = started_rx
-        .recv()
-        .map_err(|_| io::Error::other("the command thread died"))??;
+    let lines = tx.clone();
+    let on_line: OnLine =
+        Arc::new(move |stream, line| lines.send(Msg::Output { stream, line }).is_ok());
+    let pid = spawn_waited(command, "command".into(), on_line, move |exit| {
+        let _ = tx.send(Msg::Exited(exit));
+    })?;
     Ok(Running { pid })
-}
-
-fn forward_lines(
-    pipe: impl Read + Send + 'static,
-    stream: Stream,
-    tx: Sender<Msg>,
-    done: Sender<()>,
-) {
-    let spawned = std::thread::Builder::new()
-        .name(format!("{stream:?}"))
-        .spawn(move || {
-            let _done = done;
-            let mut reader = BufReader::new(pipe);
-            let mut line = Vec::new();
-            while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
-                let text = String::from_utf8_lossy(&line)
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string();
-                if tx.send(Msg::Output { stream, line: text }).is_err() {
-                    return;
-                }
-                line.clear();
-            }
-        });
-    if let Err(err) = spawned {
-        eprintln!("lectern: cannot read the command's {stream:?}: {err}");
-    }
 }
 
 /// Ends the command: SIGTERM to its group, SIGKILL after [`TERM_GRACE`], and waits until it

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
 
 pub use app::{WatchApp, WatchEffect, printable};
-pub use child::{Running, TERM_GRACE, exit_code, exit_info};
+pub use child::{Running, TERM_GRACE, exit_code};
 pub use json::{Record, emit};
 
 use crate::msg::{ExitReason, Msg};

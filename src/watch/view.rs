@@ -89,14 +89,7 @@ fn render_header(app: &WatchApp, area: Rect, buf: &mut Buffer) {
     };
     let used = crate::ui::wrap::text_width(&right) + crate::ui::wrap::text_width(frozen);
     let room = usize::from(area.width).saturating_sub(used);
-    let mut title = format!(" lectern watch · {}", app.command);
-    if crate::ui::wrap::text_width(&title) > room {
-        title = title
-            .chars()
-            .take(room.saturating_sub(1))
-            .collect::<String>()
-            + "…";
-    }
+    let title = crate::ui::wrap::truncate(&format!(" lectern watch · {}", app.command), room);
     let pad = room.saturating_sub(crate::ui::wrap::text_width(&title));
     Line::from(vec![
         Span::styled(title, theme.footer_accent),

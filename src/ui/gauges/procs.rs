@@ -11,7 +11,7 @@ use super::format::{bar, bytes, mib};
 use crate::gauges::GaugeData;
 use crate::sampler::{ProcSample, ProcState, Role};
 use crate::theme::Theme;
-use crate::ui::wrap::{text_width, wrap};
+use crate::ui::wrap::{text_width, truncate, wrap};
 
 /// What RSS and PSS mean, for narrow panels.
 pub const LEGEND_SHORT: &str =
@@ -152,7 +152,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
     } else {
         ""
     };
-    let label = fit(&format!("{indent}{marker}{}", proc.label), cols.label);
+    let label = truncate(&format!("{indent}{marker}{}", proc.label), cols.label);
     let mut spans = vec![
         Span::styled(format!("{:>6} ", proc.pid), dim(theme.muted)),
         Span::styled(format!("{label:<w$}", w = cols.label), dim(theme.text)),
@@ -218,20 +218,4 @@ fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static
             Line::from(spans)
         })
         .collect()
-}
-
-/// Cuts `text` to `width` columns with a trailing `…` when it does not fit.
-fn fit(text: &str, width: usize) -> String {
-    if text_width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if text_width(&out) + text_width(c.encode_utf8(&mut [0; 4])) + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
