@@ -63,7 +63,7 @@ fn lines(app: &App, width: usize, roomy: bool) -> Vec<Line<'static>> {
     match (run, spec) {
         (Some(run), _) => {
             lines.push(heading(run.spec, theme));
-            lines.push(params_line(&run.params, theme));
+            lines.push(params_line(run.spec, &run.params, theme));
             lines.push(status_line(app, run, theme));
             if roomy {
                 lines.extend(progress_line(run, width, theme));
@@ -89,7 +89,7 @@ fn lines(app: &App, width: usize, roomy: bool) -> Vec<Line<'static>> {
             if let Some(row) = app.demos.editor {
                 lines.extend(editor(spec, &params, row, theme));
             } else {
-                lines.push(params_line(&params, theme));
+                lines.push(params_line(spec, &params, theme));
                 lines.push(Line::styled(
                     "No demo is running. Enter runs it.",
                     theme.text,
@@ -121,9 +121,20 @@ fn heading(spec: &DemoSpec, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn params_line(params: &Params, theme: &Theme) -> Line<'static> {
-    let text: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    Line::styled(text.join(" "), theme.muted)
+/// The parameters that differ from the demo's defaults (the rest is one `e` away).
+fn params_line(spec: &DemoSpec, params: &Params, theme: &Theme) -> Line<'static> {
+    let defaults = spec.defaults();
+    let changed: Vec<String> = params
+        .iter()
+        .filter(|(k, v)| defaults.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let text = if changed.is_empty() {
+        "default parameters · e shows them".to_string()
+    } else {
+        format!("{} · e for all", changed.join(" "))
+    };
+    Line::styled(text, theme.muted)
 }
 
 fn editor(spec: &DemoSpec, params: &Params, row: usize, theme: &Theme) -> Vec<Line<'static>> {
