@@ -125,6 +125,16 @@ impl ExitInfo {
         }
     }
 
+    /// At most 8 characters, for table columns: `exit 0`, `SIGKILL`, `exited`.
+    #[must_use]
+    pub fn short(&self) -> String {
+        match *self {
+            Self::Code(code) => format!("exit {code}"),
+            Self::Signal(signal) => signal_name(signal),
+            Self::Unknown => "exited".to_string(),
+        }
+    }
+
     /// Short text for the screen: `exit 0`, `killed by SIGTERM`, `exited`.
     #[must_use]
     pub fn describe(&self) -> String {

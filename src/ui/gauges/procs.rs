@@ -34,9 +34,9 @@ struct Columns {
 /// the memory bar takes what is left, so the bar sits next to the names it measures.
 fn columns(width: usize, longest_label: usize) -> Columns {
     // PID(7), RSS(7), CPU(8); PSS(7) when it fits.
-    let fixed = 7 + 7 + 8;
-    let pss = width >= fixed + 7 + 12;
-    let rest = width.saturating_sub(fixed + if pss { 7 } else { 0 });
+    let fixed = 7 + 6 + 8;
+    let pss = width >= fixed + 6 + 12;
+    let rest = width.saturating_sub(fixed + if pss { 6 } else { 0 });
     let label = longest_label.clamp(12, 32).min(rest);
     let spare = rest - label;
     let bar = if spare >= 10 { (spare - 3).min(48) } else { 0 };
@@ -120,12 +120,12 @@ fn header(cols: Columns, theme: &Theme) -> Line<'static> {
         String::new()
     };
     let pss = if cols.pss {
-        format!("{:>7}", "PSS")
+        format!("{:>6}", "PSS")
     } else {
         String::new()
     };
     let text = format!(
-        "{:>6} {:<w$}{memory}{:>7}{pss}{:>8}",
+        "{:>6} {:<w$}{memory}{:>6}{pss}{:>8}",
         "PID",
         "PROCESS",
         "RSS",
@@ -167,15 +167,15 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
         spans.push(Span::styled("▏", dim(theme.rule)));
     }
     spans.push(Span::styled(
-        format!("{:>7}", bytes(proc.rss_bytes)),
+        format!("{:>6}", bytes(proc.rss_bytes)),
         dim(theme.text),
     ));
     if cols.pss {
         let pss = proc.pss_bytes.map_or_else(|| "…".to_string(), bytes);
-        spans.push(Span::styled(format!("{pss:>7}"), dim(theme.text)));
+        spans.push(Span::styled(format!("{pss:>6}"), dim(theme.text)));
     }
     let cpu = match (proc.state, proc.exit) {
-        (ProcState::Exited | ProcState::Zombie, Some(exit)) => exit.describe(),
+        (ProcState::Exited | ProcState::Zombie, Some(exit)) => exit.short(),
         (ProcState::Zombie, None) => "zombie".to_string(),
         (ProcState::Exited, None) => "exited".to_string(),
         _ => format!("{:.0}%", proc.cpu_pct),
