@@ -164,13 +164,15 @@ fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static
         for token in tokens {
             let style = theme.token(token.kind);
             for c in token.text.chars() {
-                let w = text_width(c.encode_utf8(&mut [0; 4]));
-                if rows.last().is_some_and(|(_, used)| used + w > inner) {
+                let overflows = rows
+                    .last()
+                    .is_some_and(|(spans, used)| width_with(spans, *used, c, style) > inner);
+                if overflows {
                     rows.push((vec![Span::styled("↪ ", theme.code_label)], 2));
                 }
                 if let Some((spans, used)) = rows.last_mut() {
+                    *used = width_with(spans, *used, c, style);
                     push_char(spans, c, style);
-                    *used += w;
                 }
             }
         }
@@ -198,6 +200,19 @@ fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static
             Line::from(spans)
         })
         .collect()
+}
+
+/// The width of `spans` (now `used` wide) with `c` appended in `style`, span by span as
+/// ratatui measures it (only the last span can change).
+fn width_with(spans: &[Span<'_>], used: usize, c: char, style: Style) -> usize {
+    match spans.last() {
+        Some(last) if last.style == style => {
+            let mut longer = last.content.to_string();
+            longer.push(c);
+            used - last.width() + text_width(&longer)
+        }
+        _ => used + text_width(c.encode_utf8(&mut [0; 4])),
+    }
 }
 
 fn push_char(spans: &mut Vec<Span<'static>>, c: char, style: Style) {

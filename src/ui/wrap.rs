@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use textwrap::core::Fragment;
 use textwrap::wrap_algorithms::wrap_first_fit;
-use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
 
 /// A word to wrap: styled pieces with no whitespace between them.
 #[derive(Debug, Clone)]
@@ -62,7 +62,30 @@ pub fn wrap(runs: &[(&str, Style)], width: usize) -> Vec<Line<'static>> {
 /// The display width of `text` in terminal columns.
 #[must_use]
 pub fn text_width(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    // Whole-string width, as ratatui measures spans: emoji sequences such as `#` + U+FE0F
+    // are wider than the sum of their characters.
+    UnicodeWidthStr::width(text)
+}
+
+/// The width `pieces` (now `width` wide) would have with `c` appended in `style`, measured
+/// span by span as ratatui lays them out. Only the last piece can change.
+fn width_with(pieces: &[(String, Style)], width: usize, c: char, style: Style) -> usize {
+    match pieces.last() {
+        Some((piece, piece_style)) if *piece_style == style => {
+            let mut longer = piece.clone();
+            longer.push(c);
+            width - text_width(piece) + text_width(&longer)
+        }
+        _ => width + text_width(c.encode_utf8(&mut [0; 4])),
+    }
+}
+
+/// Appends `c` in `style` to `pieces`, joining the last piece when the style matches.
+fn push_piece(pieces: &mut Vec<(String, Style)>, c: char, style: Style) {
+    match pieces.last_mut() {
+        Some((piece, piece_style)) if *piece_style == style => piece.push(c),
+        _ => pieces.push((c.to_string(), style)),
+    }
 }
 
 /// Cuts `text` to `width` columns, ending with `…` when something was cut (for labels and
@@ -73,14 +96,13 @@ pub fn truncate(text: &str, width: usize) -> String {
         return text.to_string();
     }
     let mut out = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+        let mut longer = out.clone();
+        longer.push(c);
+        if text_width(&longer) + 1 > width {
             break;
         }
-        out.push(c);
-        used += w;
+        out = longer;
     }
     if width > 0 {
         out.push('…');
@@ -126,11 +148,8 @@ fn words_of(segment: &[(&str, Style)]) -> Vec<Word> {
                 }
                 continue;
             }
-            current.width += c.width().unwrap_or(0);
-            match current.pieces.last_mut() {
-                Some((piece, piece_style)) if *piece_style == style => piece.push(c),
-                _ => current.pieces.push((c.to_string(), style)),
-            }
+            current.width = width_with(&current.pieces, current.width, c, style);
+            push_piece(&mut current.pieces, c, style);
         }
     }
     if !current.pieces.is_empty() {
@@ -157,8 +176,9 @@ fn split_long_words(words: Vec<Word>, width: usize) -> Vec<Word> {
         };
         for (text, style) in word.pieces {
             for c in text.chars() {
-                let w = c.width().unwrap_or(0);
-                if chunk.width + w > width && !chunk.pieces.is_empty() {
+                if width_with(&chunk.pieces, chunk.width, c, style) > width
+                    && !chunk.pieces.is_empty()
+                {
                     out.push(std::mem::replace(
                         &mut chunk,
                         Word {
@@ -168,11 +188,8 @@ fn split_long_words(words: Vec<Word>, width: usize) -> Vec<Word> {
                         },
                     ));
                 }
-                chunk.width += w;
-                match chunk.pieces.last_mut() {
-                    Some((piece, piece_style)) if *piece_style == style => piece.push(c),
-                    _ => chunk.pieces.push((c.to_string(), style)),
-                }
+                chunk.width = width_with(&chunk.pieces, chunk.width, c, style);
+                push_piece(&mut chunk.pieces, c, style);
             }
         }
         chunk.space = word.space;
