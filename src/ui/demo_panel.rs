@@ -29,7 +29,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .border_type(BorderType::Rounded)
         .border_style(theme.border)
         .title(Span::styled(title, theme.panel_title))
-        .title_bottom(Line::styled(key_hint(area.width), theme.muted).right_aligned())
+        .title_bottom(
+            Line::styled(
+                if count > 0 || app.demos.run.is_some() {
+                    key_hint(area.width)
+                } else {
+                    ""
+                },
+                theme.muted,
+            )
+            .right_aligned(),
+        )
         .padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);
