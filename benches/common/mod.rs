@@ -88,11 +88,14 @@ impl OnPty {
     }
 }
 
-/// CPU time `pid` has used, all threads, in nanoseconds.
+/// CPU time `pid` has used, all its threads, in nanoseconds: the sum of each thread's
+/// `/proc/PID/task/TID/schedstat` (the process's own `schedstat` counts only its main thread,
+/// which would leave out lectern's sampler and input threads).
 pub fn cpu_ns(pid: u32) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).expect("schedstat");
-    text.split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("schedstat's first field")
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("task list");
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }

@@ -14,6 +14,10 @@ pub const EXITED_LINGER: Duration = Duration::from_secs(5);
 /// milliseconds for big processes and takes the target's mmap lock.
 pub const FOOTPRINT_INTERVAL: Duration = Duration::from_secs(1);
 
+/// PSS of a process whose RSS has not moved and whose tree has not changed is still read
+/// this often: sharing can change in ways RSS does not show.
+pub const FOOTPRINT_MAX_AGE: Duration = Duration::from_secs(5);
+
 /// At most this many PSS readings per pass, so a big tree spreads them out.
 const FOOTPRINTS_PER_PASS: usize = 8;
 
@@ -32,6 +36,8 @@ struct Entry {
     rss: u64,
     footprint: Option<Footprint>,
     footprint_at: Option<Instant>,
+    /// RSS when PSS was last read.
+    footprint_rss: u64,
     state: ProcState,
     exit: Option<ExitInfo>,
     gone_at: Option<Instant>,
@@ -52,6 +58,7 @@ impl Entry {
             rss: 0,
             footprint: None,
             footprint_at: None,
+            footprint_rss: 0,
             state: ProcState::Sleeping,
             exit: None,
             gone_at: None,
@@ -68,6 +75,9 @@ pub struct Collector<S: Source> {
     source: S,
     started: Instant,
     entries: Vec<Entry>,
+    /// When a process last joined or left a tree: sharing may have changed, so every PSS is
+    /// due again.
+    tree_changed_at: Option<Instant>,
     /// Labels for processes not discovered yet (a demo may name a child before the sampler
     /// has seen it).
     pending_labels: std::collections::HashMap<u32, String>,
@@ -80,6 +90,7 @@ impl<S: Source> Collector<S> {
             source,
             started,
             entries: Vec::new(),
+            tree_changed_at: None,
             pending_labels: std::collections::HashMap::new(),
         }
     }
@@ -141,7 +152,7 @@ impl<S: Source> Collector<S> {
     /// Takes one sample at `now`.
     pub fn collect(&mut self, now: Instant) -> Sample {
         let (cores, total) = self.core_usage();
-        self.discover();
+        self.discover(now);
         self.read_processes(now);
         self.read_footprints(now);
         self.drop_expired(now);
@@ -163,7 +174,7 @@ impl<S: Source> Collector<S> {
         (cores, total)
     }
 
-    fn discover(&mut self) {
+    fn discover(&mut self, now: Instant) {
         let tree: HashSet<u32> = self
             .entries
             .iter()
@@ -171,6 +182,7 @@ impl<S: Source> Collector<S> {
             .map(|e| e.pid)
             .collect();
         for (pid, ppid) in self.source.new_descendants(&|pid| tree.contains(&pid)) {
+            self.tree_changed_at = Some(now);
             let depth = self
                 .entries
                 .iter()
@@ -190,6 +202,7 @@ impl<S: Source> Collector<S> {
         for entry in self.entries.iter_mut().filter(|e| e.gone_at.is_none()) {
             let Some(raw) = self.source.read(entry.pid) else {
                 // Vanished between two readings: the normal end of a process.
+                self.tree_changed_at = Some(now);
                 entry.state = ProcState::Exited;
                 entry.gone_at = Some(now);
                 entry.cpu_pct = 0.0;
@@ -220,13 +233,21 @@ impl<S: Source> Collector<S> {
     }
 
     fn read_footprints(&mut self, now: Instant) {
+        let tree_changed_at = self.tree_changed_at;
+        // PSS is expensive: read it when it can have changed (RSS moved, or a process joined
+        // or left the tree), at most once a second, and at least every few seconds anyway.
         let mut due: Vec<usize> = (0..self.entries.len())
             .filter(|&i| {
                 let e = &self.entries[i];
+                let Some(at) = e.footprint_at else {
+                    return e.gone_at.is_none();
+                };
+                let age = now.duration_since(at);
+                let changed = e.rss != e.footprint_rss || tree_changed_at.is_some_and(|t| t > at);
                 e.gone_at.is_none()
                     && e.state != ProcState::Zombie
-                    && e.footprint_at
-                        .is_none_or(|at| now.duration_since(at) >= FOOTPRINT_INTERVAL)
+                    && age >= FOOTPRINT_INTERVAL
+                    && (changed || age >= FOOTPRINT_MAX_AGE)
             })
             .collect();
         // Never-read processes first, then the stalest.
@@ -236,6 +257,7 @@ impl<S: Source> Collector<S> {
             let footprint = self.source.footprint(pid);
             let entry = &mut self.entries[i];
             entry.footprint_at = Some(now);
+            entry.footprint_rss = entry.rss;
             if footprint.is_some() {
                 entry.footprint = footprint;
             }

@@ -14,7 +14,7 @@ mod source;
 mod sysinfo_source;
 mod thread;
 
-pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL};
+pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL, FOOTPRINT_MAX_AGE};
 pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};
 pub use source::{Footprint, RawProc, Source};
 pub use thread::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler};

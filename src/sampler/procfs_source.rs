@@ -247,6 +247,11 @@ mod tests {
     fn reads_this_process() {
         let mut source = ProcfsSource::new();
         let me = std::process::id();
+        // Enough CPU to show up in 10 ms clock ticks.
+        let end = std::time::Instant::now() + std::time::Duration::from_millis(40);
+        while std::time::Instant::now() < end {
+            std::hint::black_box(0u64.wrapping_add(1));
+        }
         let raw = source.read(me).expect("own process is readable");
         assert!(raw.rss_bytes > 0);
         assert!(raw.cpu_ns > 0);

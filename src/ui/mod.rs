@@ -26,7 +26,10 @@ use crate::app::App;
 pub fn render(app: &App, frame: &mut Frame) {
     let screen = frame.area();
     let buf = frame.buffer_mut();
-    buf.set_style(screen, app.theme.base);
+    // The dark theme draws on the terminal's own background: no need to paint every cell.
+    if app.theme.base != ratatui::style::Style::default() {
+        buf.set_style(screen, app.theme.base);
+    }
     if is_too_small(screen) {
         too_small::render(&app.theme, screen, buf);
         return;

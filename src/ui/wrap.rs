@@ -95,15 +95,19 @@ pub fn truncate(text: &str, width: usize) -> String {
     if text_width(text) <= width {
         return text.to_string();
     }
+    // Character widths first (cheap), then trim until the whole string fits, since a
+    // sequence can be wider than its characters.
     let mut out = String::new();
+    let mut used = 0;
     for c in text.chars() {
-        let mut longer = out.clone();
-        longer.push(c);
-        if text_width(&longer) + 1 > width {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
             break;
         }
-        out = longer;
+        out.push(c);
+        used += w;
     }
+    while text_width(&out) + 1 > width && out.pop().is_some() {}
     if width > 0 {
         out.push('…');
     }

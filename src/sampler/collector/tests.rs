@@ -160,7 +160,7 @@ fn a_vanished_process_with_no_known_status_says_so() {
 }
 
 #[test]
-fn footprints_are_read_at_most_once_a_second_per_process() {
+fn footprints_are_read_at_most_once_a_second_and_only_when_they_can_have_changed() {
     let (mut c, t0) = collector();
     c.source.spawn(10, 1, 0);
     c.track_tree(10, None);
@@ -172,9 +172,26 @@ fn footprints_are_read_at_most_once_a_second_per_process() {
         [10],
         "ten passes in 0.9 s read PSS once"
     );
-    let sample = c.collect(t0 + Duration::from_secs(1));
-    assert_eq!(c.source.footprints_read, [10, 10]);
+    c.collect(t0 + Duration::from_secs(2));
+    assert_eq!(
+        c.source.footprints_read,
+        [10],
+        "nothing changed: no need to read it again yet"
+    );
+    c.source.procs.get_mut(&10).unwrap().rss_bytes += 4096;
+    let sample = c.collect(t0 + Duration::from_millis(2100));
+    assert_eq!(c.source.footprints_read, [10, 10], "RSS moved: read again");
     assert_eq!(sample.procs[0].pss_bytes, Some(10));
+    c.collect(t0 + Duration::from_millis(2100) + FOOTPRINT_MAX_AGE);
+    assert_eq!(
+        c.source.footprints_read,
+        [10, 10, 10],
+        "and at least every few seconds"
+    );
+    // A new process in the tree can change how pages are shared: everyone is due again.
+    c.source.spawn(11, 10, 0);
+    c.collect(t0 + Duration::from_millis(3100) + FOOTPRINT_MAX_AGE);
+    assert_eq!(c.source.footprints_read, [10, 10, 10, 11, 10]);
 }
 
 #[test]
