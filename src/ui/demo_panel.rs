@@ -5,8 +5,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::frame::panel;
 use super::gauges::bar;
 use crate::app::{App, Run, RunEnd, format_clock};
 use crate::demo::protocol::{NoteLevel, ResultValue};
@@ -21,26 +22,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let slide_demos = &app.current_slide().demos;
     let count = slide_demos.len();
     let title = match (count, app.demos.run.as_ref()) {
-        (0, None) => " Demo ".to_string(),
-        (n, _) if n > 1 => format!(" Demo {}/{n} · Tab ", app.demos.selected + 1),
-        _ => " Demo ".to_string(),
+        (n, _) if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
+        _ => "Demo".to_string(),
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(Span::styled(title, theme.panel_title))
-        .title_bottom(
-            Line::styled(
-                if count > 0 || app.demos.run.is_some() {
-                    key_hint(area.width)
-                } else {
-                    ""
-                },
-                theme.muted,
-            )
-            .right_aligned(),
+    let block = panel(title, theme).title_bottom(
+        Line::styled(
+            if count > 0 || app.demos.run.is_some() {
+                key_hint(area.width)
+            } else {
+                ""
+            },
+            theme.muted,
         )
-        .padding(Padding::horizontal(1));
+        .right_aligned(),
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let lines = lines(app, usize::from(inner.width), inner.height > 4);

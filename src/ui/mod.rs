@@ -4,6 +4,7 @@ mod blocks;
 mod demo_panel;
 mod demo_views;
 mod footer;
+pub mod frame;
 pub mod gauges;
 mod help;
 mod layout;
@@ -26,12 +27,7 @@ use crate::app::App;
 pub fn render(app: &App, frame: &mut Frame) {
     let screen = frame.area();
     let buf = frame.buffer_mut();
-    // The dark theme draws on the terminal's own background: no need to paint every cell.
-    if app.theme.base != ratatui::style::Style::default() {
-        buf.set_style(screen, app.theme.base);
-    }
-    if is_too_small(screen) {
-        too_small::render(&app.theme, screen, buf);
+    if !frame::begin(&app.theme, screen, buf) {
         return;
     }
     let areas = areas(screen, app.show_notes);

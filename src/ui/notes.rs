@@ -2,16 +2,15 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::blocks::blocks_lines;
+use super::frame::{panel, panel_inner};
 use crate::app::App;
 
 fn inner(area: Rect) -> Rect {
-    Block::bordered()
-        .inner(area)
-        .inner(ratatui::layout::Margin::new(1, 0))
+    panel_inner(area)
 }
 
 fn lines(app: &App, area: Rect) -> Vec<Line<'static>> {
@@ -45,15 +44,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         (true, false) => " ▲ ([) · s hides ".to_string(),
         (false, false) => " s hides ".to_string(),
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(Span::styled(
-            format!(" Speaker notes · slide {} ", app.slide + 1),
-            theme.panel_title,
-        ))
+    let block = panel(format!("Speaker notes · slide {}", app.slide + 1), theme)
         .title_bottom(Line::styled(hint, theme.muted).right_aligned());
     let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
+    let text_area = block.inner(area);
     block.render(area, buf);
-    Paragraph::new(shown).render(inner(area), buf);
+    Paragraph::new(shown).render(text_area, buf);
 }

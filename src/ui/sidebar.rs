@@ -1,22 +1,13 @@
-//! The demo panel and the gauges panel. Until demos and sampling exist they say so plainly:
-//! no placeholder numbers.
+//! The gauges panel beside (or under) the slide.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, BorderType, Padding, Widget};
+use ratatui::widgets::Widget;
 
+use super::frame::panel;
 use super::gauges;
 use crate::app::App;
-use crate::theme::Theme;
-
-fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(Span::styled(format!(" {title} "), theme.panel_title))
-        .padding(Padding::horizontal(1))
-}
 
 /// The gauges panel: per-core CPU and the tracked processes (until demos exist, lectern's
 /// own process), with a badge while frozen.

@@ -4,25 +4,20 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use super::app::WatchApp;
 use crate::app::format_clock;
 use crate::msg::Stream;
 use crate::theme::Theme;
+use crate::ui::frame::panel;
 use crate::ui::gauges;
-use crate::ui::{is_too_small, too_small};
 
 /// Draws one frame.
 pub fn render(app: &WatchApp, frame: &mut Frame) {
     let screen = frame.area();
     let buf = frame.buffer_mut();
-    // The dark theme draws on the terminal's own background: no need to paint every cell.
-    if app.theme.base != ratatui::style::Style::default() {
-        buf.set_style(screen, app.theme.base);
-    }
-    if is_too_small(screen) {
-        too_small::render(&app.theme, screen, buf);
+    if !crate::ui::frame::begin(&app.theme, screen, buf) {
         return;
     }
     let output_height = (screen.height / 4).clamp(5, 12);
@@ -60,14 +55,6 @@ pub fn render(app: &WatchApp, frame: &mut Frame) {
     if app.show_help {
         render_help(&app.theme, screen, buf);
     }
-}
-
-fn panel<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(Span::styled(format!(" {title} "), theme.panel_title))
-        .padding(Padding::horizontal(1))
 }
 
 fn render_header(app: &WatchApp, area: Rect, buf: &mut Buffer) {

@@ -1,0 +1,48 @@
+//! What every screen of lectern shares: the background, the too-small check, and the look of
+//! a panel. The lecture view and `lectern watch` both draw through these.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Padding};
+
+use super::layout::is_too_small;
+use super::too_small;
+use crate::theme::Theme;
+
+/// Paints the theme's background and, when the terminal is below the minimum, the message
+/// that says so. Returns whether the screen is big enough to draw on.
+pub fn begin(theme: &Theme, screen: Rect, buf: &mut Buffer) -> bool {
+    // The dark theme draws on the terminal's own background: no need to paint every cell.
+    if theme.base != Style::default() {
+        buf.set_style(screen, theme.base);
+    }
+    if is_too_small(screen) {
+        too_small::render(theme, screen, buf);
+        return false;
+    }
+    true
+}
+
+/// The panel's shape: rounded border, a column of padding each side.
+fn shape() -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .padding(Padding::horizontal(1))
+}
+
+/// A rounded, titled panel with a column of padding each side.
+#[must_use]
+pub fn panel(title: impl Into<String>, theme: &Theme) -> Block<'static> {
+    shape().border_style(theme.border).title(Span::styled(
+        format!(" {} ", title.into()),
+        theme.panel_title,
+    ))
+}
+
+/// Where a panel drawn in `area` puts its content.
+#[must_use]
+pub fn panel_inner(area: Rect) -> Rect {
+    shape().inner(area)
+}
