@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+use super::util::{read_record_blocking, write_record};
 use crate::os;
 
 /// Values per record.
@@ -46,13 +47,7 @@ impl Queue {
     /// # Errors
     /// If the pipe fails.
     pub fn put(&self, record: Record) -> io::Result<()> {
-        let bytes: Vec<u8> = record.iter().flat_map(|v| v.to_le_bytes()).collect();
-        let written = nix::unistd::write(&self.write, &bytes).map_err(io::Error::from)?;
-        if written == bytes.len() {
-            Ok(())
-        } else {
-            Err(io::Error::other("short write to the queue"))
-        }
+        write_record(self.write.as_fd(), &record)
     }
 
     /// Takes the next record, blocking until there is one (like `queue.get()`).
@@ -62,7 +57,7 @@ impl Queue {
     pub fn get(&self) -> io::Result<Record> {
         let mut token = [0u8; 1];
         nix::unistd::read(self.lock_read.as_fd(), &mut token).map_err(io::Error::from)?;
-        let record = self.read_record();
+        let record = read_record_blocking(self.read.as_fd());
         nix::unistd::write(&self.lock_write, &token).map_err(io::Error::from)?;
         record
     }
@@ -78,27 +73,6 @@ impl Queue {
             return Ok(None);
         }
         self.get().map(Some)
-    }
-
-    fn read_record(&self) -> io::Result<Record> {
-        let mut bytes = [0u8; FIELDS * 4];
-        let mut filled = 0;
-        while filled < bytes.len() {
-            let n = nix::unistd::read(self.read.as_fd(), &mut bytes[filled..])
-                .map_err(io::Error::from)?;
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the queue was closed",
-                ));
-            }
-            filled += n;
-        }
-        let mut record = [0u32; FIELDS];
-        for (i, chunk) in bytes.chunks_exact(4).enumerate() {
-            record[i] = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        }
-        Ok(record)
     }
 }
 

@@ -272,7 +272,8 @@ pub fn spawned_node(job: &ChildJob) -> ! {
     };
     let (mine, capped) = node.main(out);
     let started = u32::try_from(mine.len()).unwrap_or(0);
-    write_record(
+    // A lost report shows as "the process tree stopped reporting".
+    let _ = write_record(
         os::inherited_fd(report_fd),
         &[
             std::process::id(),

@@ -202,7 +202,8 @@ fn release_write_fd(pipes: &Pipes) -> Vec<i32> {
 fn child_main(index: u32, pipes: &mut Pipes) -> ! {
     // Our copy of the write end would keep the release pipe open forever.
     pipes.release_write = None;
-    write_record(pipes.ready_write.as_fd(), &[index, std::process::id()]);
+    // If this fails the demo's hello timeout says which child went quiet.
+    let _ = write_record(pipes.ready_write.as_fd(), &[index, std::process::id()]);
     wait_for_release(pipes.release_read.as_raw_fd());
     std::process::exit(0);
 }
@@ -267,7 +268,7 @@ fn start_forkserver(
             Some(u64::from(children) * 3),
         );
         let t0 = Instant::now();
-        write_record(request_write.as_fd(), &[i]);
+        write_record(request_write.as_fd(), &[i])?;
         let [_, pid] = await_hello(pipes, i)?;
         if pid == 0 {
             ctx.note(NoteLevel::Warn, "the process cap stopped the forkserver");
@@ -292,14 +293,16 @@ fn forkserver_main(
     pipes.release_write = None;
     busy_for(import_ms);
     let _imports = touch_mib(import_mb);
-    write_record(pipes.ready_write.as_fd(), &[SERVER, std::process::id()]);
+    let _ = write_record(pipes.ready_write.as_fd(), &[SERVER, std::process::id()]);
     let mut mine: Vec<(u32, String)> = Vec::new();
     while let Ok(Some([index])) = read_record::<1>(requests.as_fd(), Duration::from_secs(3600)) {
         match ctx.fork() {
             Ok(Some(Forked::Child)) => child_main(index, pipes),
             Ok(Some(Forked::Parent(pid))) => mine.push((pid, format!("forkserver child {index}"))),
             // Capped or failed: answer with PID 0 so the demo does not wait forever.
-            _ => write_record(pipes.ready_write.as_fd(), &[index, 0]),
+            _ => {
+                let _ = write_record(pipes.ready_write.as_fd(), &[index, 0]);
+            }
         }
     }
     for (pid, role) in mine {
@@ -376,7 +379,7 @@ pub fn spawned_child(job: &ChildJob) -> ! {
     }
     busy_for(*import_ms);
     let _imports = touch_mib(*import_mb);
-    write_record(os::inherited_fd(*ready_fd), &[*index, std::process::id()]);
+    let _ = write_record(os::inherited_fd(*ready_fd), &[*index, std::process::id()]);
     wait_for_release(*release_fd);
     std::process::exit(0);
 }

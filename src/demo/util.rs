@@ -12,11 +12,19 @@ use super::protocol::{Emitter, Event};
 use crate::os;
 use crate::sampler::ExitInfo;
 
-/// Writes `values` as one record (little-endian u32s) in a single write, so records from
-/// several processes never interleave.
-pub fn write_record(fd: BorrowedFd<'_>, values: &[u32]) {
+/// Writes `values` as one record (little-endian `u32`s) in a single write, so records from
+/// several processes sharing a pipe never interleave.
+///
+/// # Errors
+/// If the write fails or is short.
+pub fn write_record(fd: BorrowedFd<'_>, values: &[u32]) -> io::Result<()> {
     let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-    let _ = nix::unistd::write(fd, &bytes);
+    let written = nix::unistd::write(fd, &bytes).map_err(io::Error::from)?;
+    if written == bytes.len() {
+        Ok(())
+    } else {
+        Err(io::Error::other("short write of a record"))
+    }
 }
 
 /// Reads one `N`-value record, waiting at most `timeout`; `Ok(None)` on timeout.
@@ -27,19 +35,35 @@ pub fn read_record<const N: usize>(
     fd: BorrowedFd<'_>,
     timeout: Duration,
 ) -> io::Result<Option<[u32; N]>> {
-    let deadline = Instant::now() + timeout;
     let mut bytes = vec![0u8; N * 4];
+    let filled = fill(fd, &mut bytes, Some(Instant::now() + timeout))?;
+    Ok(filled.then(|| decode(&bytes)))
+}
+
+/// Reads one `N`-value record, blocking until it is there.
+///
+/// # Errors
+/// If the pipe fails or closes mid-record.
+pub fn read_record_blocking<const N: usize>(fd: BorrowedFd<'_>) -> io::Result<[u32; N]> {
+    let mut bytes = vec![0u8; N * 4];
+    fill(fd, &mut bytes, None)?;
+    Ok(decode(&bytes))
+}
+
+/// Fills `bytes` from `fd`; `Ok(false)` if `deadline` passes first.
+fn fill(fd: BorrowedFd<'_>, bytes: &mut [u8], deadline: Option<Instant>) -> io::Result<bool> {
     let mut filled = 0;
     while filled < bytes.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let millis = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
-        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
-        let ready = poll(&mut fds, PollTimeout::from(millis)).map_err(io::Error::from)?;
-        if ready == 0 {
-            if left.is_zero() {
-                return Ok(None);
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let millis = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+            let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+            if poll(&mut fds, PollTimeout::from(millis)).map_err(io::Error::from)? == 0 {
+                if left.is_zero() {
+                    return Ok(false);
+                }
+                continue;
             }
-            continue;
         }
         let n = nix::unistd::read(fd, &mut bytes[filled..]).map_err(io::Error::from)?;
         if n == 0 {
@@ -50,11 +74,15 @@ pub fn read_record<const N: usize>(
         }
         filled += n;
     }
+    Ok(true)
+}
+
+fn decode<const N: usize>(bytes: &[u8]) -> [u32; N] {
     let mut values = [0u32; N];
-    for (i, chunk) in bytes.chunks_exact(4).enumerate() {
-        values[i] = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    for (value, chunk) in values.iter_mut().zip(bytes.chunks_exact(4)) {
+        *value = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
-    Ok(Some(values))
+    values
 }
 
 /// Blocks until every write end of the release pipe is closed (or the read fails).
@@ -149,7 +177,7 @@ mod tests {
     #[test]
     fn records_cross_a_pipe_and_time_out_when_absent() {
         let (read, write) = os::inheritable_pipe().unwrap();
-        write_record(write.as_fd(), &[7, 42]);
+        write_record(write.as_fd(), &[7, 42]).unwrap();
         let got = read_record::<2>(read.as_fd(), Duration::from_secs(1)).unwrap();
         assert_eq!(got, Some([7, 42]));
         let none = read_record::<2>(read.as_fd(), Duration::from_millis(50)).unwrap();
