@@ -32,19 +32,27 @@ pub enum ChildJob {
         depth: u32,
         /// Which child of its parent it is (1-based).
         index: u32,
-        /// How many children each `main()` starts.
-        children: u32,
-        /// Depth beyond which no process starts more.
-        max_depth: u32,
-        /// Whether `main()` is guarded (then children never re-run it).
-        guard: bool,
-        /// The process budget pipe.
-        tokens_fd: i32,
-        /// Read until end of file, then reap and exit.
-        release_fd: i32,
-        /// Where to write `[pid, ppid, depth, started, capped]` once its children are started.
-        report_fd: i32,
+        /// What every node of the tree shares.
+        #[serde(flatten)]
+        tree: GuardTree,
     },
+}
+
+/// The `main-guard` settings and pipes every process of the tree shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardTree {
+    /// How many children each `main()` starts.
+    pub children: u32,
+    /// Depth beyond which no process starts more.
+    pub max_depth: u32,
+    /// Whether `main()` is guarded (then children never re-run it).
+    pub guard: bool,
+    /// The process budget pipe.
+    pub tokens_fd: i32,
+    /// Read until end of file, then reap and exit.
+    pub release_fd: i32,
+    /// Where to write `[pid, ppid, depth, started, capped]` once its children are started.
+    pub report_fd: i32,
 }
 
 impl ChildJob {

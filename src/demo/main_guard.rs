@@ -9,7 +9,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use super::child::ChildJob;
+use super::child::{ChildJob, GuardTree};
 use super::context::{Ctx, Tokens, spawn_worker_child};
 use super::protocol::{Emitter, NoteLevel};
 use super::registry::{flag, int};
@@ -19,15 +19,10 @@ use crate::os;
 /// How long the tree may take to finish growing.
 const GROWTH_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every process of the tree shares: pipes, limits, who it is.
+/// One process of the tree: where it stands and what the whole tree shares.
 struct Node {
     depth: u32,
-    children: u32,
-    max_depth: u32,
-    guard: bool,
-    tokens_fd: i32,
-    release_fd: i32,
-    report_fd: i32,
+    tree: GuardTree,
 }
 
 impl Node {
@@ -35,27 +30,23 @@ impl Node {
     /// Returns the children started and whether the cap stopped it.
     fn main(&self, out: Emitter) -> (Vec<(Child, String)>, bool) {
         let mut started = Vec::new();
-        let reruns_main = self.depth == 0 || !self.guard;
-        if !reruns_main || self.depth >= self.max_depth {
+        let tree = self.tree;
+        let reruns_main = self.depth == 0 || !tree.guard;
+        if !reruns_main || self.depth >= tree.max_depth {
             return (started, false);
         }
-        for index in 1..=self.children {
-            if !Tokens::take_from(self.tokens_fd) {
+        for index in 1..=tree.children {
+            if !Tokens::take_from(tree.tokens_fd) {
                 return (started, true);
             }
             let job = ChildJob::GuardNode {
                 parent: std::process::id(),
                 depth: self.depth + 1,
                 index,
-                children: self.children,
-                max_depth: self.max_depth,
-                guard: self.guard,
-                tokens_fd: self.tokens_fd,
-                release_fd: self.release_fd,
-                report_fd: self.report_fd,
+                tree,
             };
             match spawn_worker_child(&job.to_arg()) {
-                Ok(child) => started.push((child, role(self.depth + 1, index, self.guard))),
+                Ok(child) => started.push((child, role(self.depth + 1, index, tree.guard))),
                 Err(err) => out.send(&super::protocol::Event::Error {
                     message: format!("spawn failed: {err}"),
                 }),
@@ -117,12 +108,14 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     );
     let root = Node {
         depth: 0,
-        children,
-        max_depth,
-        guard,
-        tokens_fd: ctx.tokens.fd(),
-        release_fd: release_read.as_raw_fd(),
-        report_fd: report_write.as_raw_fd(),
+        tree: GuardTree {
+            children,
+            max_depth,
+            guard,
+            tokens_fd: ctx.tokens.fd(),
+            release_fd: release_read.as_raw_fd(),
+            report_fd: report_write.as_raw_fd(),
+        },
     };
     let started_at = Instant::now();
     let (mine, mut capped) = root.main(ctx.out);
@@ -244,12 +237,7 @@ pub fn spawned_node(job: &ChildJob) -> ! {
         parent,
         depth,
         index,
-        children,
-        max_depth,
-        guard,
-        tokens_fd,
-        release_fd,
-        report_fd,
+        tree,
     } = *job
     else {
         std::process::exit(2);
@@ -259,22 +247,14 @@ pub fn spawned_node(job: &ChildJob) -> ! {
     out.send(&super::protocol::Event::Process {
         pid: std::process::id(),
         ppid: parent,
-        role: role(depth, index, guard),
+        role: role(depth, index, tree.guard),
     });
-    let node = Node {
-        depth,
-        children,
-        max_depth,
-        guard,
-        tokens_fd,
-        release_fd,
-        report_fd,
-    };
+    let node = Node { depth, tree };
     let (mine, capped) = node.main(out);
     let started = u32::try_from(mine.len()).unwrap_or(0);
     // A lost report shows as "the process tree stopped reporting".
     let _ = write_record(
-        os::inherited_fd(report_fd),
+        os::inherited_fd(tree.report_fd),
         &[
             std::process::id(),
             parent,
@@ -283,6 +263,6 @@ pub fn spawned_node(job: &ChildJob) -> ! {
             u32::from(capped),
         ],
     );
-    release_and_reap(out, release_fd, mine);
+    release_and_reap(out, tree.release_fd, mine);
     std::process::exit(0);
 }
