@@ -193,42 +193,32 @@ pub fn alive(pid: u32) -> bool {
 
 /// Command lines of live processes containing `marker`.
 pub fn survivors(marker: &str) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-            if pid == std::process::id() || !alive(pid) {
-                return None;
-            }
-            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+    other_live_processes()
+        .filter_map(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
             cmdline.contains(marker).then_some(cmdline)
         })
         .collect()
 }
 
+/// PIDs of every live (not zombie) process but this test's own.
+fn other_live_processes() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| *pid != std::process::id() && alive(*pid))
+}
+
 /// Live processes whose environment contains `LECTERN_TEST_TAG=tag` (every process a demo
 /// creates inherits its starter's environment, through fork and exec alike).
 pub fn tagged(tag: &str) -> Vec<u32> {
     let needle = format!("LECTERN_TEST_TAG={tag}");
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-            if pid == std::process::id() || !alive(pid) {
-                return None;
-            }
-            let environ = std::fs::read(e.path().join("environ")).ok()?;
-            environ
-                .split(|b| *b == 0)
-                .any(|v| v == needle.as_bytes())
-                .then_some(pid)
+    other_live_processes()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|environ| environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()))
         })
         .collect()
 }
