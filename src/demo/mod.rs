@@ -20,12 +20,7 @@ mod queue_sentinel;
 pub mod registry;
 pub mod runner;
 mod start_methods;
-mod util;
-
-/// Helpers the UI shares with the demos.
-pub mod util_public {
-    pub use super::util::median;
-}
+pub(crate) mod util;
 pub mod worker;
 
 pub use catalog::ALL;

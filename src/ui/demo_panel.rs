@@ -12,7 +12,7 @@ use super::gauges::bar;
 use crate::app::{App, Run, RunEnd, format_clock};
 use crate::demo::protocol::{NoteLevel, ResultValue};
 use crate::demo::registry::{self, DemoSpec, Params};
-use crate::demo::util_public::median;
+use crate::demo::util::median;
 use crate::sampler::ExitInfo;
 use crate::theme::Theme;
 
