@@ -11,7 +11,7 @@ use super::context::Ctx;
 use super::ipc::Queue;
 use super::protocol::NoteLevel;
 use super::registry::int;
-use super::util::reap_and_report;
+use super::util::{busy_for, reap_and_report};
 use crate::os::Forked;
 
 const CHUNK: u32 = 1;
@@ -25,15 +25,6 @@ const SWEEP: [u32; 4] = [1, 10, 100, 1000];
 #[must_use]
 pub fn python_default(tasks: u32, workers: u32) -> u32 {
     tasks.div_ceil(4 * workers.max(1)).max(1)
-}
-
-/// One task: `us` microseconds of CPU.
-fn task(us: u64) {
-    let end = Instant::now() + Duration::from_micros(us);
-    let mut x = 1u64;
-    while Instant::now() < end {
-        x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
-    }
 }
 
 /// Runs the demo.
@@ -67,7 +58,7 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     );
     let started = Instant::now();
     for _ in 0..tasks {
-        task(task_us);
+        busy_for(Duration::from_micros(task_us));
     }
     let sequential_ms = started.elapsed().as_secs_f64() * 1000.0;
     ctx.result("sequential_ms", sequential_ms);
@@ -149,7 +140,7 @@ fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
             std::process::exit(0);
         }
         for _ in 0..count {
-            task(task_us);
+            busy_for(Duration::from_micros(task_us));
         }
         if results.put([DONE, start, count, index]).is_err() {
             std::process::exit(1);

@@ -119,7 +119,7 @@ fn worker(ctx: &Ctx, index: u32, tasks: &Queue, results: &Queue, task_ms: u64) -
             std::process::exit(0);
         }
         ctx.measure("working", f64::from(task), "task", Some(&role));
-        busy_for(task_ms);
+        busy_for(Duration::from_millis(task_ms));
         if results.put([RESULT, task, index, 0]).is_err() {
             std::process::exit(1);
         }

@@ -291,7 +291,7 @@ fn forkserver_main(
     import_mb: u64,
 ) -> ! {
     pipes.release_write = None;
-    busy_for(import_ms);
+    busy_for(Duration::from_millis(import_ms));
     let _imports = touch_mib(import_mb);
     let _ = write_record(pipes.ready_write.as_fd(), &[SERVER, std::process::id()]);
     let mut mine: Vec<(u32, String)> = Vec::new();
@@ -377,7 +377,7 @@ pub fn spawned_child(job: &ChildJob) -> ! {
     for fd in close_fds {
         os::close_inherited(*fd);
     }
-    busy_for(*import_ms);
+    busy_for(Duration::from_millis(*import_ms));
     let _imports = touch_mib(*import_mb);
     let _ = write_record(os::inherited_fd(*ready_fd), &[*index, std::process::id()]);
     wait_for_release(*release_fd);
