@@ -127,9 +127,11 @@ pub enum WorkerJob {
         #[arg(long = "set")]
         sets: Vec<String>,
     },
-    /// Run a job for a demo's spawned child (JSON).
+    /// Run a job for a process a demo started by exec.
     Child {
-        /// The job.
+        /// The demo that started it.
+        demo: String,
+        /// The job, as the demo wrote it (JSON).
         job: String,
     },
     /// Ask to die with the parent, then exec the command.

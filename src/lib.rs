@@ -6,6 +6,8 @@ pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod gauges;
+pub mod headless;
+pub mod input;
 pub mod lesson;
 pub mod msg;
 pub mod os;

@@ -15,16 +15,14 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
-        Some(Command::Demos) => lectern::demo::headless::list(),
-        Some(Command::Demo { name, sets, json }) => {
-            lectern::demo::headless::run(&name, &sets, json)
-        }
+        Some(Command::Demos) => lectern::headless::list(),
+        Some(Command::Demo { name, sets, json }) => lectern::headless::run(&name, &sets, json),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
             WorkerJob::Demo { name, parent, sets } => {
                 lectern::demo::worker::run_demo(&name, parent, &sets)
             }
-            WorkerJob::Child { job } => lectern::demo::worker::run_child(&job),
+            WorkerJob::Child { demo, job } => lectern::demo::worker::run_child(&demo, &job),
         },
         None => present(&cli.present),
     }

@@ -1,14 +1,15 @@
-//! Messages into the UI thread and the effects its `update` asks the loop to perform.
+//! Messages into the lecture's UI thread and the effects its `update` asks the loop to
+//! perform. (`lectern watch` has messages of its own: [`crate::watch::Msg`].)
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use serde::Serialize;
-
+use crate::app::LayoutFacts;
 use crate::demo::protocol::Event;
+use crate::input::{FromInput, Input};
 use crate::sampler::{ExitInfo, Sample};
 
-/// Everything that can change the UI's state, sent on the one channel the UI thread reads.
-/// Payloads are owned so senders never share memory with the UI.
+/// Everything that can change the lecture's state, sent on the one channel the UI thread
+/// reads. Payloads are owned so senders never share memory with the UI.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     /// A key was pressed (presses and auto-repeats; releases are dropped at the source).
@@ -21,15 +22,9 @@ pub enum Msg {
     Tick,
     /// The sampler measured the cores and the tracked processes.
     Sample(Box<Sample>),
-    /// A line the watched command wrote (without its line ending).
-    Output {
-        /// Which of its output streams.
-        stream: Stream,
-        /// The text, decoded lossily as UTF-8.
-        line: String,
-    },
-    /// The watched command ended and has been reaped.
-    Exited(ExitInfo),
+    /// Where things fall on screen now (the loop works it out after the state changed, so
+    /// `update` never calls the drawing code).
+    Layout(LayoutFacts),
     /// A running demo reported something.
     Demo {
         /// Which run (older runs' messages are ignored).
@@ -50,14 +45,16 @@ pub enum Msg {
     InputFailed(String),
 }
 
-/// A command's output stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stream {
-    /// Standard output.
-    Stdout,
-    /// Standard error.
-    Stderr,
+impl FromInput for Msg {
+    fn from_input(input: Input) -> Option<Self> {
+        Some(match input {
+            Input::Key(key) => Self::Key(key),
+            Input::Mouse(mouse) => Self::Mouse(mouse),
+            Input::Resize(width, height) => Self::Resize(width, height),
+            Input::Signal(signal) => Self::Signal(signal),
+            Input::Failed(why) => Self::InputFailed(why),
+        })
+    }
 }
 
 /// What `update` asks the event loop to do; the loop performs it, keeping `update` pure.
@@ -71,7 +68,7 @@ pub enum Effect {
     StartDemo {
         /// The run's number.
         run: u64,
-        /// The demo's registry name.
+        /// The demo's name.
         demo: &'static str,
         /// Its parameters.
         params: crate::demo::Params,

@@ -111,3 +111,19 @@ pub fn close_inherited(fd: i32) {
     // nothing else in this process owns or uses it, so dropping the OwnedFd closes it once.
     drop(unsafe { OwnedFd::from_raw_fd(fd) });
 }
+
+/// Bytes waiting to be read in a pipe (`FIONREAD`): how full a queue is, measured rather than
+/// counted.
+///
+/// # Errors
+/// If the descriptor is not something that can tell.
+pub fn bytes_waiting(fd: BorrowedFd<'_>) -> io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    nix::ioctl_read_bad!(fionread, nix::libc::FIONREAD, nix::libc::c_int);
+    let mut waiting: nix::libc::c_int = 0;
+    #[expect(unsafe_code, reason = "ioctl has no safe wrapper")]
+    // SAFETY: FIONREAD writes one int through the pointer, which points at a live local; the
+    // descriptor is borrowed, so it stays open for the call.
+    unsafe { fionread(fd.as_raw_fd(), &raw mut waiting) }.map_err(io::Error::from)?;
+    Ok(usize::try_from(waiting).unwrap_or(0))
+}

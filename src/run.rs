@@ -2,17 +2,16 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::thread;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
-use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use signal_hook::consts::SIGHUP;
 
 use crate::app::App;
 use crate::demo::protocol::Event as DemoEvent;
-use crate::demo::runner::{self, RunHandle};
+use crate::demo::runner::{self, Report, RunHandle};
+use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson::Lesson;
 use crate::msg::{Effect, ExitReason, Msg};
 use crate::sampler::{Command, ExitInfo, Sampler};
@@ -44,13 +43,15 @@ pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::R
     });
     let size = session.terminal.size()?;
     let mut app = App::new(lesson, theme, start, size, Instant::now());
+    let mut layout = LayoutTracker::default();
+    layout.refresh(&mut app);
     session.terminal.draw(|frame| ui::render(&app, frame))?;
     let mut demos = Demos {
         tx,
         runs: HashMap::new(),
         sampler: &sampler,
     };
-    let reason = event_loop(&mut app, &mut session, &rx, &mut demos);
+    let reason = event_loop(&mut app, &mut session, &rx, &mut demos, &mut layout);
     demos.kill_all();
     signals.close();
     drop(sampler);
@@ -65,13 +66,39 @@ struct Demos<'a> {
     sampler: &'a Sampler,
 }
 
+/// Works the layout facts out again when what they depend on changed, and hands them to the
+/// app as a message, so `update` never calls the drawing code.
+#[derive(Debug, Default)]
+pub struct LayoutTracker {
+    key: Option<(usize, u16, u16, bool)>,
+}
+
+impl LayoutTracker {
+    /// Sends `app` fresh layout facts if its slide, size or notes changed since last time.
+    pub fn refresh(&mut self, app: &mut App) {
+        let key = ui::layout_key(app);
+        if self.key != Some(key) {
+            self.key = Some(key);
+            app.update(Msg::Layout(ui::layout_facts(app)), app.now);
+        }
+    }
+}
+
 impl Demos<'_> {
     fn start(&mut self, run: u64, demo: &'static str, params: &crate::demo::Params) {
-        match runner::start(run, demo, params, self.tx.clone()) {
+        let tx = self.tx.clone();
+        let report = Arc::new(move |report: Report| {
+            let msg = match report {
+                Report::Event(event) => Msg::Demo { run, event },
+                Report::Exited(exit) => Msg::DemoExited { run, exit },
+            };
+            tx.send(msg).is_ok()
+        });
+        match runner::start(demo, params, report) {
             Ok(handle) => {
                 self.sampler.send(Command::TrackTree {
                     pid: handle.pid,
-                    label: Some(format!("demo: {demo}")),
+                    label: Some(demo.to_string()),
                 });
                 self.runs.insert(run, handle);
             }
@@ -107,6 +134,7 @@ fn event_loop(
     session: &mut TerminalSession,
     rx: &Receiver<Msg>,
     demos: &mut Demos<'_>,
+    layout: &mut LayoutTracker,
 ) -> io::Result<ExitReason> {
     loop {
         // Sleep until a message arrives or the timer's second ticks over: no frame tick.
@@ -137,6 +165,7 @@ fn event_loop(
                     Effect::Sampler(command) => demos.sampler.send(command),
                 }
             }
+            layout.refresh(app);
         }
         if redraw {
             session.terminal.draw(|frame| ui::render(app, frame))?;
@@ -146,66 +175,4 @@ fn event_loop(
 
 fn disconnected() -> ExitReason {
     ExitReason::Error("every input source stopped".into())
-}
-
-/// Reads terminal events on a thread of its own and forwards the ones that matter.
-///
-/// # Errors
-/// If the thread cannot be started.
-pub fn spawn_input_reader(tx: Sender<Msg>) -> io::Result<()> {
-    thread::Builder::new()
-        .name("input".into())
-        .spawn(move || {
-            loop {
-                let msg = match event::read() {
-                    Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                    Ok(Event::Mouse(mouse)) if is_mouse_action(mouse.kind) => Msg::Mouse(mouse),
-                    Ok(Event::Resize(width, height)) => Msg::Resize(width, height),
-                    Ok(_) => continue,
-                    Err(err) => {
-                        let _ = tx.send(Msg::InputFailed(err.to_string()));
-                        return;
-                    }
-                };
-                if tx.send(msg).is_err() {
-                    return;
-                }
-            }
-        })
-        .map(drop)
-}
-
-/// Mouse motion is reported too; only clicks and the wheel do anything, so drop the rest
-/// before it wakes the UI.
-fn is_mouse_action(kind: MouseEventKind) -> bool {
-    matches!(
-        kind,
-        MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
-    )
-}
-
-/// Turns SIGINT, SIGTERM and SIGHUP into messages, so they end in the same orderly exit as
-/// `q`. A second signal of the same kind terminates at once, in case the loop is stuck.
-///
-/// # Errors
-/// If the handlers or the thread cannot be set up.
-pub fn listen_for_signals(tx: Sender<Msg>) -> io::Result<signal_hook::iterator::Handle> {
-    const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
-    let received = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for signal in SIGNALS {
-        signal_hook::flag::register_conditional_shutdown(signal, 1, received.clone())?;
-        signal_hook::flag::register(signal, received.clone())?;
-    }
-    let mut signals = Signals::new(SIGNALS)?;
-    let handle = signals.handle();
-    thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for signal in signals.forever() {
-                if tx.send(Msg::Signal(signal)).is_err() {
-                    return;
-                }
-            }
-        })?;
-    Ok(handle)
 }

@@ -13,12 +13,21 @@ use std::time::Duration;
 
 use crossbeam_channel::{Sender, bounded};
 
-use crate::msg::Stream;
 use crate::sampler::ExitInfo;
 
 /// How long to wait for the last output lines after the child has exited (a background
 /// grandchild may keep the pipes open forever).
 const OUTPUT_DRAIN: Duration = Duration::from_millis(300);
+
+/// A child's output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
 
 /// The exit information of a wait status.
 #[must_use]

@@ -6,6 +6,7 @@
 use clap::ValueEnum;
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::demo::view::Tone;
 use crate::lesson::TokenKind;
 
 /// The themes a user can pick with `--theme`.
@@ -84,6 +85,20 @@ impl Theme {
             ThemeName::HighContrast => high_contrast(),
         };
         if no_color { theme.monochrome() } else { theme }
+    }
+
+    /// The style for a demo view's tone.
+    #[must_use]
+    pub fn tone(&self, tone: Tone) -> Style {
+        match tone {
+            Tone::Normal => self.text,
+            Tone::Muted => self.muted,
+            Tone::Accent => self.key,
+            Tone::Good => self.gauge_low,
+            Tone::Warn => self.gauge_mid,
+            Tone::Bad => self.warning,
+            Tone::Memory => self.gauge_memory,
+        }
     }
 
     /// Whether the `NO_COLOR` convention asks for no colour (set and not empty).

@@ -1,16 +1,24 @@
 //! The lecture's demo panel state: which demo of the slide is selected, its parameters as
-//! the presenter edited them, and what the current run has reported.
+//! the presenter edited them, and what each demo's latest run has reported.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+use crate::demo::params::{Kind, ParamValue, Params};
 use crate::demo::protocol::{Event, NoteLevel, ResultValue};
-use crate::demo::registry::{self, DemoSpec, Kind, ParamValue, Params};
+use crate::demo::view::Views;
+use crate::demo::{Demo, find};
 use crate::lesson::DemoDirective;
 use crate::sampler::ExitInfo;
 
 /// Notes kept per run.
 const NOTES_KEPT: usize = 8;
+
+/// Finished runs kept (the latest of each demo the presenter ran).
+const RUNS_KEPT: usize = 24;
+
+/// A demo on a slide: the slide (0-based) and the demo's index among that slide's demos.
+pub type Slot = (usize, usize);
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,29 +48,29 @@ pub struct Run {
     /// The run's number.
     pub id: u64,
     /// The demo.
-    pub spec: &'static DemoSpec,
+    pub demo: &'static dyn Demo,
     /// Its parameters.
     pub params: Params,
-    /// The slide it was started from.
-    pub slide: usize,
+    /// The demo it was started as.
+    pub slot: Slot,
     /// Whether it keeps running across slide changes.
     pub pinned: bool,
     /// When it started.
     pub started: Instant,
     /// How long it ran, once ended.
     pub duration: Option<Duration>,
+    /// The engine that ran it and what exactly it is (`native`, `lectern 0.1.0 (Rust)`).
+    pub engine: Option<(String, String)>,
     /// The latest progress message and counters.
     pub progress: Option<(String, Option<u64>, Option<u64>)>,
-    /// Measurements as they came: (role, name, value, unit).
-    pub measures: Vec<(Option<String>, String, f64, String)>,
-    /// Explanations, newest last.
+    /// Explanations, oldest first.
     pub notes: Vec<(NoteLevel, String)>,
     /// Every process it reported, in order.
     pub processes: Vec<DemoProcess>,
     /// Final results so far.
     pub results: BTreeMap<String, ResultValue>,
-    /// The latest lane of each thread or process, in order of first appearance.
-    pub lanes: Vec<(String, u32, String)>,
+    /// The panel the demo described.
+    pub views: Views,
     /// An error it reported.
     pub error: Option<String>,
     /// How it ended.
@@ -70,6 +78,28 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run of `demo` that starts now.
+    #[must_use]
+    pub fn new(id: u64, demo: &'static dyn Demo, params: Params, slot: Slot, now: Instant) -> Self {
+        Self {
+            id,
+            demo,
+            params,
+            slot,
+            pinned: false,
+            started: now,
+            duration: None,
+            engine: None,
+            progress: None,
+            notes: Vec::new(),
+            processes: Vec::new(),
+            results: BTreeMap::new(),
+            views: Views::default(),
+            error: None,
+            ended: None,
+        }
+    }
+
     /// Whether it is still going.
     #[must_use]
     pub fn is_running(&self) -> bool {
@@ -79,7 +109,13 @@ impl Run {
     /// Applies one protocol event.
     pub fn apply(&mut self, event: Event) {
         match event {
-            Event::Hello { .. } | Event::Summary { .. } => {}
+            Event::Hello {
+                engine,
+                engine_detail,
+                ..
+            } => self.engine = Some((engine, engine_detail)),
+            Event::Summary { results, .. } => self.results.extend(results),
+            Event::Measure { .. } => {}
             Event::Process { pid, ppid, role } => {
                 self.processes.push(DemoProcess {
                     pid,
@@ -93,12 +129,6 @@ impl Run {
                 done,
                 total,
             } => self.progress = Some((message, done, total)),
-            Event::Measure {
-                name,
-                value,
-                unit,
-                role,
-            } => self.measures.push((role, name, value, unit)),
             Event::Note { level, message } => {
                 if self.notes.len() == NOTES_KEPT {
                     self.notes.remove(0);
@@ -129,14 +159,7 @@ impl Run {
             Event::Result { name, value } => {
                 self.results.insert(name, value);
             }
-            Event::Lane {
-                role,
-                slot_ms,
-                states,
-            } => match self.lanes.iter_mut().find(|(r, _, _)| *r == role) {
-                Some(lane) => *lane = (role, slot_ms, states),
-                None => self.lanes.push((role, slot_ms, states)),
-            },
+            Event::View { id, view } => self.views.apply(id, view),
             Event::Error { message } => self.error = Some(message),
         }
     }
@@ -155,49 +178,73 @@ impl Run {
 pub struct DemoPanel {
     /// Which of the current slide's demos is selected.
     pub selected: usize,
-    /// Parameters per (slide, demo index), once the presenter or the lesson set them.
-    pub params: HashMap<(usize, usize), Params>,
+    /// Parameters per demo, once the presenter or the lesson set them.
+    pub params: HashMap<Slot, Params>,
     /// The parameter row being edited, when the editor is open.
     pub editor: Option<usize>,
-    /// The latest run.
-    pub run: Option<Run>,
-    /// Number of the next run.
+    /// Runs, oldest first: at most one is running, and older finished ones are dropped.
+    pub runs: Vec<Run>,
+    /// Number of the latest run.
     pub next_run: u64,
 }
 
 impl DemoPanel {
-    /// The parameters for demo `index` of `slide`: what the presenter set, else the lesson's
-    /// directive over the defaults.
-    pub fn params_for(
-        &mut self,
-        slide: usize,
-        index: usize,
-        directive: &DemoDirective,
-    ) -> Option<Params> {
-        let spec = registry::find(&directive.name).ok()?;
-        let params = self.params.entry((slide, index)).or_insert_with(|| {
+    /// The run that is going, if any.
+    #[must_use]
+    pub fn running(&self) -> Option<&Run> {
+        self.runs.iter().rev().find(|r| r.is_running())
+    }
+
+    /// The running run, to change it.
+    pub fn running_mut(&mut self) -> Option<&mut Run> {
+        self.runs.iter_mut().rev().find(|r| r.is_running())
+    }
+
+    /// The latest run of the demo at `slot`.
+    #[must_use]
+    pub fn latest(&self, slot: Slot) -> Option<&Run> {
+        self.runs.iter().rev().find(|r| r.slot == slot)
+    }
+
+    /// Run number `id`, to change it.
+    pub fn run_mut(&mut self, id: u64) -> Option<&mut Run> {
+        self.runs.iter_mut().find(|r| r.id == id)
+    }
+
+    /// Keeps `run`, dropping the oldest finished runs beyond what is kept.
+    pub fn push(&mut self, run: Run) {
+        self.runs.push(run);
+        while self.runs.len() > RUNS_KEPT {
+            match self.runs.iter().position(|r| !r.is_running()) {
+                Some(oldest) => {
+                    self.runs.remove(oldest);
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// The parameters for the demo at `slot`: what the presenter set, else the lesson's
+    /// directive over the defaults. `None` if the directive names no known demo.
+    pub fn params_for(&mut self, slot: Slot, directive: &DemoDirective) -> Option<Params> {
+        let demo = find(&directive.name).ok()?;
+        let params = self.params.entry(slot).or_insert_with(|| {
             let pairs = directive
                 .params
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()));
-            spec.params_from(pairs).unwrap_or_else(|_| spec.defaults())
+            demo.params_from(pairs).unwrap_or_else(|_| demo.defaults())
         });
         Some(params.clone())
     }
 
-    /// Changes parameter `row` of demo `index` on `slide` one step up or down.
-    pub fn step_param(
-        &mut self,
-        slide: usize,
-        index: usize,
-        spec: &DemoSpec,
-        row: usize,
-        up: bool,
-    ) {
-        let Some(param) = spec.params.get(row) else {
+    /// Changes parameter `row` of the demo at `slot` one step up or down; a combination the
+    /// demo would refuse (children over the cap, say) is never accepted.
+    pub fn step_param(&mut self, slot: Slot, demo: &dyn Demo, row: usize, up: bool) {
+        let Some(param) = demo.spec().params.get(row) else {
             return;
         };
-        let Some(params) = self.params.get_mut(&(slide, index)) else {
+        let Some(params) = self.params.get_mut(&slot) else {
             return;
         };
         let current = params
@@ -220,11 +267,8 @@ impl DemoPanel {
             }
             (_, other) => other,
         };
-        let mut candidate = params.clone();
-        candidate.insert(param.name.to_string(), next);
-        // Never accept a combination the demo would refuse (e.g. children over the cap).
-        if spec.validate(&candidate).is_ok() {
-            *params = candidate;
+        if let Some(accepted) = demo.with(params, param.name, next) {
+            *params = accepted;
         }
     }
 }
@@ -258,6 +302,8 @@ pub fn next_int(n: i64, min: i64, max: i64, up: bool) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::ALL;
+    use crate::demo::view::{Tone, View};
 
     #[test]
     fn integer_steps_follow_a_1_2_5_ladder_on_wide_ranges() {
@@ -270,25 +316,9 @@ mod tests {
     }
 
     #[test]
-    fn a_run_collects_processes_exits_results_and_notes() {
-        let spec = registry::find("fork-lock").unwrap();
-        let mut run = Run {
-            id: 1,
-            spec,
-            params: spec.defaults(),
-            slide: 2,
-            pinned: false,
-            started: Instant::now(),
-            duration: None,
-            progress: None,
-            measures: Vec::new(),
-            notes: Vec::new(),
-            processes: Vec::new(),
-            results: BTreeMap::new(),
-            lanes: Vec::new(),
-            error: None,
-            ended: None,
-        };
+    fn a_run_collects_processes_exits_results_views_and_notes() {
+        let demo = ALL[0];
+        let mut run = Run::new(1, demo, demo.defaults(), (2, 0), Instant::now());
         run.apply(Event::Process {
             pid: 5,
             ppid: 1,
@@ -304,6 +334,13 @@ mod tests {
             name: "deadlocked".into(),
             value: ResultValue::Bool(true),
         });
+        run.apply(Event::View {
+            id: "headline".into(),
+            view: View::Headline {
+                text: "x".into(),
+                tone: Tone::Bad,
+            },
+        });
         for i in 0..20 {
             run.apply(Event::Note {
                 level: NoteLevel::Info,
@@ -313,7 +350,23 @@ mod tests {
         assert_eq!(run.processes[0].exit, Some(ExitInfo::Signal(9)));
         assert_eq!(run.results["deadlocked"], ResultValue::Bool(true));
         assert_eq!(run.notes.len(), NOTES_KEPT);
+        assert!(run.views.get("headline").is_some());
         run.end(RunEnd::Stopped("x"), Instant::now());
         assert!(!run.is_running());
+    }
+
+    #[test]
+    fn the_panel_keeps_the_latest_run_of_each_demo_and_drops_old_finished_ones() {
+        let demo = ALL[0];
+        let mut panel = DemoPanel::default();
+        for id in 0..40 {
+            let mut run = Run::new(id, demo, demo.defaults(), (0, (id % 2) as usize), Instant::now());
+            run.end(RunEnd::Stopped("x"), Instant::now());
+            panel.push(run);
+        }
+        assert_eq!(panel.runs.len(), RUNS_KEPT);
+        assert_eq!(panel.latest((0, 1)).map(|r| r.id), Some(39));
+        assert_eq!(panel.latest((0, 0)).map(|r| r.id), Some(38));
+        assert!(panel.running().is_none());
     }
 }

@@ -6,54 +6,42 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::demo::{Run, RunEnd};
 use super::{Action, App};
+use crate::demo::find;
 use crate::demo::protocol::Event;
-use crate::demo::registry;
 use crate::msg::Effect;
 use crate::sampler::{Command, ExitInfo};
 
 impl App {
-    /// Runs the selected demo of the current slide (stopping any other run first).
+    /// Runs the selected demo of the current slide (stopping any other run first). On a
+    /// screen too small to show a run beside the slide, the run takes the screen.
     pub(super) fn start_demo(&mut self, now: Instant) -> Vec<Effect> {
-        let slide = self.slide;
-        let index = self.demos.selected;
-        let Some(directive) = self.current_slide().demos.get(index).cloned() else {
+        let slot = (self.slide, self.demos.selected);
+        let Some(directive) = self.current_slide().demos.get(slot.1).cloned() else {
             self.status = Some("This slide has no demo.".into());
             return vec![Effect::Redraw];
         };
-        let Ok(spec) = registry::find(&directive.name) else {
+        let Ok(demo) = find(&directive.name) else {
             self.status = Some(format!(
                 "Demo `{}` is not available in this version.",
                 directive.name
             ));
             return vec![Effect::Redraw];
         };
-        let Some(params) = self.demos.params_for(slide, index, &directive) else {
+        let Some(params) = self.demos.params_for(slot, &directive) else {
             return Vec::new();
         };
         let mut effects = self.stop_demo("restarted", now);
         self.demos.next_run += 1;
         let id = self.demos.next_run;
         self.demos.editor = None;
-        self.demos.run = Some(Run {
-            id,
-            spec,
-            params: params.clone(),
-            slide,
-            pinned: false,
-            started: now,
-            duration: None,
-            progress: None,
-            measures: Vec::new(),
-            notes: Vec::new(),
-            processes: Vec::new(),
-            results: std::collections::BTreeMap::new(),
-            lanes: Vec::new(),
-            error: None,
-            ended: None,
-        });
+        self.demos
+            .push(Run::new(id, demo, params.clone(), slot, now));
+        if self.layout.demo_cramped {
+            self.demo_focus = true;
+        }
         effects.push(Effect::StartDemo {
             run: id,
-            demo: spec.name,
+            demo: demo.spec().name,
             params,
         });
         effects.push(Effect::Redraw);
@@ -62,12 +50,12 @@ impl App {
 
     /// Stops the running demo, if any, saying why.
     pub(super) fn stop_demo(&mut self, why: &'static str, now: Instant) -> Vec<Effect> {
-        match self.demos.run.as_mut() {
-            Some(run) if run.is_running() => {
+        match self.demos.running_mut() {
+            Some(run) => {
                 run.end(RunEnd::Stopped(why), now);
                 vec![Effect::StopDemo { run: run.id }, Effect::Redraw]
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
@@ -83,30 +71,27 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::StopDemo => self.stop_demo("stopped with x", now),
-            Action::RestartDemo => match &self.demos.run {
-                Some(run) if run.slide == self.slide || run.pinned => self.start_demo(now),
-                _ => self.start_demo(now),
-            },
+            Action::RestartDemo => self.start_demo(now),
             Action::PinDemo => {
-                if let Some(run) = self.demos.run.as_mut().filter(|r| r.is_running()) {
+                if let Some(run) = self.demos.running_mut() {
                     run.pinned = !run.pinned;
                 }
                 vec![Effect::Redraw]
             }
             Action::EditParams => {
-                let has_demo = !self.current_slide().demos.is_empty();
-                self.demos.editor = if self.demos.editor.is_some() || !has_demo {
-                    None
-                } else {
-                    Some(0)
+                let slot = (self.slide, self.demos.selected);
+                let directive = self.current_slide().demos.get(slot.1).cloned();
+                self.demos.editor = match (&directive, self.demos.editor) {
+                    (Some(_), None) => Some(0),
+                    _ => None,
                 };
-                if let Some(directive) =
-                    self.current_slide().demos.get(self.demos.selected).cloned()
-                {
-                    let _ = self
-                        .demos
-                        .params_for(self.slide, self.demos.selected, &directive);
+                if let Some(directive) = directive {
+                    let _ = self.demos.params_for(slot, &directive);
                 }
+                vec![Effect::Redraw]
+            }
+            Action::ToggleFocus => {
+                self.demo_focus = !self.demo_focus;
                 vec![Effect::Redraw]
             }
             _ => Vec::new(),
@@ -117,18 +102,18 @@ impl App {
     /// quitting), so a clicker still works.
     pub(super) fn editor_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
         let row = self.demos.editor?;
-        let index = self.demos.selected;
-        let directive = self.current_slide().demos.get(index)?.clone();
-        let spec = registry::find(&directive.name).ok()?;
-        let rows = spec.params.len();
+        let slot = (self.slide, self.demos.selected);
+        let directive = self.current_slide().demos.get(slot.1)?.clone();
+        let demo = find(&directive.name).ok()?;
+        let rows = demo.spec().params.len();
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.demos.editor = Some(row.saturating_sub(1)),
             KeyCode::Down | KeyCode::Char('j') => self.demos.editor = Some((row + 1).min(rows - 1)),
             KeyCode::Right | KeyCode::Char('l' | '+' | '=') => {
-                self.demos.step_param(self.slide, index, spec, row, true);
+                self.demos.step_param(slot, demo, row, true);
             }
             KeyCode::Left | KeyCode::Char('h' | '-') => {
-                self.demos.step_param(self.slide, index, spec, row, false);
+                self.demos.step_param(slot, demo, row, false);
             }
             KeyCode::Enter => return Some(self.start_demo(now)),
             KeyCode::Esc | KeyCode::Char('e') => self.demos.editor = None,
@@ -142,7 +127,7 @@ impl App {
 
     /// A demo reported something.
     pub(super) fn on_demo_event(&mut self, run_id: u64, event: Event) -> Vec<Effect> {
-        let Some(run) = self.demos.run.as_mut().filter(|r| r.id == run_id) else {
+        let Some(run) = self.demos.run_mut(run_id).filter(|r| r.is_running()) else {
             return Vec::new();
         };
         let mut effects = vec![Effect::Redraw];
@@ -163,7 +148,7 @@ impl App {
         exit: ExitInfo,
         now: Instant,
     ) -> Vec<Effect> {
-        let Some(run) = self.demos.run.as_mut().filter(|r| r.id == run_id) else {
+        let Some(run) = self.demos.run_mut(run_id) else {
             return Vec::new();
         };
         run.end(RunEnd::Finished(exit), now);

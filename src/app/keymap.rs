@@ -54,6 +54,8 @@ pub enum Action {
     PinDemo,
     /// Open the demo's parameter editor.
     EditParams,
+    /// Give the demo panel and the gauges the screen (the slide keeps its title), or not.
+    ToggleFocus,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -147,6 +149,12 @@ pub const BINDINGS: &[Binding] = &[
         help: "edit demo parameters (↑↓ pick, ←→ change, Enter run)",
     },
     Binding {
+        keys: &[KeyCode::Char('z')],
+        action: Action::ToggleFocus,
+        label: "z",
+        help: "demo focus: the run and the gauges take the screen",
+    },
+    Binding {
         keys: &[KeyCode::Char('x')],
         action: Action::StopDemo,
         label: "x · r · p",
@@ -210,7 +218,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Esc],
         action: Action::Escape,
         label: "Esc",
-        help: "close help / notes / number; quit if nothing is open",
+        help: "close help / notes / number / demo focus; quit if nothing is open",
     },
     Binding {
         keys: &[KeyCode::Char('q')],

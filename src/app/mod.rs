@@ -13,13 +13,28 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Size;
 
-pub use demo::{DemoPanel, DemoProcess, Run, RunEnd, next_int};
+pub use demo::{DemoPanel, DemoProcess, Run, RunEnd, Slot, next_int};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use stopwatch::{Stopwatch, format_clock};
 
 use crate::gauges::Gauges;
 use crate::lesson::{Lesson, Slide};
 use crate::theme::Theme;
+
+/// Facts about the screen's layout that key handling needs. The drawing code works them out
+/// from the state (the event loop sends them after every change that can move them), so
+/// `update` never calls into the drawing code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LayoutFacts {
+    /// How far the current slide can scroll down.
+    pub slide_max_scroll: usize,
+    /// Slide lines visible at once.
+    pub slide_page: usize,
+    /// How far the speaker notes can scroll down.
+    pub notes_max_scroll: usize,
+    /// Whether the demo panel beside the slide is too small to show a run.
+    pub demo_cramped: bool,
+}
 
 /// Everything the screen shows, and nothing about how it is drawn.
 #[derive(Debug, Clone)]
@@ -50,8 +65,12 @@ pub struct App {
     pub size: Size,
     /// CPU and memory measurements, live or frozen.
     pub gauges: Gauges,
-    /// The demo panel: selection, parameters, the current run.
+    /// The demo panel: selection, parameters, runs.
     pub demos: DemoPanel,
+    /// Whether the demo panel and the gauges have the screen (the slide keeps its title).
+    pub demo_focus: bool,
+    /// Where things fall on screen, as the drawing code last worked it out.
+    pub layout: LayoutFacts,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -76,6 +95,8 @@ impl App {
             size,
             gauges: Gauges::default(),
             demos: DemoPanel::default(),
+            demo_focus: false,
+            layout: LayoutFacts::default(),
             last_wheel_turn: None,
         }
     }

@@ -7,7 +7,6 @@ use ratatui::layout::Size;
 
 use super::{Action, App, Step, action_for};
 use crate::msg::{Effect, ExitReason, Msg};
-use crate::ui;
 
 /// A mouse wheel burst (trackpads send dozens of events) may change slide only this often.
 const WHEEL_TURN_INTERVAL: Duration = Duration::from_millis(400);
@@ -27,8 +26,12 @@ impl App {
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);
-                self.clamp_scroll();
                 vec![Effect::Redraw]
+            }
+            Msg::Layout(facts) => {
+                self.layout = facts;
+                self.clamp_scroll();
+                Vec::new()
             }
             Msg::Tick => {
                 if self.stopwatch.is_running() {
@@ -45,11 +48,8 @@ impl App {
                     vec![Effect::Redraw]
                 }
             }
-            // The lecture runs no command yet; demo output arrives in a later version.
             Msg::Demo { run, event } => self.on_demo_event(run, event),
             Msg::DemoExited { run, exit } => self.on_demo_exit(run, exit, now),
-            // Only `lectern watch` runs a plain command.
-            Msg::Output { .. } | Msg::Exited(_) => Vec::new(),
             Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
                 vec![Effect::Quit(ExitReason::Error(format!(
@@ -88,7 +88,7 @@ impl App {
 
     /// The wheel scrolls a long slide; past its end it changes slide, at most once per burst.
     fn wheel(&mut self, now: Instant, down: bool) -> Vec<Effect> {
-        let max = ui::max_scroll(self);
+        let max = self.layout.slide_max_scroll;
         let can_scroll = if down {
             self.scroll < max
         } else {
@@ -135,7 +135,8 @@ impl App {
             | Action::StopDemo
             | Action::RestartDemo
             | Action::PinDemo
-            | Action::EditParams => self.demo_action(action, self.now),
+            | Action::EditParams
+            | Action::ToggleFocus => self.demo_action(action, self.now),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
                 vec![Effect::Redraw]
@@ -173,11 +174,13 @@ impl App {
         self.notes_scroll = 0;
         self.demos.selected = 0;
         self.demos.editor = None;
-        // Leaving the slide stops its demo, unless the presenter pinned it.
-        let pinned = self.demos.run.as_ref().is_some_and(|r| r.pinned);
+        // Leaving the slide stops its demo, unless the presenter pinned it; the new slide
+        // shows its own text again.
+        let pinned = self.demos.running().is_some_and(|r| r.pinned);
         let mut effects = if pinned {
             Vec::new()
         } else {
+            self.demo_focus = false;
             self.stop_demo("slide changed", self.now)
         };
         effects.push(Effect::Redraw);
@@ -185,7 +188,7 @@ impl App {
     }
 
     fn forward(&mut self, step: Step) -> Vec<Effect> {
-        let max = ui::max_scroll(self);
+        let max = self.layout.slide_max_scroll;
         if self.scroll >= max {
             return self.apply(Action::Next);
         }
@@ -205,7 +208,7 @@ impl App {
         match step {
             Step::Line => 1,
             // Keep one line of the previous page visible for context.
-            Step::Page => ui::slide_visible_lines(self).saturating_sub(1).max(1),
+            Step::Page => self.layout.slide_page.saturating_sub(1).max(1),
         }
     }
 
@@ -233,6 +236,8 @@ impl App {
             self.show_help = false;
         } else if !self.jump.is_empty() {
             self.jump.clear();
+        } else if self.demo_focus {
+            self.demo_focus = false;
         } else if self.show_notes {
             self.show_notes = false;
             self.clamp_scroll();
@@ -246,7 +251,7 @@ impl App {
         if !self.show_notes {
             return Vec::new();
         }
-        let max = ui::max_notes_scroll(self);
+        let max = self.layout.notes_max_scroll;
         self.notes_scroll = if down {
             (self.notes_scroll + 1).min(max)
         } else {
@@ -255,9 +260,9 @@ impl App {
         vec![Effect::Redraw]
     }
 
-    /// Keeps the scroll position valid after the viewport changed size.
+    /// Keeps the scroll positions valid for the latest layout.
     fn clamp_scroll(&mut self) {
-        self.scroll = self.scroll.min(ui::max_scroll(self));
-        self.notes_scroll = self.notes_scroll.min(ui::max_notes_scroll(self));
+        self.scroll = self.scroll.min(self.layout.slide_max_scroll);
+        self.notes_scroll = self.notes_scroll.min(self.layout.notes_max_scroll);
     }
 }

@@ -7,11 +7,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use serde::Deserialize;
+
 use super::context::Ctx;
 use super::ipc::Queue;
+use super::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
 use super::protocol::NoteLevel;
-use super::registry::int;
+use super::unit::{DemoSpec, Unit};
 use super::util::{busy_for, reap_and_report};
+use super::view::{Bar, Tone, View, count, group};
 use crate::os::Forked;
 
 const CHUNK: u32 = 1;
@@ -20,6 +24,63 @@ const DONE: u32 = 3;
 
 /// The chunksizes swept, besides Python's default.
 const SWEEP: [u32; 4] = [1, 10, 100, 1000];
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: "chunksize",
+        title: "Pool.map chunksize: messages vs work",
+        summary: "A pool of worker processes maps many small tasks, once per chunksize (1, 10, \
+                  100, 1000 and Python's default), with task and result messages counted as \
+                  they cross the pipes, against a sequential run in the same demo.",
+        params: &[
+            ParamSpec {
+                name: "workers",
+                kind: Kind::Int { min: 1, max: 16 },
+                default: Default::PerCore(1),
+                unit: "processes",
+                meaning: "pool worker processes (default: one per core)",
+            },
+            ParamSpec {
+                name: "tasks",
+                kind: Kind::Int {
+                    min: 10,
+                    max: 100_000,
+                },
+                default: Default::Int(10_000),
+                unit: "tasks",
+                meaning: "items mapped in each run",
+            },
+            ParamSpec {
+                name: "task_us",
+                kind: Kind::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                default: Default::Int(20),
+                unit: "µs",
+                meaning: "CPU work per task (CPU time, not wall time)",
+            },
+            cap_param(64),
+        ],
+    },
+    check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
+    run,
+    child: None,
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Pool worker processes.
+    pub workers: u32,
+    /// Items per map.
+    pub tasks: u32,
+    /// CPU work per task, µs.
+    pub task_us: u64,
+    /// Process cap.
+    pub cap: u32,
+}
 
 /// Python's default for `Pool.map`: `ceil(tasks / (4 × workers))`.
 #[must_use]
@@ -31,10 +92,13 @@ pub fn python_default(tasks: u32, workers: u32) -> u32 {
 ///
 /// # Errors
 /// If the pool cannot be started or a queue fails.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let workers = u32::try_from(int(&ctx.params, "workers")).unwrap_or(1);
-    let tasks = u32::try_from(int(&ctx.params, "tasks")).unwrap_or(1);
-    let task_us = int(&ctx.params, "task_us").unsigned_abs();
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let Settings {
+        workers,
+        tasks,
+        task_us,
+        ..
+    } = *settings;
     let chunks = Arc::new(Queue::new()?);
     let results = Queue::new()?;
 
@@ -62,6 +126,13 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     }
     let sequential_ms = started.elapsed().as_secs_f64() * 1000.0;
     ctx.result("sequential_ms", sequential_ms);
+    let mut bars = vec![Bar {
+        label: "sequential".into(),
+        value: sequential_ms,
+        detail: "no messages".into(),
+        tone: Tone::Muted,
+    }];
+    show_bars(ctx, &bars);
 
     let default = python_default(tasks, workers);
     ctx.result("default_chunksize", i64::from(default));
@@ -76,6 +147,7 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         .map(|c| (c.to_string(), *c))
         .chain([("default".to_string(), default)])
         .collect();
+    let mut best: Option<(u32, f64)> = None;
     for (i, (name, size)) in sizes.iter().enumerate() {
         ctx.progress(
             format!("chunksize {size}: mapping {tasks} tasks"),
@@ -83,10 +155,44 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
             Some(sizes.len() as u64),
         );
         let (ms, sent, received) = map(&chunks, &results, tasks, *size)?;
+        let speedup = sequential_ms / ms;
         ctx.result(&format!("time_ms_cs{name}"), ms);
         ctx.result(&format!("messages_cs{name}"), sent as f64);
         ctx.result(&format!("result_messages_cs{name}"), received as f64);
-        ctx.result(&format!("speedup_cs{name}"), sequential_ms / ms);
+        ctx.result(&format!("speedup_cs{name}"), speedup);
+        if best.is_none_or(|(_, fastest)| ms < fastest) {
+            best = Some((*size, ms));
+        }
+        let label = if name == "default" {
+            format!("default ({size})")
+        } else {
+            format!("chunksize {size}")
+        };
+        bars.push(Bar {
+            label,
+            value: ms,
+            detail: format!("{} · {speedup:.2}×", count(sent, "message", "messages")),
+            tone: if speedup < 1.0 { Tone::Warn } else { Tone::Good },
+        });
+        show_bars(ctx, &bars);
+    }
+    if let Some((size, ms)) = best {
+        let speedup = sequential_ms / ms;
+        ctx.headline(
+            if speedup >= 1.0 {
+                format!(
+                    "Fastest: chunksize {size}, {speedup:.2}× sequential with {workers} workers; \
+                     chunksize 1 sent {} task messages.",
+                    group(f64::from(tasks), 0)
+                )
+            } else {
+                format!(
+                    "No chunksize beat sequential: tasks of {task_us} µs cost less than sending \
+                     them (best: chunksize {size}, {speedup:.2}×)."
+                )
+            },
+            if speedup >= 1.0 { Tone::Good } else { Tone::Warn },
+        );
     }
     for _ in &pool {
         chunks.put([STOP, 0, 0, 0])?;
@@ -95,6 +201,20 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         reap_and_report(ctx.out, pid, &role);
     }
     Ok(())
+}
+
+fn show_bars(ctx: &Ctx, bars: &[Bar]) {
+    ctx.view(
+        "times",
+        View::Bars {
+            unit: "ms".into(),
+            bars: bars.to_vec(),
+            max: None,
+            caption: "wall time per map by chunksize; messages counted as they crossed the \
+                      queue; × = speedup over sequential"
+                .into(),
+        },
+    );
 }
 
 /// One `map`: a feeder thread puts the chunks (as `Pool`'s task handler thread does) while

@@ -1,5 +1,5 @@
 //! What a demo body gets to work with inside the worker process: an emitter, the process
-//! budget, and the results being collected.
+//! budget, the results being collected, and forks that are checked to be safe.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -8,8 +8,13 @@ use std::process::{Child, Command, Stdio};
 
 use crate::os::{self, Forked};
 
+use super::machine::{OtherLoad, thread_count};
+use super::params::{Params, int, to_json};
 use super::protocol::{Emitter, Event, NoteLevel, ResultValue};
-use super::registry::{DemoSpec, Params, int, to_json};
+use super::view::{Tone, View};
+
+/// Cores of other load worth telling the audience about.
+const NOTABLE_OTHER_LOAD: f64 = 0.25;
 
 /// The process budget: a pipe holding one byte per process the demo may still create. A
 /// process takes a byte before it forks or spawns; spawned children inherit the pipe, so the
@@ -73,27 +78,48 @@ pub struct Ctx {
     pub tokens: Tokens,
     /// The demo's parameters.
     pub params: Params,
-    spec: &'static DemoSpec,
+    name: &'static str,
     results: BTreeMap<String, ResultValue>,
     /// Processes this demo has started, its own included (children it knows of).
     started: std::cell::Cell<i64>,
+    load: OtherLoad,
 }
 
 impl Ctx {
-    /// A context for `spec` with `params`, its budget set from the `cap` parameter.
+    /// A context for demo `name` with `params`, its budget set from the `cap` parameter.
     ///
     /// # Errors
     /// If the budget pipe cannot be made.
-    pub fn new(spec: &'static DemoSpec, params: Params) -> io::Result<Self> {
+    pub fn new(name: &'static str, params: Params) -> io::Result<Self> {
         let tokens = Tokens::new(int(&params, "cap"))?;
         Ok(Self {
             out: Emitter,
             tokens,
             params,
-            spec,
+            name,
             results: BTreeMap::new(),
             started: 1.into(),
+            load: OtherLoad::start(),
         })
+    }
+
+    /// Sends a piece of the panel (see [`super::view`]).
+    pub fn view(&self, id: &str, view: View) {
+        self.out.send(&Event::View {
+            id: id.into(),
+            view,
+        });
+    }
+
+    /// Sends the run's headline: its result in one sentence.
+    pub fn headline(&self, text: impl Into<String>, tone: Tone) {
+        self.view(
+            "headline",
+            View::Headline {
+                text: text.into(),
+                tone,
+            },
+        );
     }
 
     /// Reports progress.
@@ -132,6 +158,12 @@ impl Ctx {
         });
     }
 
+    /// The results recorded so far.
+    #[must_use]
+    pub fn results(&self) -> &BTreeMap<String, ResultValue> {
+        &self.results
+    }
+
     /// Records and reports a final result.
     pub fn result(&mut self, name: &str, value: impl Into<ResultValue>) {
         let value = value.into();
@@ -142,11 +174,37 @@ impl Ctx {
         });
     }
 
-    /// Forks a child within the budget; `None` when the cap is reached.
+    /// Forks a child within the budget; `None` when the cap is reached. Refuses to fork while
+    /// this process has other threads: the child would get their locks, held, with nobody to
+    /// release them (the `fork-lock` demo shows exactly that, through
+    /// [`Self::fork_multithreaded`]).
+    ///
+    /// # Errors
+    /// If this process has other threads, or the fork itself fails.
+    pub fn fork(&self) -> io::Result<Option<Forked>> {
+        let threads = thread_count();
+        if threads > 1 {
+            return Err(io::Error::other(format!(
+                "refusing to fork: this process has {threads} threads, and a child forked now                  could inherit a lock held by a thread that does not exist in it"
+            )));
+        }
+        self.fork_within_budget()
+    }
+
+    /// Forks even if other threads exist. Only for a demo whose point is what goes wrong then;
+    /// `why` is said on screen, so the exception is never silent.
     ///
     /// # Errors
     /// If the fork itself fails.
-    pub fn fork(&self) -> io::Result<Option<Forked>> {
+    pub fn fork_multithreaded(&self, why: &str) -> io::Result<Option<Forked>> {
+        self.note(
+            NoteLevel::Info,
+            format!("This fork happens while other threads exist, on purpose: {why}"),
+        );
+        self.fork_within_budget()
+    }
+
+    fn fork_within_budget(&self) -> io::Result<Option<Forked>> {
         if !self.tokens.take() {
             return Ok(None);
         }
@@ -168,13 +226,29 @@ impl Ctx {
         if !self.tokens.take() {
             return Ok(None);
         }
-        let child = spawn_worker_child(job)?;
+        let child = spawn_worker_child(self.name, job)?;
         self.count_started(1);
         Ok(Some(child))
     }
 
-    /// Sends the summary line with every result recorded.
+    /// Sends the summary line with every result recorded, and says so when the rest of the
+    /// machine was busy enough to matter.
     pub fn finish(&mut self) {
+        if let Some(other) = self.load.cores() {
+            self.results
+                .insert("other_load_cores".into(), ResultValue::Number(other));
+            if other >= NOTABLE_OTHER_LOAD {
+                let cores = super::params::cores() as f64;
+                self.note(
+                    NoteLevel::Warn,
+                    format!(
+                        "The rest of this machine kept {other:.1} of its {cores:.0} cores busy \
+                         during the run: speedups are relative to the {:.1} cores that were free.",
+                        (cores - other).max(0.0)
+                    ),
+                );
+            }
+        }
         let started = self.started.get();
         self.results
             .entry("processes_started".into())
@@ -183,20 +257,20 @@ impl Ctx {
             .entry("cap".into())
             .or_insert(ResultValue::Number(self.tokens.cap() as f64));
         self.out.send(&Event::Summary {
-            demo: self.spec.name.into(),
+            demo: self.name.into(),
             params: to_json(&self.params),
             results: self.results.clone(),
         });
     }
 }
 
-/// Starts `lectern worker child JOB` with the demo's output pipe as its stdout.
+/// Starts `lectern worker child DEMO JOB` with the demo's output pipe as its stdout.
 ///
 /// # Errors
 /// If lectern's executable cannot be found or started.
-pub fn spawn_worker_child(job: &str) -> io::Result<Child> {
+pub fn spawn_worker_child(demo: &str, job: &str) -> io::Result<Child> {
     Command::new(std::env::current_exe()?)
-        .args(["worker", "child", job])
+        .args(["worker", "child", demo, job])
         .stdin(Stdio::null())
         .spawn()
 }

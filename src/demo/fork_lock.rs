@@ -8,20 +8,66 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
+use serde::Deserialize;
 
 use super::context::Ctx;
+use super::params::{Default, Kind, ParamSpec, cap_param};
 use super::protocol::NoteLevel;
-use super::registry::{flag, int};
+use super::unit::{DemoSpec, Unit, no_check};
 use super::util::{ms_since, read_record, reap_and_report, write_record};
+use super::view::Tone;
 use crate::os::{self, Forked};
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: "fork-lock",
+        title: "Forking while another thread holds a lock",
+        summary: "A process whose second thread holds a mutex forks; the child waits for a lock \
+                  whose owner does not exist in it. A watchdog detects the deadlock and kills \
+                  the child. safe=true forks with no lock held.",
+        params: &[
+            ParamSpec {
+                name: "safe",
+                kind: Kind::Bool,
+                default: Default::Bool(false),
+                unit: "",
+                meaning: "fork only when no lock is held (the fix)",
+            },
+            ParamSpec {
+                name: "timeout_ms",
+                kind: Kind::Int {
+                    min: 100,
+                    max: 10_000,
+                },
+                default: Default::Int(1000),
+                unit: "ms",
+                meaning: "how long the watchdog waits before calling it a deadlock",
+            },
+            cap_param(64),
+        ],
+    },
+    check: no_check,
+    run,
+    child: None,
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Fork only with no lock held.
+    pub safe: bool,
+    /// Watchdog timeout, ms.
+    pub timeout_ms: u64,
+}
 
 /// Runs the demo.
 ///
 /// # Errors
 /// If a pipe or the fork fails.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let safe = flag(&ctx.params, "safe");
-    let timeout = Duration::from_millis(int(&ctx.params, "timeout_ms").unsigned_abs());
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let safe = settings.safe;
+    let timeout = Duration::from_millis(settings.timeout_ms);
     let lock = Arc::new(Mutex::new(0u32));
     let (holding_tx, holding_rx) = mpsc::channel::<()>();
     let (done_tx, done_rx) = mpsc::channel::<()>();
@@ -60,7 +106,14 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
 
     let (answer_read, answer_write) = os::inheritable_pipe()?;
     let started = Instant::now();
-    let child = match ctx.fork()? {
+    // The fix passes the single-threaded check every other demo's fork passes; the deadlock
+    // needs the exception, which is the point of this demo.
+    let forked = if safe {
+        ctx.fork()?
+    } else {
+        ctx.fork_multithreaded("fork-lock shows what a fork does to a lock another thread holds")?
+    };
+    let child = match forked {
         None => return Err(io::Error::other("the process cap allows no child")),
         Some(Forked::Child) => {
             // Only the forking thread exists here. If the lock was held, its owner is gone.
@@ -96,10 +149,21 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
             ),
         );
         let _ = kill(os::pid(child), Signal::SIGKILL);
+        ctx.headline(
+            format!(
+                "DEADLOCK: the forked child waited {waited:.0} ms for a mutex that only a thread \
+                 it does not have could release; the watchdog killed it."
+            ),
+            Tone::Bad,
+        );
     } else {
         ctx.note(
             NoteLevel::Info,
             format!("The child took the lock after {waited:.1} ms and finished."),
+        );
+        ctx.headline(
+            format!("No deadlock: nothing held the lock at fork time, so the child took it after {waited:.1} ms."),
+            Tone::Good,
         );
     }
     let exit = reap_and_report(ctx.out, child, "forked child");

@@ -62,6 +62,12 @@ impl Queue {
         record
     }
 
+    /// Records waiting in the queue now, read from the pipe itself.
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        os::bytes_waiting(self.read.as_fd()).map_or(0, |bytes| bytes / (FIELDS * 4))
+    }
+
     /// Takes a record if one is waiting; `None` after `wait` otherwise.
     ///
     /// # Errors
@@ -86,6 +92,7 @@ mod tests {
         for i in 0..100 {
             queue.put([i, i * 2, 0, 7]).unwrap();
         }
+        assert_eq!(queue.waiting(), 100);
         for i in 0..100 {
             assert_eq!(queue.get().unwrap(), [i, i * 2, 0, 7]);
         }

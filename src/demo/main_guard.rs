@@ -6,18 +6,108 @@
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::process::Child;
+use std::process::{Child, ExitCode};
 use std::time::{Duration, Instant};
 
-use super::child::{ChildJob, GuardTree};
+use serde::{Deserialize, Serialize};
+
 use super::context::{Ctx, Tokens, spawn_worker_child};
+use super::params::{Default, Kind, LINGER, ParamSpec, cap_param};
 use super::protocol::{Emitter, NoteLevel};
-use super::registry::{flag, int};
+use super::unit::{DemoSpec, Unit, no_check};
 use super::util::{exit_event, read_record, wait_for_release, write_record};
+use super::view::{Level, Tone, View, count};
 use crate::os;
 
 /// How long the tree may take to finish growing.
 const GROWTH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The demo's name, also used to start its nodes by exec.
+const NAME: &str = "main-guard";
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: NAME,
+        title: "Spawn without if __name__ == \"__main__\"",
+        summary: "Each spawned child re-runs main and starts children of its own, as spawn \
+                  does to a script without the guard: a growing tree of real processes, \
+                  stopped by a depth limit and the process cap. guard=true starts only the \
+                  intended children.",
+        params: &[
+            ParamSpec {
+                name: "guard",
+                kind: Kind::Bool,
+                default: Default::Bool(false),
+                unit: "",
+                meaning: "wrap main in if __name__ == \"__main__\"",
+            },
+            ParamSpec {
+                name: "children",
+                kind: Kind::Int { min: 1, max: 4 },
+                default: Default::Int(2),
+                unit: "processes",
+                meaning: "children each main() starts",
+            },
+            ParamSpec {
+                name: "depth",
+                kind: Kind::Int { min: 1, max: 12 },
+                default: Default::Int(8),
+                unit: "levels",
+                meaning: "how deep re-running main may go before the demo stops it",
+            },
+            LINGER,
+            cap_param(24),
+        ],
+    },
+    check: no_check,
+    run,
+    child: Some(spawned_node),
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Whether main is guarded.
+    pub guard: bool,
+    /// Children each main() starts.
+    pub children: u32,
+    /// Depth limit.
+    pub depth: u32,
+    /// Seconds the tree stays up after growing.
+    pub linger_s: u64,
+}
+
+/// The `main-guard` settings and pipes every process of the tree shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct GuardTree {
+    /// How many children each `main()` starts.
+    children: u32,
+    /// Depth beyond which no process starts more.
+    max_depth: u32,
+    /// Whether `main()` is guarded (then children never re-run it).
+    guard: bool,
+    /// The process budget pipe.
+    tokens_fd: i32,
+    /// Read until end of file, then reap and exit.
+    release_fd: i32,
+    /// Where to write `[pid, ppid, depth, started, capped]` once its children are started.
+    report_fd: i32,
+}
+
+/// What a spawned node is told on its command line: "main" run again by a spawned child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct NodeJob {
+    /// PID of the process that spawned it.
+    parent: u32,
+    /// Its depth in the tree (the demo itself is 0).
+    depth: u32,
+    /// Which child of its parent it is (1-based).
+    index: u32,
+    /// What every node of the tree shares.
+    #[serde(flatten)]
+    tree: GuardTree,
+}
 
 /// One process of the tree: where it stands and what the whole tree shares.
 struct Node {
@@ -39,13 +129,14 @@ impl Node {
             if !Tokens::take_from(tree.tokens_fd) {
                 return (started, true);
             }
-            let job = ChildJob::GuardNode {
+            let job = NodeJob {
                 parent: std::process::id(),
                 depth: self.depth + 1,
                 index,
                 tree,
             };
-            match spawn_worker_child(&job.to_arg()) {
+            let arg = serde_json::to_string(&job).unwrap_or_default();
+            match spawn_worker_child(NAME, &arg) {
                 Ok(child) => started.push((child, role(self.depth + 1, index, tree.guard))),
                 Err(err) => out.send(&super::protocol::Event::Error {
                     message: format!("spawn failed: {err}"),
@@ -56,7 +147,7 @@ impl Node {
     }
 }
 
-/// The label a node shows in the gauges; the demo panel reads the depth from it.
+/// The label a node shows in the gauges.
 fn role(depth: u32, index: u32, guard: bool) -> String {
     if guard {
         format!("worker {index}")
@@ -82,12 +173,15 @@ fn release_and_reap(out: Emitter, release_fd: i32, children: Vec<(Child, String)
 ///
 /// # Errors
 /// If a pipe fails or the tree does not finish growing.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let guard = flag(&ctx.params, "guard");
-    let children = u32::try_from(int(&ctx.params, "children")).unwrap_or(2);
-    let max_depth = u32::try_from(int(&ctx.params, "depth")).unwrap_or(1);
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let Settings {
+        guard,
+        children,
+        depth: max_depth,
+        ..
+    } = *settings;
     let cap = ctx.tokens.cap();
-    let linger = Duration::from_secs(int(&ctx.params, "linger_s").unsigned_abs());
+    let linger = Duration::from_secs(settings.linger_s);
     let (release_read, release_write) = os::inheritable_pipe()?;
     // Children must not inherit the write end, or the release would never come.
     nix::fcntl::fcntl(
@@ -140,14 +234,12 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         "would_start_without_cap",
         i64::try_from(unbounded).unwrap_or(i64::MAX),
     );
-    ctx.note(
-        if capped {
-            NoteLevel::Warn
-        } else {
-            NoteLevel::Info
-        },
-        banner(guard, capped, processes, cap, deepest, max_depth, unbounded),
-    );
+    let (headline, explanation) =
+        banner(guard, capped, processes, cap, deepest, max_depth, unbounded);
+    ctx.headline(headline, if capped { Tone::Bad } else { Tone::Good });
+    if let Some(explanation) = explanation {
+        ctx.note(NoteLevel::Info, explanation);
+    }
     ctx.progress(
         format!("the tree stays alive {} s", linger.as_secs()),
         None,
@@ -160,6 +252,7 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     Ok(())
 }
 
+/// The run's headline, and the explanation that goes with it.
 fn banner(
     guard: bool,
     capped: bool,
@@ -168,23 +261,37 @@ fn banner(
     deepest: u32,
     max_depth: u32,
     unbounded: u64,
-) -> String {
+) -> (String, Option<String>) {
     if guard {
-        return format!(
-            "With the guard: {processes} processes, exactly the script and the children it asked for."
+        return (
+            format!(
+                "With the guard: {}, exactly the script and the children it asked for.",
+                count(processes, "process", "processes")
+            ),
+            None,
         );
     }
-    let stop = if capped {
-        format!("lectern's cap stopped it at {processes} processes (cap {cap}), at depth {deepest}")
+    let headline = if capped {
+        format!(
+            "Without the guard the tree kept growing until lectern's cap stopped it: {} \
+             (cap {cap}), depth {deepest}.",
+            count(processes, "process", "processes")
+        )
     } else {
-        format!("the demo's depth limit stopped it at depth {deepest} with {processes} processes")
+        format!(
+            "Without the guard the tree kept growing until the demo's depth limit: {}, depth \
+             {deepest}.",
+            count(processes, "process", "processes")
+        )
     };
-    format!(
-        "Without the guard the tree keeps growing: {stop}. Without the cap, depth {max_depth} alone \
-         means {unbounded} processes, and with no depth limit it never stops: a fork bomb. (Current \
-         CPython detects a child starting processes while still importing and raises RuntimeError \
-         instead; this demo shows what happens without that safety net.)"
-    )
+    let explanation = format!(
+        "Without the cap, depth {max_depth} alone means {} processes, and with no depth limit it \
+         never stops: a fork bomb. Current CPython catches this case: a child that starts \
+         processes while it is still importing the script raises RuntimeError instead. This \
+         demo shows what happens without that safety net.",
+        super::view::group(unbounded as f64, 0)
+    );
+    (headline, Some(explanation))
 }
 
 /// Reads the nodes' reports until every started process has reported. A report can arrive
@@ -200,6 +307,9 @@ fn await_growth(ctx: &Ctx, reports: &OwnedFd, root_children: u32) -> io::Result<
     let mut capped = false;
     let complete =
         |nodes: &HashMap<u32, (u32, u32)>| nodes.values().all(|(started, heard)| started == heard);
+    // Processes that have reported, per depth; the root is depth 0.
+    let mut per_depth: Vec<u64> = vec![1];
+    show_tree(ctx, &per_depth);
     while !complete(&nodes) {
         let Some([pid, ppid, depth, started, was_capped]) =
             read_record::<5>(reports.as_fd(), GROWTH_TIMEOUT)?
@@ -217,6 +327,12 @@ fn await_growth(ctx: &Ctx, reports: &OwnedFd, root_children: u32) -> io::Result<
         nodes.entry(pid).or_insert((0, 0)).0 = started;
         nodes.entry(ppid).or_insert((0, 0)).1 += 1;
         deepest = deepest.max(depth + u32::from(started > 0));
+        let at = depth as usize;
+        if per_depth.len() <= at {
+            per_depth.resize(at + 1, 0);
+        }
+        per_depth[at] += 1;
+        show_tree(ctx, &per_depth);
         capped |= was_capped != 0;
         let so_far: u32 = nodes.values().map(|(started, _)| started).sum();
         ctx.progress(
@@ -230,17 +346,42 @@ fn await_growth(ctx: &Ctx, reports: &OwnedFd, root_children: u32) -> io::Result<
     Ok((below_root, deepest, capped))
 }
 
+/// The tree as it has reported so far.
+fn show_tree(ctx: &Ctx, per_depth: &[u64]) {
+    let levels = per_depth
+        .iter()
+        .enumerate()
+        .map(|(depth, count)| Level {
+            label: if depth == 0 {
+                "script".into()
+            } else {
+                format!("depth {depth}")
+            },
+            count: *count,
+        })
+        .collect();
+    ctx.view(
+        "tree",
+        View::Tree {
+            levels,
+            caption: "one ● per process that ran main(); each level was spawned by the one above"
+                .into(),
+        },
+    );
+}
+
 /// A spawned node: report itself, run `main()` again (unless guarded), report what it
 /// started, wait for release, reap, exit.
-pub fn spawned_node(job: &ChildJob) -> ! {
-    let ChildJob::GuardNode {
+fn spawned_node(job: &str) -> ExitCode {
+    let Ok(NodeJob {
         parent,
         depth,
         index,
         tree,
-    } = *job
+    }) = serde_json::from_str::<NodeJob>(job)
     else {
-        std::process::exit(2);
+        eprintln!("lectern worker child {NAME}: bad job: {job}");
+        return ExitCode::from(2);
     };
     os::die_with_parent(parent);
     let out = Emitter;
@@ -264,5 +405,5 @@ pub fn spawned_node(job: &ChildJob) -> ! {
         ],
     );
     release_and_reap(out, tree.release_fd, mine);
-    std::process::exit(0);
+    ExitCode::SUCCESS
 }

@@ -1,27 +1,31 @@
 //! Demos: real processes started from a slide or the command line, measured, and always
 //! cleaned up.
 //!
-//! The UI (or `lectern demo`) starts `lectern worker demo NAME` in a process group of its
-//! own; the worker, single-threaded, does the forking and reports on its stdout in the
-//! versioned line protocol of [`protocol`]. Stopping a demo kills its whole group, and every
-//! process of a demo asks the kernel to kill it when its parent dies.
+//! A demo is one unit ([`unit::Demo`]): its spec, typed parameters and run function live in
+//! its own file, and [`catalog::ALL`] lists them. The UI (or `lectern demo`) starts `lectern
+//! worker demo NAME` in a process group of its own; the worker, single-threaded, does the
+//! forking and reports on its stdout in the versioned line protocol of [`protocol`], drawing
+//! its panel with the generic views of [`view`]. Stopping a demo kills its whole group, and
+//! every process of a demo asks the kernel to kill it when its parent dies.
 
-mod catalog;
-mod child;
+pub mod catalog;
 mod chunksize;
 mod context;
 mod fork_lock;
 mod gil;
-pub mod headless;
 mod ipc;
+pub mod machine;
 mod main_guard;
+pub mod params;
 pub mod protocol;
 mod queue_sentinel;
-pub mod registry;
 pub mod runner;
 mod start_methods;
+pub mod unit;
 pub(crate) mod util;
+pub mod view;
 pub mod worker;
 
-pub use catalog::ALL;
-pub use registry::{DemoError, DemoSpec, Params, find};
+pub use catalog::{ALL, find};
+pub use params::Params;
+pub use unit::{Demo, DemoError, DemoSpec};

@@ -1,24 +1,26 @@
 //! The demo event protocol: what a running demo tells whoever started it, one JSON object per
 //! line on its standard output.
 //!
-//! Every line is `{"v":1,"type":...}`. The protocol knows nothing about Rust or lectern's
-//! internals, so a Python twin of a demo can speak it with `json.dumps` and `print(...,
-//! flush=True)`. Version 1 types, in the order a run usually emits them:
+//! Every line is `{"v":2,"type":...}`. The protocol knows nothing about Rust or lectern's
+//! internals, so a Python twin of a demo can speak it with `json.dumps` and one `os.write` per
+//! line. Version 2 types, in the order a run usually emits them:
 //!
 //! | type | fields | meaning |
 //! |---|---|---|
-//! | `hello` | `demo`, `params`, `engine` | the run started with these parameters |
+//! | `hello` | `demo`, `params`, `engine`, `engine_detail`? | the run started with these parameters |
 //! | `process` | `pid`, `ppid`, `role` | a process of the demo exists; `role` labels it in the gauges |
 //! | `progress` | `message`, `done`?, `total`? | what is happening now |
 //! | `measure` | `name`, `value`, `unit`, `role`? | one measurement as it is taken |
 //! | `note` | `level` (`info`, `warn`, `simulated`), `message` | an explanation worth showing |
 //! | `exit` | `pid`, `role`, `code`?, `signal`? | a process of the demo ended and was reaped |
-//! | `lane` | `role`, `slot_ms`, `states` | what a thread did, one character per slot: `H` holding the lock (running), `W` waiting for it, `I` in I/O, `R` running with no lock to take |
+//! | `view` | `id`, `view` | a piece of the demo's panel (see [`super::view`]): headline, table, bars, lanes, series or tree |
 //! | `result` | `name`, `value` (number or boolean) | one final result |
 //! | `summary` | `demo`, `params`, `results` | the last line: every result of the run |
 //! | `error` | `message` | the demo could not run |
 //!
-//! Readers must ignore unknown types and fields, so later versions can add them.
+//! Readers must ignore unknown types and fields, so later versions can add them. Version 2
+//! added `view` and dropped version 1's demo-specific `lane` (now a `lanes` view); readers
+//! accept lines of either version.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -26,8 +28,13 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::view::View;
+
 /// The protocol version written in every line's `v`.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The oldest version readers still accept.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// A final result: a number (units in its name, e.g. `fork_median_ms`) or a yes/no.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -46,6 +53,17 @@ impl std::fmt::Display for ResultValue {
             Self::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{n:.0}"),
             Self::Number(n) if n.abs() >= 100.0 => write!(f, "{n:.1}"),
             Self::Number(n) => write!(f, "{n:.3}"),
+        }
+    }
+}
+
+impl ResultValue {
+    /// The number, if it is one.
+    #[must_use]
+    pub fn as_number(self) -> Option<f64> {
+        match self {
+            Self::Number(n) => Some(n),
+            Self::Bool(_) => None,
         }
     }
 }
@@ -72,8 +90,11 @@ pub enum Event {
         demo: String,
         /// Every parameter, defaults included.
         params: BTreeMap<String, Value>,
-        /// Which implementation runs it (`rust`, later `python`).
+        /// Which engine runs it: `native` (lectern's own Rust) or `python` (CPython).
         engine: String,
+        /// What the engine is exactly, e.g. `CPython 3.11.7, start method fork`.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        engine_detail: String,
     },
     /// A process of the demo exists.
     Process {
@@ -127,16 +148,12 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signal: Option<i32>,
     },
-    /// What one thread or process did over a stretch of time, a character per slot:
-    /// `H` holding the interpreter lock, `W` waiting for it, `I` blocked in I/O, `R` running
-    /// without any lock to take.
-    Lane {
-        /// The thread or process, e.g. `thread 2`.
-        role: String,
-        /// Milliseconds per character.
-        slot_ms: u32,
-        /// The states, oldest first.
-        states: String,
+    /// A piece of the demo's panel, drawn by the UI's generic widgets.
+    View {
+        /// Which piece: a later view with the same id replaces (or merges into) it.
+        id: String,
+        /// What to draw.
+        view: View,
     },
     /// One final result.
     Result {
@@ -184,11 +201,14 @@ impl Event {
         text
     }
 
-    /// Reads one line; `None` for lines that are not version-1 events (readers skip them).
+    /// Reads one line; `None` for lines that are not events of a version this reader knows
+    /// (readers skip them).
     #[must_use]
     pub fn from_line(line: &str) -> Option<Self> {
         let line: Line = serde_json::from_str(line).ok()?;
-        (line.v == VERSION).then_some(line.event)
+        (OLDEST_VERSION..=VERSION)
+            .contains(&line.v)
+            .then_some(line.event)
     }
 }
 
@@ -222,6 +242,36 @@ impl Emitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::view::{Bar, Tone};
+
+    #[test]
+    fn views_travel_as_nested_objects() {
+        let event = Event::View {
+            id: "times".into(),
+            view: View::Bars {
+                unit: "ms".into(),
+                bars: vec![Bar {
+                    label: "chunksize 1".into(),
+                    value: 12.5,
+                    detail: "10,000 messages".into(),
+                    tone: Tone::Warn,
+                }],
+                max: None,
+                caption: String::new(),
+            },
+        };
+        let line = event.to_line();
+        let json: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(json["type"], "view");
+        assert_eq!(json["view"]["kind"], "bars");
+        assert_eq!(json["view"]["bars"][0]["tone"], "warn");
+        assert_eq!(Event::from_line(&line), Some(event));
+        let python = r#"{"v":2,"type":"view","id":"h","view":{"kind":"headline","text":"hi"}}"#;
+        assert!(matches!(
+            Event::from_line(python),
+            Some(Event::View { view: View::Headline { tone: Tone::Normal, .. }, .. })
+        ));
+    }
 
     #[test]
     fn lines_carry_the_version_and_type_and_read_back() {
@@ -234,7 +284,7 @@ mod tests {
         let line = event.to_line();
         assert!(line.ends_with('\n'));
         let json: Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(json["v"], 1);
+        assert_eq!(json["v"], VERSION);
         assert_eq!(json["type"], "exit");
         assert!(
             json.get("signal").is_none(),
@@ -262,7 +312,7 @@ mod tests {
     #[test]
     fn other_versions_and_garbage_are_skipped() {
         assert_eq!(
-            Event::from_line(r#"{"v":2,"type":"error","message":"x"}"#),
+            Event::from_line(r#"{"v":99,"type":"error","message":"x"}"#),
             None
         );
         assert_eq!(Event::from_line("not json"), None);
@@ -271,5 +321,10 @@ mod tests {
             Event::from_line(python),
             Some(Event::Progress { .. })
         ));
+        assert_eq!(
+            Event::from_line(r#"{"v":2,"type":"view","id":"x","view":{"kind":"hologram"}}"#),
+            None,
+            "an unknown view kind is skipped like any unknown line"
+        );
     }
 }

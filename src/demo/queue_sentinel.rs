@@ -7,12 +7,15 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use serde::Deserialize;
 
 use super::context::Ctx;
 use super::ipc::Queue;
+use super::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
 use super::protocol::NoteLevel;
-use super::registry::int;
+use super::unit::{DemoSpec, Unit};
 use super::util::{busy_for, exit_event, reap_and_report};
+use super::view::{Bar, Tone, View, count};
 use crate::os::{self, Forked};
 use crate::sampler::ExitInfo;
 
@@ -21,21 +24,103 @@ const TASK: u32 = 1;
 const SENTINEL: u32 = 2;
 const RESULT: u32 = 3;
 
+/// How often the producer looks at the queue while it waits for results.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: "queue-sentinel",
+        title: "Queue producer/consumer and the sentinel shutdown",
+        summary: "A producer and worker processes share a real inter-process task queue and \
+                  result queue (pipes with a reader lock). One sentinel per worker shuts them \
+                  down; with fewer, a watchdog names the workers blocked forever in get().",
+        params: &[
+            ParamSpec {
+                name: "workers",
+                kind: Kind::Int { min: 1, max: 16 },
+                default: Default::PerCore(2),
+                unit: "processes",
+                meaning: "worker processes (default: 2 per core)",
+            },
+            ParamSpec {
+                name: "sentinels",
+                kind: Kind::Int { min: 0, max: 32 },
+                default: Default::SameAs("workers"),
+                unit: "",
+                meaning: "sentinels the producer puts (default: one per worker)",
+            },
+            ParamSpec {
+                name: "tasks",
+                kind: Kind::Int { min: 0, max: 500 },
+                default: Default::Int(24),
+                unit: "tasks",
+                meaning: "tasks the producer puts before the sentinels",
+            },
+            ParamSpec {
+                name: "task_ms",
+                kind: Kind::Int { min: 0, max: 2000 },
+                default: Default::Int(100),
+                unit: "ms",
+                meaning: "CPU work per task (CPU time, not wall time)",
+            },
+            ParamSpec {
+                name: "watchdog_ms",
+                kind: Kind::Int {
+                    min: 100,
+                    max: 10_000,
+                },
+                default: Default::Int(1500),
+                unit: "ms",
+                meaning: "how long join() waits before the watchdog calls a worker blocked",
+            },
+            cap_param(64),
+        ],
+    },
+    check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
+    run,
+    child: None,
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Worker processes.
+    pub workers: u32,
+    /// Sentinels the producer puts.
+    pub sentinels: u32,
+    /// Tasks before the sentinels.
+    pub tasks: u32,
+    /// CPU work per task, ms.
+    pub task_ms: u64,
+    /// How long join() waits before the watchdog steps in, ms.
+    pub watchdog_ms: u64,
+    /// Process cap.
+    pub cap: u32,
+}
+
 /// Runs the demo.
 ///
 /// # Errors
 /// If a queue, fork or wait fails.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let workers = u32::try_from(int(&ctx.params, "workers")).unwrap_or(1);
-    let sentinels = u32::try_from(int(&ctx.params, "sentinels")).unwrap_or(0);
-    let tasks = u32::try_from(int(&ctx.params, "tasks")).unwrap_or(0);
-    let task_ms = int(&ctx.params, "task_ms").unsigned_abs();
-    let watchdog = Duration::from_millis(int(&ctx.params, "watchdog_ms").unsigned_abs());
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let Settings {
+        workers,
+        sentinels,
+        tasks,
+        task_ms,
+        ..
+    } = *settings;
+    let watchdog = Duration::from_millis(settings.watchdog_ms);
     let task_queue = Queue::new()?;
     let result_queue = Queue::new()?;
     ctx.note(
         NoteLevel::Info,
-        format!("{workers} workers take tasks from one queue and put results on another; the producer sends {sentinels} sentinel(s)."),
+        format!(
+            "{} take tasks from one queue and put results on another; the producer sends {}.",
+            count(u64::from(workers), "worker", "workers"),
+            count(u64::from(sentinels), "sentinel", "sentinels")
+        ),
     );
 
     let mut alive: Vec<(u32, u32, String)> = Vec::new();
@@ -52,12 +137,12 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     }
     for k in 1..=tasks {
         task_queue.put([TASK, k, 0, 0])?;
-        ctx.measure("put", f64::from(k), "task", None);
     }
     for _ in 0..sentinels {
         task_queue.put([SENTINEL, 0, 0, 0])?;
-        ctx.measure("put_sentinel", 1.0, "sentinel", None);
     }
+    let capacity = f64::from(tasks + sentinels);
+    show_queue(ctx, &task_queue, capacity);
     let sent = Instant::now();
     ctx.progress(
         format!("{tasks} tasks and {sentinels} sentinels are on the queue"),
@@ -66,10 +151,19 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     );
 
     let mut done_by: Vec<u32> = vec![0; workers as usize + 1];
-    for received in 1..=tasks {
-        let Some([_, _, worker, _]) = result_queue.get_timeout(Duration::from_secs(60))? else {
-            return Err(io::Error::other("no result for 60 s"));
+    let mut last_result = Instant::now();
+    let mut received = 0;
+    while received < tasks {
+        let Some([_, _, worker, _]) = result_queue.get_timeout(LOOK_EVERY)? else {
+            show_queue(ctx, &task_queue, capacity);
+            if last_result.elapsed() > Duration::from_secs(60) {
+                return Err(io::Error::other("no result for 60 s"));
+            }
+            continue;
         };
+        last_result = Instant::now();
+        received += 1;
+        show_queue(ctx, &task_queue, capacity);
         if let Some(count) = done_by.get_mut(worker as usize) {
             *count += 1;
         }
@@ -85,17 +179,42 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     for (pid, _, role) in &alive {
         let _ = kill(os::pid(*pid), Signal::SIGKILL);
         reap_and_report(ctx.out, *pid, role);
+        worker_row(ctx, role, "blocked in get(): killed", None, Tone::Bad);
     }
     let mut leftover = 0;
     while let Some([kind, ..]) = task_queue.get_timeout(Duration::ZERO)? {
         leftover += u32::from(kind == SENTINEL);
     }
+    show_queue(ctx, &task_queue, capacity);
     if leftover > 0 {
         ctx.note(
             NoteLevel::Info,
-            format!("{leftover} sentinel(s) were never taken: they are still in the queue."),
+            format!(
+                "{} never taken: still in the queue when the workers had gone.",
+                count(u64::from(leftover), "sentinel was", "sentinels were")
+            ),
         );
     }
+    ctx.headline(
+        match (blocked, leftover) {
+            (0, 0) => format!(
+                "One sentinel per worker: all {} took theirs and exited, so join() returned.",
+                count(u64::from(workers), "worker", "workers")
+            ),
+            (0, _) => format!(
+                "Every worker exited; {} left over in the queue.",
+                count(u64::from(leftover), "sentinel", "sentinels")
+            ),
+            (n, _) => format!(
+                "{} blocked forever in get(): {} for {}. join() would hang; the watchdog killed {}.",
+                count(n as u64, "worker", "workers"),
+                count(u64::from(sentinels), "sentinel", "sentinels"),
+                count(u64::from(workers), "worker", "workers"),
+                if n == 1 { "it" } else { "them" }
+            ),
+        },
+        if blocked > 0 { Tone::Bad } else { Tone::Good },
+    );
     for i in 1..=workers {
         ctx.result(&format!("tasks_worker_{i}"), i64::from(done_by[i as usize]));
     }
@@ -106,20 +225,59 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     Ok(())
 }
 
+/// The queue's depth, measured from the pipe.
+fn show_queue(ctx: &Ctx, queue: &Queue, capacity: f64) {
+    let waiting = queue.waiting();
+    ctx.view(
+        "queue",
+        View::Bars {
+            unit: "items".into(),
+            bars: vec![Bar {
+                label: "task queue".into(),
+                value: waiting as f64,
+                detail: "waiting".into(),
+                tone: Tone::Memory,
+            }],
+            max: Some(capacity.max(1.0)),
+            caption: String::new(),
+        },
+    );
+}
+
+/// One worker's row of the workers table; each process sends its own.
+fn worker_row(ctx: &Ctx, role: &str, state: &str, done: Option<u32>, tone: Tone) {
+    ctx.view(
+        "workers",
+        View::Table {
+            columns: vec!["worker".into(), "state".into(), "tasks done".into()],
+            rows: vec![vec![
+                role.to_string(),
+                state.to_string(),
+                done.map(|d| d.to_string()).unwrap_or_default(),
+            ]],
+            tones: vec![tone],
+            merge: true,
+            caption: String::new(),
+        },
+    );
+}
+
 /// A worker's life: take, work, put the result; exit on the sentinel. Never returns.
 fn worker(ctx: &Ctx, index: u32, tasks: &Queue, results: &Queue, task_ms: u64) -> ! {
     let role = format!("worker {index}");
+    let mut done = 0;
     loop {
-        ctx.measure("waiting", 0.0, "", Some(&role));
+        worker_row(ctx, &role, "waiting in get()", Some(done), Tone::Warn);
         let Ok([kind, task, ..]) = tasks.get() else {
             std::process::exit(1)
         };
         if kind == SENTINEL {
-            ctx.measure("sentinel", 0.0, "", Some(&role));
+            worker_row(ctx, &role, "got its sentinel: exits", Some(done), Tone::Muted);
             std::process::exit(0);
         }
-        ctx.measure("working", f64::from(task), "task", Some(&role));
+        worker_row(ctx, &role, &format!("working on task {task}"), Some(done), Tone::Good);
         busy_for(Duration::from_millis(task_ms));
+        done += 1;
         if results.put([RESULT, task, index, 0]).is_err() {
             std::process::exit(1);
         }
@@ -174,10 +332,13 @@ fn explain_blocked(ctx: &Ctx, blocked: &[(u32, u32, String)], workers: u32, sent
     ctx.note(
         NoteLevel::Warn,
         format!(
-            "Blocked forever in get(): {}. The producer sent {sentinels} sentinel(s) for {workers} \
-             workers; every sentinel has been taken, the queue is empty and nothing more will come, \
-             so get() never returns and join() would hang. The watchdog kills them.",
-            names.join(", ")
+            "Blocked forever in get(): {}. The producer sent {} for {}; every sentinel has been \
+             taken, the queue is empty and nothing more will come, so get() never returns and \
+             join() would hang. The watchdog kills {}.",
+            names.join(", "),
+            count(u64::from(sentinels), "sentinel", "sentinels"),
+            count(u64::from(workers), "worker", "workers"),
+            if blocked.len() == 1 { "it" } else { "them" }
         ),
     );
 }

@@ -1,22 +1,29 @@
 //! `start-methods`: children started by fork, by spawn (a fresh exec of the worker binary)
 //! and by a forkserver, each timed from request to its first message, with their memory
 //! measured while they are alive.
+//!
+//! As in CPython, the forkserver is itself started fresh by exec: it does not inherit the
+//! demo's memory, so its children are as small as a spawned child, while fork children carry
+//! the parent's pages (shared copy-on-write).
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::process::Child;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::process::{Child, ExitCode};
 use std::time::{Duration, Instant};
 
-use super::child::ChildJob;
-use super::context::Ctx;
-use super::protocol::NoteLevel;
-use super::registry::int;
+use serde::{Deserialize, Serialize};
+
+use super::context::{Ctx, Tokens};
+use super::params::{Default, Kind, LINGER, ParamSpec, cap_param, fits_under_cap};
+use super::protocol::{Emitter, NoteLevel};
+use super::unit::{DemoSpec, Unit};
 use super::util::{
-    busy_for, median, ms_since, read_record, reap_and_report, touch_mib, wait_for_release,
-    write_record,
+    busy_for, exit_event, median, ms_since, read_record, reap_and_report, touch_mib,
+    wait_for_release, write_record,
 };
+use super::view::{Tone, View};
 use crate::os::{self, Forked};
-use crate::sampler::{PlatformSource, Source};
+use crate::sampler::{ExitInfo, PlatformSource, Source};
 
 /// How long a child may take to say hello before the demo gives up on it.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
@@ -26,6 +33,129 @@ const SERVER: u32 = u32::MAX;
 
 /// The three ways Python's multiprocessing starts a process.
 const METHODS: [&str; 3] = ["fork", "spawn", "forkserver"];
+
+/// The demo's name, also used to start its children by exec.
+const NAME: &str = "start-methods";
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: NAME,
+        title: "Start methods: fork vs spawn vs forkserver",
+        summary: "Starts children by fork, by spawn (a fresh exec) and through a forkserver \
+                  (itself started by exec), and times each from request to its first message. \
+                  Measures each child's RSS and PSS while alive: fork children share the \
+                  parent's pages copy-on-write.",
+        params: &[
+            ParamSpec {
+                name: "children",
+                kind: Kind::Int { min: 1, max: 20 },
+                default: Default::PerCore(2),
+                unit: "processes",
+                meaning: "children started with each method (default: 2 per core)",
+            },
+            ParamSpec {
+                name: "parent_mb",
+                kind: Kind::Int { min: 0, max: 1024 },
+                default: Default::Int(8),
+                unit: "MiB",
+                meaning: "memory the parent fills before starting children (shows copy-on-write)",
+            },
+            ParamSpec {
+                name: "import_ms",
+                kind: Kind::Int { min: 0, max: 1000 },
+                default: Default::Int(0),
+                unit: "ms",
+                meaning: "simulated Python import: CPU time paid by each spawned child and once by the forkserver",
+            },
+            ParamSpec {
+                name: "import_mb",
+                kind: Kind::Int { min: 0, max: 256 },
+                default: Default::Int(0),
+                unit: "MiB",
+                meaning: "simulated memory of imported modules, in each spawned child and once in the forkserver",
+            },
+            LINGER,
+            cap_param(64),
+        ],
+    },
+    check: |s| {
+        fits_under_cap(
+            3 * s.children + 2,
+            s.cap,
+            &format!(
+                "children={} (3 methods, a forkserver and the demo)",
+                s.children
+            ),
+        )
+    },
+    run,
+    child: Some(run_job),
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Children per method.
+    pub children: u32,
+    /// Memory the parent fills first, MiB.
+    pub parent_mb: u64,
+    /// Simulated import time, ms of CPU.
+    pub import_ms: u64,
+    /// Simulated import memory, MiB.
+    pub import_mb: u64,
+    /// Seconds the children stay up after the run.
+    pub linger_s: u64,
+    /// Process cap.
+    pub cap: u32,
+}
+
+/// What a process started by exec is told on its command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Job {
+    /// A spawned child: simulated import, hello, wait for release.
+    Child {
+        /// Which child it is (1-based).
+        index: u32,
+        /// PID of the demo process that spawned it.
+        parent: u32,
+        /// Pipes it shares with the demo.
+        #[serde(flatten)]
+        pipes: ChildPipes,
+        /// Simulated import time, ms.
+        import_ms: u64,
+        /// Simulated import memory, MiB.
+        import_mb: u64,
+    },
+    /// The forkserver: import once, then fork a child per request.
+    Forkserver {
+        /// PID of the demo process that started it.
+        parent: u32,
+        /// Pipes it and its children share with the demo.
+        #[serde(flatten)]
+        pipes: ChildPipes,
+        /// One `[index]` record per child wanted; end of file: reap and exit.
+        request_fd: i32,
+        /// The process budget.
+        tokens_fd: i32,
+        /// Simulated import time, ms.
+        import_ms: u64,
+        /// Simulated import memory, MiB.
+        import_mb: u64,
+    },
+}
+
+/// Descriptor numbers a process started by exec inherits from the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ChildPipes {
+    /// Where to write `[index, pid]` first thing.
+    ready_fd: i32,
+    /// Read until end of file, then exit.
+    release_fd: i32,
+    /// Descriptors to close at once (write ends it must not hold).
+    close_fds: Vec<i32>,
+}
 
 /// A started child.
 struct Started {
@@ -46,25 +176,39 @@ struct Pipes {
     release_write: Option<OwnedFd>,
 }
 
+impl Pipes {
+    /// What a process started by exec needs, closing `also_close` too.
+    fn for_exec(&self, also_close: &[i32]) -> ChildPipes {
+        let mut close_fds: Vec<i32> = self
+            .release_write
+            .as_ref()
+            .map(|fd| vec![fd.as_raw_fd()])
+            .unwrap_or_default();
+        close_fds.extend_from_slice(also_close);
+        ChildPipes {
+            ready_fd: self.ready_write.as_raw_fd(),
+            release_fd: self.release_read.as_raw_fd(),
+            close_fds,
+        }
+    }
+}
+
 /// Runs the demo.
-///
-/// # Errors
-/// If a pipe, fork or spawn fails, or a child never says hello.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let children = u32::try_from(int(&ctx.params, "children")).unwrap_or(1);
-    let parent_mb = int(&ctx.params, "parent_mb").unsigned_abs();
-    let import_ms = int(&ctx.params, "import_ms").unsigned_abs();
-    let import_mb = int(&ctx.params, "import_mb").unsigned_abs();
-    let linger = Duration::from_secs(int(&ctx.params, "linger_s").unsigned_abs());
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let children = settings.children;
+    let linger = Duration::from_secs(settings.linger_s);
     let me = std::process::id();
 
     ctx.progress(
-        format!("parent fills {parent_mb} MiB before starting children"),
+        format!(
+            "parent fills {} MiB before starting children",
+            settings.parent_mb
+        ),
         None,
         None,
     );
-    let parent_memory = touch_mib(parent_mb);
-    explain(ctx, parent_mb, import_ms, import_mb);
+    let parent_memory = touch_mib(settings.parent_mb);
+    explain(ctx, settings);
     let (ready_read, ready_write) = os::inheritable_pipe()?;
     let (release_read, release_write) = os::inheritable_pipe()?;
     let mut pipes = Pipes {
@@ -85,12 +229,17 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         let t0 = Instant::now();
         match ctx.fork()? {
             None => break,
-            Some(Forked::Child) => child_main(i, &mut pipes),
+            Some(Forked::Child) => {
+                // Our copy of the write end would keep the release pipe open forever.
+                pipes.release_write = None;
+                child_life(i, pipes.ready_write.as_fd(), pipes.release_read.as_raw_fd())
+            }
             Some(Forked::Parent(pid)) => {
                 await_hello(&pipes, i)?;
                 started.push(record(ctx, pid, "fork", i, t0));
             }
         }
+        show_table(ctx, &started, None);
     }
     for i in 1..=children {
         ctx.progress(
@@ -98,35 +247,27 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
             Some(started.len() as u64),
             Some(total),
         );
-        let job = ChildJob::StartChild {
+        let job = Job::Child {
             index: i,
             parent: me,
-            ready_fd: pipes.ready_write.as_raw_fd(),
-            release_fd: pipes.release_read.as_raw_fd(),
-            close_fds: release_write_fd(&pipes),
-            import_ms,
-            import_mb,
+            pipes: pipes.for_exec(&[]),
+            import_ms: settings.import_ms,
+            import_mb: settings.import_mb,
         };
         let t0 = Instant::now();
-        let Some(child) = ctx.spawn_worker_child(&job.to_arg())? else {
+        let Some(child) = ctx.spawn_worker_child(&to_arg(&job))? else {
             break;
         };
         await_hello(&pipes, i)?;
         let mut entry = record(ctx, child.id(), "spawn", i, t0);
         entry.spawned = Some(child);
         started.push(entry);
+        show_table(ctx, &started, None);
     }
-    let server = start_forkserver(
-        ctx,
-        &mut pipes,
-        children,
-        &mut started,
-        import_ms,
-        import_mb,
-    )?;
+    let server = start_forkserver(ctx, &pipes, settings, &mut started)?;
 
     measure_memory(ctx, &started, me);
-    summarise(ctx, &started);
+    summarise(ctx, &started, server.as_ref().map(|s| s.startup_ms));
     ctx.result("children", i64::from(children));
     drop(parent_memory);
 
@@ -142,15 +283,26 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
     Ok(())
 }
 
+fn to_arg(job: &Job) -> String {
+    serde_json::to_string(job).unwrap_or_default()
+}
+
 /// The notes that say what this run's parameters mean.
-fn explain(ctx: &Ctx, parent_mb: u64, import_ms: u64, import_mb: u64) {
+fn explain(ctx: &Ctx, settings: &Settings) {
+    let Settings {
+        parent_mb,
+        import_ms,
+        import_mb,
+        ..
+    } = *settings;
     if parent_mb > 0 {
         ctx.note(
             NoteLevel::Info,
             format!(
-                "The parent holds {parent_mb} MiB. fork() shares those pages copy-on-write, but \
-                 still copies the page tables that map them, so fork time grows with the \
-                 parent's memory (try parent_mb=256)."
+                "The parent holds {parent_mb} MiB. fork() shares those pages copy-on-write but \
+                 copies the page tables that map them, so fork time grows with the parent's \
+                 memory (try parent_mb=256). spawn and the forkserver start from a fresh exec \
+                 and carry none of it."
             ),
         );
     }
@@ -158,25 +310,30 @@ fn explain(ctx: &Ctx, parent_mb: u64, import_ms: u64, import_mb: u64) {
         ctx.note(
             NoteLevel::Simulated,
             format!(
-                "Simulated: each spawned child (and the forkserver, once) busy-works {import_ms} ms \
-                 and fills {import_mb} MiB, standing in for the modules a Python interpreter imports. \
-                 Everything else is measured."
+                "Each spawned child (and the forkserver, once) burns {import_ms} ms of CPU and \
+                 fills {import_mb} MiB, standing in for the modules a Python interpreter \
+                 imports. Everything else is measured."
             ),
         );
     }
 }
 
+/// The running forkserver.
+struct Server {
+    child: Child,
+    request_write: OwnedFd,
+    startup_ms: f64,
+}
+
 /// Reaps every child this process started and the forkserver (which reaps its own).
-fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<(u32, OwnedFd)>) {
+fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<Server>) {
     for child in started.iter_mut() {
         match child.spawned.take() {
             Some(mut spawned) => {
-                let exit = spawned.wait().map_or(
-                    crate::sampler::ExitInfo::Unknown,
-                    crate::supervise::exit_info,
-                );
-                ctx.out
-                    .send(&super::util::exit_event(child.pid, &child.role, exit));
+                let exit = spawned
+                    .wait()
+                    .map_or(ExitInfo::Unknown, crate::supervise::exit_info);
+                ctx.out.send(&exit_event(child.pid, &child.role, exit));
             }
             None if child.method == "fork" => {
                 reap_and_report(ctx.out, child.pid, &child.role);
@@ -184,27 +341,21 @@ fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<(u32, OwnedFd)>) 
             None => {} // forkserver children are reaped by the forkserver
         }
     }
-    if let Some((server_pid, request_write)) = server {
-        drop(request_write);
-        reap_and_report(ctx.out, server_pid, "forkserver");
+    if let Some(mut server) = server {
+        drop(server.request_write);
+        let exit = server
+            .child
+            .wait()
+            .map_or(ExitInfo::Unknown, crate::supervise::exit_info);
+        ctx.out.send(&exit_event(server.child.id(), "forkserver", exit));
     }
 }
 
-fn release_write_fd(pipes: &Pipes) -> Vec<i32> {
-    pipes
-        .release_write
-        .as_ref()
-        .map(|fd| vec![fd.as_raw_fd()])
-        .unwrap_or_default()
-}
-
-/// A child's whole life: say hello, wait to be released, exit 0. Never returns.
-fn child_main(index: u32, pipes: &mut Pipes) -> ! {
-    // Our copy of the write end would keep the release pipe open forever.
-    pipes.release_write = None;
+/// A started child's whole life: say hello, wait to be released, exit 0. Never returns.
+fn child_life(index: u32, ready: BorrowedFd<'_>, release_fd: i32) -> ! {
     // If this fails the demo's hello timeout says which child went quiet.
-    let _ = write_record(pipes.ready_write.as_fd(), &[index, std::process::id()]);
-    wait_for_release(pipes.release_read.as_raw_fd());
+    let _ = write_record(ready, &[index, std::process::id()]);
+    wait_for_release(release_fd);
     std::process::exit(0);
 }
 
@@ -235,32 +386,35 @@ fn record(ctx: &Ctx, pid: u32, method: &'static str, index: u32, t0: Instant) ->
     }
 }
 
-/// Forks the forkserver (which pays the simulated import once), then asks it for each child
-/// by writing a byte to its request pipe. Returns the server's PID and that pipe.
+/// Starts the forkserver by exec (it pays the simulated import once), then asks it for each
+/// child by writing a record to its request pipe.
 fn start_forkserver(
     ctx: &mut Ctx,
-    pipes: &mut Pipes,
-    children: u32,
+    pipes: &Pipes,
+    settings: &Settings,
     started: &mut Vec<Started>,
-    import_ms: u64,
-    import_mb: u64,
-) -> io::Result<Option<(u32, OwnedFd)>> {
+) -> io::Result<Option<Server>> {
+    let children = settings.children;
     let (request_read, request_write) = os::inheritable_pipe()?;
+    let job = Job::Forkserver {
+        parent: std::process::id(),
+        pipes: pipes.for_exec(&[request_write.as_raw_fd()]),
+        request_fd: request_read.as_raw_fd(),
+        tokens_fd: ctx.tokens.fd(),
+        import_ms: settings.import_ms,
+        import_mb: settings.import_mb,
+    };
+    ctx.progress("starting the forkserver (a fresh exec)", None, None);
     let t0 = Instant::now();
-    let server = match ctx.fork()? {
-        None => return Ok(None),
-        Some(Forked::Child) => {
-            drop(request_write);
-            forkserver_main(ctx, pipes, &request_read, import_ms, import_mb)
-        }
-        Some(Forked::Parent(pid)) => pid,
+    let Some(child) = ctx.spawn_worker_child(&to_arg(&job))? else {
+        return Ok(None);
     };
     drop(request_read);
-    ctx.process(server, std::process::id(), "forkserver");
+    ctx.process(child.id(), std::process::id(), "forkserver");
     await_hello(pipes, SERVER)?;
-    let startup = ms_since(t0);
-    ctx.measure("startup_ms", startup, "ms", Some("forkserver"));
-    ctx.result("forkserver_startup_ms", startup);
+    let startup_ms = ms_since(t0);
+    ctx.measure("startup_ms", startup_ms, "ms", Some("forkserver"));
+    ctx.result("forkserver_startup_ms", startup_ms);
     for i in 1..=children {
         ctx.progress(
             format!("forkserver: child {i} of {children}"),
@@ -277,38 +431,89 @@ fn start_forkserver(
         ctx.count_started(1);
         let entry = record(ctx, pid, "forkserver", i, t0);
         started.push(entry);
+        show_table(ctx, started, Some(startup_ms));
     }
-    Ok(Some((server, request_write)))
+    Ok(Some(Server {
+        child,
+        request_write,
+        startup_ms,
+    }))
 }
 
-/// The forkserver: imports once, then forks a child per request; when the request pipe
-/// closes it reaps its children, reports them, and exits. Never returns.
-fn forkserver_main(
-    ctx: &Ctx,
-    pipes: &mut Pipes,
-    requests: &OwnedFd,
+/// Runs a job for a process this demo started by exec.
+fn run_job(arg: &str) -> ExitCode {
+    match serde_json::from_str::<Job>(arg) {
+        Ok(Job::Child {
+            index,
+            parent,
+            pipes,
+            import_ms,
+            import_mb,
+        }) => {
+            os::die_with_parent(parent);
+            for fd in &pipes.close_fds {
+                os::close_inherited(*fd);
+            }
+            busy_for(Duration::from_millis(import_ms));
+            let _imports = touch_mib(import_mb);
+            child_life(index, os::inherited_fd(pipes.ready_fd), pipes.release_fd)
+        }
+        Ok(Job::Forkserver {
+            parent,
+            pipes,
+            request_fd,
+            tokens_fd,
+            import_ms,
+            import_mb,
+        }) => {
+            os::die_with_parent(parent);
+            for fd in &pipes.close_fds {
+                os::close_inherited(*fd);
+            }
+            forkserver(&pipes, request_fd, tokens_fd, import_ms, import_mb)
+        }
+        Err(err) => {
+            eprintln!("lectern worker child {NAME}: bad job: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The forkserver, a fresh single-threaded process: imports once, then forks a child per
+/// request; when the request pipe closes it reaps its children, reports them, and exits.
+fn forkserver(
+    pipes: &ChildPipes,
+    request_fd: i32,
+    tokens_fd: i32,
     import_ms: u64,
     import_mb: u64,
-) -> ! {
-    pipes.release_write = None;
+) -> ExitCode {
+    let out = Emitter;
+    let ready = os::inherited_fd(pipes.ready_fd);
     busy_for(Duration::from_millis(import_ms));
     let _imports = touch_mib(import_mb);
-    let _ = write_record(pipes.ready_write.as_fd(), &[SERVER, std::process::id()]);
+    let _ = write_record(ready, &[SERVER, std::process::id()]);
+    let requests = os::inherited_fd(request_fd);
     let mut mine: Vec<(u32, String)> = Vec::new();
-    while let Ok(Some([index])) = read_record::<1>(requests.as_fd(), Duration::from_secs(3600)) {
-        match ctx.fork() {
-            Ok(Some(Forked::Child)) => child_main(index, pipes),
-            Ok(Some(Forked::Parent(pid))) => mine.push((pid, format!("forkserver child {index}"))),
+    while let Ok(Some([index])) = read_record::<1>(requests, Duration::from_secs(3600)) {
+        let forked = if Tokens::take_from(tokens_fd) {
+            os::fork_child().ok()
+        } else {
+            None
+        };
+        match forked {
+            Some(Forked::Child) => child_life(index, ready, pipes.release_fd),
+            Some(Forked::Parent(pid)) => mine.push((pid, format!("forkserver child {index}"))),
             // Capped or failed: answer with PID 0 so the demo does not wait forever.
-            _ => {
-                let _ = write_record(pipes.ready_write.as_fd(), &[index, 0]);
+            None => {
+                let _ = write_record(ready, &[index, 0]);
             }
         }
     }
     for (pid, role) in mine {
-        reap_and_report(ctx.out, pid, &role);
+        reap_and_report(out, pid, &role);
     }
-    std::process::exit(0);
+    ExitCode::SUCCESS
 }
 
 /// RSS and PSS of every child while all are alive, read from the kernel.
@@ -341,13 +546,10 @@ fn measure_memory(ctx: &mut Ctx, started: &[Started], me: u32) {
     }
 }
 
-fn summarise(ctx: &mut Ctx, started: &[Started]) {
+/// Start times per method as results, the table with memory, and the headline.
+fn summarise(ctx: &mut Ctx, started: &[Started], startup_ms: Option<f64>) {
     for method in METHODS {
-        let times: Vec<f64> = started
-            .iter()
-            .filter(|c| c.method == method)
-            .map(|c| c.start_ms)
-            .collect();
+        let times = start_times(started, method);
         if times.is_empty() {
             continue;
         }
@@ -357,29 +559,76 @@ fn summarise(ctx: &mut Ctx, started: &[Started]) {
         ctx.result(&format!("{method}_median_ms"), median(&times));
         ctx.result(&format!("{method}_max_ms"), max);
     }
+    show_table(ctx, started, startup_ms);
+    let fork = median(&start_times(started, "fork"));
+    let spawn = median(&start_times(started, "spawn"));
+    let server = median(&start_times(started, "forkserver"));
+    if fork > 0.0 && spawn > 0.0 {
+        ctx.headline(
+            format!(
+                "fork {fork:.2} ms · spawn {spawn:.2} ms ({:.1}× fork) · forkserver {server:.2} ms \
+                 per child after a {:.1} ms start-up.",
+                spawn / fork,
+                startup_ms.unwrap_or(0.0)
+            ),
+            Tone::Accent,
+        );
+    }
 }
 
-/// The life of a spawned child: protect itself, "import", say hello, wait, exit.
-pub fn spawned_child(job: &ChildJob) -> ! {
-    let ChildJob::StartChild {
-        index,
-        parent,
-        ready_fd,
-        release_fd,
-        close_fds,
-        import_ms,
-        import_mb,
-    } = job
-    else {
-        std::process::exit(2);
+fn start_times(started: &[Started], method: &str) -> Vec<f64> {
+    started
+        .iter()
+        .filter(|c| c.method == method)
+        .map(|c| c.start_ms)
+        .collect()
+}
+
+/// The per-method table: start time, then memory once measured.
+fn show_table(ctx: &Ctx, started: &[Started], startup_ms: Option<f64>) {
+    let results = ctx.results();
+    let mib = |key: String| {
+        results
+            .get(&key)
+            .and_then(|v| v.as_number())
+            .map_or_else(|| "…".to_string(), |v| format!("{v:.1} MiB"))
     };
-    os::die_with_parent(*parent);
-    for fd in close_fds {
-        os::close_inherited(*fd);
+    let mut rows = Vec::new();
+    for method in METHODS {
+        let times = start_times(started, method);
+        if times.is_empty() {
+            continue;
+        }
+        rows.push(vec![
+            method.to_string(),
+            format!("{:.2} ms", median(&times)),
+            mib(format!("{method}_child_rss_mb")),
+            mib(format!("{method}_child_pss_mb")),
+        ]);
     }
-    busy_for(Duration::from_millis(*import_ms));
-    let _imports = touch_mib(*import_mb);
-    let _ = write_record(os::inherited_fd(*ready_fd), &[*index, std::process::id()]);
-    wait_for_release(*release_fd);
-    std::process::exit(0);
+    if let Some(startup) = startup_ms {
+        rows.push(vec![
+            "(forkserver start-up)".into(),
+            format!("{startup:.2} ms"),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    ctx.view(
+        "methods",
+        View::Table {
+            columns: vec![
+                "method".into(),
+                "start".into(),
+                "RSS".into(),
+                "PSS".into(),
+            ],
+            rows,
+            tones: Vec::new(),
+            merge: false,
+            caption: "start: median from request to the child's first message; memory: \
+                      median per child (PSS splits shared pages among their users)"
+                .into(),
+        },
+    );
 }

@@ -1,14 +1,17 @@
 //! The worker side of a demo: lectern re-executed as `lectern worker demo NAME`, a fresh
-//! single-threaded process in its own process group, which does all the forking.
+//! single-threaded process in its own process group, which does all the forking. It finds
+//! the demo in the catalog and runs it: no dispatch on names.
 
 use std::process::ExitCode;
 
-use super::child::ChildJob;
+use super::catalog::find;
 use super::context::Ctx;
+use super::params::{split_set, to_json};
 use super::protocol::{Emitter, Event};
-use super::registry::{self, split_set, to_json};
-use super::{chunksize, fork_lock, gil, main_guard, queue_sentinel, start_methods};
 use crate::os;
+
+/// The engine name native demos report.
+pub const ENGINE: &str = "native";
 
 /// Runs demo `name` with `sets` (`key=value`), reporting on stdout. `parent` is the lectern
 /// process that started this worker: if it dies, so does the worker (and, in a chain, every
@@ -17,14 +20,14 @@ use crate::os;
 pub fn run_demo(name: &str, parent: u32, sets: &[String]) -> ExitCode {
     os::die_with_parent(parent);
     let out = Emitter;
-    let prepared = registry::find(name).and_then(|spec| {
+    let prepared = find(name).and_then(|demo| {
         let pairs = sets
             .iter()
             .map(|s| split_set(s))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((spec, spec.params_from(pairs)?))
+        Ok((demo, demo.params_from(pairs)?))
     });
-    let (spec, params) = match prepared {
+    let (demo, params) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
             out.send(&Event::Error {
@@ -33,17 +36,19 @@ pub fn run_demo(name: &str, parent: u32, sets: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let name = demo.spec().name;
     out.send(&Event::Hello {
-        demo: spec.name.into(),
+        demo: name.into(),
         params: to_json(&params),
-        engine: "rust".into(),
+        engine: ENGINE.into(),
+        engine_detail: format!("lectern {} (Rust)", env!("CARGO_PKG_VERSION")),
     });
     out.send(&Event::Process {
         pid: std::process::id(),
         ppid: parent,
-        role: format!("demo: {}", spec.name),
+        role: name.into(),
     });
-    let mut ctx = match Ctx::new(spec, params) {
+    let mut ctx = match Ctx::new(name, params) {
         Ok(ctx) => ctx,
         Err(err) => {
             out.send(&Event::Error {
@@ -52,18 +57,7 @@ pub fn run_demo(name: &str, parent: u32, sets: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let ran = match spec.name {
-        "start-methods" => start_methods::run(&mut ctx),
-        "fork-lock" => fork_lock::run(&mut ctx),
-        "main-guard" => main_guard::run(&mut ctx),
-        "gil" => gil::run(&mut ctx),
-        "queue-sentinel" => queue_sentinel::run(&mut ctx),
-        "chunksize" => chunksize::run(&mut ctx),
-        other => Err(std::io::Error::other(format!(
-            "demo `{other}` has no implementation"
-        ))),
-    };
-    match ran {
+    match demo.run(&mut ctx) {
         Ok(()) => {
             ctx.finish();
             ExitCode::SUCCESS
@@ -77,14 +71,13 @@ pub fn run_demo(name: &str, parent: u32, sets: &[String]) -> ExitCode {
     }
 }
 
-/// Runs a spawned child's job (given as JSON on the command line).
+/// Runs a job for a process demo `name` started by exec (the job is JSON the demo defined).
 #[must_use]
-pub fn run_child(job: &str) -> ExitCode {
-    match serde_json::from_str::<ChildJob>(job) {
-        Ok(job @ ChildJob::StartChild { .. }) => start_methods::spawned_child(&job),
-        Ok(job @ ChildJob::GuardNode { .. }) => main_guard::spawned_node(&job),
+pub fn run_child(name: &str, job: &str) -> ExitCode {
+    match find(name) {
+        Ok(demo) => demo.child(job),
         Err(err) => {
-            eprintln!("lectern worker child: bad job: {err}");
+            eprintln!("lectern worker child: {err}");
             ExitCode::from(2)
         }
     }

@@ -1,33 +1,41 @@
-//! The demo panel: the slide's demo, its parameters (and editor), the run's status, progress,
-//! a view made for each demo, notes and exit statuses.
+//! The demo panel: the selected demo, its parameters (and editor), the run's status and
+//! progress, then whatever views the demo sent (drawn by the generic widgets of
+//! [`super::views`]), its notes and how its processes ended. Nothing here knows any demo.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::frame::panel;
 use super::gauges::bar;
+use super::views;
+use super::wrap::wrap;
 use crate::app::{App, Run, RunEnd, format_clock};
-use crate::demo::protocol::{NoteLevel, ResultValue};
-use crate::demo::registry::{self, DemoSpec, Params};
-use crate::demo::util::median;
+use crate::demo::Demo;
+use crate::demo::params::Params;
+use crate::demo::protocol::NoteLevel;
+use crate::demo::{find, view::count};
 use crate::sampler::ExitInfo;
 use crate::theme::Theme;
 
-/// Draws the panel.
+/// Draws the panel; what does not fit is announced on its last row, never cut silently.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let slide_demos = &app.current_slide().demos;
     let count = slide_demos.len();
-    let title = match (count, app.demos.run.as_ref()) {
-        (n, _) if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
+    let shown = shown_run(app);
+    let mut title = match count {
+        n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
         _ => "Demo".to_string(),
     };
+    if let Some((engine, _)) = shown.and_then(|r| r.engine.as_ref()) {
+        title.push_str(&format!(" · {engine}"));
+    }
     let block = panel(title, theme).title_bottom(
         Line::styled(
-            if count > 0 || app.demos.run.is_some() {
+            if count > 0 || shown.is_some() {
                 key_hint(area.width)
             } else {
                 ""
@@ -38,15 +46,28 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let inner = block.inner(area);
     block.render(area, buf);
-    let lines = lines(app, usize::from(inner.width), inner.height > 4);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    let mut lines = panel_lines(app, usize::from(inner.width));
+    let height = usize::from(inner.height);
+    if lines.len() > height && height > 0 {
+        let hidden = lines.len() - (height - 1);
+        lines.truncate(height - 1);
+        let hint = if app.demo_focus {
+            format!("▼ {} more", count_lines(hidden))
+        } else {
+            format!("▼ {} more · z shows all", count_lines(hidden))
+        };
+        lines.push(Line::styled(hint, theme.key).right_aligned());
+    }
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn count_lines(n: usize) -> String {
+    count(n as u64, "line", "lines")
 }
 
 /// The demo keys, or a pointer to the help when the panel is too narrow for them.
 fn key_hint(width: u16) -> &'static str {
-    const FULL: &str = " Enter run · x stop · r restart · p pin · e edit ";
+    const FULL: &str = " Enter run · x stop · e edit · z focus ";
     if usize::from(width) >= FULL.chars().count() + 4 {
         FULL
     } else {
@@ -54,64 +75,59 @@ fn key_hint(width: u16) -> &'static str {
     }
 }
 
-fn lines(app: &App, width: usize, roomy: bool) -> Vec<Line<'static>> {
+/// The run the panel shows: the selected demo's latest run, else a pinned run still going
+/// from another slide.
+fn shown_run(app: &App) -> Option<&Run> {
+    app.demos
+        .latest((app.slide, app.demos.selected))
+        .or_else(|| app.demos.running().filter(|r| r.pinned))
+}
+
+/// Everything the panel would show at `width` columns, top to bottom.
+#[must_use]
+pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let selected = app.current_slide().demos.get(app.demos.selected);
-    let spec = selected.and_then(|d| registry::find(&d.name).ok());
-    // A pinned run from another slide stays on show.
-    let run = app
-        .demos
-        .run
-        .as_ref()
-        .filter(|r| r.pinned || r.slide == app.slide || r.is_running());
+    let slot = (app.slide, app.demos.selected);
+    let directive = app.current_slide().demos.get(slot.1);
+    let demo = directive.and_then(|d| find(&d.name).ok());
     let mut lines = Vec::new();
-    match (run, spec) {
-        (Some(run), _) => {
-            lines.push(heading(run.spec, theme));
-            lines.push(params_line(run.spec, &run.params, theme));
-            lines.push(status_line(app, run, theme));
-            if roomy {
-                lines.extend(progress_line(run, width, theme));
-                lines.extend(body(run, width, theme));
-                lines.extend(notes(run, theme));
-                lines.extend(exits(run, theme));
-            }
-        }
-        (None, Some(spec)) => {
-            lines.push(heading(spec, theme));
+    match (app.demos.editor, demo, shown_run(app)) {
+        (Some(row), Some(demo), _) => {
+            lines.extend(heading(demo, width, theme));
             let params = app
                 .demos
                 .params
-                .get(&(app.slide, app.demos.selected))
+                .get(&slot)
                 .cloned()
-                .or_else(|| {
-                    selected.map(|d| {
-                        spec.params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                            .unwrap_or_else(|_| spec.defaults())
-                    })
-                })
-                .unwrap_or_else(|| spec.defaults());
-            if let Some(row) = app.demos.editor {
-                lines.extend(editor(spec, &params, row, theme));
-            } else {
-                lines.push(params_line(spec, &params, theme));
-                lines.push(Line::styled(
-                    "No demo is running. Enter runs it.",
-                    theme.text,
-                ));
-                if roomy {
-                    lines.push(Line::default());
-                    lines.push(Line::styled(spec.summary.to_string(), theme.muted));
-                }
-            }
+                .unwrap_or_else(|| demo.defaults());
+            lines.extend(editor(demo, &params, row, width, theme));
         }
-        (None, None) => match selected {
-            Some(directive) => lines.push(Line::styled(
-                format!(
-                    "Demo `{}` is not available in this version of lectern.",
-                    directive.name
-                ),
-                theme.warning,
+        (_, _, Some(run)) => lines.extend(run_lines(app, run, width)),
+        (_, Some(demo), None) => {
+            lines.extend(heading(demo, width, theme));
+            let params = app.demos.params.get(&slot).cloned().unwrap_or_else(|| {
+                directive
+                    .and_then(|d| {
+                        demo.params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                            .ok()
+                    })
+                    .unwrap_or_else(|| demo.defaults())
+            });
+            lines.extend(params_lines(demo, &params, width, theme));
+            lines.push(Line::styled("Not run yet: Enter runs it.", theme.text));
+            lines.push(Line::default());
+            lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
+        }
+        (_, None, None) => match directive {
+            Some(directive) => lines.extend(wrap(
+                &[(
+                    &format!(
+                        "Demo `{}` is not available in this version of lectern.",
+                        directive.name
+                    ),
+                    theme.warning,
+                )],
+                width,
             )),
             None => lines.push(Line::styled("No demo on this slide.", theme.muted)),
         },
@@ -119,16 +135,46 @@ fn lines(app: &App, width: usize, roomy: bool) -> Vec<Line<'static>> {
     lines
 }
 
-fn heading(spec: &DemoSpec, theme: &Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled("◆ ", theme.bullet),
-        Span::styled(spec.title.to_string(), theme.key),
-    ])
+/// A run: what it is, how it is going, its views, notes and exits.
+fn run_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines = heading(run.demo, width, theme);
+    lines.extend(params_lines(run.demo, &run.params, width, theme));
+    lines.extend(status_lines(app, run, width, theme));
+    lines.extend(progress_line(run, width, theme));
+    // The headline first: the result and its meaning must never be what scrolls away.
+    if let Some(headline) = run.views.get("headline") {
+        lines.extend(views::lines(headline, width, theme));
+    }
+    for (id, view) in run.views.iter() {
+        if id == "headline" {
+            continue;
+        }
+        lines.push(Line::default());
+        lines.extend(views::lines(view, width, theme));
+    }
+    let notes = note_lines(run, width, theme);
+    if !notes.is_empty() {
+        lines.push(Line::default());
+        lines.extend(notes);
+    }
+    lines.extend(exits(run, width, theme));
+    lines
+}
+
+fn heading(demo: &dyn Demo, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    wrap(
+        &[
+            ("◆ ", theme.bullet),
+            (demo.spec().title, theme.key.add_modifier(Modifier::BOLD)),
+        ],
+        width,
+    )
 }
 
 /// The parameters that differ from the demo's defaults (the rest is one `e` away).
-fn params_line(spec: &DemoSpec, params: &Params, theme: &Theme) -> Line<'static> {
-    let defaults = spec.defaults();
+fn params_lines(demo: &dyn Demo, params: &Params, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let defaults = demo.defaults();
     let changed: Vec<String> = params
         .iter()
         .filter(|(k, v)| defaults.get(*k) != Some(*v))
@@ -139,50 +185,63 @@ fn params_line(spec: &DemoSpec, params: &Params, theme: &Theme) -> Line<'static>
     } else {
         format!("{} · e for all", changed.join(" "))
     };
-    Line::styled(text, theme.muted)
+    wrap(&[(&text, theme.muted)], width)
 }
 
-fn editor(spec: &DemoSpec, params: &Params, row: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        "↑↓ pick · ←→ change · Enter run · Esc done",
-        theme.muted,
-    )];
-    for (i, param) in spec.params.iter().enumerate() {
+fn editor(
+    demo: &dyn Demo,
+    params: &Params,
+    row: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = wrap(
+        &[("↑↓ pick · ←→ change · Enter run · Esc done", theme.muted)],
+        width,
+    );
+    for (i, param) in demo.spec().params.iter().enumerate() {
         let value = params
             .get(param.name)
             .map(ToString::to_string)
             .unwrap_or_default();
         let marker = if i == row { "▶ " } else { "  " };
-        let style = if i == row { theme.key } else { theme.text };
+        let style = if i == row {
+            theme.key.add_modifier(Modifier::BOLD)
+        } else {
+            theme.text
+        };
         lines.push(Line::from(vec![
             Span::styled(marker, theme.key),
             Span::styled(format!("{} = {value} {}", param.name, param.unit), style),
         ]));
         if i == row {
-            lines.push(Line::styled(
-                format!("    {} ({})", param.meaning, param.expected()),
-                theme.muted,
+            lines.extend(wrap(
+                &[
+                    ("    ", theme.muted),
+                    (&format!("{} ({})", param.meaning, param.expected()), theme.muted),
+                ],
+                width,
             ));
         }
     }
     lines
 }
 
-fn status_line(app: &App, run: &Run, theme: &Theme) -> Line<'static> {
+fn status_lines(app: &App, run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let pinned = if run.pinned { " · 📌 pinned" } else { "" };
-    match &run.ended {
+    let (text, style): (String, Style) = match &run.ended {
         None => {
             let elapsed = app.now.saturating_duration_since(run.started);
-            Line::styled(
+            (
                 format!("▶ running {}{pinned}", format_clock(elapsed)),
                 theme.gauge_low,
             )
         }
         Some(RunEnd::Finished(ExitInfo::Code(0))) if run.error.is_none() => {
             let took = run.duration.map_or(0.0, |d| d.as_secs_f64());
-            Line::styled(format!("✔ finished in {took:.1} s"), theme.text)
+            (format!("✔ finished in {took:.1} s"), theme.text)
         }
-        Some(RunEnd::Finished(exit)) => Line::styled(
+        Some(RunEnd::Finished(exit)) => (
             format!(
                 "✖ failed ({}): {}",
                 exit.describe(),
@@ -190,190 +249,57 @@ fn status_line(app: &App, run: &Run, theme: &Theme) -> Line<'static> {
             ),
             theme.warning,
         ),
-        Some(RunEnd::Stopped(why)) => {
-            let killed = run.processes.len();
-            Line::styled(
-                format!("■ {why}: all {killed} processes killed"),
-                theme.warning,
-            )
-        }
-    }
+        Some(RunEnd::Stopped(why)) => (
+            format!(
+                "■ {why}: all {} killed",
+                count(run.processes.len() as u64, "process", "processes")
+            ),
+            theme.warning,
+        ),
+    };
+    wrap(&[(&text, style)], width)
 }
 
-fn progress_line(run: &Run, width: usize, theme: &Theme) -> Option<Line<'static>> {
-    let (message, done, total) = run.progress.clone()?;
+fn progress_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((message, done, total)) = run.progress.clone() else {
+        return Vec::new();
+    };
     if run.ended.is_some() {
-        return None;
+        return Vec::new();
     }
-    let mut spans = vec![Span::styled(format!("… {message}"), theme.text)];
+    let mut lines = wrap(&[(&format!("… {message}"), theme.text)], width);
     if let (Some(done), Some(total)) = (done, total) {
         let fraction = if total == 0 {
             1.0
         } else {
             done as f64 / total as f64
         };
-        let bar_width = width.saturating_sub(message.len() + 6).clamp(4, 16);
-        spans.push(Span::styled(
-            format!(" ▕{}▏", bar(fraction, bar_width)),
+        let bar_width = width.saturating_sub(4).clamp(4, 24);
+        lines.push(Line::styled(
+            format!("  ▕{}▏", bar(fraction, bar_width)),
             theme.gauge_low,
         ));
     }
-    Some(Line::from(spans))
+    lines
 }
 
-fn result(run: &Run, name: &str) -> Option<ResultValue> {
-    run.results.get(name).copied()
-}
-
-fn body(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    match run.spec.name {
-        "start-methods" => start_methods(run, theme),
-        "fork-lock" => fork_lock(run, theme),
-        "main-guard" => main_guard(run, width, theme),
-        "gil" => super::demo_views::gil(run, width, theme),
-        "queue-sentinel" => super::demo_views::queue_sentinel(run, width, theme),
-        "chunksize" => super::demo_views::chunksize(run, width, theme),
-        _ => generic(run, theme),
-    }
-}
-
-fn start_methods(run: &Run, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        format!("{:<11}{:>9}{:>8}{:>8}", "method", "start", "RSS", "PSS"),
-        theme.muted,
-    )];
-    for method in ["fork", "spawn", "forkserver"] {
-        let of = |name: &str| -> Vec<f64> {
-            run.measures
-                .iter()
-                .filter(|(role, n, _, _)| {
-                    n == name
-                        && role
-                            .as_deref()
-                            .is_some_and(|r| r.starts_with(&format!("{method} child")))
-                })
-                .map(|(_, _, v, _)| *v)
-                .collect()
+/// Warnings and simulation notices first (they matter most), then explanations, oldest first.
+fn note_lines(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let loud = run.notes.iter().filter(|(level, _)| *level != NoteLevel::Info);
+    let quiet = run.notes.iter().filter(|(level, _)| *level == NoteLevel::Info);
+    let mut lines = Vec::new();
+    for (level, message) in loud.chain(quiet) {
+        let (prefix, style): (&str, Style) = match level {
+            NoteLevel::Info => ("", theme.text),
+            NoteLevel::Warn => ("⚠ ", theme.warning),
+            NoteLevel::Simulated => ("SIMULATED ", theme.warning),
         };
-        let starts = of("start_ms");
-        if starts.is_empty() {
-            continue;
-        }
-        let rss = of("rss_mb");
-        let pss = of("pss_mb");
-        let mib = |v: &[f64]| {
-            if v.is_empty() {
-                "…".to_string()
-            } else {
-                format!("{:.1}M", median(v))
-            }
-        };
-        lines.push(Line::styled(
-            format!(
-                "{method:<11}{:>7.2}ms{:>8}{:>8}",
-                median(&starts),
-                mib(&rss),
-                mib(&pss)
-            ),
-            theme.text,
-        ));
-    }
-    if lines.len() > 1 {
-        lines.push(Line::styled(
-            "start: median ms from request to first message; memory: medians",
-            theme.muted,
-        ));
+        lines.extend(wrap(&[(prefix, style.add_modifier(Modifier::BOLD)), (message, style)], width));
     }
     lines
 }
 
-fn fork_lock(run: &Run, theme: &Theme) -> Vec<Line<'static>> {
-    match (result(run, "deadlocked"), result(run, "waited_ms")) {
-        (Some(ResultValue::Bool(true)), Some(waited)) => vec![Line::styled(
-            format!(
-                "DEADLOCKED: the child waited {waited} ms for a lock nobody can release; killed"
-            ),
-            theme.warning,
-        )],
-        (Some(ResultValue::Bool(false)), Some(waited)) => {
-            vec![Line::styled(
-                format!("no deadlock: the child took the lock after {waited} ms"),
-                theme.gauge_low,
-            )]
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn main_guard(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let mut depths: Vec<usize> = Vec::new();
-    for process in run.processes.iter().skip(1) {
-        let depth = process
-            .role
-            .split("depth ")
-            .nth(1)
-            .and_then(|d| d.split_whitespace().next())
-            .and_then(|d| d.parse::<usize>().ok())
-            .unwrap_or(1);
-        if depths.len() < depth {
-            depths.resize(depth, 0);
-        }
-        depths[depth - 1] += 1;
-    }
-    let mut lines = vec![Line::styled("main ●".to_string(), theme.text)];
-    for (i, count) in depths.iter().enumerate() {
-        let dots = "●".repeat((*count).min(width.saturating_sub(14)));
-        lines.push(Line::styled(
-            format!("depth {:>2} {dots} {count}", i + 1),
-            theme.text,
-        ));
-    }
-    if let Some(ResultValue::Bool(true)) = result(run, "capped") {
-        let cap = result(run, "cap")
-            .map(|c| c.to_string())
-            .unwrap_or_default();
-        lines.push(Line::styled(
-            format!("CAPPED at {cap} processes by lectern"),
-            theme.warning,
-        ));
-    }
-    lines
-}
-
-fn generic(run: &Run, theme: &Theme) -> Vec<Line<'static>> {
-    run.results
-        .iter()
-        .map(|(k, v)| Line::styled(format!("{k}: {v}"), theme.text))
-        .collect()
-}
-
-/// The latest warning or simulation notice first (they matter most), then the latest
-/// explanation.
-fn notes(run: &Run, theme: &Theme) -> Vec<Line<'static>> {
-    let loud = run
-        .notes
-        .iter()
-        .rev()
-        .find(|(level, _)| *level != NoteLevel::Info);
-    let quiet = run
-        .notes
-        .iter()
-        .rev()
-        .find(|(level, _)| *level == NoteLevel::Info);
-    loud.into_iter()
-        .chain(quiet)
-        .map(|(level, message)| {
-            let (prefix, style): (&str, Style) = match level {
-                NoteLevel::Info => ("", theme.muted),
-                NoteLevel::Warn => ("⚠ ", theme.warning),
-                NoteLevel::Simulated => ("SIMULATED: ", theme.warning),
-            };
-            Line::styled(format!("{prefix}{message}"), style)
-        })
-        .collect()
-}
-
-fn exits(run: &Run, theme: &Theme) -> Option<Line<'static>> {
+fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for exit in run.processes.iter().filter_map(|p| p.exit) {
         let text = exit.describe();
@@ -383,11 +309,11 @@ fn exits(run: &Run, theme: &Theme) -> Option<Line<'static>> {
         }
     }
     if counts.is_empty() {
-        return None;
+        return Vec::new();
     }
     let text: Vec<String> = counts.iter().map(|(t, n)| format!("{n}× {t}")).collect();
-    Some(Line::styled(
-        format!("ended: {}", text.join(", ")),
-        theme.muted,
-    ))
+    wrap(
+        &[(&format!("processes ended: {}", text.join(", ")), theme.muted)],
+        width,
+    )
 }

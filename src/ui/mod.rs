@@ -2,7 +2,6 @@
 
 mod blocks;
 mod demo_panel;
-mod demo_views;
 mod footer;
 pub mod frame;
 pub mod gauges;
@@ -13,15 +12,17 @@ mod sidebar;
 mod slide_view;
 mod table;
 pub mod too_small;
+pub mod views;
 pub(crate) mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use blocks::{blocks_lines, slide_lines};
+pub use demo_panel::panel_lines;
 pub use layout::{MIN_HEIGHT, MIN_WIDTH, areas, is_too_small, slide_text_area};
 
-use crate::app::App;
+use crate::app::{App, LayoutFacts};
 
 /// Draws one frame of the app.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -30,8 +31,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     if !frame::begin(&app.theme, screen, buf) {
         return;
     }
-    let areas = areas(screen, app.show_notes);
-    slide_view::render(app, areas.slide, buf);
+    let areas = areas(screen, app.show_notes, app.demo_focus);
+    if app.demo_focus {
+        slide_view::render_title(app, areas.slide, buf);
+    } else {
+        slide_view::render(app, areas.slide, buf);
+    }
     if let Some(notes_area) = areas.notes {
         notes::render(app, notes_area, buf);
     }
@@ -47,27 +52,28 @@ fn screen(app: &App) -> Rect {
     Rect::new(0, 0, app.size.width, app.size.height)
 }
 
-/// How far the current slide can scroll down on the current screen.
+/// What the key handling needs to know about the layout of `app` on its screen: how far the
+/// slide and the notes scroll, how many slide lines a page holds, and whether the demo panel
+/// beside the slide is too small for a run. Scrolling is measured on the normal layout (demo
+/// focus hides the slide's text but keeps its scroll position).
 #[must_use]
-pub fn max_scroll(app: &App) -> usize {
-    let text = slide_text_area(areas(screen(app), app.show_notes).slide);
+pub fn layout_facts(app: &App) -> LayoutFacts {
+    let normal = areas(screen(app), app.show_notes, false);
+    let text = slide_text_area(normal.slide);
     let total = slide_lines(app.current_slide(), usize::from(text.width), &app.theme).len();
-    slide_view::scroll_limit(total, usize::from(text.height))
+    LayoutFacts {
+        slide_max_scroll: slide_view::scroll_limit(total, usize::from(text.height)),
+        slide_page: slide_view::visible_lines(total, usize::from(text.height)),
+        notes_max_scroll: normal
+            .notes
+            .map_or(0, |area| notes::scroll_limit(app, area)),
+        demo_cramped: layout::is_cramped(normal.demo),
+    }
 }
 
-/// How many slide lines fit on screen at once (one row goes to the scroll indicator when the
-/// slide overflows).
+/// What [`layout_facts`] depends on, so the loop can skip working them out again when none
+/// of it changed: slide, screen size, notes shown.
 #[must_use]
-pub fn slide_visible_lines(app: &App) -> usize {
-    let text = slide_text_area(areas(screen(app), app.show_notes).slide);
-    let total = slide_lines(app.current_slide(), usize::from(text.width), &app.theme).len();
-    slide_view::visible_lines(total, usize::from(text.height))
-}
-
-/// How far the speaker notes can scroll down.
-#[must_use]
-pub fn max_notes_scroll(app: &App) -> usize {
-    areas(screen(app), app.show_notes)
-        .notes
-        .map_or(0, |area| notes::scroll_limit(app, area))
+pub fn layout_key(app: &App) -> (usize, u16, u16, bool) {
+    (app.slide, app.size.width, app.size.height, app.show_notes)
 }

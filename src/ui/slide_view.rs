@@ -25,6 +25,25 @@ pub fn scroll_limit(total: usize, height: usize) -> usize {
     total.saturating_sub(visible_lines(total, height))
 }
 
+/// Draws only the slide's title (and its number), for demo focus.
+pub fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
+    let text = slide_text_area(area);
+    if text.is_empty() {
+        return;
+    }
+    let title = format!(
+        "{} · slide {}/{} · z shows the slide",
+        app.current_slide().title.as_deref().unwrap_or("(untitled)"),
+        app.slide + 1,
+        app.slide_count()
+    );
+    let line = Line::styled(
+        super::wrap::truncate(&title, usize::from(text.width)),
+        app.theme.title,
+    );
+    buf.set_line(text.x, text.y, &line, text.width);
+}
+
 /// Draws the current slide into `area`.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let text = slide_text_area(area);

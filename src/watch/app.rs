@@ -7,7 +7,9 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Size;
 
 use crate::gauges::Gauges;
-use crate::msg::{ExitReason, Msg, Stream};
+use super::Msg;
+use crate::msg::ExitReason;
+use crate::supervise::Stream;
 use crate::sampler::ExitInfo;
 use crate::theme::Theme;
 
@@ -137,7 +139,6 @@ impl WatchApp {
                     "terminal input failed: {why}"
                 )))]
             }
-            Msg::Mouse(_) | Msg::Tick | Msg::Demo { .. } | Msg::DemoExited { .. } => Vec::new(),
         }
     }
 }

@@ -13,7 +13,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-use crate::msg::Msg;
+use super::Msg;
 use crate::sampler::ExitInfo;
 use crate::supervise::{OnLine, spawn_waited};
 

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::msg::Stream;
+use crate::supervise::Stream;
 use crate::sampler::{ExitInfo, Sample};
 
 /// Every kind of line `--json` prints; each object has a `"type"`.

@@ -4,6 +4,7 @@
 mod app;
 mod child;
 mod json;
+mod msg;
 mod view;
 
 use std::ffi::OsString;
@@ -17,8 +18,10 @@ pub use app::{WatchApp, WatchEffect, printable};
 pub use child::{Running, TERM_GRACE, exit_code};
 pub use json::{Record, emit};
 
-use crate::msg::{ExitReason, Msg};
-use crate::run::{listen_for_signals, spawn_input_reader};
+pub use msg::Msg;
+
+use crate::input::{listen_for_signals, spawn_input_reader};
+use crate::msg::ExitReason;
 use crate::sampler::{Command, ExitInfo, Sampler, signal_name};
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;

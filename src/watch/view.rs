@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
 use super::app::WatchApp;
 use crate::app::format_clock;
-use crate::msg::Stream;
+use crate::supervise::Stream;
 use crate::theme::Theme;
 use crate::ui::frame::panel;
 use crate::ui::gauges;

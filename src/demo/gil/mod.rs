@@ -11,9 +11,13 @@ mod timeline;
 use std::io;
 use std::time::Duration;
 
+use serde::Deserialize;
+
 use super::context::Ctx;
+use super::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
 use super::protocol::NoteLevel;
-use super::registry::{choice, flag, int};
+use super::unit::{DemoSpec, Unit};
+use super::view::{Lane, LegendEntry, Tone, View};
 
 /// Lane slot width.
 const SLOT: Duration = Duration::from_millis(50);
@@ -22,7 +26,129 @@ const LANE_WINDOW: Duration = Duration::from_secs(3);
 /// How often lanes and progress are reported.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
 
-/// The demo's parameters, read once.
+/// The demo unit.
+pub static DEMO: Unit<Params> = Unit {
+    spec: DemoSpec {
+        name: "gil",
+        title: "One interpreter lock: threads vs processes",
+        summary: "Real OS threads contend for one lock that follows CPython's GIL protocol \
+                  (switch interval, drop requests, forced switching); compare free threads and \
+                  one process per worker. Lanes show who holds, waits or does I/O; speedup is \
+                  measured against one worker in the same run.",
+        params: &[
+            ParamSpec {
+                name: "mode",
+                kind: Kind::Choice(&["gil", "nogil", "processes"]),
+                default: Default::Choice("gil"),
+                unit: "",
+                meaning: "gil: threads share one lock; nogil: no lock; processes: one process (and lock) per worker",
+            },
+            ParamSpec {
+                name: "workers",
+                kind: Kind::Int { min: 1, max: 16 },
+                default: Default::PerCore(1),
+                unit: "threads",
+                meaning: "CPU-bound workers (default: one per core)",
+            },
+            ParamSpec {
+                name: "duration_s",
+                kind: Kind::Int { min: 1, max: 30 },
+                default: Default::Int(4),
+                unit: "s",
+                meaning: "how long the workers run",
+            },
+            ParamSpec {
+                name: "switch_ms",
+                kind: Kind::Int { min: 1, max: 100 },
+                default: Default::Int(5),
+                unit: "ms",
+                meaning: "switch interval: how long a waiter waits before asking for the lock (sys.setswitchinterval)",
+            },
+            ParamSpec {
+                name: "check_every",
+                kind: Kind::Int {
+                    min: 1,
+                    max: 10_000,
+                },
+                default: Default::Int(100),
+                unit: "units",
+                meaning: "work units between the holder's checks for a drop request",
+            },
+            ParamSpec {
+                name: "io_threads",
+                kind: Kind::Int { min: 0, max: 4 },
+                default: Default::Int(0),
+                unit: "threads",
+                meaning: "I/O-bound threads beside the workers (shows the convoy effect)",
+            },
+            ParamSpec {
+                name: "io_ms",
+                kind: Kind::Int { min: 1, max: 100 },
+                default: Default::Int(5),
+                unit: "ms",
+                meaning: "length of each simulated blocking I/O wait",
+            },
+            ParamSpec {
+                name: "deterministic",
+                kind: Kind::Bool,
+                default: Default::Bool(false),
+                unit: "",
+                meaning: "simulate on a virtual clock (seeded) instead of measuring: for tests and recordings",
+            },
+            ParamSpec {
+                name: "seed",
+                kind: Kind::Int {
+                    min: 0,
+                    max: 1_000_000,
+                },
+                default: Default::Int(1),
+                unit: "",
+                meaning: "seed of the deterministic mode",
+            },
+            cap_param(64),
+        ],
+    },
+    check: |p| {
+        if p.mode == "processes" {
+            fits_under_cap(
+                p.workers + 1,
+                p.cap,
+                &format!("mode=processes with {} workers", p.workers),
+            )
+        } else {
+            Ok(())
+        }
+    },
+    run: |ctx, params| run(ctx, &Settings::from(params)),
+    child: None,
+};
+
+/// The demo's parameters as given.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Params {
+    /// `gil`, `nogil` or `processes`.
+    pub mode: String,
+    /// CPU-bound workers.
+    pub workers: u32,
+    /// Seconds the main run lasts.
+    pub duration_s: u64,
+    /// Switch interval, ms.
+    pub switch_ms: u64,
+    /// Work units between checks for a drop request.
+    pub check_every: u64,
+    /// I/O-bound threads.
+    pub io_threads: u32,
+    /// One I/O wait, ms.
+    pub io_ms: u64,
+    /// Simulate instead of measuring.
+    pub deterministic: bool,
+    /// Seed of the simulation.
+    pub seed: u64,
+    /// Process cap.
+    pub cap: u32,
+}
+
+/// The demo's parameters in the units the code works in.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `gil`, `nogil` or `processes`.
@@ -41,22 +167,52 @@ pub struct Settings {
     pub io: Duration,
     /// Seed of the deterministic mode.
     pub seed: u64,
+    /// Simulate instead of measuring.
+    pub deterministic: bool,
 }
 
-impl Settings {
-    fn from(ctx: &Ctx) -> Self {
-        let p = &ctx.params;
-        let ms = |key: &str| Duration::from_millis(int(p, key).unsigned_abs());
+impl From<&Params> for Settings {
+    fn from(p: &Params) -> Self {
         Self {
-            mode: choice(p, "mode").to_string(),
-            workers: usize::try_from(int(p, "workers")).unwrap_or(1),
-            duration: Duration::from_secs(int(p, "duration_s").unsigned_abs()),
-            switch: ms("switch_ms"),
-            check_every: int(p, "check_every").unsigned_abs(),
-            io_threads: usize::try_from(int(p, "io_threads")).unwrap_or(0),
-            io: ms("io_ms"),
-            seed: int(p, "seed").unsigned_abs(),
+            mode: p.mode.clone(),
+            workers: p.workers as usize,
+            duration: Duration::from_secs(p.duration_s),
+            switch: Duration::from_millis(p.switch_ms),
+            check_every: p.check_every,
+            io_threads: p.io_threads as usize,
+            io: Duration::from_millis(p.io_ms),
+            seed: p.seed,
+            deterministic: p.deterministic,
         }
+    }
+}
+
+/// What the lane characters mean.
+#[must_use]
+pub fn legend() -> Vec<LegendEntry> {
+    let entry = |symbol, glyph: &str, meaning: &str, tone| LegendEntry {
+        symbol,
+        glyph: glyph.into(),
+        meaning: meaning.into(),
+        tone,
+    };
+    vec![
+        entry('H', "█", "running (holds the lock)", Tone::Good),
+        entry('R', "▓", "running (no lock to take)", Tone::Good),
+        entry('W', "░", "waiting for the lock", Tone::Bad),
+        entry('I', "┄", "blocked in I/O", Tone::Muted),
+        entry('.', " ", "finished", Tone::Muted),
+    ]
+}
+
+/// A lanes view for these lanes, merged into the others by label.
+#[must_use]
+pub fn lanes_view(slot_ms: u32, lanes: Vec<Lane>) -> View {
+    View::Lanes {
+        slot_ms,
+        legend: legend(),
+        lanes,
+        merge: true,
     }
 }
 
@@ -81,10 +237,9 @@ pub struct Outcome {
 ///
 /// # Errors
 /// If a thread or process cannot be started.
-pub fn run(ctx: &mut Ctx) -> io::Result<()> {
-    let settings = Settings::from(ctx);
-    if flag(&ctx.params, "deterministic") {
-        sim::run(ctx, &settings);
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    if settings.deterministic {
+        sim::run(ctx, settings);
         return Ok(());
     }
     ctx.note(NoteLevel::Info, explain(&settings));
@@ -93,7 +248,7 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
         None,
         None,
     );
-    let base_rate = threads::calibrate(&settings);
+    let base_rate = threads::calibrate(settings);
     ctx.result("base_units_per_s", base_rate);
     let io_alone = if settings.io_threads > 0 {
         ctx.progress(
@@ -101,18 +256,18 @@ pub fn run(ctx: &mut Ctx) -> io::Result<()> {
             None,
             None,
         );
-        let alone = threads::io_alone(&settings);
+        let alone = threads::io_alone(settings);
         ctx.result("io_latency_alone_ms", alone);
         Some(alone)
     } else {
         None
     };
     let outcome = if settings.mode == "processes" {
-        threads::run_processes(ctx, &settings)?
+        threads::run_processes(ctx, settings)?
     } else {
-        threads::run_threads(ctx, &settings)
+        threads::run_threads(ctx, settings)
     };
-    report(ctx, &settings, &outcome, base_rate, io_alone);
+    report(ctx, settings, &outcome, base_rate, io_alone);
     Ok(())
 }
 
@@ -186,11 +341,25 @@ pub fn report(
             );
         }
     }
-    ctx.note(
-        NoteLevel::Info,
-        format!(
-            "{} worker(s) did {rate:.0} units/s: {speedup:.2}× one worker alone, using {:.2} cores.",
-            settings.workers, outcome.cores_busy
+    let n = settings.workers as u64;
+    let threads = super::view::count(n, "thread", "threads");
+    let (what, tone) = match settings.mode.as_str() {
+        "gil" if n > 1 => (
+            format!("{threads} under one lock"),
+            if speedup < 1.3 { Tone::Bad } else { Tone::Good },
         ),
+        "gil" => (format!("{threads} under the lock"), Tone::Accent),
+        "nogil" => (format!("{threads} with no lock"), Tone::Good),
+        _ => (
+            format!("{} of their own", super::view::count(n, "process", "processes")),
+            Tone::Good,
+        ),
+    };
+    ctx.headline(
+        format!(
+            "{what}: {speedup:.2}× the work of one worker alone, {:.2} cores busy.",
+            outcome.cores_busy
+        ),
+        tone,
     );
 }

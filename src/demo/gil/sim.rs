@@ -3,7 +3,8 @@
 
 use super::{Outcome, Settings, report};
 use crate::demo::context::Ctx;
-use crate::demo::protocol::{Event, NoteLevel};
+use crate::demo::protocol::NoteLevel;
+use crate::demo::view::Lane;
 
 /// Virtual microseconds one work unit takes.
 const UNIT_US: u64 = 4;
@@ -77,13 +78,15 @@ pub fn run(ctx: &mut Ctx, settings: &Settings) {
     );
     let (threads, switches) = simulate(settings);
     let duration_us = settings.duration.as_micros() as u64;
-    for (i, thread) in threads.iter().enumerate() {
-        ctx.out.send(&Event::Lane {
-            role: role(settings, i),
-            slot_ms: SLOT_MS as u32,
+    let lanes = threads
+        .iter()
+        .enumerate()
+        .map(|(i, thread)| Lane {
+            label: role(settings, i),
             states: lane(thread, duration_us),
-        });
-    }
+        })
+        .collect();
+    ctx.view("lanes", super::lanes_view(SLOT_MS as u32, lanes));
     let seconds = settings.duration.as_secs_f64();
     let total_us = duration_us as f64;
     let outcome = Outcome {
@@ -380,6 +383,7 @@ mod tests {
             io_threads,
             io: Duration::from_millis(5),
             seed: 7,
+            deterministic: true,
         }
     }
 

@@ -11,6 +11,7 @@ use super::timeline::{State, Timeline, share};
 use super::{LANE_WINDOW, Outcome, REPORT_EVERY, SLOT, Settings};
 use crate::demo::context::Ctx;
 use crate::demo::protocol::{Emitter, Event};
+use crate::demo::view::Lane;
 use crate::demo::util::{read_record, reap_and_report, write_record};
 use crate::os::{self, Forked};
 
@@ -228,14 +229,17 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
 fn report_lanes(out: Emitter, lanes: &[(String, Timeline)], start: Instant) {
     let now = Instant::now();
     let from = now.checked_sub(LANE_WINDOW).map_or(start, |t| t.max(start));
-    for (role, timeline) in lanes {
-        let states = timeline.lane(from, now, SLOT);
-        out.send(&Event::Lane {
-            role: role.clone(),
-            slot_ms: SLOT.as_millis() as u32,
-            states,
-        });
-    }
+    let lanes = lanes
+        .iter()
+        .map(|(role, timeline)| Lane {
+            label: role.clone(),
+            states: timeline.lane(from, now, SLOT),
+        })
+        .collect();
+    out.send(&Event::View {
+        id: "lanes".into(),
+        view: super::lanes_view(SLOT.as_millis() as u32, lanes),
+    });
 }
 
 /// One process per worker, each with a lock of its own. Each process reports its lane and,

@@ -1,0 +1,121 @@
+//! What a demo needs to know about the machine around it: how busy the other processes kept
+//! the cores during the run (speedups are relative to what was free), how much CPU its own
+//! tree used, how much memory is available, and whether this process is single-threaded
+//! (forking a multi-threaded process copies locks held by threads that do not exist in the
+//! child).
+
+use std::time::Instant;
+
+/// CPU seconds the whole machine has spent busy since boot (every core, every process), if
+/// the platform tells.
+#[must_use]
+pub fn machine_busy_seconds() -> Option<f64> {
+    #[cfg(target_os = "linux")]
+    {
+        use procfs::{CurrentSI, KernelStats};
+        let stats = KernelStats::current().ok()?;
+        let t = stats.total;
+        let ticks = t.user
+            + t.nice
+            + t.system
+            + t.irq.unwrap_or(0)
+            + t.softirq.unwrap_or(0)
+            + t.steal.unwrap_or(0);
+        Some(ticks as f64 / procfs::ticks_per_second() as f64)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// CPU seconds used by this process and every descendant it has reaped (each level of a tree
+/// that waits for its children passes theirs up).
+#[must_use]
+pub fn own_tree_cpu_seconds() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let seconds = |who| {
+        getrusage(who).map_or(0.0, |usage| {
+            let s = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+            s(usage.user_time()) + s(usage.system_time())
+        })
+    };
+    seconds(UsageWho::RUSAGE_SELF) + seconds(UsageWho::RUSAGE_CHILDREN)
+}
+
+/// Measures the CPU the rest of the machine used while a demo ran.
+#[derive(Debug, Clone, Copy)]
+pub struct OtherLoad {
+    started: Instant,
+    machine: Option<f64>,
+    own: f64,
+}
+
+impl OtherLoad {
+    /// Starts measuring now.
+    #[must_use]
+    pub fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            machine: machine_busy_seconds(),
+            own: own_tree_cpu_seconds(),
+        }
+    }
+
+    /// Cores the rest of the machine kept busy on average since [`Self::start`]: the cores'
+    /// busy time minus this demo's own tree's, over the wall time. `None` where the platform
+    /// cannot tell.
+    #[must_use]
+    pub fn cores(&self) -> Option<f64> {
+        let wall = self.started.elapsed().as_secs_f64();
+        let machine = machine_busy_seconds()? - self.machine?;
+        let own = own_tree_cpu_seconds() - self.own;
+        (wall > 0.0).then(|| ((machine - own) / wall).max(0.0))
+    }
+}
+
+/// Threads this process has now.
+#[must_use]
+pub fn thread_count() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        procfs::process::Process::myself()
+            .and_then(|me| me.stat())
+            .map_or(1, |stat| usize::try_from(stat.num_threads).unwrap_or(1))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        1
+    }
+}
+
+/// Bytes of memory the kernel says can be given to new allocations without swapping
+/// (`MemAvailable`), if it tells.
+#[must_use]
+pub fn available_bytes() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        use procfs::{Current, Meminfo};
+        Meminfo::current().ok()?.mem_available
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_cpu_time_counts_cpu_work_and_a_single_thread_is_counted() {
+        let before = own_tree_cpu_seconds();
+        let load = OtherLoad::start();
+        crate::demo::util::busy_for(std::time::Duration::from_millis(30));
+        assert!(own_tree_cpu_seconds() - before >= 0.02);
+        assert!(load.cores().is_none_or(f64::is_finite));
+        assert!(thread_count() >= 1);
+        assert!(available_bytes().is_none_or(|b| b > 0));
+    }
+}

@@ -1,0 +1,278 @@
+//! `lectern demos` and `lectern demo NAME`: demos without the lecture view. The readable
+//! output ends with the demo's views drawn by the same widgets as the panel, then every result.
+
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crossbeam_channel::unbounded;
+
+use crate::demo::params::{Kind, split_set};
+use crate::demo::protocol::{Event, NoteLevel, ResultValue};
+use crate::demo::runner::{self, Report};
+use crate::demo::view::Views;
+use crate::demo::{ALL, Demo, find};
+use crate::input::{FromInput, Input, listen_for_signals};
+use crate::sampler::{ExitInfo, signal_name};
+use crate::theme::{Theme, ThemeName};
+use crate::ui::views;
+
+/// Width the final views are drawn at when stdout is not a terminal.
+const PRINT_WIDTH: usize = 100;
+
+/// Prints every demo with its summary, parameters and where the built-in lecture uses it.
+#[must_use]
+pub fn list() -> ExitCode {
+    let uses = built_in_uses();
+    let mut out = io::stdout().lock();
+    for (i, demo) in ALL.iter().enumerate() {
+        let spec = demo.spec();
+        if i > 0 {
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "{} — {}", spec.name, spec.title);
+        let _ = writeln!(out, "  {}", spec.summary);
+        if let Some(slides) = uses.get(spec.name) {
+            let _ = writeln!(out, "  Lecture 25 runs it on slides {}", slides.join(", "));
+        }
+        for param in spec.params {
+            let range = match param.kind {
+                Kind::Int { min, max } => format!("{min}–{max}"),
+                Kind::Bool => "true/false".into(),
+                Kind::Choice(words) => words.join("/"),
+            };
+            let unit = if param.unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", param.unit)
+            };
+            let default = match param.default {
+                crate::demo::params::Default::SameAs(other) => format!("same as {other}"),
+                _ => param.default_value().to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<13} default {default}{unit} ({range}): {}",
+                param.name, param.meaning
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nRun one: lectern demo NAME [--set key=value]... [--json]"
+    );
+    ExitCode::SUCCESS
+}
+
+/// Which slides of the built-in lecture run each demo (from its directives).
+fn built_in_uses() -> BTreeMap<String, Vec<String>> {
+    let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Ok((lesson, _)) = crate::lesson::embedded() {
+        for (i, slide) in lesson.slides.iter().enumerate() {
+            for directive in &slide.demos {
+                let slides = uses.entry(directive.name.clone()).or_default();
+                let number = (i + 1).to_string();
+                if !slides.contains(&number) {
+                    slides.push(number);
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// What the headless loop hears.
+enum Msg {
+    Report(Report),
+    Signal(i32),
+}
+
+impl FromInput for Msg {
+    fn from_input(input: Input) -> Option<Self> {
+        match input {
+            Input::Signal(signal) => Some(Self::Signal(signal)),
+            _ => None,
+        }
+    }
+}
+
+/// Runs demo `name` with `sets`, printing progress, its views and a results table (or the
+/// protocol lines with `json`). Bad names or parameters exit 2 with the valid choices.
+#[must_use]
+pub fn run(name: &str, sets: &[String], json: bool) -> ExitCode {
+    let validated = find(name).and_then(|demo| {
+        let pairs = sets
+            .iter()
+            .map(|s| split_set(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((demo, demo.params_from(pairs)?))
+    });
+    let (demo, params) = match validated {
+        Ok(ok) => ok,
+        Err(err) => {
+            eprintln!("lectern demo: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let (tx, rx) = unbounded();
+    let signals = match listen_for_signals(tx.clone()) {
+        Ok(signals) => signals,
+        Err(err) => {
+            eprintln!("lectern demo: cannot listen for signals: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = Arc::new(move |report| tx.send(Msg::Report(report)).is_ok());
+    let handle = match runner::start(demo.spec().name, &params, report) {
+        Ok(handle) => handle,
+        Err(err) => {
+            eprintln!("lectern demo: cannot start the demo: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut printer = Printer {
+        json,
+        demo,
+        results: BTreeMap::new(),
+        views: Views::default(),
+        last_progress: String::new(),
+        failed: false,
+    };
+    let code = loop {
+        match rx.recv() {
+            Ok(Msg::Report(Report::Event(event))) => {
+                if printer.print(event).is_err() {
+                    handle.kill();
+                }
+            }
+            Ok(Msg::Report(Report::Exited(exit))) => break printer.finish(exit),
+            Ok(Msg::Signal(signal)) => {
+                handle.kill();
+                eprintln!(
+                    "lectern demo: stopped by {}; every process of the demo was killed",
+                    signal_name(signal)
+                );
+                break u8::try_from(128 + signal).unwrap_or(1);
+            }
+            Err(_) => break 1,
+        }
+    };
+    signals.close();
+    ExitCode::from(code)
+}
+
+struct Printer {
+    json: bool,
+    demo: &'static dyn Demo,
+    results: BTreeMap<String, ResultValue>,
+    views: Views,
+    last_progress: String,
+    failed: bool,
+}
+
+impl Printer {
+    fn print(&mut self, event: Event) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        if self.json {
+            out.write_all(event.to_line().as_bytes())?;
+        }
+        match event {
+            Event::Summary { results, .. } => self.results.extend(results),
+            Event::Result { name, value } => {
+                self.results.insert(name, value);
+            }
+            Event::Error { message } => {
+                self.failed = true;
+                if !self.json {
+                    writeln!(out, "  error: {message}")?;
+                }
+            }
+            Event::View { id, view } => self.views.apply(id, view),
+            _ if self.json => {}
+            Event::Hello {
+                params,
+                engine,
+                engine_detail,
+                ..
+            } => {
+                let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                writeln!(out, "{} ({})", self.demo.spec().title, params.join(" "))?;
+                writeln!(out, "  engine: {engine} — {engine_detail}")?;
+            }
+            Event::Progress { message, .. } => {
+                if message != self.last_progress {
+                    writeln!(out, "  … {message}")?;
+                    self.last_progress = message;
+                }
+            }
+            Event::Note { level, message } => {
+                let tag = match level {
+                    NoteLevel::Info => "note",
+                    NoteLevel::Warn => "warning",
+                    NoteLevel::Simulated => "SIMULATED",
+                };
+                writeln!(out, "  [{tag}] {message}")?;
+            }
+            Event::Exit {
+                pid,
+                role,
+                code,
+                signal,
+            } => {
+                let how = match (code, signal) {
+                    (Some(code), _) => format!("exit {code}"),
+                    (None, Some(signal)) => format!("killed by {}", signal_name(signal)),
+                    _ => "exited".into(),
+                };
+                writeln!(out, "    {role} ({pid}) ended: {how}")?;
+            }
+            Event::Process { .. } | Event::Measure { .. } => {}
+        }
+        out.flush()
+    }
+
+    fn finish(&self, exit: ExitInfo) -> u8 {
+        if !self.json {
+            let mut out = io::stdout().lock();
+            let _ = self.print_views(&mut out);
+            if !self.results.is_empty() {
+                let width = self.results.keys().map(String::len).max().unwrap_or(0);
+                let _ = writeln!(out, "\nResults");
+                for (name, value) in &self.results {
+                    let _ = writeln!(out, "  {name:<width$}  {value}");
+                }
+            }
+        }
+        match exit {
+            ExitInfo::Code(0) if !self.failed && !self.results.is_empty() => 0,
+            ExitInfo::Code(code) if code != 0 => u8::try_from(code).unwrap_or(1),
+            _ => 1,
+        }
+    }
+
+    /// The final views, drawn as the panel draws them, without colour.
+    fn print_views(&self, out: &mut impl Write) -> io::Result<()> {
+        let width = terminal_width().unwrap_or(PRINT_WIDTH).clamp(40, 120) - 2;
+        let theme = Theme::new(ThemeName::Dark, true);
+        // The headline last, right above the results, where a reader's eye lands.
+        let (headline, others): (Vec<_>, Vec<_>) =
+            self.views.iter().partition(|(id, _)| *id == "headline");
+        for (_, view) in others.into_iter().chain(headline) {
+            writeln!(out)?;
+            for line in views::lines(view, width, &theme) {
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                writeln!(out, "  {}", text.trim_end())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The terminal's width, when stdout is one.
+fn terminal_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
+}

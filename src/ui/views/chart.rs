@@ -1,0 +1,201 @@
+//! A series view as a character line chart: y against x (log-spaced if asked), a dashed
+//! reference line, one marker shape per line (so it reads without colour), and a legend.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::demo::view::Line as Series;
+use crate::theme::Theme;
+use crate::ui::views::number;
+use crate::ui::wrap::wrap;
+
+/// Rows of plot area.
+const ROWS: usize = 8;
+/// Marker per line, in order.
+const MARKERS: [char; 4] = ['●', '◆', '▲', '■'];
+
+/// What to draw.
+pub struct Chart<'a> {
+    /// The x axis.
+    pub x_label: &'a str,
+    /// The y axis.
+    pub y_label: &'a str,
+    /// Log-spaced x.
+    pub x_log: bool,
+    /// A horizontal reference.
+    pub reference_y: Option<f64>,
+    /// The lines.
+    pub lines: &'a [Series],
+}
+
+/// The chart's lines at `width` columns.
+pub fn lines(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let points: Vec<[f64; 2]> = chart
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().copied())
+        .filter(|[x, y]| x.is_finite() && y.is_finite() && (!chart.x_log || *x > 0.0))
+        .collect();
+    let mut out = wrap(&[(chart.y_label, theme.muted)], width);
+    if points.is_empty() {
+        out.push(Line::styled("(no points yet)", theme.muted));
+        return out;
+    }
+    let fx = |x: f64| if chart.x_log { x.log10() } else { x };
+    let (x_min, x_max) = points
+        .iter()
+        .map(|[x, _]| fx(*x))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    let y_top = points
+        .iter()
+        .map(|[_, y]| *y)
+        .chain(chart.reference_y)
+        .fold(0.0_f64, f64::max)
+        * 1.05;
+    let y_bottom = points
+        .iter()
+        .map(|[_, y]| *y)
+        .chain(chart.reference_y)
+        .fold(0.0_f64, f64::min);
+    let axis_width = [y_top, y_bottom]
+        .iter()
+        .map(|y| number(*y).len())
+        .max()
+        .unwrap_or(1);
+    let plot_width = width.saturating_sub(axis_width + 2).max(4);
+    let column = |x: f64| -> usize {
+        let span = x_max - x_min;
+        if span <= 0.0 {
+            return plot_width / 2;
+        }
+        (((fx(x) - x_min) / span) * (plot_width - 1) as f64).round() as usize
+    };
+    let row = |y: f64| -> usize {
+        let span = y_top - y_bottom;
+        if span <= 0.0 {
+            return ROWS - 1;
+        }
+        let from_bottom = ((y - y_bottom) / span * (ROWS - 1) as f64).round() as usize;
+        (ROWS - 1).saturating_sub(from_bottom.min(ROWS - 1))
+    };
+    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', theme.text); plot_width]; ROWS];
+    if let Some(reference) = chart.reference_y {
+        let r = row(reference);
+        for cell in &mut grid[r] {
+            *cell = ('┄', theme.muted);
+        }
+    }
+    for (i, series) in chart.lines.iter().enumerate() {
+        let style = theme.tone(series.tone);
+        let marker = MARKERS[i % MARKERS.len()];
+        let valid: Vec<[f64; 2]> = series
+            .points
+            .iter()
+            .copied()
+            .filter(|[x, y]| x.is_finite() && y.is_finite() && (!chart.x_log || *x > 0.0))
+            .collect();
+        // Dots between points, so a line reads as a line.
+        for pair in valid.windows(2) {
+            let (c0, c1) = (column(pair[0][0]), column(pair[1][0]));
+            for c in c0 + 1..c1 {
+                let t = (c - c0) as f64 / (c1 - c0) as f64;
+                let y = pair[0][1] + t * (pair[1][1] - pair[0][1]);
+                grid[row(y)][c] = ('·', style);
+            }
+        }
+        for [x, y] in valid {
+            grid[row(y)][column(x).min(plot_width - 1)] = (marker, style);
+        }
+    }
+    for (r, cells) in grid.into_iter().enumerate() {
+        let label = match r {
+            0 => number(y_top),
+            r if r == ROWS - 1 => number(y_bottom),
+            r if chart.reference_y.is_some_and(|y| row(y) == r) => {
+                number(chart.reference_y.unwrap_or_default())
+            }
+            _ => String::new(),
+        };
+        let mut spans = vec![Span::styled(
+            format!("{label:>axis_width$} ┤"),
+            theme.muted,
+        )];
+        spans.extend(cells.into_iter().map(|(c, s)| Span::styled(c.to_string(), s)));
+        out.push(Line::from(spans));
+    }
+    let x_text = |x: f64| {
+        if chart.x_log {
+            number(10f64.powf(x))
+        } else {
+            number(x)
+        }
+    };
+    let (left, right) = (x_text(x_min), x_text(x_max));
+    let gap = plot_width.saturating_sub(left.len() + right.len());
+    out.push(Line::styled(
+        format!(
+            "{:axis_width$} └{}",
+            "",
+            "─".repeat(plot_width)
+        ),
+        theme.muted,
+    ));
+    out.push(Line::styled(
+        format!("{:axis_width$}  {left}{}{right}", "", " ".repeat(gap)),
+        theme.muted,
+    ));
+    let mut runs: Vec<(String, Style)> = vec![(format!("x: {}   ", chart.x_label), theme.muted)];
+    for (i, series) in chart.lines.iter().enumerate() {
+        runs.push((
+            MARKERS[i % MARKERS.len()].to_string(),
+            theme.tone(series.tone),
+        ));
+        runs.push((format!("\u{a0}{}  ", series.label.replace(' ', "\u{a0}")), theme.text));
+    }
+    if chart.reference_y.is_some() {
+        runs.push(("┄┄\u{a0}reference".into(), theme.muted));
+    }
+    let borrowed: Vec<(&str, Style)> = runs.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+    out.extend(wrap(&borrowed, width));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::view::Tone;
+    use crate::theme::ThemeName;
+    use crate::ui::wrap::text_width;
+
+    #[test]
+    fn a_chart_plots_every_point_inside_its_width() {
+        let theme = Theme::new(ThemeName::Dark, false);
+        let series = vec![Series {
+            label: "pool".into(),
+            points: vec![[1.0, 0.1], [100.0, 0.9], [10_000.0, 1.9]],
+            tone: Tone::Good,
+        }];
+        let chart = Chart {
+            x_label: "task length (µs)",
+            y_label: "speedup",
+            x_log: true,
+            reference_y: Some(1.0),
+            lines: &series,
+        };
+        for width in [30, 60] {
+            let text: Vec<String> = lines(&chart, width, &theme)
+                .iter()
+                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect();
+            assert_eq!(
+                text.iter().map(|l| l.matches('●').count()).sum::<usize>(),
+                4,
+                "three points and the legend's marker: {text:#?}"
+            );
+            assert!(text.iter().all(|l| text_width(l) <= width), "{text:#?}");
+            assert!(text.iter().any(|l| l.contains("10,000")), "{text:#?}");
+        }
+    }
+}
