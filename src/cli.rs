@@ -65,6 +65,10 @@ pub enum Command {
         /// Print the demo's events as JSON lines (the last is the summary).
         #[arg(long)]
         json: bool,
+        /// Start from the demo's quick parameters (a short run that still shows the point);
+        /// `--set` still overrides them.
+        #[arg(long)]
+        quick: bool,
     },
     /// Internal: lectern re-executed as a helper process.
     #[command(hide = true)]

@@ -100,12 +100,14 @@ impl FromInput for Msg {
 /// Runs demo `name` with `sets`, printing progress, its views and a results table (or the
 /// protocol lines with `json`). Bad names or parameters exit 2 with the valid choices.
 #[must_use]
-pub fn run(name: &str, sets: &[String], json: bool) -> ExitCode {
+pub fn run(name: &str, sets: &[String], json: bool, quick: bool) -> ExitCode {
     let validated = find(name).and_then(|demo| {
-        let pairs = sets
+        let given = sets
             .iter()
             .map(|s| split_set(s))
             .collect::<Result<Vec<_>, _>>()?;
+        let quick = if quick { demo.spec().quick } else { &[] };
+        let pairs = quick.iter().copied().chain(given);
         Ok((demo, demo.params_from(pairs)?))
     });
     let (demo, params) = match validated {
@@ -274,5 +276,7 @@ fn terminal_width() -> Option<usize> {
     if !io::stdout().is_terminal() {
         return None;
     }
-    crossterm::terminal::size().ok().map(|(w, _)| usize::from(w))
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
 }

@@ -16,7 +16,12 @@ fn main() -> ExitCode {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Demos) => lectern::headless::list(),
-        Some(Command::Demo { name, sets, json }) => lectern::headless::run(&name, &sets, json),
+        Some(Command::Demo {
+            name,
+            sets,
+            json,
+            quick,
+        }) => lectern::headless::run(&name, &sets, json, quick),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
             WorkerJob::Demo { name, parent, sets } => {

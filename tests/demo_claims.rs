@@ -86,3 +86,58 @@ fn chunksize_100_beats_1() {
         "chunksize 100 took {hundred:.1} ms, chunksize 1 {one:.1} ms"
     );
 }
+
+/// Like [`results`], but the demo (and every process it starts) may run on core 0 only.
+fn results_on_one_core(args: &[&str]) -> Value {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let output = Command::new("taskset")
+        .args(["-c", "0", env!("CARGO_BIN_EXE_lectern"), "demo"])
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("taskset (util-linux) runs");
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let last = text.lines().last().expect("a summary line");
+    serde_json::from_str::<Value>(last).expect("JSON")["results"].clone()
+}
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn cpu_work_is_cpu_time_so_a_pool_on_one_core_is_no_faster() {
+    let r = results_on_one_core(&[
+        "chunksize",
+        "--set",
+        "workers=4",
+        "--set",
+        "tasks=100",
+        "--set",
+        "task_us=10000",
+    ]);
+    for size in ["1", "10", "100", "1000", "default"] {
+        let speedup = r[format!("speedup_cs{size}")].as_f64().unwrap();
+        assert!(
+            speedup <= 1.1,
+            "4 workers on one core ran chunksize {size} {speedup:.2}× sequential"
+        );
+    }
+}
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn a_core_kept_busy_by_another_process_is_named() {
+    let mut spinner = Command::new("sh")
+        .args(["-c", "while :; do :; done"])
+        .spawn()
+        .expect("sh runs");
+    let r = results(&["gil", "--set", "duration_s=2"]);
+    let _ = spinner.kill();
+    let _ = spinner.wait();
+    let other = r["other_load_cores"].as_f64().unwrap();
+    assert!(
+        (0.7..=1.3).contains(&other),
+        "one spinning process should read as about one busy core, not {other:.2}"
+    );
+}

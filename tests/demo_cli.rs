@@ -75,7 +75,7 @@ fn demos_lists_every_demo_with_its_parameters() {
 }
 
 #[test]
-fn start_methods_fork_is_faster_than_spawn_and_fork_children_share_pages() {
+fn start_methods_measures_every_method_and_only_fork_children_carry_the_parents_pages() {
     let tag = unique_tag("start-methods");
     let output = demo(
         &tag,
@@ -87,12 +87,12 @@ fn start_methods_fork_is_faster_than_spawn_and_fork_children_share_pages() {
             "--set",
             "children=3",
             "--set",
-            "parent_mb=8",
+            "parent_mb=64",
         ],
     );
     assert!(output.status.success(), "{output:?}");
     let lines = lines(&output);
-    assert!(lines.iter().all(|l| l["v"] == 1 && l["type"].is_string()));
+    assert!(lines.iter().all(|l| l["v"] == 2 && l["type"].is_string()));
     let results = summary(&lines);
     for method in ["fork", "spawn", "forkserver"] {
         for stat in [
@@ -105,16 +105,23 @@ fn start_methods_fork_is_faster_than_spawn_and_fork_children_share_pages() {
             number(&results, &format!("{method}_{stat}"));
         }
     }
-    assert!(
-        number(&results, "fork_median_ms") < number(&results, "spawn_median_ms"),
-        "fork should start faster than a fresh exec: {results:?}"
-    );
-    // Copy-on-write: a fork child maps the parent's 8 MiB (RSS) but shares them (PSS).
-    assert!(number(&results, "fork_child_rss_mb") >= 8.0, "{results:?}");
+    // Copy-on-write: a fork child maps the parent's 64 MiB (RSS) but shares them (PSS).
+    assert!(number(&results, "fork_child_rss_mb") >= 64.0, "{results:?}");
     assert!(
         number(&results, "fork_child_pss_mb") < number(&results, "fork_child_rss_mb") / 2.0,
         "{results:?}"
     );
+    // The forkserver starts fresh by exec, as CPython's does: its children carry none of
+    // the parent's memory.
+    assert!(
+        number(&results, "forkserver_child_rss_mb") < 32.0,
+        "{results:?}"
+    );
+    // Which start method is faster is a timing claim for the opt-in timing tests; here, every
+    // method was measured.
+    for method in ["fork", "spawn", "forkserver"] {
+        assert!(number(&results, &format!("{method}_median_ms")) > 0.0);
+    }
     // 3 children × 3 methods, the forkserver and the demo itself.
     assert!(
         (number(&results, "processes_started") - 11.0).abs() < 1e-9,
@@ -310,6 +317,25 @@ fn no_demo_process_outlives_lectern_demo_however_it_ends() {
     }
 }
 
+/// The latest state of every lane the `lanes` views reported, by label.
+fn lanes_of(lines: &[Value]) -> Vec<(String, String)> {
+    let mut lanes: Vec<(String, String)> = Vec::new();
+    for view in lines
+        .iter()
+        .filter(|l| l["type"] == "view" && l["view"]["kind"] == "lanes")
+    {
+        for lane in view["view"]["lanes"].as_array().into_iter().flatten() {
+            let label = lane["label"].as_str().unwrap_or_default().to_string();
+            let states = lane["states"].as_str().unwrap_or_default().to_string();
+            match lanes.iter_mut().find(|(l, _)| *l == label) {
+                Some(existing) => existing.1 = states,
+                None => lanes.push((label, states)),
+            }
+        }
+    }
+    lanes
+}
+
 fn results_of(tag: &str, args: &[&str]) -> (BTreeMap<String, Value>, Vec<Value>) {
     let output = demo(tag, args);
     assert!(output.status.success(), "{args:?}: {output:?}");
@@ -339,13 +365,12 @@ fn gil_deterministic_mode_is_reproducible_labelled_and_tells_the_lesson() {
             .iter()
             .any(|l| l["type"] == "note" && l["level"] == "simulated")
     );
-    let lanes: Vec<&Value> = lines.iter().filter(|l| l["type"] == "lane").collect();
-    assert_eq!(lanes.len(), 2, "a lane per thread");
+    let lanes = lanes_of(&lines);
+    assert_eq!(lanes.len(), 2, "a lane per thread: {lanes:?}");
     assert!(
         lanes
             .iter()
-            .all(|l| l["states"].as_str().unwrap().contains('H')
-                && l["states"].as_str().unwrap().contains('W'))
+            .all(|(_, states)| states.contains('H') && states.contains('W'))
     );
     assert!((number(&first, "speedup") - 1.0).abs() < 0.01, "{first:?}");
     assert!(number(&first, "switches_per_s") > 100.0, "{first:?}");
@@ -396,13 +421,12 @@ fn gil_real_threads_report_lanes_shares_and_switches() {
         number(&results, key);
     }
     assert!(number(&results, "switches_per_s") > 0.0);
-    let roles: Vec<&str> = lines
-        .iter()
-        .filter(|l| l["type"] == "lane")
-        .filter_map(|l| l["role"].as_str())
-        .collect();
+    let lanes = lanes_of(&lines);
     for role in ["thread 1", "thread 2", "io 1"] {
-        assert!(roles.contains(&role), "no lane for {role}: {roles:?}");
+        assert!(
+            lanes.iter().any(|(label, _)| label == role),
+            "no lane for {role}: {lanes:?}"
+        );
     }
     assert!(tagged(&tag).is_empty());
 }

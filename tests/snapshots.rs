@@ -16,14 +16,19 @@ use ratatui::layout::Size;
 /// An app on `slide` (0-based) with the timer at 00:00, so snapshots are stable.
 fn app(slide: usize, width: u16, height: u16) -> (App, Instant) {
     // Per-core parameter defaults appear on screen: pin them so snapshots match anywhere.
-    lectern::demo::registry::assume_cores(2);
+    lectern::demo::params::assume_cores(2);
     let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let theme = Theme::new(ThemeName::Dark, false);
-    (
-        App::new(lesson, theme, slide, Size::new(width, height), now),
-        now,
-    )
+    let mut app = App::new(lesson, theme, slide, Size::new(width, height), now);
+    relayout(&mut app, now);
+    (app, now)
+}
+
+/// What the event loop does after every message: hand the app fresh layout facts.
+fn relayout(app: &mut App, now: Instant) {
+    let facts = lectern::ui::layout_facts(app);
+    app.update(Msg::Layout(facts), now);
 }
 
 fn draw(app: &App) -> String {
@@ -34,6 +39,7 @@ fn draw(app: &App) -> String {
 
 fn press(app: &mut App, now: Instant, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+    relayout(app, now);
 }
 
 #[test]

@@ -196,12 +196,15 @@ fn enter_on_slide_3_runs_start_methods_with_its_children_in_the_gauges() {
         |s| s.contains("└ fork child") && s.contains("└ spawn child") && s.contains("forkserver"),
         "the demo's children labelled in the gauges",
     );
-    assert!(screen.contains("demo: start-methods"), "{screen}");
+    assert!(screen.contains("start-methods"), "{screen}");
     let screen = tmux.wait_for("✔ finished");
     assert!(
         screen.contains("fork ") && screen.contains("spawn ") && screen.contains("ms"),
         "{screen}"
     );
+    // Demo focus shows the whole run, down to how its processes ended.
+    tmux.keys(&["z"]);
+    let screen = tmux.wait_for("z shows the slide");
     assert!(
         screen.contains("exit 0"),
         "children's exit statuses shown:\n{screen}"
@@ -244,7 +247,7 @@ fn leaving_the_slide_stops_the_demo_unless_pinned_and_x_stops_it() {
     );
     tmux.keys(&["x"]);
     assert_gone_except(&tag, &[ui], Duration::from_secs(1), "demo after x");
-    tmux.wait_for("stopped with x");
+    tmux.wait_for("Stopped main-guard");
     tmux.keys(&["q"]);
     tmux.assert_terminal_restored(0);
 }
@@ -288,18 +291,18 @@ fn slides_2_6_and_8_run_their_demos_with_their_processes_in_the_gauges() {
     expect_slide(&tmux, 2);
     tmux.keys(&["Enter"]);
     tmux.wait_until(
-        |s| s.contains("thread 1 ") && s.contains("thread 2 ") && s.contains("demo: gil"),
+        |s| s.contains("thread 1 ") && s.contains("thread 2 ") && s.contains("demo 1/2: gil"),
         "gil lanes",
     );
-    tmux.wait_for("× one worker · ");
+    tmux.wait_for("worker alone");
     tmux.keys(&["6", "Enter"]);
     expect_slide(&tmux, 6);
     tmux.keys(&["Enter"]);
     tmux.wait_until(
-        |s| s.contains("└ worker 4") && s.contains("queue "),
+        |s| s.contains("└ worker 4") && s.contains("task queue"),
         "queue workers in the gauges",
     );
-    tmux.wait_for("blocked 0 · clean exits 4");
+    tmux.wait_for("so join() returned");
     tmux.keys(&["8", "Enter"]);
     expect_slide(&tmux, 8);
     tmux.keys(&["Enter"]);
@@ -307,7 +310,7 @@ fn slides_2_6_and_8_run_their_demos_with_their_processes_in_the_gauges() {
         |s| s.contains("└ pool worker 1"),
         "pool workers in the gauges",
     );
-    tmux.wait_for("cs 1000");
+    tmux.wait_for("chunksize 1000");
     tmux.keys(&["q"]);
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after the three demos");

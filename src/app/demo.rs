@@ -75,6 +75,8 @@ pub struct Run {
     pub error: Option<String>,
     /// How it ended.
     pub ended: Option<RunEnd>,
+    /// Whether the gauges have been told to stop showing its processes.
+    pub untracked: bool,
 }
 
 impl Run {
@@ -97,6 +99,7 @@ impl Run {
             views: Views::default(),
             error: None,
             ended: None,
+            untracked: false,
         }
     }
 
@@ -209,6 +212,22 @@ impl DemoPanel {
     /// Run number `id`, to change it.
     pub fn run_mut(&mut self, id: u64) -> Option<&mut Run> {
         self.runs.iter_mut().find(|r| r.id == id)
+    }
+
+    /// Takes the processes of every run not started on `slide` off the gauges (except a
+    /// pinned run still going), once each: a new slide starts with its own demos' processes.
+    /// Returns the worker PIDs whose trees to forget.
+    pub fn untrack_all_but(&mut self, slide: usize) -> Vec<u32> {
+        let mut pids = Vec::new();
+        for run in &mut self.runs {
+            let keep = run.slot.0 == slide || (run.pinned && run.is_running());
+            if keep || run.untracked {
+                continue;
+            }
+            run.untracked = true;
+            pids.extend(run.processes.first().map(|worker| worker.pid));
+        }
+        pids
     }
 
     /// Keeps `run`, dropping the oldest finished runs beyond what is kept.
@@ -360,7 +379,13 @@ mod tests {
         let demo = ALL[0];
         let mut panel = DemoPanel::default();
         for id in 0..40 {
-            let mut run = Run::new(id, demo, demo.defaults(), (0, (id % 2) as usize), Instant::now());
+            let mut run = Run::new(
+                id,
+                demo,
+                demo.defaults(),
+                (0, (id % 2) as usize),
+                Instant::now(),
+            );
             run.end(RunEnd::Stopped("x"), Instant::now());
             panel.push(run);
         }

@@ -59,6 +59,18 @@ impl App {
         }
     }
 
+    /// `x`: stops the running demo and says so in the footer, since the panel may be showing
+    /// another demo (a pinned run stopped from another slide).
+    fn stop_with_x(&mut self, now: Instant) -> Vec<Effect> {
+        let name = self.demos.running().map(|r| r.demo.spec().name);
+        let effects = self.stop_demo("stopped with x", now);
+        self.status = Some(match name {
+            Some(name) => format!("Stopped {name}: every process of it was killed."),
+            None => "No demo is running.".into(),
+        });
+        effects
+    }
+
     /// The demo actions other than starting.
     pub(super) fn demo_action(&mut self, action: Action, now: Instant) -> Vec<Effect> {
         match action {
@@ -70,7 +82,11 @@ impl App {
                 }
                 vec![Effect::Redraw]
             }
-            Action::StopDemo => self.stop_demo("stopped with x", now),
+            Action::StopDemo => {
+                let mut effects = self.stop_with_x(now);
+                effects.push(Effect::Redraw);
+                effects
+            }
             Action::RestartDemo => self.start_demo(now),
             Action::PinDemo => {
                 if let Some(run) = self.demos.running_mut() {

@@ -218,7 +218,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Esc],
         action: Action::Escape,
         label: "Esc",
-        help: "close help / notes / number / demo focus; quit if nothing is open",
+        help: "close what is open (help, notes, focus); else quit",
     },
     Binding {
         keys: &[KeyCode::Char('q')],

@@ -14,14 +14,26 @@ fn app_at(width: u16, height: u16) -> (App, Instant) {
     let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let theme = Theme::new(ThemeName::Dark, false);
-    (
-        App::new(lesson, theme, 0, Size::new(width, height), now),
-        now,
-    )
+    let mut app = App::new(lesson, theme, 0, Size::new(width, height), now);
+    relayout(&mut app, now);
+    (app, now)
+}
+
+/// What the event loop does after every message: hand the app fresh layout facts.
+fn relayout(app: &mut App, now: Instant) {
+    let facts = crate::ui::layout_facts(app);
+    app.update(Msg::Layout(facts), now);
+}
+
+/// A message, then the layout facts, as the event loop delivers them.
+fn send(app: &mut App, now: Instant, msg: Msg) -> Vec<Effect> {
+    let effects = app.update(msg, now);
+    relayout(app, now);
+    effects
 }
 
 fn key(app: &mut App, now: Instant, code: KeyCode) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+    send(app, now, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn keys(app: &mut App, now: Instant, codes: &[KeyCode]) {
@@ -110,7 +122,7 @@ fn digits_then_enter_jump_and_bad_numbers_say_so() {
         "{:?}",
         app.status
     );
-    key(&mut app, now, KeyCode::Char('x'));
+    key(&mut app, now, KeyCode::Char('w'));
     assert_eq!(app.status, None, "any key clears the message");
 
     keys(
@@ -141,7 +153,7 @@ fn a_long_slide_scrolls_before_moving_on() {
     let (mut app, now) = app_at(80, 24);
     key(&mut app, now, KeyCode::Char('3'));
     key(&mut app, now, KeyCode::Enter);
-    let max = crate::ui::max_scroll(&app);
+    let max = app.layout.slide_max_scroll;
     assert!(max > 0, "slide 3 should overflow 80×24");
     key(&mut app, now, KeyCode::Down);
     assert_eq!((app.slide, app.scroll), (2, 1));
@@ -235,20 +247,30 @@ fn the_timer_pauses_resets_and_only_ticks_while_running() {
 #[test]
 fn clicks_navigate_and_a_wheel_burst_changes_one_slide() {
     let (mut app, now) = app_at(120, 40);
-    app.update(mouse(MouseEventKind::Down(MouseButton::Left)), now);
+    send(
+        &mut app,
+        now,
+        mouse(MouseEventKind::Down(MouseButton::Left)),
+    );
     assert_eq!(app.slide, 1);
-    app.update(mouse(MouseEventKind::Down(MouseButton::Right)), now);
+    send(
+        &mut app,
+        now,
+        mouse(MouseEventKind::Down(MouseButton::Right)),
+    );
     assert_eq!(app.slide, 0);
     for i in 0..20 {
-        app.update(
-            mouse(MouseEventKind::ScrollDown),
+        send(
+            &mut app,
             now + Duration::from_millis(i * 10),
+            mouse(MouseEventKind::ScrollDown),
         );
     }
     assert_eq!(app.slide, 1, "a trackpad flick must not skip slides");
-    app.update(
-        mouse(MouseEventKind::ScrollDown),
+    send(
+        &mut app,
         now + Duration::from_secs(2),
+        mouse(MouseEventKind::ScrollDown),
     );
     assert_eq!(app.slide, 2);
 }
@@ -267,15 +289,15 @@ fn resizing_keeps_the_scroll_position_valid() {
         ],
     );
     assert_eq!((app.slide, app.scroll), (2, 2));
-    app.update(Msg::Resize(200, 80), now);
-    assert_eq!(crate::ui::max_scroll(&app), 0, "everything fits at 200×80");
+    send(&mut app, now, Msg::Resize(200, 80));
+    assert_eq!(app.layout.slide_max_scroll, 0, "everything fits at 200×80");
     assert_eq!(app.scroll, 0);
 }
 
 mod demos {
     use super::*;
+    use crate::demo::params::ParamValue;
     use crate::demo::protocol::Event;
-    use crate::demo::registry::ParamValue;
     use crate::sampler::{Command, ExitInfo};
 
     /// On slide 3 (start-methods, fork-lock, main-guard).
@@ -345,12 +367,9 @@ mod demos {
         key(&mut app, now, KeyCode::Left); // parent_mb down the ladder
         assert_eq!(app.slide, 2, "arrows edit, they do not navigate");
         let (_, _, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
-        let cores =
-            std::thread::available_parallelism().map_or(1, |n| i64::try_from(n.get()).unwrap_or(1));
-        assert_eq!(
-            params["children"],
-            ParamValue::Int((2 * cores).clamp(1, 20) + 1)
-        );
+        // One step up from the default, which is at most 20 (the range's end) on any machine.
+        let default = (2 * crate::demo::params::cores()).clamp(1, 20);
+        assert_eq!(params["children"], ParamValue::Int((default + 1).min(20)));
         assert_eq!(params["parent_mb"], ParamValue::Int(5));
         assert_eq!(app.demos.editor, None);
         // A clicker still works with the editor open.
@@ -399,7 +418,7 @@ mod demos {
             },
             now,
         );
-        let run = app.demos.run.as_ref().unwrap();
+        let run = app.demos.latest((2, 0)).unwrap();
         assert!(!run.is_running());
         assert_eq!(run.processes[0].pid, 42);
         assert_eq!(run.error, None);

@@ -7,6 +7,7 @@ use ratatui::layout::Size;
 
 use super::{Action, App, Step, action_for};
 use crate::msg::{Effect, ExitReason, Msg};
+use crate::sampler::Command;
 
 /// A mouse wheel burst (trackpads send dozens of events) may change slide only this often.
 const WHEEL_TURN_INTERVAL: Duration = Duration::from_millis(400);
@@ -183,6 +184,12 @@ impl App {
             self.demo_focus = false;
             self.stop_demo("slide changed", self.now)
         };
+        effects.extend(
+            self.demos
+                .untrack_all_but(index)
+                .into_iter()
+                .map(|pid| Effect::Sampler(Command::Untrack { pid })),
+        );
         effects.push(Effect::Redraw);
         effects
     }

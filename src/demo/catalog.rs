@@ -73,6 +73,14 @@ mod tests {
     }
 
     #[test]
+    fn every_demos_quick_parameters_are_valid() {
+        for demo in ALL {
+            demo.params_from(demo.spec().quick.iter().copied())
+                .unwrap_or_else(|e| panic!("{}: {e}", demo.spec().name));
+        }
+    }
+
+    #[test]
     fn values_are_typed_ranged_and_refused_with_the_valid_choices() {
         for demo in ALL {
             let spec = demo.spec();

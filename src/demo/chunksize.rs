@@ -63,6 +63,7 @@ pub static DEMO: Unit<Settings> = Unit {
             },
             cap_param(64),
         ],
+        quick: &[("tasks", "200"), ("task_us", "10")],
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
     run,
@@ -134,6 +135,30 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     }];
     show_bars(ctx, &bars);
 
+    let best = sweep(ctx, settings, &chunks, &results, sequential_ms, &mut bars)?;
+    if let Some((size, ms)) = best {
+        headline(ctx, settings, size, sequential_ms / ms);
+    }
+    for _ in &pool {
+        chunks.put([STOP, 0, 0, 0])?;
+    }
+    for (pid, role) in pool {
+        reap_and_report(ctx.out, pid, &role);
+    }
+    Ok(())
+}
+
+/// Maps the tasks once per chunksize, showing each time as it comes; returns the fastest
+/// chunksize and its time.
+fn sweep(
+    ctx: &mut Ctx,
+    settings: &Settings,
+    chunks: &Arc<Queue>,
+    results: &Queue,
+    sequential_ms: f64,
+    bars: &mut Vec<Bar>,
+) -> io::Result<Option<(u32, f64)>> {
+    let Settings { workers, tasks, .. } = *settings;
     let default = python_default(tasks, workers);
     ctx.result("default_chunksize", i64::from(default));
     ctx.note(
@@ -154,7 +179,7 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
             Some(i as u64),
             Some(sizes.len() as u64),
         );
-        let (ms, sent, received) = map(&chunks, &results, tasks, *size)?;
+        let (ms, sent, received) = map(chunks, results, tasks, *size)?;
         let speedup = sequential_ms / ms;
         ctx.result(&format!("time_ms_cs{name}"), ms);
         ctx.result(&format!("messages_cs{name}"), sent as f64);
@@ -172,35 +197,43 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
             label,
             value: ms,
             detail: format!("{} · {speedup:.2}×", count(sent, "message", "messages")),
-            tone: if speedup < 1.0 { Tone::Warn } else { Tone::Good },
-        });
-        show_bars(ctx, &bars);
-    }
-    if let Some((size, ms)) = best {
-        let speedup = sequential_ms / ms;
-        ctx.headline(
-            if speedup >= 1.0 {
-                format!(
-                    "Fastest: chunksize {size}, {speedup:.2}× sequential with {workers} workers; \
-                     chunksize 1 sent {} task messages.",
-                    group(f64::from(tasks), 0)
-                )
+            tone: if speedup < 1.0 {
+                Tone::Warn
             } else {
-                format!(
-                    "No chunksize beat sequential: tasks of {task_us} µs cost less than sending \
-                     them (best: chunksize {size}, {speedup:.2}×)."
-                )
+                Tone::Good
             },
-            if speedup >= 1.0 { Tone::Good } else { Tone::Warn },
-        );
+        });
+        show_bars(ctx, bars);
     }
-    for _ in &pool {
-        chunks.put([STOP, 0, 0, 0])?;
-    }
-    for (pid, role) in pool {
-        reap_and_report(ctx.out, pid, &role);
-    }
-    Ok(())
+    Ok(best)
+}
+
+fn headline(ctx: &Ctx, settings: &Settings, size: u32, speedup: f64) {
+    let Settings {
+        workers,
+        tasks,
+        task_us,
+        ..
+    } = *settings;
+    let (text, tone) = if speedup >= 1.0 {
+        (
+            format!(
+                "Fastest: chunksize {size}, {speedup:.2}× sequential with {workers} workers; \
+                 chunksize 1 sent {} task messages.",
+                group(f64::from(tasks), 0)
+            ),
+            Tone::Good,
+        )
+    } else {
+        (
+            format!(
+                "No chunksize beat sequential: tasks of {task_us} µs cost less than sending \
+                 them (best: chunksize {size}, {speedup:.2}×)."
+            ),
+            Tone::Warn,
+        )
+    };
+    ctx.headline(text, tone);
 }
 
 fn show_bars(ctx: &Ctx, bars: &[Bar]) {

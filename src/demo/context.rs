@@ -82,7 +82,8 @@ pub struct Ctx {
     results: BTreeMap<String, ResultValue>,
     /// Processes this demo has started, its own included (children it knows of).
     started: std::cell::Cell<i64>,
-    load: OtherLoad,
+    /// The rest of the machine's load, unless the run is a simulation.
+    load: Option<OtherLoad>,
 }
 
 impl Ctx {
@@ -99,8 +100,14 @@ impl Ctx {
             name,
             results: BTreeMap::new(),
             started: 1.into(),
-            load: OtherLoad::start(),
+            load: Some(OtherLoad::start()),
         })
+    }
+
+    /// Marks the run as a simulation: nothing is measured, so neither is the machine's load
+    /// (a simulated result must come out the same on any machine).
+    pub fn simulated(&mut self) {
+        self.load = None;
     }
 
     /// Sends a piece of the panel (see [`super::view`]).
@@ -234,7 +241,7 @@ impl Ctx {
     /// Sends the summary line with every result recorded, and says so when the rest of the
     /// machine was busy enough to matter.
     pub fn finish(&mut self) {
-        if let Some(other) = self.load.cores() {
+        if let Some(other) = self.load.and_then(|load| load.cores()) {
             self.results
                 .insert("other_load_cores".into(), ResultValue::Number(other));
             if other >= NOTABLE_OTHER_LOAD {

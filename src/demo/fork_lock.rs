@@ -15,7 +15,7 @@ use super::params::{Default, Kind, ParamSpec, cap_param};
 use super::protocol::NoteLevel;
 use super::unit::{DemoSpec, Unit, no_check};
 use super::util::{ms_since, read_record, reap_and_report, write_record};
-use super::view::Tone;
+use super::view::{Tone, View};
 use crate::os::{self, Forked};
 
 /// The demo unit.
@@ -46,6 +46,7 @@ pub static DEMO: Unit<Settings> = Unit {
             },
             cap_param(64),
         ],
+        quick: &[("timeout_ms", "200")],
     },
     check: no_check,
     run,
@@ -139,34 +140,11 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     let waited = ms_since(started);
     let deadlocked = answer.is_none();
     if deadlocked {
-        ctx.note(
-            NoteLevel::Warn,
-            format!(
-                "Deadlock: child {child} has waited {waited:.0} ms for the mutex and never will get it. \
-                 fork() copied the mutex in its locked state, but not the thread that held it: only \
-                 the thread that called fork() exists in the child, so nobody there can unlock it. \
-                 The watchdog kills the child."
-            ),
-        );
         let _ = kill(os::pid(child), Signal::SIGKILL);
-        ctx.headline(
-            format!(
-                "DEADLOCK: the forked child waited {waited:.0} ms for a mutex that only a thread \
-                 it does not have could release; the watchdog killed it."
-            ),
-            Tone::Bad,
-        );
-    } else {
-        ctx.note(
-            NoteLevel::Info,
-            format!("The child took the lock after {waited:.1} ms and finished."),
-        );
-        ctx.headline(
-            format!("No deadlock: nothing held the lock at fork time, so the child took it after {waited:.1} ms."),
-            Tone::Good,
-        );
     }
+    explain(ctx, deadlocked, waited, child);
     let exit = reap_and_report(ctx.out, child, "forked child");
+    show_story(ctx, safe, deadlocked, waited, child);
     let _ = done_tx.send(());
     if let Some(thread) = holder.take() {
         let _ = thread.join();
@@ -178,4 +156,82 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         matches!(exit, crate::sampler::ExitInfo::Signal(_)),
     );
     Ok(())
+}
+
+/// The headline and the note that say what happened and why.
+fn explain(ctx: &Ctx, deadlocked: bool, waited: f64, child: u32) {
+    if deadlocked {
+        ctx.note(
+            NoteLevel::Warn,
+            format!(
+                "Deadlock: child {child} has waited {waited:.0} ms for the mutex and never will \
+                 get it. fork() copied the mutex in its locked state, but not the thread that \
+                 held it: only the thread that called fork() exists in the child, so nobody \
+                 there can unlock it. The watchdog kills the child."
+            ),
+        );
+        ctx.headline(
+            format!(
+                "DEADLOCK: the forked child waited {waited:.0} ms for a mutex that only a thread \
+                 it does not have could release; the watchdog killed it."
+            ),
+            Tone::Bad,
+        );
+    } else {
+        ctx.headline(
+            format!(
+                "No deadlock: nothing held the lock at fork time, so the child took it after \
+                 {waited:.1} ms."
+            ),
+            Tone::Good,
+        );
+    }
+}
+
+/// What each thread and process did, in order.
+fn show_story(ctx: &Ctx, safe: bool, deadlocked: bool, waited: f64, child: u32) {
+    let row = |who: &str, what: &str| vec![who.to_string(), what.to_string()];
+    let mut rows = vec![
+        row(
+            "helper thread",
+            if safe {
+                "took the mutex, released it, finished"
+            } else {
+                "took the mutex and keeps it"
+            },
+        ),
+        row(
+            "main thread",
+            if safe {
+                "forked with no other thread left"
+            } else {
+                "forked while the helper held the mutex"
+            },
+        ),
+    ];
+    let mut tones = vec![Tone::Normal, Tone::Normal];
+    if deadlocked {
+        rows.push(row(
+            &format!("child {child}"),
+            &format!("stuck {waited:.0} ms on the mutex; nobody in it can unlock"),
+        ));
+        rows.push(row("watchdog", "killed the child (SIGKILL)"));
+        tones.extend([Tone::Bad, Tone::Warn]);
+    } else {
+        rows.push(row(
+            &format!("child {child}"),
+            &format!("took the mutex after {waited:.1} ms and exited"),
+        ));
+        tones.push(Tone::Good);
+    }
+    ctx.view(
+        "story",
+        View::Table {
+            columns: vec!["who".into(), "what happened".into()],
+            rows,
+            tones,
+            merge: false,
+            caption: String::new(),
+        },
+    );
 }

@@ -59,6 +59,7 @@ pub static DEMO: Unit<Settings> = Unit {
             LINGER,
             cap_param(24),
         ],
+        quick: &[("depth", "2"), ("linger_s", "0")],
     },
     check: no_check,
     run,
@@ -70,7 +71,7 @@ pub static DEMO: Unit<Settings> = Unit {
 pub struct Settings {
     /// Whether main is guarded.
     pub guard: bool,
-    /// Children each main() starts.
+    /// Children each `main()` starts.
     pub children: u32,
     /// Depth limit.
     pub depth: u32,

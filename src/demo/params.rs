@@ -217,7 +217,6 @@ pub const fn cap_param(default: i64) -> ParamSpec {
     }
 }
 
-
 /// How long a demo's processes stay alive after the run, so the gauges show them.
 pub const LINGER: ParamSpec = ParamSpec {
     name: "linger_s",

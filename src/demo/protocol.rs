@@ -269,7 +269,13 @@ mod tests {
         let python = r#"{"v":2,"type":"view","id":"h","view":{"kind":"headline","text":"hi"}}"#;
         assert!(matches!(
             Event::from_line(python),
-            Some(Event::View { view: View::Headline { tone: Tone::Normal, .. }, .. })
+            Some(Event::View {
+                view: View::Headline {
+                    tone: Tone::Normal,
+                    ..
+                },
+                ..
+            })
         ));
     }
 

@@ -76,6 +76,12 @@ pub static DEMO: Unit<Settings> = Unit {
             },
             cap_param(64),
         ],
+        quick: &[
+            ("workers", "2"),
+            ("tasks", "4"),
+            ("task_ms", "5"),
+            ("watchdog_ms", "300"),
+        ],
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
     run,
@@ -93,7 +99,7 @@ pub struct Settings {
     pub tasks: u32,
     /// CPU work per task, ms.
     pub task_ms: u64,
-    /// How long join() waits before the watchdog steps in, ms.
+    /// How long `join()` waits before the watchdog steps in, ms.
     pub watchdog_ms: u64,
     /// Process cap.
     pub cap: u32,
@@ -125,6 +131,14 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
 
     let mut alive: Vec<(u32, u32, String)> = Vec::new();
     for i in 1..=workers {
+        // The parent's row first, so the table lists the workers in order.
+        worker_row(
+            ctx,
+            &format!("worker {i}"),
+            "starting",
+            Some(0),
+            Tone::Muted,
+        );
         match ctx.fork()? {
             None => break,
             Some(Forked::Child) => worker(ctx, i, &task_queue, &result_queue, task_ms),
@@ -150,36 +164,14 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         Some(u64::from(tasks)),
     );
 
-    let mut done_by: Vec<u32> = vec![0; workers as usize + 1];
-    let mut last_result = Instant::now();
-    let mut received = 0;
-    while received < tasks {
-        let Some([_, _, worker, _]) = result_queue.get_timeout(LOOK_EVERY)? else {
-            show_queue(ctx, &task_queue, capacity);
-            if last_result.elapsed() > Duration::from_secs(60) {
-                return Err(io::Error::other("no result for 60 s"));
-            }
-            continue;
-        };
-        last_result = Instant::now();
-        received += 1;
-        show_queue(ctx, &task_queue, capacity);
-        if let Some(count) = done_by.get_mut(worker as usize) {
-            *count += 1;
-        }
-        ctx.progress(
-            format!("{received} of {tasks} results back"),
-            Some(u64::from(received)),
-            Some(u64::from(tasks)),
-        );
-    }
+    let done_by = collect_results(ctx, &task_queue, &result_queue, settings)?;
     let clean = join(ctx, &mut alive, sent, watchdog);
     let blocked = alive.len();
     explain_blocked(ctx, &alive, workers, sentinels);
     for (pid, _, role) in &alive {
         let _ = kill(os::pid(*pid), Signal::SIGKILL);
         reap_and_report(ctx.out, *pid, role);
-        worker_row(ctx, role, "blocked in get(): killed", None, Tone::Bad);
+        worker_row(ctx, role, "blocked in get(), killed", None, Tone::Bad);
     }
     let mut leftover = 0;
     while let Some([kind, ..]) = task_queue.get_timeout(Duration::ZERO)? {
@@ -195,6 +187,62 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
             ),
         );
     }
+    headline(ctx, settings, blocked, leftover);
+    for i in 1..=workers {
+        ctx.result(&format!("tasks_worker_{i}"), i64::from(done_by[i as usize]));
+    }
+    ctx.result("tasks_done", i64::from(tasks));
+    ctx.result("clean_exits", clean);
+    ctx.result("blocked_workers", blocked);
+    ctx.result("leftover_sentinels", i64::from(leftover));
+    Ok(())
+}
+
+/// Takes every result off the result queue, showing the task queue's depth as it drains;
+/// returns how many tasks each worker did (index 0 unused).
+fn collect_results(
+    ctx: &Ctx,
+    task_queue: &Queue,
+    result_queue: &Queue,
+    settings: &Settings,
+) -> io::Result<Vec<u32>> {
+    let Settings {
+        workers,
+        sentinels,
+        tasks,
+        ..
+    } = *settings;
+    let capacity = f64::from(tasks + sentinels);
+    let mut done_by: Vec<u32> = vec![0; workers as usize + 1];
+    let mut last_result = Instant::now();
+    let mut received = 0;
+    while received < tasks {
+        let Some([_, _, worker, _]) = result_queue.get_timeout(LOOK_EVERY)? else {
+            show_queue(ctx, task_queue, capacity);
+            if last_result.elapsed() > Duration::from_secs(60) {
+                return Err(io::Error::other("no result for 60 s"));
+            }
+            continue;
+        };
+        last_result = Instant::now();
+        received += 1;
+        show_queue(ctx, task_queue, capacity);
+        if let Some(done) = done_by.get_mut(worker as usize) {
+            *done += 1;
+        }
+        ctx.progress(
+            format!("{received} of {tasks} results back"),
+            Some(u64::from(received)),
+            Some(u64::from(tasks)),
+        );
+    }
+    Ok(done_by)
+}
+
+fn headline(ctx: &Ctx, settings: &Settings, blocked: usize, leftover: u32) {
+    let Settings {
+        workers, sentinels, ..
+    } = *settings;
     ctx.headline(
         match (blocked, leftover) {
             (0, 0) => format!(
@@ -215,14 +263,6 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         },
         if blocked > 0 { Tone::Bad } else { Tone::Good },
     );
-    for i in 1..=workers {
-        ctx.result(&format!("tasks_worker_{i}"), i64::from(done_by[i as usize]));
-    }
-    ctx.result("tasks_done", i64::from(tasks));
-    ctx.result("clean_exits", clean);
-    ctx.result("blocked_workers", blocked);
-    ctx.result("leftover_sentinels", i64::from(leftover));
-    Ok(())
 }
 
 /// The queue's depth, measured from the pipe.
@@ -249,7 +289,7 @@ fn worker_row(ctx: &Ctx, role: &str, state: &str, done: Option<u32>, tone: Tone)
     ctx.view(
         "workers",
         View::Table {
-            columns: vec!["worker".into(), "state".into(), "tasks done".into()],
+            columns: vec!["worker".into(), "state".into(), "done".into()],
             rows: vec![vec![
                 role.to_string(),
                 state.to_string(),
@@ -272,10 +312,22 @@ fn worker(ctx: &Ctx, index: u32, tasks: &Queue, results: &Queue, task_ms: u64) -
             std::process::exit(1)
         };
         if kind == SENTINEL {
-            worker_row(ctx, &role, "got its sentinel: exits", Some(done), Tone::Muted);
+            worker_row(
+                ctx,
+                &role,
+                "got its sentinel, exits",
+                Some(done),
+                Tone::Muted,
+            );
             std::process::exit(0);
         }
-        worker_row(ctx, &role, &format!("working on task {task}"), Some(done), Tone::Good);
+        worker_row(
+            ctx,
+            &role,
+            &format!("working on task {task}"),
+            Some(done),
+            Tone::Good,
+        );
         busy_for(Duration::from_millis(task_ms));
         done += 1;
         if results.put([RESULT, task, index, 0]).is_err() {

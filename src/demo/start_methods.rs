@@ -78,6 +78,7 @@ pub static DEMO: Unit<Settings> = Unit {
             LINGER,
             cap_param(64),
         ],
+        quick: &[("children", "1"), ("linger_s", "0")],
     },
     check: |s| {
         fits_under_cap(
@@ -347,7 +348,8 @@ fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<Server>) {
             .child
             .wait()
             .map_or(ExitInfo::Unknown, crate::supervise::exit_info);
-        ctx.out.send(&exit_event(server.child.id(), "forkserver", exit));
+        ctx.out
+            .send(&exit_event(server.child.id(), "forkserver", exit));
     }
 }
 
@@ -606,29 +608,23 @@ fn show_table(ctx: &Ctx, started: &[Started], startup_ms: Option<f64>) {
             mib(format!("{method}_child_pss_mb")),
         ]);
     }
-    if let Some(startup) = startup_ms {
-        rows.push(vec![
-            "(forkserver start-up)".into(),
-            format!("{startup:.2} ms"),
-            String::new(),
-            String::new(),
-        ]);
-    }
     ctx.view(
         "methods",
         View::Table {
-            columns: vec![
-                "method".into(),
-                "start".into(),
-                "RSS".into(),
-                "PSS".into(),
-            ],
+            columns: vec!["method".into(), "start".into(), "RSS".into(), "PSS".into()],
             rows,
             tones: Vec::new(),
             merge: false,
-            caption: "start: median from request to the child's first message; memory: \
-                      median per child (PSS splits shared pages among their users)"
-                .into(),
+            caption: match startup_ms {
+                Some(startup) => format!(
+                    "start: median from request to the child's first message (the forkserver \
+                     itself took {startup:.1} ms to start, once); memory: median per child (PSS \
+                     splits shared pages among their users)"
+                ),
+                None => "start: median from request to the child's first message; memory: \
+                         median per child (PSS splits shared pages among their users)"
+                    .into(),
+            },
         },
     );
 }

@@ -22,6 +22,9 @@ pub struct DemoSpec {
     pub summary: &'static str,
     /// Its parameters; every demo has a `cap`.
     pub params: &'static [ParamSpec],
+    /// Parameters for a quick run that still shows the point (`lectern demo NAME --quick`,
+    /// and the test that walks the catalog).
+    pub quick: &'static [(&'static str, &'static str)],
 }
 
 /// Why a demo name or parameter was refused.
@@ -239,15 +242,13 @@ impl<P: DeserializeOwned> Demo for Unit<P> {
     }
 
     fn child(&self, job: &str) -> ExitCode {
-        match self.child {
-            Some(child) => child(job),
-            None => {
-                eprintln!(
-                    "lectern worker child: demo `{}` starts no child by exec",
-                    self.spec.name
-                );
-                ExitCode::from(2)
-            }
+        if let Some(child) = self.child {
+            return child(job);
         }
+        eprintln!(
+            "lectern worker child: demo `{}` starts no child by exec",
+            self.spec.name
+        );
+        ExitCode::from(2)
     }
 }

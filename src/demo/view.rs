@@ -168,7 +168,10 @@ pub enum View {
 }
 
 // serde's `skip_serializing_if` hands over a reference.
-#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde passes a reference")]
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
 fn is_false(value: &bool) -> bool {
     !*value
 }
@@ -201,15 +204,12 @@ impl View {
                 tones.resize(rows.len(), Tone::Normal);
                 for (i, row) in new_rows.into_iter().enumerate() {
                     let tone = new_tones.get(i).copied().unwrap_or_default();
-                    match rows.iter().position(|r| r.first() == row.first()) {
-                        Some(at) => {
-                            rows[at] = row;
-                            tones[at] = tone;
-                        }
-                        None => {
-                            rows.push(row);
-                            tones.push(tone);
-                        }
+                    if let Some(at) = rows.iter().position(|r| r.first() == row.first()) {
+                        rows[at] = row;
+                        tones[at] = tone;
+                    } else {
+                        rows.push(row);
+                        tones.push(tone);
                     }
                 }
             }
@@ -253,7 +253,11 @@ pub const MAX_VIEWS: usize = 32;
 impl Views {
     /// Applies one view event.
     pub fn apply(&mut self, id: String, view: View) {
-        if let Some((_, old)) = self.entries.iter_mut().find(|(existing, _)| *existing == id) {
+        if let Some((_, old)) = self
+            .entries
+            .iter_mut()
+            .find(|(existing, _)| *existing == id)
+        {
             old.absorb(view);
         } else if self.entries.len() < MAX_VIEWS {
             self.entries.push((id, view));
@@ -342,7 +346,11 @@ mod tests {
         let Some(View::Table { rows, .. }) = views.get("w") else {
             panic!("no table");
         };
-        assert_eq!(rows.len(), 1, "a table sent without merge replaces the old one");
+        assert_eq!(
+            rows.len(),
+            1,
+            "a table sent without merge replaces the old one"
+        );
     }
 
     #[test]

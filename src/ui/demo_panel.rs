@@ -31,7 +31,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         _ => "Demo".to_string(),
     };
     if let Some((engine, _)) = shown.and_then(|r| r.engine.as_ref()) {
-        title.push_str(&format!(" · {engine}"));
+        title = format!("{title} · {engine}");
     }
     let block = panel(title, theme).title_bottom(
         Line::styled(
@@ -51,18 +51,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if lines.len() > height && height > 0 {
         let hidden = lines.len() - (height - 1);
         lines.truncate(height - 1);
+        let more = crate::demo::view::count(hidden as u64, "more line", "more lines");
         let hint = if app.demo_focus {
-            format!("▼ {} more", count_lines(hidden))
+            format!("▼ {more}")
         } else {
-            format!("▼ {} more · z shows all", count_lines(hidden))
+            format!("▼ {more} · z shows all")
         };
         lines.push(Line::styled(hint, theme.key).right_aligned());
     }
     Paragraph::new(lines).render(inner, buf);
-}
-
-fn count_lines(n: usize) -> String {
-    count(n as u64, "line", "lines")
 }
 
 /// The demo keys, or a pointer to the help when the panel is too narrow for them.
@@ -173,19 +170,26 @@ fn heading(demo: &dyn Demo, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// The parameters that differ from the demo's defaults (the rest is one `e` away).
-fn params_lines(demo: &dyn Demo, params: &Params, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn params_lines(
+    demo: &dyn Demo,
+    params: &Params,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let defaults = demo.defaults();
     let changed: Vec<String> = params
         .iter()
         .filter(|(k, v)| defaults.get(*k) != Some(*v))
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    let text = if changed.is_empty() {
-        "default parameters · e shows them".to_string()
-    } else {
-        format!("{} · e for all", changed.join(" "))
-    };
-    wrap(&[(&text, theme.muted)], width)
+    if changed.is_empty() {
+        // Nothing to say: `e edit` is in the panel's key hint.
+        return Vec::new();
+    }
+    wrap(
+        &[(&format!("{} · e for all", changed.join(" ")), theme.muted)],
+        width,
+    )
 }
 
 fn editor(
@@ -218,7 +222,10 @@ fn editor(
             lines.extend(wrap(
                 &[
                     ("    ", theme.muted),
-                    (&format!("{} ({})", param.meaning, param.expected()), theme.muted),
+                    (
+                        &format!("{} ({})", param.meaning, param.expected()),
+                        theme.muted,
+                    ),
                 ],
                 width,
             ));
@@ -285,8 +292,14 @@ fn progress_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 
 /// Warnings and simulation notices first (they matter most), then explanations, oldest first.
 fn note_lines(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let loud = run.notes.iter().filter(|(level, _)| *level != NoteLevel::Info);
-    let quiet = run.notes.iter().filter(|(level, _)| *level == NoteLevel::Info);
+    let loud = run
+        .notes
+        .iter()
+        .filter(|(level, _)| *level != NoteLevel::Info);
+    let quiet = run
+        .notes
+        .iter()
+        .filter(|(level, _)| *level == NoteLevel::Info);
     let mut lines = Vec::new();
     for (level, message) in loud.chain(quiet) {
         let (prefix, style): (&str, Style) = match level {
@@ -294,7 +307,13 @@ fn note_lines(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             NoteLevel::Warn => ("⚠ ", theme.warning),
             NoteLevel::Simulated => ("SIMULATED ", theme.warning),
         };
-        lines.extend(wrap(&[(prefix, style.add_modifier(Modifier::BOLD)), (message, style)], width));
+        lines.extend(wrap(
+            &[
+                (prefix, style.add_modifier(Modifier::BOLD)),
+                (message, style),
+            ],
+            width,
+        ));
     }
     lines
 }
@@ -313,7 +332,10 @@ fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     let text: Vec<String> = counts.iter().map(|(t, n)| format!("{n}× {t}")).collect();
     wrap(
-        &[(&format!("processes ended: {}", text.join(", ")), theme.muted)],
+        &[(
+            &format!("processes ended: {}", text.join(", ")),
+            theme.muted,
+        )],
         width,
     )
 }

@@ -23,14 +23,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let demos = &app.current_slide().demos;
     let mut segments: Vec<Span<'static>> = Vec::new();
-    if let Some(first) = demos.first() {
-        let more = if demos.len() > 1 {
-            format!(" +{}", demos.len() - 1)
+    // The demo the panel shows, and which of the slide's demos it is.
+    if let Some(shown) = demos.get(app.demos.selected) {
+        let of = if demos.len() > 1 {
+            format!(" {}/{}", app.demos.selected + 1, demos.len())
         } else {
             String::new()
         };
         segments.push(Span::styled(
-            format!(" ◆ demo: {}{more} ", first.name),
+            format!(" ◆ demo{of}: {} ", shown.name),
             theme.footer,
         ));
     }

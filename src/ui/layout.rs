@@ -9,8 +9,12 @@ pub const MIN_HEIGHT: u16 = 24;
 /// From this width on, the demo panel and gauges sit beside the slide instead of below it.
 pub const SIDE_BY_SIDE_WIDTH: u16 = 100;
 
-/// Rows the slide keeps in demo focus: its title and a blank line.
-pub const FOCUS_TITLE_ROWS: u16 = 2;
+/// Rows the slide keeps in demo focus: its title.
+pub const FOCUS_TITLE_ROWS: u16 = 1;
+
+/// Rows of gauges under the demo in demo focus on narrow screens: the cores and a few
+/// processes.
+const FOCUS_GAUGE_ROWS: u16 = 7;
 
 /// Below this inner size the demo panel beside the slide cannot show a run, so starting a
 /// demo gives it the screen.
@@ -52,7 +56,7 @@ pub fn areas(screen: Rect, notes: bool, focus: bool) -> Areas {
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(sidebar_width)])
                 .areas(body);
         let [demo, gauges] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(sidebar);
+            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(sidebar);
         (slide, demo, gauges)
     } else {
         let [slide, strip] =
@@ -87,12 +91,12 @@ fn focus_areas(body: Rect, footer: Rect) -> Areas {
     let (demo, gauges) = if body.width >= SIDE_BY_SIDE_WIDTH {
         let gauges_width = (body.width * 2 / 5).clamp(40, 64);
         let [demo, gauges] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauges_width)])
-                .areas(rest);
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauges_width)]).areas(rest);
         (demo, gauges)
     } else {
         let [demo, gauges] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(8)]).areas(rest);
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(FOCUS_GAUGE_ROWS)])
+                .areas(rest);
         (demo, gauges)
     };
     Areas {
@@ -160,7 +164,7 @@ mod tests {
             assert_eq!(a.slide.height, FOCUS_TITLE_ROWS);
             assert_eq!(a.notes, None);
             assert!(!is_cramped(a.demo), "{w}×{h}: {:?}", a.demo);
-            assert!(a.gauges.height >= 8, "{w}×{h}");
+            assert!(a.gauges.height >= FOCUS_GAUGE_ROWS, "{w}×{h}");
         }
     }
 }

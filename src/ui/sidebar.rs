@@ -9,8 +9,8 @@ use super::frame::panel;
 use super::gauges;
 use crate::app::App;
 
-/// The gauges panel: per-core CPU and the tracked processes (until demos exist, lectern's
-/// own process), with a badge while frozen.
+/// The gauges panel: per-core CPU and the tracked processes (lectern's own and those of the
+/// slide's demos), with a badge while frozen.
 pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let cores = app
@@ -31,8 +31,17 @@ pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let data = app.gauges.shown();
-    // The strip under the slide on narrow screens only has room for the cores.
-    if inner.height < 6 {
+    // A low strip shows the cores, beside the processes when it is wide enough for both.
+    if inner.height < 6 && inner.width >= 70 {
+        let [cores, procs] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Percentage(45),
+            ratatui::layout::Constraint::Fill(1),
+        ])
+        .spacing(2)
+        .areas(inner);
+        gauges::render_cores(data, theme, cores, buf);
+        gauges::render_procs(data, theme, procs, buf);
+    } else if inner.height < 6 {
         gauges::render_cores(data, theme, inner, buf);
     } else {
         gauges::render(data, theme, inner, buf);

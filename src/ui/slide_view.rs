@@ -27,7 +27,11 @@ pub fn scroll_limit(total: usize, height: usize) -> usize {
 
 /// Draws only the slide's title (and its number), for demo focus.
 pub fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
-    let text = slide_text_area(area);
+    let text = Rect {
+        x: area.x.saturating_add(2),
+        width: area.width.saturating_sub(4),
+        ..area
+    };
     if text.is_empty() {
         return;
     }

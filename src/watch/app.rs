@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Size;
 
-use crate::gauges::Gauges;
 use super::Msg;
+use crate::gauges::Gauges;
 use crate::msg::ExitReason;
-use crate::supervise::Stream;
 use crate::sampler::ExitInfo;
+use crate::supervise::Stream;
 use crate::theme::Theme;
 
 /// Output lines kept for the output pane.

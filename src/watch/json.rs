@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::supervise::Stream;
 use crate::sampler::{ExitInfo, Sample};
+use crate::supervise::Stream;
 
 /// Every kind of line `--json` prints; each object has a `"type"`.
 #[derive(Debug, Serialize)]

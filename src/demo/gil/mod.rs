@@ -107,6 +107,7 @@ pub static DEMO: Unit<Params> = Unit {
             },
             cap_param(64),
         ],
+        quick: &[("duration_s", "1"), ("workers", "2")],
     },
     check: |p| {
         if p.mode == "processes" {
@@ -242,7 +243,7 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         sim::run(ctx, settings);
         return Ok(());
     }
-    ctx.note(NoteLevel::Info, explain(&settings));
+    ctx.note(NoteLevel::Info, explain(settings));
     ctx.progress(
         "measuring one worker alone: the baseline for the speedup",
         None,
@@ -351,7 +352,10 @@ pub fn report(
         "gil" => (format!("{threads} under the lock"), Tone::Accent),
         "nogil" => (format!("{threads} with no lock"), Tone::Good),
         _ => (
-            format!("{} of their own", super::view::count(n, "process", "processes")),
+            format!(
+                "{} of their own",
+                super::view::count(n, "process", "processes")
+            ),
             Tone::Good,
         ),
     };

@@ -68,6 +68,7 @@ impl Rng {
 
 /// Runs the simulation and reports like a real run.
 pub fn run(ctx: &mut Ctx, settings: &Settings) {
+    ctx.simulated();
     ctx.note(
         NoteLevel::Simulated,
         format!(

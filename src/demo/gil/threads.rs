@@ -11,8 +11,8 @@ use super::timeline::{State, Timeline, share};
 use super::{LANE_WINDOW, Outcome, REPORT_EVERY, SLOT, Settings};
 use crate::demo::context::Ctx;
 use crate::demo::protocol::{Emitter, Event};
-use crate::demo::view::Lane;
 use crate::demo::util::{read_record, reap_and_report, write_record};
+use crate::demo::view::Lane;
 use crate::os::{self, Forked};
 
 /// Integer steps per work unit: a few microseconds of pure CPU.

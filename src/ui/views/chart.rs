@@ -28,13 +28,74 @@ pub struct Chart<'a> {
     pub lines: &'a [Series],
 }
 
+/// Where values fall on the grid.
+struct Scale {
+    x_log: bool,
+    x_min: f64,
+    x_max: f64,
+    y_bottom: f64,
+    y_top: f64,
+    columns: usize,
+}
+
+impl Scale {
+    fn fx(&self, x: f64) -> f64 {
+        if self.x_log { x.log10() } else { x }
+    }
+
+    /// The column of `x` (0-based).
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "the fraction is clamped to 0..=1 first"
+    )]
+    fn column(&self, x: f64) -> usize {
+        let span = self.x_max - self.x_min;
+        if span <= 0.0 {
+            return self.columns / 2;
+        }
+        let fraction = ((self.fx(x) - self.x_min) / span).clamp(0.0, 1.0);
+        ((fraction * (self.columns - 1) as f64).round() as usize).min(self.columns - 1)
+    }
+
+    /// The row of `y` (0 is the top).
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "the fraction is clamped to 0..=1 first"
+    )]
+    fn row(&self, y: f64) -> usize {
+        let span = self.y_top - self.y_bottom;
+        if span <= 0.0 {
+            return ROWS - 1;
+        }
+        let fraction = ((y - self.y_bottom) / span).clamp(0.0, 1.0);
+        let from_bottom = (fraction * (ROWS - 1) as f64).round() as usize;
+        (ROWS - 1).saturating_sub(from_bottom)
+    }
+
+    fn x_text(&self, x: f64) -> String {
+        if self.x_log {
+            number(10f64.powf(x))
+        } else {
+            number(x)
+        }
+    }
+}
+
+/// The points of a line that can be drawn (finite, and positive x on a log axis).
+fn drawable(chart: &Chart<'_>, points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    points
+        .iter()
+        .copied()
+        .filter(|[x, y]| x.is_finite() && y.is_finite() && (!chart.x_log || *x > 0.0))
+        .collect()
+}
+
 /// The chart's lines at `width` columns.
 pub fn lines(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let points: Vec<[f64; 2]> = chart
         .lines
         .iter()
-        .flat_map(|l| l.points.iter().copied())
-        .filter(|[x, y]| x.is_finite() && y.is_finite() && (!chart.x_log || *x > 0.0))
+        .flat_map(|l| drawable(chart, &l.points))
         .collect();
     let mut out = wrap(&[(chart.y_label, theme.muted)], width);
     if points.is_empty() {
@@ -48,118 +109,98 @@ pub fn lines(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
             (lo.min(x), hi.max(x))
         });
-    let y_top = points
-        .iter()
-        .map(|[_, y]| *y)
-        .chain(chart.reference_y)
-        .fold(0.0_f64, f64::max)
-        * 1.05;
-    let y_bottom = points
-        .iter()
-        .map(|[_, y]| *y)
-        .chain(chart.reference_y)
-        .fold(0.0_f64, f64::min);
-    let axis_width = [y_top, y_bottom]
-        .iter()
-        .map(|y| number(*y).len())
-        .max()
-        .unwrap_or(1);
-    let plot_width = width.saturating_sub(axis_width + 2).max(4);
-    let column = |x: f64| -> usize {
-        let span = x_max - x_min;
-        if span <= 0.0 {
-            return plot_width / 2;
-        }
-        (((fx(x) - x_min) / span) * (plot_width - 1) as f64).round() as usize
+    let ys = || points.iter().map(|[_, y]| *y).chain(chart.reference_y);
+    let y_top = ys().fold(0.0_f64, f64::max) * 1.05;
+    let y_bottom = ys().fold(0.0_f64, f64::min);
+    let axis_width = number(y_top).len().max(number(y_bottom).len());
+    let scale = Scale {
+        x_log: chart.x_log,
+        x_min,
+        x_max,
+        y_bottom,
+        y_top,
+        columns: width.saturating_sub(axis_width + 2).max(4),
     };
-    let row = |y: f64| -> usize {
-        let span = y_top - y_bottom;
-        if span <= 0.0 {
-            return ROWS - 1;
-        }
-        let from_bottom = ((y - y_bottom) / span * (ROWS - 1) as f64).round() as usize;
-        (ROWS - 1).saturating_sub(from_bottom.min(ROWS - 1))
-    };
-    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', theme.text); plot_width]; ROWS];
-    if let Some(reference) = chart.reference_y {
-        let r = row(reference);
-        for cell in &mut grid[r] {
-            *cell = ('┄', theme.muted);
-        }
-    }
-    for (i, series) in chart.lines.iter().enumerate() {
-        let style = theme.tone(series.tone);
-        let marker = MARKERS[i % MARKERS.len()];
-        let valid: Vec<[f64; 2]> = series
-            .points
-            .iter()
-            .copied()
-            .filter(|[x, y]| x.is_finite() && y.is_finite() && (!chart.x_log || *x > 0.0))
-            .collect();
-        // Dots between points, so a line reads as a line.
-        for pair in valid.windows(2) {
-            let (c0, c1) = (column(pair[0][0]), column(pair[1][0]));
-            for c in c0 + 1..c1 {
-                let t = (c - c0) as f64 / (c1 - c0) as f64;
-                let y = pair[0][1] + t * (pair[1][1] - pair[0][1]);
-                grid[row(y)][c] = ('·', style);
-            }
-        }
-        for [x, y] in valid {
-            grid[row(y)][column(x).min(plot_width - 1)] = (marker, style);
-        }
-    }
+    let grid = plot(chart, &scale, theme);
     for (r, cells) in grid.into_iter().enumerate() {
         let label = match r {
             0 => number(y_top),
             r if r == ROWS - 1 => number(y_bottom),
-            r if chart.reference_y.is_some_and(|y| row(y) == r) => {
-                number(chart.reference_y.unwrap_or_default())
-            }
-            _ => String::new(),
+            r => chart
+                .reference_y
+                .filter(|y| scale.row(*y) == r)
+                .map(number)
+                .unwrap_or_default(),
         };
-        let mut spans = vec![Span::styled(
-            format!("{label:>axis_width$} ┤"),
-            theme.muted,
-        )];
-        spans.extend(cells.into_iter().map(|(c, s)| Span::styled(c.to_string(), s)));
+        let mut spans = vec![Span::styled(format!("{label:>axis_width$} ┤"), theme.muted)];
+        spans.extend(
+            cells
+                .into_iter()
+                .map(|(c, s)| Span::styled(c.to_string(), s)),
+        );
         out.push(Line::from(spans));
     }
-    let x_text = |x: f64| {
-        if chart.x_log {
-            number(10f64.powf(x))
-        } else {
-            number(x)
-        }
-    };
-    let (left, right) = (x_text(x_min), x_text(x_max));
-    let gap = plot_width.saturating_sub(left.len() + right.len());
+    let (left, right) = (scale.x_text(x_min), scale.x_text(x_max));
+    let gap = scale.columns.saturating_sub(left.len() + right.len());
     out.push(Line::styled(
-        format!(
-            "{:axis_width$} └{}",
-            "",
-            "─".repeat(plot_width)
-        ),
+        format!("{:axis_width$} └{}", "", "─".repeat(scale.columns)),
         theme.muted,
     ));
     out.push(Line::styled(
         format!("{:axis_width$}  {left}{}{right}", "", " ".repeat(gap)),
         theme.muted,
     ));
+    out.extend(legend(chart, width, theme));
+    out
+}
+
+/// The grid of cells: the reference line, dots between points, then the points' markers.
+fn plot(chart: &Chart<'_>, scale: &Scale, theme: &Theme) -> Vec<Vec<(char, Style)>> {
+    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', theme.text); scale.columns]; ROWS];
+    if let Some(reference) = chart.reference_y {
+        for cell in &mut grid[scale.row(reference)] {
+            *cell = ('┄', theme.muted);
+        }
+    }
+    for (i, series) in chart.lines.iter().enumerate() {
+        let style = theme.tone(series.tone);
+        let valid = drawable(chart, &series.points);
+        // Dots between points, so a line reads as a line.
+        for pair in valid.windows(2) {
+            let (c0, c1) = (scale.column(pair[0][0]), scale.column(pair[1][0]));
+            for c in c0 + 1..c1 {
+                let t = (c - c0) as f64 / (c1 - c0) as f64;
+                let y = pair[0][1] + t * (pair[1][1] - pair[0][1]);
+                if let Some(cell) = grid[scale.row(y)].get_mut(c) {
+                    *cell = ('·', style);
+                }
+            }
+        }
+        for [x, y] in valid {
+            grid[scale.row(y)][scale.column(x)] = (MARKERS[i % MARKERS.len()], style);
+        }
+    }
+    grid
+}
+
+/// The x axis' name and a marker per line, in the line's colour.
+fn legend(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut runs: Vec<(String, Style)> = vec![(format!("x: {}   ", chart.x_label), theme.muted)];
     for (i, series) in chart.lines.iter().enumerate() {
         runs.push((
             MARKERS[i % MARKERS.len()].to_string(),
             theme.tone(series.tone),
         ));
-        runs.push((format!("\u{a0}{}  ", series.label.replace(' ', "\u{a0}")), theme.text));
+        runs.push((
+            format!("\u{a0}{}  ", series.label.replace(' ', "\u{a0}")),
+            theme.text,
+        ));
     }
     if chart.reference_y.is_some() {
         runs.push(("┄┄\u{a0}reference".into(), theme.muted));
     }
     let borrowed: Vec<(&str, Style)> = runs.iter().map(|(t, s)| (t.as_str(), *s)).collect();
-    out.extend(wrap(&borrowed, width));
-    out
+    wrap(&borrowed, width)
 }
 
 #[cfg(test)]

@@ -88,12 +88,15 @@ fn caption_lines(caption: &str, width: usize, theme: &Theme) -> Vec<Line<'static
 #[must_use]
 pub fn number(value: f64) -> String {
     let decimals = match value.abs() {
-        v if v >= 100.0 || v == v.trunc() => 0,
+        v if v >= 100.0 || v.fract().abs() < f64::EPSILON => 0,
         v if v >= 10.0 => 1,
         _ => 2,
     };
     group(value, decimals)
 }
+
+/// The shortest bar worth drawing beside an inline detail.
+const MIN_BAR: usize = 8;
 
 /// Bars scaled to `max` (or the longest), label on the left, value and detail on the right;
 /// a detail that leaves the bar too short goes on a line of its own.
@@ -121,10 +124,8 @@ fn bar_lines(
         .map(|b| text_width(&b.detail))
         .max()
         .unwrap_or(0);
-    const MIN_BAR: usize = 8;
     let fixed = label_width + 1 + 1 + value_width;
-    let inline_detail =
-        detail_width == 0 || fixed + 2 + detail_width + MIN_BAR <= width;
+    let inline_detail = detail_width == 0 || fixed + 2 + detail_width + MIN_BAR <= width;
     let bar_width = if inline_detail && detail_width > 0 {
         width.saturating_sub(fixed + 2 + detail_width)
     } else {
@@ -133,7 +134,11 @@ fn bar_lines(
     .max(1);
     let mut lines = Vec::new();
     for b in bars {
-        let fraction = if longest > 0.0 { b.value / longest } else { 0.0 };
+        let fraction = if longest > 0.0 {
+            b.value / longest
+        } else {
+            0.0
+        };
         let mut spans = vec![
             Span::styled(
                 format!("{:<label_width$} ", truncate(&b.label, label_width)),
@@ -208,9 +213,15 @@ fn lane_lines(
     let mut runs: Vec<(String, Style)> = Vec::new();
     for entry in shown {
         runs.push((entry.glyph.repeat(2), theme.tone(entry.tone)));
-        runs.push((format!("\u{a0}{}  ", entry.meaning.replace(' ', "\u{a0}")), theme.text));
+        runs.push((
+            format!("\u{a0}{}  ", entry.meaning.replace(' ', "\u{a0}")),
+            theme.text,
+        ));
     }
-    runs.push((format!("({slot_ms}\u{a0}ms\u{a0}per\u{a0}cell)"), theme.muted));
+    runs.push((
+        format!("({slot_ms}\u{a0}ms\u{a0}per\u{a0}cell)"),
+        theme.muted,
+    ));
     let borrowed: Vec<(&str, Style)> = runs.iter().map(|(t, s)| (t.as_str(), *s)).collect();
     lines.extend(wrap(&borrowed, width));
     lines
@@ -240,7 +251,10 @@ fn tree_lines(levels: &[Level], width: usize, theme: &Theme) -> Vec<Line<'static
             };
             Line::from(vec![
                 Span::styled(format!("{:<label_width$} ", level.label), theme.text),
-                Span::styled(format!("{:>count_width$} ", group(level.count as f64, 0)), theme.key),
+                Span::styled(
+                    format!("{:>count_width$} ", group(level.count as f64, 0)),
+                    theme.key,
+                ),
                 Span::styled(dots, theme.gauge_memory),
             ])
         })
@@ -285,7 +299,10 @@ mod tests {
         for width in [20, 34, 48, 78, 120] {
             let shown = text(&lines(&view, width, &theme)).join("\n");
             for needle in ["215 ms", "104 ms", "8 messages · 2.07×", "wall time"] {
-                assert!(shown.contains(needle), "width {width}: {needle} in\n{shown}");
+                assert!(
+                    shown.contains(needle),
+                    "width {width}: {needle} in\n{shown}"
+                );
             }
             for line in text(&lines(&view, width, &theme)) {
                 assert!(text_width(&line) <= width.max(8), "{width}: {line:?}");

@@ -78,7 +78,10 @@ pub fn lines(
     };
     let mut lines = Vec::new();
     if !columns.is_empty() {
-        lines.push(line(columns, theme.muted.add_modifier(Modifier::UNDERLINED)));
+        lines.push(line(
+            columns,
+            theme.muted.add_modifier(Modifier::UNDERLINED),
+        ));
     }
     for (i, row) in rows.iter().enumerate() {
         let tone = tones.get(i).copied().unwrap_or_default();
