@@ -28,6 +28,8 @@ pub const UI_LABEL: &str = "lectern UI";
 /// # Errors
 /// Any I/O error from setting up or drawing on the terminal.
 pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::Result<ExitReason> {
+    // Per-core parameter defaults read the core count from files: do it now, not while drawing.
+    let _ = crate::demo::params::cores();
     // Signals first: a SIGTERM during start-up must still restore the terminal.
     let (tx, rx) = unbounded();
     let signals = listen_for_signals(tx.clone())?;
