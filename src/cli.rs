@@ -100,6 +100,10 @@ pub struct WatchArgs {
     /// Colour theme of the full-screen view
     #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
+    /// Leave as soon as the command ends (by default the view stays, with its exit status,
+    /// until a key is pressed)
+    #[arg(long)]
+    pub exit: bool,
     /// The command to run, after `--`
     #[arg(
         required = true,

@@ -213,6 +213,7 @@ impl Printer {
                     NoteLevel::Info => "note",
                     NoteLevel::Warn => "warning",
                     NoteLevel::Simulated => "SIMULATED",
+                    NoteLevel::Differs => "≠ slide",
                 };
                 writeln!(out, "  [{tag}] {message}")?;
             }

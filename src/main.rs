@@ -40,6 +40,7 @@ fn watch(args: WatchArgs) -> ExitCode {
         rate_hz: args.rate_hz,
         seconds: args.seconds.map(std::time::Duration::from_secs_f64),
         json: args.json,
+        exit_at_end: args.exit,
         theme: Theme::new(args.theme, Theme::no_color_requested()),
     };
     lectern::watch::run(&options)

@@ -68,20 +68,27 @@ struct Demos<'a> {
     sampler: &'a Sampler,
 }
 
-/// Works the layout facts out again when what they depend on changed, and hands them to the
-/// app as a message, so `update` never calls the drawing code.
+/// Works the layout facts out again after the state changed and hands them to the app as a
+/// message when they differ, so `update` never calls the drawing code. The slide's part (the
+/// costly one: laying the slide out) is redone only when the slide, size or notes changed.
 #[derive(Debug, Default)]
 pub struct LayoutTracker {
     key: Option<(usize, u16, u16, bool)>,
+    slide: crate::app::LayoutFacts,
 }
 
 impl LayoutTracker {
-    /// Sends `app` fresh layout facts if its slide, size or notes changed since last time.
+    /// Sends `app` fresh layout facts if they changed.
     pub fn refresh(&mut self, app: &mut App) {
         let key = ui::layout_key(app);
         if self.key != Some(key) {
             self.key = Some(key);
-            app.update(Msg::Layout(ui::layout_facts(app)), app.now);
+            self.slide = ui::slide_facts(app);
+        }
+        let mut facts = self.slide;
+        ui::demo_facts(app, &mut facts);
+        if facts != app.layout {
+            app.update(Msg::Layout(facts), app.now);
         }
     }
 }

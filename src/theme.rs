@@ -72,6 +72,13 @@ pub struct Theme {
     pub gauge_high: Style,
     /// Memory bars.
     pub gauge_memory: Style,
+    /// A good outcome in a demo: running, finished, faster.
+    pub good: Style,
+    /// Something to look at twice: waiting, slower than expected, a warning note.
+    pub caution: Style,
+    /// Something that went wrong on purpose: deadlocked, blocked, hung. Bright enough to read
+    /// on a projector, never reverse video.
+    pub bad: Style,
     token_styles: [Style; 10],
 }
 
@@ -94,9 +101,9 @@ impl Theme {
             Tone::Normal => self.text,
             Tone::Muted => self.muted,
             Tone::Accent => self.key,
-            Tone::Good => self.gauge_low,
-            Tone::Warn => self.gauge_mid,
-            Tone::Bad => self.warning,
+            Tone::Good => self.good,
+            Tone::Warn => self.caution,
+            Tone::Bad => self.bad,
             Tone::Memory => self.gauge_memory,
         }
     }
@@ -145,6 +152,9 @@ impl Theme {
             gauge_mid: strip(self.gauge_mid),
             gauge_high: strip(self.gauge_high).add_modifier(Modifier::BOLD),
             gauge_memory: strip(self.gauge_memory),
+            good: strip(self.good),
+            caution: strip(self.caution).add_modifier(Modifier::BOLD),
+            bad: strip(self.bad).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             token_styles: self.token_styles.map(strip),
             ..self
         }
@@ -212,14 +222,14 @@ fn dark() -> Theme {
         link: Style::new()
             .fg(Color::Indexed(117))
             .add_modifier(Modifier::UNDERLINED),
-        rule: Style::new().fg(Color::Indexed(240)),
+        rule: Style::new().fg(Color::Indexed(242)),
         table_header: Style::new()
             .fg(Color::Indexed(117))
             .add_modifier(Modifier::BOLD),
         code,
-        code_label: Style::new().fg(Color::Indexed(245)).bg(Color::Indexed(236)),
+        code_label: Style::new().fg(Color::Indexed(248)).bg(Color::Indexed(236)),
         muted: Style::new().fg(Color::Indexed(245)),
-        border: Style::new().fg(Color::Indexed(240)),
+        border: Style::new().fg(Color::Indexed(242)),
         panel_title: Style::new()
             .fg(Color::Indexed(117))
             .add_modifier(Modifier::BOLD),
@@ -234,16 +244,24 @@ fn dark() -> Theme {
         key: Style::new()
             .fg(Color::Indexed(222))
             .add_modifier(Modifier::BOLD),
-        gauge_low: Style::new().fg(Color::Indexed(114)),
-        gauge_mid: Style::new().fg(Color::Indexed(221)),
-        gauge_high: Style::new().fg(Color::Indexed(203)),
+        // Load from light to saturated green: a full core is the goal of a demo, not an alarm.
+        gauge_low: Style::new().fg(Color::Indexed(65)),
+        gauge_mid: Style::new().fg(Color::Indexed(114)),
+        gauge_high: Style::new()
+            .fg(Color::Indexed(83))
+            .add_modifier(Modifier::BOLD),
         gauge_memory: Style::new().fg(Color::Indexed(111)),
+        good: Style::new().fg(Color::Indexed(114)),
+        caution: Style::new().fg(Color::Indexed(221)),
+        bad: Style::new()
+            .fg(Color::Indexed(210))
+            .add_modifier(Modifier::BOLD),
         token_styles: tokens(
             code,
             &Palette {
                 keyword: Color::Indexed(176),
                 string: Color::Indexed(150),
-                comment: Color::Indexed(245),
+                comment: Color::Indexed(247),
                 number: Color::Indexed(215),
                 function: Color::Indexed(117),
                 builtin: Color::Indexed(81),
@@ -278,23 +296,24 @@ fn light() -> Theme {
             .fg(Color::Indexed(25))
             .bg(paper)
             .add_modifier(Modifier::UNDERLINED),
-        rule: Style::new().fg(Color::Indexed(248)).bg(paper),
+        rule: Style::new().fg(Color::Indexed(244)).bg(paper),
         table_header: Style::new()
             .fg(Color::Indexed(25))
             .bg(paper)
             .add_modifier(Modifier::BOLD),
         code,
-        code_label: Style::new().fg(Color::Indexed(242)).bg(Color::Indexed(254)),
-        muted: Style::new().fg(Color::Indexed(242)).bg(paper),
-        border: Style::new().fg(Color::Indexed(248)).bg(paper),
+        code_label: Style::new().fg(Color::Indexed(240)).bg(Color::Indexed(254)),
+        // Dark enough to read on a projector's white: explanations are body text too.
+        muted: Style::new().fg(Color::Indexed(239)).bg(paper),
+        border: Style::new().fg(Color::Indexed(244)).bg(paper),
         panel_title: Style::new()
             .fg(Color::Indexed(25))
             .bg(paper)
             .add_modifier(Modifier::BOLD),
-        footer: Style::new().fg(ink).bg(Color::Indexed(252)),
+        footer: Style::new().fg(ink).bg(Color::Indexed(254)),
         footer_accent: Style::new()
             .fg(Color::Indexed(25))
-            .bg(Color::Indexed(252))
+            .bg(Color::Indexed(254))
             .add_modifier(Modifier::BOLD),
         warning: Style::new()
             .fg(Color::Indexed(160))
@@ -304,22 +323,34 @@ fn light() -> Theme {
             .fg(Color::Indexed(124))
             .bg(paper)
             .add_modifier(Modifier::BOLD),
-        gauge_low: Style::new().fg(Color::Indexed(28)).bg(paper),
-        gauge_mid: Style::new().fg(Color::Indexed(136)).bg(paper),
-        gauge_high: Style::new().fg(Color::Indexed(160)).bg(paper),
+        gauge_low: Style::new().fg(Color::Indexed(29)).bg(paper),
+        gauge_mid: Style::new().fg(Color::Indexed(28)).bg(paper),
+        gauge_high: Style::new()
+            .fg(Color::Indexed(22))
+            .bg(paper)
+            .add_modifier(Modifier::BOLD),
         gauge_memory: Style::new().fg(Color::Indexed(25)).bg(paper),
+        good: Style::new().fg(Color::Indexed(28)).bg(paper),
+        caution: Style::new()
+            .fg(Color::Indexed(130))
+            .bg(paper)
+            .add_modifier(Modifier::BOLD),
+        bad: Style::new()
+            .fg(Color::Indexed(160))
+            .bg(paper)
+            .add_modifier(Modifier::BOLD),
         token_styles: tokens(
             code,
             &Palette {
                 keyword: Color::Indexed(90),
-                string: Color::Indexed(28),
-                comment: Color::Indexed(244),
-                number: Color::Indexed(130),
+                string: Color::Indexed(22),
+                comment: Color::Indexed(240),
+                number: Color::Indexed(88),
                 function: Color::Indexed(25),
-                builtin: Color::Indexed(31),
-                constant: Color::Indexed(130),
+                builtin: Color::Indexed(24),
+                constant: Color::Indexed(88),
                 operator: Color::Indexed(90),
-                type_: Color::Indexed(94),
+                type_: Color::Indexed(58),
             },
         ),
     }
@@ -354,20 +385,32 @@ fn high_contrast() -> Theme {
         table_header: Style::new().fg(yellow).bg(black).add_modifier(bold),
         code,
         code_label: Style::new().fg(black).bg(white).add_modifier(bold),
-        muted: Style::new().fg(white).bg(black),
+        muted: Style::new().fg(white).bg(black).add_modifier(bold),
         border: Style::new().fg(white).bg(black),
         panel_title: Style::new().fg(yellow).bg(black).add_modifier(bold),
         footer: Style::new().fg(black).bg(white).add_modifier(bold),
         footer_accent: Style::new().fg(black).bg(yellow).add_modifier(bold),
         warning: Style::new().fg(black).bg(yellow).add_modifier(bold),
         key: Style::new().fg(yellow).bg(black).add_modifier(bold),
-        gauge_low: Style::new().fg(Color::LightGreen).bg(black),
-        gauge_mid: Style::new().fg(yellow).bg(black),
-        gauge_high: Style::new()
-            .fg(Color::LightRed)
+        gauge_low: Style::new().fg(Color::Green).bg(black).add_modifier(bold),
+        gauge_mid: Style::new()
+            .fg(Color::LightGreen)
             .bg(black)
             .add_modifier(bold),
-        gauge_memory: Style::new().fg(cyan).bg(black),
+        gauge_high: Style::new()
+            .fg(Color::LightGreen)
+            .bg(black)
+            .add_modifier(bold),
+        gauge_memory: Style::new().fg(cyan).bg(black).add_modifier(bold),
+        good: Style::new()
+            .fg(Color::LightGreen)
+            .bg(black)
+            .add_modifier(bold),
+        caution: Style::new().fg(yellow).bg(black).add_modifier(bold),
+        bad: Style::new()
+            .fg(Color::LightRed)
+            .bg(black)
+            .add_modifier(bold | Modifier::UNDERLINED),
         token_styles: tokens(
             code,
             &Palette {

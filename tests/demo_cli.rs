@@ -442,6 +442,8 @@ fn queue_sentinel_one_sentinel_short_blocks_exactly_one_worker_and_leaves_nothin
         "--set",
         "task_ms=5",
         "--set",
+        "tasks=24",
+        "--set",
         "watchdog_ms=400",
     ];
     let (results, lines) = results_of(&tag, &[&base[..], &["--set", "sentinels=3"]].concat());

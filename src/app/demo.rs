@@ -17,6 +17,9 @@ const NOTES_KEPT: usize = 8;
 /// Finished runs kept (the latest of each demo the presenter ran).
 const RUNS_KEPT: usize = 24;
 
+/// Core samples a run keeps; a longer run keeps every other one (halving its resolution).
+const CORE_SAMPLES_KEPT: usize = 512;
+
 /// A demo on a slide: the slide (0-based) and the demo's index among that slide's demos.
 pub type Slot = (usize, usize);
 
@@ -53,6 +56,8 @@ pub struct Run {
     pub params: Params,
     /// The demo it was started as.
     pub slot: Slot,
+    /// What the lesson calls this variant, if it names it.
+    pub title: Option<String>,
     /// Whether it keeps running across slide changes.
     pub pinned: bool,
     /// When it started.
@@ -77,6 +82,55 @@ pub struct Run {
     pub ended: Option<RunEnd>,
     /// Whether the gauges have been told to stop showing its processes.
     pub untracked: bool,
+    /// How busy each core was while it ran: one entry per sample (each core's percentage),
+    /// and how many samples each entry stands for.
+    pub cores: CoreTimeline,
+}
+
+/// Per-core load over a run, from the gauges' samples, so a fast run can still be pointed at
+/// after it ended.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoreTimeline {
+    /// Per entry, each core's busy percentage.
+    pub entries: Vec<Vec<f32>>,
+    /// Samples averaged into each entry (doubles each time the timeline is halved).
+    pub per_entry: usize,
+    /// Samples not yet folded into an entry (when `per_entry` > 1).
+    pending: Vec<Vec<f32>>,
+}
+
+impl CoreTimeline {
+    /// Adds one sample of every core's percentage.
+    pub fn push(&mut self, cores: &[f32]) {
+        self.per_entry = self.per_entry.max(1);
+        self.pending.push(cores.to_vec());
+        if self.pending.len() < self.per_entry {
+            return;
+        }
+        self.entries
+            .push(average(&std::mem::take(&mut self.pending)));
+        if self.entries.len() >= CORE_SAMPLES_KEPT {
+            self.entries = self.entries.chunks(2).map(average).collect();
+            self.per_entry *= 2;
+        }
+    }
+
+    /// Each core's average over the whole run.
+    #[must_use]
+    pub fn averages(&self) -> Vec<f32> {
+        average(&self.entries)
+    }
+}
+
+/// The element-wise average of equally long rows.
+fn average(rows: &[Vec<f32>]) -> Vec<f32> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..width)
+        .map(|i| {
+            let values: Vec<f32> = rows.iter().filter_map(|r| r.get(i).copied()).collect();
+            values.iter().sum::<f32>() / values.len().max(1) as f32
+        })
+        .collect()
 }
 
 impl Run {
@@ -88,6 +142,7 @@ impl Run {
             demo,
             params,
             slot,
+            title: None,
             pinned: false,
             started: now,
             duration: None,
@@ -100,6 +155,7 @@ impl Run {
             error: None,
             ended: None,
             untracked: false,
+            cores: CoreTimeline::default(),
         }
     }
 
@@ -144,11 +200,7 @@ impl Run {
                 signal,
                 role,
             } => {
-                let exit = match (code, signal) {
-                    (Some(code), _) => ExitInfo::Code(code),
-                    (None, Some(signal)) => ExitInfo::Signal(signal),
-                    _ => ExitInfo::Unknown,
-                };
+                let exit = ExitInfo::from_parts(code, signal);
                 match self.processes.iter_mut().find(|p| p.pid == pid) {
                     Some(process) => process.exit = Some(exit),
                     None => self.processes.push(DemoProcess {
@@ -185,6 +237,8 @@ pub struct DemoPanel {
     pub params: HashMap<Slot, Params>,
     /// The parameter row being edited, when the editor is open.
     pub editor: Option<usize>,
+    /// Lines of the panel's body scrolled past.
+    pub scroll: usize,
     /// Runs, oldest first: at most one is running, and older finished ones are dropped.
     pub runs: Vec<Run>,
     /// Number of the latest run.
@@ -372,6 +426,19 @@ mod tests {
         assert!(run.views.get("headline").is_some());
         run.end(RunEnd::Stopped("x"), Instant::now());
         assert!(!run.is_running());
+    }
+
+    #[test]
+    fn a_long_run_keeps_a_bounded_core_timeline_with_the_right_averages() {
+        let mut timeline = CoreTimeline::default();
+        for i in 0..3000 {
+            timeline.push(&[if i % 2 == 0 { 100.0 } else { 0.0 }, 50.0]);
+        }
+        assert!(timeline.entries.len() < CORE_SAMPLES_KEPT);
+        assert!(timeline.per_entry >= 4);
+        let averages = timeline.averages();
+        assert!((averages[0] - 50.0).abs() < 1.0, "{averages:?}");
+        assert!((averages[1] - 50.0).abs() < 0.01);
     }
 
     #[test]

@@ -34,8 +34,10 @@ impl App {
         self.demos.next_run += 1;
         let id = self.demos.next_run;
         self.demos.editor = None;
-        self.demos
-            .push(Run::new(id, demo, params.clone(), slot, now));
+        self.demos.scroll = 0;
+        let mut run = Run::new(id, demo, params.clone(), slot, now);
+        run.title.clone_from(&directive.title);
+        self.demos.push(run);
         if self.layout.demo_cramped {
             self.demo_focus = true;
         }
@@ -79,6 +81,7 @@ impl App {
                 if count > 1 {
                     self.demos.selected = (self.demos.selected + 1) % count;
                     self.demos.editor = None;
+                    self.demos.scroll = 0;
                 }
                 vec![Effect::Redraw]
             }
@@ -147,11 +150,19 @@ impl App {
             return Vec::new();
         };
         let mut effects = vec![Effect::Redraw];
-        if let Event::Process { pid, role, .. } = &event {
-            effects.push(Effect::Sampler(Command::Label {
+        match &event {
+            Event::Process { pid, role, .. } => effects.push(Effect::Sampler(Command::Label {
                 pid: *pid,
                 label: role.clone(),
-            }));
+            })),
+            // The demo reaped it and knows how it ended: the gauges say the same.
+            Event::Exit {
+                pid, code, signal, ..
+            } => effects.push(Effect::Sampler(Command::Exited {
+                pid: *pid,
+                exit: ExitInfo::from_parts(*code, *signal),
+            })),
+            _ => {}
         }
         run.apply(event);
         effects

@@ -38,6 +38,10 @@ pub enum Action {
     NotesDown,
     /// Scroll the speaker notes up.
     NotesUp,
+    /// Scroll the demo panel down a page.
+    PanelDown,
+    /// Scroll the demo panel up a page.
+    PanelUp,
     /// Start or pause the timer.
     ToggleTimer,
     /// Set the timer back to zero.
@@ -182,7 +186,19 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char(']')],
         action: Action::NotesDown,
         label: "]  [",
-        help: "scroll speaker notes down / up",
+        help: "page the speaker notes down / up",
+    },
+    Binding {
+        keys: &[KeyCode::Char('}')],
+        action: Action::PanelDown,
+        label: "}  {",
+        help: "scroll the demo panel down / up",
+    },
+    Binding {
+        keys: &[KeyCode::Char('{')],
+        action: Action::PanelUp,
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('[')],

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Size;
 
-pub use demo::{DemoPanel, DemoProcess, Run, RunEnd, Slot, next_int};
+pub use demo::{CoreTimeline, DemoPanel, DemoProcess, Run, RunEnd, Slot, next_int};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use stopwatch::{Stopwatch, format_clock};
 
@@ -32,8 +32,14 @@ pub struct LayoutFacts {
     pub slide_page: usize,
     /// How far the speaker notes can scroll down.
     pub notes_max_scroll: usize,
+    /// Notes lines visible at once.
+    pub notes_page: usize,
     /// Whether the demo panel beside the slide is too small to show a run.
     pub demo_cramped: bool,
+    /// How far the demo panel's body can scroll down.
+    pub demo_max_scroll: usize,
+    /// Demo panel body lines visible at once.
+    pub demo_page: usize,
 }
 
 /// Everything the screen shows, and nothing about how it is drawn.

@@ -42,6 +42,9 @@ impl App {
                 }
             }
             Msg::Sample(sample) => {
+                if let Some(run) = self.demos.running_mut() {
+                    run.cores.push(&sample.cores);
+                }
                 self.gauges.push(*sample);
                 if self.gauges.is_frozen() {
                     Vec::new()
@@ -149,6 +152,7 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::NotesDown | Action::NotesUp => self.scroll_notes(action == Action::NotesDown),
+            Action::PanelDown | Action::PanelUp => self.scroll_panel(action == Action::PanelDown),
             Action::ToggleTimer => {
                 self.stopwatch.toggle(self.now);
                 vec![Effect::Redraw]
@@ -175,6 +179,7 @@ impl App {
         self.notes_scroll = 0;
         self.demos.selected = 0;
         self.demos.editor = None;
+        self.demos.scroll = 0;
         // Leaving the slide stops its demo, unless the presenter pinned it; the new slide
         // shows its own text again.
         let pinned = self.demos.running().is_some_and(|r| r.pinned);
@@ -258,11 +263,24 @@ impl App {
         if !self.show_notes {
             return Vec::new();
         }
+        // A page at a time, keeping a line of the last page for context.
+        let step = self.layout.notes_page.saturating_sub(1).max(1);
         let max = self.layout.notes_max_scroll;
         self.notes_scroll = if down {
-            (self.notes_scroll + 1).min(max)
+            (self.notes_scroll + step).min(max)
         } else {
-            self.notes_scroll.saturating_sub(1)
+            self.notes_scroll.saturating_sub(step)
+        };
+        vec![Effect::Redraw]
+    }
+
+    fn scroll_panel(&mut self, down: bool) -> Vec<Effect> {
+        let step = self.layout.demo_page.saturating_sub(1).max(1);
+        let max = self.layout.demo_max_scroll;
+        self.demos.scroll = if down {
+            (self.demos.scroll + step).min(max)
+        } else {
+            self.demos.scroll.saturating_sub(step)
         };
         vec![Effect::Redraw]
     }
@@ -271,5 +289,6 @@ impl App {
     fn clamp_scroll(&mut self) {
         self.scroll = self.scroll.min(self.layout.slide_max_scroll);
         self.notes_scroll = self.notes_scroll.min(self.layout.notes_max_scroll);
+        self.demos.scroll = self.demos.scroll.min(self.layout.demo_max_scroll);
     }
 }

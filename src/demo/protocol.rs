@@ -11,7 +11,7 @@
 //! | `process` | `pid`, `ppid`, `role` | a process of the demo exists; `role` labels it in the gauges |
 //! | `progress` | `message`, `done`?, `total`? | what is happening now |
 //! | `measure` | `name`, `value`, `unit`, `role`? | one measurement as it is taken |
-//! | `note` | `level` (`info`, `warn`, `simulated`), `message` | an explanation worth showing |
+//! | `note` | `level` (`info`, `warn`, `simulated`, `differs`), `message` | an explanation worth showing; `differs` says why a result disagrees with the slide |
 //! | `exit` | `pid`, `role`, `code`?, `signal`? | a process of the demo ended and was reaped |
 //! | `view` | `id`, `view` | a piece of the demo's panel (see [`super::view`]): headline, table, bars, lanes, series or tree |
 //! | `result` | `name`, `value` (number or boolean) | one final result |
@@ -78,6 +78,9 @@ pub enum NoteLevel {
     Warn,
     /// This part is simulated, not measured; the screen must say so.
     Simulated,
+    /// What was measured here differs from what the slide says, and this says why; shown
+    /// next to the result, never scrolled away.
+    Differs,
 }
 
 /// One protocol event.

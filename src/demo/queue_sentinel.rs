@@ -53,9 +53,9 @@ pub static DEMO: Unit<Settings> = Unit {
             ParamSpec {
                 name: "tasks",
                 kind: Kind::Int { min: 0, max: 500 },
-                default: Default::Int(24),
+                default: Default::PerCore(30),
                 unit: "tasks",
-                meaning: "tasks the producer puts before the sentinels",
+                meaning: "tasks the producer puts before the sentinels (default: 30 per core, about 3 s of work)",
             },
             ParamSpec {
                 name: "task_ms",

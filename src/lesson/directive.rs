@@ -1,4 +1,5 @@
-//! Directives hidden in HTML comments: `<!-- demo: NAME key=value -->` and `<!-- notes: ... -->`.
+//! Directives hidden in HTML comments: `<!-- demo: NAME key=value title="..." -->` and
+//! `<!-- notes: ... -->`. A value in double quotes may contain spaces.
 //!
 //! A comment whose body starts with a lowercase `word:` is a directive; any other comment is an
 //! ordinary comment and is ignored, so authors can still leave themselves notes like
@@ -75,6 +76,7 @@ fn parse_demo(
         ));
     }
     let mut params: Vec<(String, String)> = Vec::new();
+    let mut title = None;
     for (at, token) in tokens {
         let pos = offset_pos(comment, at);
         let Some((key, value)) = token.split_once('=') else {
@@ -95,17 +97,26 @@ fn parse_demo(
                 format!("demo parameter `{key}` has an empty value"),
             ));
         }
-        if params.iter().any(|(k, _)| k == key) {
+        let value = unquote(value).map_err(|message| {
+            Diagnostic::error(pos, format!("demo parameter `{key}`: {message}"))
+        })?;
+        if params.iter().any(|(k, _)| k == key) || (key == "title" && title.is_some()) {
             return Err(Diagnostic::error(
                 pos,
                 format!("demo parameter `{key}` is given twice"),
             ));
         }
-        params.push((key.to_string(), value.to_string()));
+        // `title` names the variant on screen; it is not one of the demo's parameters.
+        if key == "title" {
+            title = Some(value);
+        } else {
+            params.push((key.to_string(), value));
+        }
     }
     Ok(DemoDirective {
         name: name.to_string(),
         params,
+        title,
         line: name_pos.line,
         col: name_pos.col,
     })
@@ -118,7 +129,19 @@ fn is_identifier(text: &str, joiner: char) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == joiner)
 }
 
-/// Whitespace-separated tokens of `text[from..]` with their byte offsets in `text`.
+/// A value without its double quotes, if it has them.
+fn unquote(value: &str) -> Result<String, String> {
+    match value.strip_prefix('"') {
+        None => Ok(value.to_string()),
+        Some(inner) => inner
+            .strip_suffix('"')
+            .map(str::to_string)
+            .ok_or_else(|| "the value's double quote is never closed".to_string()),
+    }
+}
+
+/// Whitespace-separated tokens of `text[from..]` with their byte offsets in `text`; a
+/// `key="…"` token runs to its closing quote, spaces included.
 fn tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
     let mut at = from;
     std::iter::from_fn(move || {
@@ -128,9 +151,16 @@ fn tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
         if start >= text.len() {
             return None;
         }
-        let len = text[start..]
-            .find(char::is_whitespace)
-            .unwrap_or(text.len() - start);
+        let token = &text[start..];
+        let len = match token.find("=\"") {
+            Some(eq) if token[..eq].find(char::is_whitespace).is_none() => {
+                let value = eq + 2;
+                token[value..]
+                    .find('"')
+                    .map_or(token.len(), |close| value + close + 1)
+            }
+            _ => token.find(char::is_whitespace).unwrap_or(token.len()),
+        };
         at = start + len;
         Some((start, &text[start..start + len]))
     })
@@ -193,6 +223,31 @@ mod tests {
             ]
         );
         assert_eq!((demo.line, demo.col), (4, 12));
+    }
+
+    #[test]
+    fn a_quoted_title_names_the_variant_and_is_not_a_parameter() {
+        let d = parse(&comment(
+            r#" demo: gil io_threads=1 title="The convoy effect: I/O behind CPU" workers=1 "#,
+        ))
+        .unwrap()
+        .unwrap();
+        let Directive::Demo(demo) = d else {
+            panic!("not a demo: {d:?}")
+        };
+        assert_eq!(
+            demo.title.as_deref(),
+            Some("The convoy effect: I/O behind CPU")
+        );
+        assert_eq!(
+            demo.params,
+            [
+                ("io_threads".into(), "1".into()),
+                ("workers".into(), "1".into())
+            ]
+        );
+        let err = parse(&comment(r#" demo: gil title="never closed"#)).unwrap_err();
+        assert!(err.message.contains("never closed"), "{err}");
     }
 
     #[test]

@@ -192,6 +192,8 @@ pub struct DemoDirective {
     pub name: String,
     /// Parameters in the order written.
     pub params: Vec<(String, String)>,
+    /// What this variant of the demo is called on the slide (`title="The convoy effect"`).
+    pub title: Option<String>,
     /// Where the directive's name is, for later validation messages.
     pub line: usize,
     /// Column of the demo name.

@@ -221,7 +221,10 @@ impl<S: Source> Collector<S> {
             entry.cpu_prev = Some((raw.cpu_ns, now));
             entry.ppid = raw.ppid;
             entry.name = raw.name;
-            entry.rss = raw.rss_bytes;
+            // A zombie's memory reads as zero: keep the last measured size on show.
+            if raw.state != ProcState::Zombie || raw.rss_bytes > 0 {
+                entry.rss = raw.rss_bytes;
+            }
             entry.state = raw.state;
             if raw.state == ProcState::Zombie {
                 entry.cpu_pct = 0.0;

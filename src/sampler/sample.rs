@@ -135,6 +135,16 @@ impl ExitInfo {
         }
     }
 
+    /// How a process ended, from an exit code or a signal number (neither: unknown).
+    #[must_use]
+    pub fn from_parts(code: Option<i32>, signal: Option<i32>) -> Self {
+        match (code, signal) {
+            (Some(code), _) => Self::Code(code),
+            (None, Some(signal)) => Self::Signal(signal),
+            _ => Self::Unknown,
+        }
+    }
+
     /// Short text for the screen: `exit 0`, `killed by SIGTERM`, `exited`.
     #[must_use]
     pub fn describe(&self) -> String {

@@ -19,7 +19,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use blocks::{blocks_lines, slide_lines};
-pub use demo_panel::panel_lines;
+pub use demo_panel::{Window, panel_lines};
 pub use layout::{MIN_HEIGHT, MIN_WIDTH, areas, is_too_small, slide_text_area};
 
 use crate::app::{App, LayoutFacts};
@@ -53,11 +53,20 @@ fn screen(app: &App) -> Rect {
 }
 
 /// What the key handling needs to know about the layout of `app` on its screen: how far the
-/// slide and the notes scroll, how many slide lines a page holds, and whether the demo panel
-/// beside the slide is too small for a run. Scrolling is measured on the normal layout (demo
-/// focus hides the slide's text but keeps its scroll position).
+/// slide, the notes and the demo panel scroll and how much a page of each holds, and whether
+/// the demo panel beside the slide is too small for a run.
 #[must_use]
 pub fn layout_facts(app: &App) -> LayoutFacts {
+    let mut facts = slide_facts(app);
+    demo_facts(app, &mut facts);
+    facts
+}
+
+/// The slide's and the notes' part of [`layout_facts`], which depends only on
+/// [`layout_key`]. Scrolling is measured on the normal layout (demo focus hides the slide's
+/// text but keeps its scroll position).
+#[must_use]
+pub fn slide_facts(app: &App) -> LayoutFacts {
     let normal = areas(screen(app), app.show_notes, false);
     let text = slide_text_area(normal.slide);
     let total = slide_lines(app.current_slide(), usize::from(text.width), &app.theme).len();
@@ -67,11 +76,24 @@ pub fn layout_facts(app: &App) -> LayoutFacts {
         notes_max_scroll: normal
             .notes
             .map_or(0, |area| notes::scroll_limit(app, area)),
+        notes_page: normal
+            .notes
+            .map_or(0, |area| usize::from(frame::panel_inner(area).height)),
         demo_cramped: layout::is_cramped(normal.demo),
+        demo_max_scroll: 0,
+        demo_page: 0,
     }
 }
 
-/// What [`layout_facts`] depends on, so the loop can skip working them out again when none
+/// Fills in the demo panel's part of the facts, which changes with every demo event.
+pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
+    let demo = areas(screen(app), app.show_notes, app.demo_focus).demo;
+    let window = demo_panel::window(app, demo);
+    facts.demo_max_scroll = window.max_scroll;
+    facts.demo_page = window.rows;
+}
+
+/// What [`slide_facts`] depends on, so the loop can skip working them out again when none
 /// of it changed: slide, screen size, notes shown.
 #[must_use]
 pub fn layout_key(app: &App) -> (usize, u16, u16, bool) {

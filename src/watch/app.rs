@@ -23,8 +23,12 @@ pub enum WatchEffect {
     Redraw,
     /// Stop the command (SIGTERM, then SIGKILL) and leave.
     Stop(ExitReason),
-    /// The command ended on its own.
+    /// The command ended on its own: leave now.
     Finished(ExitInfo),
+    /// The command ended on its own: keep the view, with its exit status, until a key.
+    Ended(ExitInfo),
+    /// Leave after the command has ended (a key was pressed).
+    Leave,
 }
 
 /// The watch screen's state.
@@ -40,6 +44,8 @@ pub struct WatchApp {
     pub gauges: Gauges,
     /// The latest output lines, oldest first.
     pub output: VecDeque<(Stream, String)>,
+    /// Output lines dropped because more than [`OUTPUT_LINES`] came.
+    pub output_dropped: usize,
     /// When watching began.
     pub started: Instant,
     /// The time of the latest message.
@@ -52,6 +58,10 @@ pub struct WatchApp {
     pub size: Size,
     /// Whether the key help is shown.
     pub show_help: bool,
+    /// Whether to leave as soon as the command ends.
+    pub exit_at_end: bool,
+    /// How and when the command ended, once it has.
+    pub ended: Option<(ExitInfo, Instant)>,
 }
 
 impl WatchApp {
@@ -71,25 +81,33 @@ impl WatchApp {
             theme,
             gauges: Gauges::default(),
             output: VecDeque::new(),
+            output_dropped: 0,
             started,
             now: started,
             deadline: None,
             rate_hz,
             size,
             show_help: false,
+            exit_at_end: false,
+            ended: None,
         }
     }
 
     /// Time since the command started.
     #[must_use]
     pub fn elapsed(&self) -> Duration {
-        self.now.saturating_duration_since(self.started)
+        let until = self.ended.map_or(self.now, |(_, at)| at);
+        until.saturating_duration_since(self.started)
     }
 
     /// Applies a message.
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<WatchEffect> {
         self.now = now;
         match msg {
+            // After the end, any key leaves: there is nothing left to stop.
+            Msg::Key(key) if self.ended.is_some() && key.code != KeyCode::Char('f') => {
+                vec![WatchEffect::Leave]
+            }
             Msg::Key(key) => {
                 let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
                     && matches!(key.code, KeyCode::Char('c'));
@@ -124,15 +142,21 @@ impl WatchApp {
             Msg::Output { stream, line } => {
                 if self.output.len() == OUTPUT_LINES {
                     self.output.pop_front();
+                    self.output_dropped += 1;
                 }
                 self.output.push_back((stream, printable(&line)));
                 vec![WatchEffect::Redraw]
             }
-            Msg::Exited(exit) => vec![WatchEffect::Finished(exit)],
+            Msg::Exited(exit) if self.exit_at_end => vec![WatchEffect::Finished(exit)],
+            Msg::Exited(exit) => {
+                self.ended = Some((exit, now));
+                vec![WatchEffect::Ended(exit), WatchEffect::Redraw]
+            }
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);
                 vec![WatchEffect::Redraw]
             }
+            Msg::Signal(_) if self.ended.is_some() => vec![WatchEffect::Leave],
             Msg::Signal(signal) => vec![WatchEffect::Stop(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
                 vec![WatchEffect::Stop(ExitReason::Error(format!(
@@ -191,10 +215,23 @@ mod tests {
             [WatchEffect::Stop(ExitReason::Signal(15))]
         );
         let exit = ExitInfo::Code(3);
+        let mut leaving = app.clone();
+        leaving.exit_at_end = true;
+        assert_eq!(
+            leaving.update(Msg::Exited(exit), now),
+            [WatchEffect::Finished(exit)],
+            "--exit leaves as soon as the command ends"
+        );
         assert_eq!(
             app.update(Msg::Exited(exit), now),
-            [WatchEffect::Finished(exit)]
+            [WatchEffect::Ended(exit), WatchEffect::Redraw],
+            "by default the view stays"
         );
+        assert_eq!(
+            app.update(key(KeyCode::Char('x')), now),
+            [WatchEffect::Leave]
+        );
+        assert_eq!(app.update(Msg::Signal(15), now), [WatchEffect::Leave]);
     }
 
     #[test]

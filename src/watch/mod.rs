@@ -37,6 +37,8 @@ pub struct WatchOptions {
     pub seconds: Option<Duration>,
     /// JSON lines instead of the full-screen view.
     pub json: bool,
+    /// Leave the full-screen view as soon as the command ends.
+    pub exit_at_end: bool,
     /// Styles for the full-screen view.
     pub theme: Theme,
 }
@@ -106,8 +108,11 @@ fn watch(options: &WatchOptions) -> io::Result<Outcome> {
             started,
         );
         app.deadline = deadline;
+        app.exit_at_end = options.exit_at_end;
         let outcome = tui_loop(&mut app, &mut session, running, &rx, &sampler, deadline);
         drop(session);
+        // The view is gone: leave the command's output where the user can read it.
+        print_output(&app);
         outcome
     };
     signals.close();
@@ -115,13 +120,54 @@ fn watch(options: &WatchOptions) -> io::Result<Outcome> {
     outcome
 }
 
+/// The command as a shell would need it typed: arguments with spaces or shell characters in
+/// single quotes.
 fn command_line(options: &WatchOptions) -> String {
     options
         .command
         .iter()
-        .map(|a| a.to_string_lossy())
+        .map(|a| shell_quote(&a.to_string_lossy()))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `arg` quoted for a POSIX shell when it needs to be.
+#[must_use]
+pub fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
+    if plain {
+        arg.to_string()
+    } else if !arg.contains('\'') {
+        format!("'{arg}'")
+    } else if !arg.contains(['"', '$', '`', '\\', '!']) {
+        format!("\"{arg}\"")
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// Prints what the command wrote (the lines the view kept), stdout to stdout and stderr to
+/// stderr, after the full-screen view has closed.
+fn print_output(app: &WatchApp) {
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    if app.output_dropped > 0 {
+        let _ = writeln!(
+            err,
+            "lectern watch: {} earlier output lines were not kept",
+            app.output_dropped
+        );
+    }
+    for (stream, line) in &app.output {
+        let _ = match stream {
+            crate::supervise::Stream::Stdout => writeln!(out, "{line}"),
+            crate::supervise::Stream::Stderr => writeln!(err, "{line}"),
+        };
+    }
+    let _ = out.flush();
 }
 
 /// Waits for the next message, or `None` when the time limit has run out.
@@ -214,6 +260,8 @@ fn tui_loop(
 ) -> io::Result<Outcome> {
     session.terminal.draw(|frame| view::render(app, frame))?;
     loop {
+        // Once the command has ended there is nothing left to time out.
+        let deadline = if app.ended.is_some() { None } else { deadline };
         let first = match next(rx, deadline) {
             Ok(Some(msg)) => msg,
             Ok(None) => return Ok(stop(app, running, rx, "the time limit (--seconds)")),
@@ -221,6 +269,9 @@ fn tui_loop(
         };
         let mut redraw = false;
         if crate::terminal::hung_up() {
+            if let Some((exit, _)) = app.ended {
+                return Ok(ended(app, exit));
+            }
             return Ok(stop(app, running, rx, "the terminal closing"));
         }
         for msg in std::iter::once(first).chain(rx.try_iter()) {
@@ -239,6 +290,24 @@ fn tui_loop(
                             elapsed: app.elapsed(),
                         });
                     }
+                    WatchEffect::Ended(exit) => {
+                        sampler.send(Command::Exited {
+                            pid: running.pid,
+                            exit,
+                        });
+                        // Anything the command left running in its group goes now.
+                        running.signal_group(nix::sys::signal::Signal::SIGKILL);
+                    }
+                    WatchEffect::Leave => {
+                        if let Some((exit, _)) = app.ended {
+                            return Ok(ended(app, exit));
+                        }
+                    }
+                    WatchEffect::Stop(_) if app.ended.is_some() => {
+                        if let Some((exit, _)) = app.ended {
+                            return Ok(ended(app, exit));
+                        }
+                    }
                     WatchEffect::Stop(reason) => {
                         let why = match reason {
                             ExitReason::User => "you".to_string(),
@@ -253,6 +322,15 @@ fn tui_loop(
         if redraw {
             session.terminal.draw(|frame| view::render(app, frame))?;
         }
+    }
+}
+
+/// The outcome of a command that ended by itself.
+fn ended(app: &WatchApp, exit: ExitInfo) -> Outcome {
+    Outcome {
+        exit,
+        stopped_by: None,
+        elapsed: app.elapsed(),
     }
 }
 
@@ -277,5 +355,23 @@ fn summary(options: &WatchOptions, outcome: &Outcome) -> String {
             "lectern watch: `{command}` ended with {} after {secs:.1} s",
             outcome.exit.describe()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn arguments_are_quoted_as_they_would_be_typed() {
+        assert_eq!(shell_quote("python3"), "python3");
+        assert_eq!(shell_quote("-c"), "-c");
+        assert_eq!(
+            shell_quote("print(6 * 7, 'RESULT')"),
+            "\"print(6 * 7, 'RESULT')\""
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's $HOME"), "'it'\\''s $HOME'");
+        assert_eq!(shell_quote(""), "''");
     }
 }

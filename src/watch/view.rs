@@ -66,12 +66,19 @@ fn render_header(app: &WatchApp, area: Rect, buf: &mut Buffer) {
             deadline.saturating_duration_since(app.now).as_secs()
         )
     });
-    let right = format!(
-        " pid {} · {} {stops}· {} Hz · f freeze · ? keys · q quit ",
-        app.pid,
-        format_clock(app.elapsed()),
-        app.rate_hz
-    );
+    let right = match app.ended {
+        Some((exit, _)) => format!(
+            " ended: {} after {} · any key leaves ",
+            exit.short(),
+            format_clock(app.elapsed())
+        ),
+        None => format!(
+            " pid {} · {} {stops}· {} Hz · f freeze · ? keys · q quit ",
+            app.pid,
+            format_clock(app.elapsed()),
+            app.rate_hz
+        ),
+    };
     let frozen = if app.gauges.is_frozen() {
         " ❄ FROZEN "
     } else {

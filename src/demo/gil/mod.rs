@@ -273,18 +273,25 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
 }
 
 fn explain(settings: &Settings) -> String {
-    let n = settings.workers;
+    let n = settings.workers as u64;
+    let threads = super::view::count(n, "thread", "threads");
     match settings.mode.as_str() {
+        "gil" if n == 1 => format!(
+            "One thread under the interpreter lock (switch interval {} ms): with nobody to \
+             share it with, it never waits.",
+            settings.switch.as_millis()
+        ),
         "gil" => format!(
-            "{n} threads share one interpreter lock (switch interval {} ms): only the holder runs; \
+            "{threads} share one interpreter lock (switch interval {} ms): only the holder runs; \
              the others wait, then ask it to let go.",
             settings.switch.as_millis()
         ),
         "nogil" => {
-            format!("{n} threads with no interpreter lock (like a free-threaded CPython build).")
+            format!("{threads} with no interpreter lock (like a free-threaded CPython build).")
         }
         _ => format!(
-            "{n} processes, each with an interpreter lock of its own that nobody else wants."
+            "{}, each with an interpreter lock of its own that nobody else wants.",
+            super::view::count(n, "process", "processes")
         ),
     }
 }

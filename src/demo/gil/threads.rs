@@ -186,8 +186,9 @@ pub fn run_threads(ctx: &Ctx, settings: &Settings) -> Outcome {
         let switches = shared.as_ref().map_or(0, |g| g.switches());
         ctx.progress(
             format!(
-                "{done:.1} s: {:.0} units/s, {switches} switches",
-                units.load(Ordering::Relaxed) as f64 / done
+                "{done:.1} s: {} work units a second, {} lock switches",
+                crate::demo::view::group(units.load(Ordering::Relaxed) as f64 / done, 0),
+                crate::demo::view::group(switches as f64, 0)
             ),
             Some(u64::try_from(start.elapsed().as_millis() / 100).unwrap_or(0)),
             Some(settings.duration.as_secs() * 10),

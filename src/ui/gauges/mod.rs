@@ -2,6 +2,7 @@
 
 mod cores;
 mod format;
+mod groups;
 mod procs;
 
 use ratatui::buffer::Buffer;

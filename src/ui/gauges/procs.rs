@@ -1,5 +1,7 @@
 //! The per-process table: a memory bar per process scaled to the largest, with PID, label,
-//! RSS, PSS and CPU; exited processes dimmed with their exit status; tree totals; a legend.
+//! RSS, PSS and CPU; exited processes in italics with their exit status (never dimmed: a
+//! projector washes dim text out); same-role siblings folded into one row when there is no
+//! room for each; tree totals; a legend.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -66,26 +68,35 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let legend_rows = legend.len() as u16;
     let table_rows = usize::from(area.height.saturating_sub(legend_rows));
 
-    let mut lines = vec![header(cols, theme)];
+    let mut lines = Vec::new();
     let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
-    let largest = procs.iter().map(|p| p.rss_bytes).max().unwrap_or(0).max(1);
     // Keep a row each for the totals and, when cut, the "more" line.
     let room = table_rows.saturating_sub(2 + usize::from(!tree.is_empty()));
-    let cut = procs.len() > room;
+    let folded;
+    let rows: &[ProcSample] = if procs.len() > room {
+        folded = super::groups::fold(procs);
+        &folded
+    } else {
+        procs
+    };
+    let largest = rows.iter().map(|p| p.rss_bytes).max().unwrap_or(0).max(1);
+    lines.push(header(cols, largest, theme));
+    let cut = rows.len() > room;
     let shown = if cut {
         room.saturating_sub(1)
     } else {
-        procs.len()
+        rows.len()
     };
-    for proc in procs.iter().take(shown) {
+    for proc in rows.iter().take(shown) {
         lines.push(row(proc, cols, largest, theme));
     }
     if cut {
+        let hidden = rows.len() - shown;
         let more = format!(
-            "  … {} more processes (enlarge the terminal)",
-            procs.len() - shown
+            "  … {} more (a taller terminal shows them)",
+            crate::demo::view::count(hidden as u64, "row", "rows")
         );
-        lines.push(Line::styled(more, theme.muted));
+        lines.push(Line::styled(truncate(&more, width), theme.muted));
     }
     if procs.is_empty() {
         lines.push(Line::styled("  no processes tracked yet", theme.muted));
@@ -113,9 +124,16 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn header(cols: Columns, theme: &Theme) -> Line<'static> {
+/// The column headings; the memory column says what a full bar stands for.
+fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     let memory = if cols.bar > 0 {
-        format!(" {:<w$}  ", "MEMORY", w = cols.bar)
+        let scaled = format!("MEMORY (full bar {})", bytes(largest));
+        let heading = if text_width(&scaled) <= cols.bar {
+            scaled
+        } else {
+            "MEMORY".to_string()
+        };
+        format!(" {heading:<w$}  ", w = cols.bar)
     } else {
         String::new()
     };
@@ -139,7 +157,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
     let gone = proc.is_gone();
     let dim = |style: Style| {
         if gone {
-            theme.muted.add_modifier(Modifier::DIM)
+            theme.muted.add_modifier(Modifier::ITALIC)
         } else {
             style
         }
@@ -154,7 +172,15 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
     };
     let label = truncate(&format!("{indent}{marker}{}", proc.label), cols.label);
     let mut spans = vec![
-        Span::styled(format!("{:>6} ", proc.pid), dim(theme.muted)),
+        // A folded row (PID 0) stands for several processes.
+        Span::styled(
+            if proc.pid == 0 {
+                " ".repeat(7)
+            } else {
+                format!("{:>6} ", proc.pid)
+            },
+            dim(theme.muted),
+        ),
         Span::styled(format!("{label:<w$}", w = cols.label), dim(theme.text)),
     ];
     if cols.bar > 0 {

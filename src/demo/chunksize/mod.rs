@@ -9,13 +9,16 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+mod sweep;
+
+use sweep::{Sweep, pace};
+
 use super::context::Ctx;
 use super::ipc::Queue;
 use super::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
 use super::protocol::NoteLevel;
 use super::unit::{DemoSpec, Unit};
 use super::util::{busy_for, reap_and_report};
-use super::view::{Bar, Tone, View, count, group};
 use crate::os::Forked;
 
 const CHUNK: u32 = 1;
@@ -24,6 +27,12 @@ const DONE: u32 = 3;
 
 /// The chunksizes swept, besides Python's default.
 const SWEEP: [u32; 4] = [1, 10, 100, 1000];
+
+/// How long a run on a slide should last at least, so the gauges can show it.
+const PACE: Duration = Duration::from_secs(3);
+
+/// Most rounds the automatic pacing asks for.
+const MAX_AUTO_ROUNDS: u32 = 50;
 
 /// The demo unit.
 pub static DEMO: Unit<Settings> = Unit {
@@ -61,9 +70,16 @@ pub static DEMO: Unit<Settings> = Unit {
                 unit: "µs",
                 meaning: "CPU work per task (CPU time, not wall time)",
             },
+            ParamSpec {
+                name: "rounds",
+                kind: Kind::Int { min: 0, max: 50 },
+                default: Default::Int(0),
+                unit: "rounds",
+                meaning: "times the sweep runs (times are medians); 0: enough to last about 3 s, so the gauges show it",
+            },
             cap_param(64),
         ],
-        quick: &[("tasks", "200"), ("task_us", "10")],
+        quick: &[("tasks", "200"), ("task_us", "10"), ("rounds", "1")],
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
     run,
@@ -79,6 +95,8 @@ pub struct Settings {
     pub tasks: u32,
     /// CPU work per task, µs.
     pub task_us: u64,
+    /// Rounds of the sweep (0: paced).
+    pub rounds: u32,
     /// Process cap.
     pub cap: u32,
 }
@@ -116,49 +134,6 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
             }
         }
     }
-    ctx.progress(
-        format!("sequential: {tasks} tasks of {task_us} µs in this process"),
-        None,
-        None,
-    );
-    let started = Instant::now();
-    for _ in 0..tasks {
-        busy_for(Duration::from_micros(task_us));
-    }
-    let sequential_ms = started.elapsed().as_secs_f64() * 1000.0;
-    ctx.result("sequential_ms", sequential_ms);
-    let mut bars = vec![Bar {
-        label: "sequential".into(),
-        value: sequential_ms,
-        detail: "no messages".into(),
-        tone: Tone::Muted,
-    }];
-    show_bars(ctx, &bars);
-
-    let best = sweep(ctx, settings, &chunks, &results, sequential_ms, &mut bars)?;
-    if let Some((size, ms)) = best {
-        headline(ctx, settings, size, sequential_ms / ms);
-    }
-    for _ in &pool {
-        chunks.put([STOP, 0, 0, 0])?;
-    }
-    for (pid, role) in pool {
-        reap_and_report(ctx.out, pid, &role);
-    }
-    Ok(())
-}
-
-/// Maps the tasks once per chunksize, showing each time as it comes; returns the fastest
-/// chunksize and its time.
-fn sweep(
-    ctx: &mut Ctx,
-    settings: &Settings,
-    chunks: &Arc<Queue>,
-    results: &Queue,
-    sequential_ms: f64,
-    bars: &mut Vec<Bar>,
-) -> io::Result<Option<(u32, f64)>> {
-    let Settings { workers, tasks, .. } = *settings;
     let default = python_default(tasks, workers);
     ctx.result("default_chunksize", i64::from(default));
     ctx.note(
@@ -167,87 +142,25 @@ fn sweep(
             "Python's Pool.map default chunksize here: ceil({tasks} / (4 × {workers})) = {default}."
         ),
     );
-    let sizes: Vec<(String, u32)> = SWEEP
-        .iter()
-        .map(|c| (c.to_string(), *c))
-        .chain([("default".to_string(), default)])
-        .collect();
-    let mut best: Option<(u32, f64)> = None;
-    for (i, (name, size)) in sizes.iter().enumerate() {
-        ctx.progress(
-            format!("chunksize {size}: mapping {tasks} tasks"),
-            Some(i as u64),
-            Some(sizes.len() as u64),
-        );
-        let (ms, sent, received) = map(chunks, results, tasks, *size)?;
-        let speedup = sequential_ms / ms;
-        ctx.result(&format!("time_ms_cs{name}"), ms);
-        ctx.result(&format!("messages_cs{name}"), sent as f64);
-        ctx.result(&format!("result_messages_cs{name}"), received as f64);
-        ctx.result(&format!("speedup_cs{name}"), speedup);
-        if best.is_none_or(|(_, fastest)| ms < fastest) {
-            best = Some((*size, ms));
+    let mut sweep = Sweep::new(default);
+    let started = Instant::now();
+    let mut rounds = settings.rounds.max(1);
+    let mut round = 0;
+    while round < rounds {
+        round += 1;
+        sweep.round(ctx, settings, &chunks, &results, (round, rounds))?;
+        if round == 1 && settings.rounds == 0 {
+            rounds = pace(ctx, started.elapsed());
         }
-        let label = if name == "default" {
-            format!("default ({size})")
-        } else {
-            format!("chunksize {size}")
-        };
-        bars.push(Bar {
-            label,
-            value: ms,
-            detail: format!("{} · {speedup:.2}×", count(sent, "message", "messages")),
-            tone: if speedup < 1.0 {
-                Tone::Warn
-            } else {
-                Tone::Good
-            },
-        });
-        show_bars(ctx, bars);
     }
-    Ok(best)
-}
-
-fn headline(ctx: &Ctx, settings: &Settings, size: u32, speedup: f64) {
-    let Settings {
-        workers,
-        tasks,
-        task_us,
-        ..
-    } = *settings;
-    let (text, tone) = if speedup >= 1.0 {
-        (
-            format!(
-                "Fastest: chunksize {size}, {speedup:.2}× sequential with {workers} workers; \
-                 chunksize 1 sent {} task messages.",
-                group(f64::from(tasks), 0)
-            ),
-            Tone::Good,
-        )
-    } else {
-        (
-            format!(
-                "No chunksize beat sequential: tasks of {task_us} µs cost less than sending \
-                 them (best: chunksize {size}, {speedup:.2}×)."
-            ),
-            Tone::Warn,
-        )
-    };
-    ctx.headline(text, tone);
-}
-
-fn show_bars(ctx: &Ctx, bars: &[Bar]) {
-    ctx.view(
-        "times",
-        View::Bars {
-            unit: "ms".into(),
-            bars: bars.to_vec(),
-            max: None,
-            caption: "wall time per map by chunksize; messages counted as they crossed the \
-                      queue; × = speedup over sequential"
-                .into(),
-        },
-    );
+    sweep.report(ctx, settings, rounds);
+    for _ in &pool {
+        chunks.put([STOP, 0, 0, 0])?;
+    }
+    for (pid, role) in pool {
+        reap_and_report(ctx.out, pid, &role);
+    }
+    Ok(())
 }
 
 /// One `map`: a feeder thread puts the chunks (as `Pool`'s task handler thread does) while

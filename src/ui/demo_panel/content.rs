@@ -1,80 +1,34 @@
-//! The demo panel: the selected demo, its parameters (and editor), the run's status and
-//! progress, then whatever views the demo sent (drawn by the generic widgets of
-//! [`super::views`]), its notes and how its processes ended. Nothing here knows any demo.
+//! What the demo panel says, as lines: the selected demo, its parameters (or the editor), the
+//! run's status, progress and headline (the part that never scrolls away), then whatever views
+//! the demo sent (drawn by the generic widgets of [`crate::ui::views`]), how the cores were used
+//! during the run, its notes and how its processes ended. Nothing here knows any demo.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
 
-use super::frame::panel;
-use super::gauges::bar;
-use super::views;
-use super::wrap::wrap;
-use crate::app::{App, Run, RunEnd, format_clock};
+use crate::app::{App, CoreTimeline, Run, RunEnd, format_clock};
 use crate::demo::Demo;
 use crate::demo::params::Params;
 use crate::demo::protocol::NoteLevel;
 use crate::demo::{find, view::count};
 use crate::sampler::ExitInfo;
 use crate::theme::Theme;
+use crate::ui::gauges::{bar, level};
+use crate::ui::views;
+use crate::ui::wrap::wrap;
 
-/// Draws the panel; what does not fit is announced on its last row, never cut silently.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let slide_demos = &app.current_slide().demos;
-    let count = slide_demos.len();
-    let shown = shown_run(app);
-    let mut title = match count {
-        n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
-        _ => "Demo".to_string(),
-    };
-    if let Some((engine, _)) = shown.and_then(|r| r.engine.as_ref()) {
-        title = format!("{title} · {engine}");
-    }
-    let block = panel(title, theme).title_bottom(
-        Line::styled(
-            if count > 0 || shown.is_some() {
-                key_hint(area.width)
-            } else {
-                ""
-            },
-            theme.muted,
-        )
-        .right_aligned(),
-    );
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let mut lines = panel_lines(app, usize::from(inner.width));
-    let height = usize::from(inner.height);
-    if lines.len() > height && height > 0 {
-        let hidden = lines.len() - (height - 1);
-        lines.truncate(height - 1);
-        let more = crate::demo::view::count(hidden as u64, "more line", "more lines");
-        let hint = if app.demo_focus {
-            format!("▼ {more}")
-        } else {
-            format!("▼ {more} · z shows all")
-        };
-        lines.push(Line::styled(hint, theme.key).right_aligned());
-    }
-    Paragraph::new(lines).render(inner, buf);
-}
-
-/// The demo keys, or a pointer to the help when the panel is too narrow for them.
-fn key_hint(width: u16) -> &'static str {
-    const FULL: &str = " Enter run · x stop · e edit · z focus ";
-    if usize::from(width) >= FULL.chars().count() + 4 {
-        FULL
-    } else {
-        " Enter run · ? keys "
-    }
+/// The panel's lines: `top` always shows; `body` scrolls under it when it does not fit.
+#[derive(Debug, Default)]
+pub struct Parts {
+    /// What the demo is and how its run is going, and the result: never scrolled away.
+    pub top: Vec<Line<'static>>,
+    /// Everything else.
+    pub body: Vec<Line<'static>>,
 }
 
 /// The run the panel shows: the selected demo's latest run, else a pinned run still going
 /// from another slide.
-fn shown_run(app: &App) -> Option<&Run> {
+pub fn shown_run(app: &App) -> Option<&Run> {
     app.demos
         .latest((app.slide, app.demos.selected))
         .or_else(|| app.demos.running().filter(|r| r.pinned))
@@ -83,6 +37,15 @@ fn shown_run(app: &App) -> Option<&Run> {
 /// Everything the panel would show at `width` columns, top to bottom.
 #[must_use]
 pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Parts { mut top, body } = parts(app, width);
+    top.extend(body);
+    top
+}
+
+/// The panel's lines at `width` columns, split into the part that stays and the part that
+/// scrolls.
+#[must_use]
+pub fn parts(app: &App, width: usize) -> Parts {
     let theme = &app.theme;
     let slot = (app.slide, app.demos.selected);
     let directive = app.current_slide().demos.get(slot.1);
@@ -90,18 +53,32 @@ pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     match (app.demos.editor, demo, shown_run(app)) {
         (Some(row), Some(demo), _) => {
-            lines.extend(heading(demo, width, theme));
+            lines.extend(heading(
+                demo,
+                directive.and_then(|d| d.title.as_deref()),
+                width,
+                theme,
+            ));
             let params = app
                 .demos
                 .params
                 .get(&slot)
                 .cloned()
                 .unwrap_or_else(|| demo.defaults());
-            lines.extend(editor(demo, &params, row, width, theme));
+            // The editor is what the presenter is looking at: it all stays on screen.
+            return Parts {
+                top: lines,
+                body: editor(demo, &params, row, width, theme),
+            };
         }
-        (_, _, Some(run)) => lines.extend(run_lines(app, run, width)),
+        (_, _, Some(run)) => return run_parts(app, run, width),
         (_, Some(demo), None) => {
-            lines.extend(heading(demo, width, theme));
+            lines.extend(heading(
+                demo,
+                directive.and_then(|d| d.title.as_deref()),
+                width,
+                theme,
+            ));
             let params = app.demos.params.get(&slot).cloned().unwrap_or_else(|| {
                 directive
                     .and_then(|d| {
@@ -129,44 +106,132 @@ pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             None => lines.push(Line::styled("No demo on this slide.", theme.muted)),
         },
     }
-    lines
+    Parts {
+        top: lines,
+        body: Vec::new(),
+    }
 }
 
-/// A run: what it is, how it is going, its views, notes and exits.
-fn run_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
+/// A run: what it is, how it is going and its result on top; its views, the cores during the
+/// run, notes and exits below.
+fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
     let theme = &app.theme;
-    let mut lines = heading(run.demo, width, theme);
-    lines.extend(params_lines(run.demo, &run.params, width, theme));
-    lines.extend(status_lines(app, run, width, theme));
-    lines.extend(progress_line(run, width, theme));
-    // The headline first: the result and its meaning must never be what scrolls away.
+    let mut top = heading(run.demo, run.title.as_deref(), width, theme);
+    top.extend(params_lines(run.demo, &run.params, width, theme));
+    top.extend(status_lines(app, run, width, theme));
+    top.extend(progress_line(run, width, theme));
+    // The result and what it means must never be what scrolls away: the headline, then
+    // where it disagrees with the slide, and why.
     if let Some(headline) = run.views.get("headline") {
-        lines.extend(views::lines(headline, width, theme));
+        top.extend(views::lines(headline, width, theme));
     }
+    top.extend(note_lines(run, width, theme, |level| {
+        level == NoteLevel::Differs
+    }));
+    let mut body = Vec::new();
     for (id, view) in run.views.iter() {
         if id == "headline" {
             continue;
         }
-        lines.push(Line::default());
-        lines.extend(views::lines(view, width, theme));
+        body.push(Line::default());
+        body.extend(views::lines(view, width, theme));
     }
-    let notes = note_lines(run, width, theme);
+    if !run.is_running() && !run.cores.entries.is_empty() {
+        body.push(Line::default());
+        body.extend(timeline_lines(&run.cores, run, width, theme));
+    }
+    let notes = note_lines(run, width, theme, |level| level != NoteLevel::Differs);
     if !notes.is_empty() {
-        lines.push(Line::default());
-        lines.extend(notes);
+        body.push(Line::default());
+        body.extend(notes);
     }
-    lines.extend(exits(run, width, theme));
+    body.extend(exits(run, width, theme));
+    Parts { top, body }
+}
+
+/// How busy each core was during the run: a sparkline per core over the run's length, with
+/// its average, from the samples the gauges took while it ran.
+fn timeline_lines(
+    cores: &CoreTimeline,
+    run: &Run,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let seconds = run.duration.map_or(0.0, |d| d.as_secs_f64());
+    let mut lines = wrap(
+        &[(
+            &format!("Each core during the run ({seconds:.1} s, oldest on the left):"),
+            theme.text,
+        )],
+        width,
+    );
+    let count = cores.averages().len();
+    let label_width = format!("cpu{}", count.saturating_sub(1)).len();
+    let spark_width = width.saturating_sub(label_width + 7).max(4);
+    let averages = cores.averages();
+    for (core, average) in averages.iter().enumerate() {
+        let series: Vec<f32> = cores
+            .entries
+            .iter()
+            .map(|e| e.get(core).copied().unwrap_or(0.0))
+            .collect();
+        let spark: String = resample(&series, spark_width)
+            .into_iter()
+            .map(level)
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<label_width$} ", format!("cpu{core}")),
+                theme.text,
+            ),
+            Span::styled(spark, theme.gauge_mid),
+            Span::styled(format!(" {average:>3.0}%"), theme.text),
+        ]));
+    }
     lines
 }
 
-fn heading(demo: &dyn Demo, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    wrap(
+/// `values` stretched or squeezed to `width` columns: each column averages its share of the
+/// samples, or repeats the sample it falls on when there are fewer samples than columns.
+fn resample(values: &[f32], width: usize) -> Vec<f32> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    (0..width)
+        .map(|c| {
+            let from = c * values.len() / width;
+            let to = ((c + 1) * values.len() / width).clamp(from + 1, values.len());
+            let slice = &values[from.min(values.len() - 1)..to];
+            slice.iter().sum::<f32>() / slice.len().max(1) as f32
+        })
+        .collect()
+}
+
+/// The demo's title, or the lesson's name for this variant with the demo's own title under it.
+fn heading(
+    demo: &dyn Demo,
+    variant: Option<&str>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let spec = demo.spec();
+    let mut lines = wrap(
         &[
             ("◆ ", theme.bullet),
-            (demo.spec().title, theme.key.add_modifier(Modifier::BOLD)),
+            (
+                variant.unwrap_or(spec.title),
+                theme.key.add_modifier(Modifier::BOLD),
+            ),
         ],
         width,
-    )
+    );
+    if variant.is_some() {
+        lines.extend(wrap(
+            &[(&format!("  {}: {}", spec.name, spec.title), theme.muted)],
+            width,
+        ));
+    }
+    lines
 }
 
 /// The parameters that differ from the demo's defaults (the rest is one `e` away).
@@ -290,22 +355,29 @@ fn progress_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-/// Warnings and simulation notices first (they matter most), then explanations, oldest first.
-fn note_lines(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The notes whose level `wanted` accepts: warnings and simulation notices first (they matter
+/// most), then explanations, oldest first.
+fn note_lines(
+    run: &Run,
+    width: usize,
+    theme: &Theme,
+    wanted: impl Fn(NoteLevel) -> bool,
+) -> Vec<Line<'static>> {
     let loud = run
         .notes
         .iter()
-        .filter(|(level, _)| *level != NoteLevel::Info);
+        .filter(|(level, _)| *level != NoteLevel::Info && wanted(*level));
     let quiet = run
         .notes
         .iter()
-        .filter(|(level, _)| *level == NoteLevel::Info);
+        .filter(|(level, _)| *level == NoteLevel::Info && wanted(*level));
     let mut lines = Vec::new();
     for (level, message) in loud.chain(quiet) {
         let (prefix, style): (&str, Style) = match level {
             NoteLevel::Info => ("", theme.text),
-            NoteLevel::Warn => ("⚠ ", theme.warning),
-            NoteLevel::Simulated => ("SIMULATED ", theme.warning),
+            NoteLevel::Warn => ("⚠ ", theme.caution),
+            NoteLevel::Simulated => ("SIMULATED ", theme.caution),
+            NoteLevel::Differs => ("≠ slide: ", theme.key),
         };
         lines.extend(wrap(
             &[
@@ -321,7 +393,8 @@ fn note_lines(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for exit in run.processes.iter().filter_map(|p| p.exit) {
-        let text = exit.describe();
+        // The same words as the gauges' process table.
+        let text = exit.short();
         match counts.iter_mut().find(|(t, _)| *t == text) {
             Some((_, n)) => *n += 1,
             None => counts.push((text, 1)),

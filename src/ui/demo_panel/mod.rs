@@ -1,0 +1,150 @@
+//! The demo panel: its frame, and a window on its lines. The top (what runs, its status and
+//! its result) always shows; below it the body scrolls with `}` and `{` when it does not fit,
+//! with a marker saying how much is above and below, so nothing is ever cut silently.
+
+mod content;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget};
+
+pub use content::{Parts, panel_lines, parts, shown_run};
+
+use super::frame::{panel, panel_inner};
+use crate::app::App;
+use crate::demo::view::count;
+
+/// How the body scrolls in a panel of `height` rows whose top takes `top` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Body rows shown at once.
+    pub rows: usize,
+    /// The largest useful scroll offset.
+    pub max_scroll: usize,
+}
+
+impl Window {
+    /// The window for `top` and `body` lines in `height` rows: everything if it fits, else
+    /// what is left under the top minus one row for the marker.
+    #[must_use]
+    pub fn new(top: usize, body: usize, height: usize) -> Self {
+        if top + body <= height {
+            return Self {
+                rows: body,
+                max_scroll: 0,
+            };
+        }
+        let rows = height.saturating_sub(top + 1);
+        Self {
+            rows,
+            max_scroll: body.saturating_sub(rows),
+        }
+    }
+}
+
+/// The scroll window of the panel as `app` would draw it in `area`.
+#[must_use]
+pub fn window(app: &App, area: Rect) -> Window {
+    let inner = panel_inner(area);
+    let Parts { top, body } = parts(app, usize::from(inner.width));
+    Window::new(top.len(), body.len(), usize::from(inner.height))
+}
+
+/// Draws the panel.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let slide_demos = &app.current_slide().demos;
+    let demos = slide_demos.len();
+    let shown = shown_run(app);
+    let mut title = match demos {
+        n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
+        _ => "Demo".to_string(),
+    };
+    if let Some((engine, _)) = shown.and_then(|r| r.engine.as_ref()) {
+        title = format!("{title} · {engine}");
+    }
+    let block = panel(title, theme).title_bottom(
+        Line::styled(
+            if demos > 0 || shown.is_some() {
+                key_hint(area.width)
+            } else {
+                ""
+            },
+            theme.muted,
+        )
+        .right_aligned(),
+    );
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let Parts { top, body } = parts(app, usize::from(inner.width));
+    let height = usize::from(inner.height);
+    let window = Window::new(top.len(), body.len(), height);
+    let mut lines = top;
+    if window.max_scroll == 0 && lines.len() + body.len() <= height {
+        lines.extend(body);
+    } else {
+        let scroll = app.demos.scroll.min(window.max_scroll);
+        let below = body.len().saturating_sub(scroll + window.rows);
+        lines.truncate(height.saturating_sub(1));
+        lines.extend(body.into_iter().skip(scroll).take(window.rows));
+        lines.push(marker(app, scroll, below));
+    }
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// The row that says what is above and below, and how to see it.
+fn marker(app: &App, above: usize, below: usize) -> Line<'static> {
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("▲ {above} above {{"));
+    }
+    if below > 0 {
+        parts.push(format!(
+            "▼ {} }}",
+            count(below as u64, "more line", "more lines")
+        ));
+    }
+    if !app.demo_focus {
+        parts.push("z: all".into());
+    }
+    Line::styled(parts.join(" · "), app.theme.key).right_aligned()
+}
+
+/// The demo keys, or a pointer to the help when the panel is too narrow for them.
+fn key_hint(width: u16) -> &'static str {
+    const FULL: &str = " Enter run · x stop · e edit · z focus ";
+    if usize::from(width) >= FULL.chars().count() + 4 {
+        FULL
+    } else {
+        " Enter run · ? keys "
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_that_fits_does_not_scroll_and_one_that_does_not_keeps_a_marker_row() {
+        assert_eq!(
+            Window::new(3, 5, 10),
+            Window {
+                rows: 5,
+                max_scroll: 0
+            }
+        );
+        assert_eq!(
+            Window::new(3, 20, 10),
+            Window {
+                rows: 6,
+                max_scroll: 14
+            }
+        );
+        assert_eq!(
+            Window::new(12, 5, 10).rows,
+            0,
+            "a huge top leaves no body rows"
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! When a process table has more rows than room, processes of the same role at the same depth
+//! (`fork child 1` … `fork child 4`) become one row (`fork child ×4`) with their memory and CPU
+//! summed, so every role stays on screen instead of whole roles hiding behind "… more".
+
+use crate::sampler::{ExitInfo, ProcSample};
+
+/// A role without its trailing number: `fork child 3` → `fork child`.
+fn base(label: &str) -> &str {
+    let trimmed = label.trim_end_matches(|c: char| c.is_ascii_digit());
+    if trimmed.len() < label.len() && trimmed.ends_with(' ') {
+        trimmed.trim_end()
+    } else {
+        label
+    }
+}
+
+/// The processes with same-role siblings folded into one row each, in order of first
+/// appearance. A folded row has PID 0; a role with one process keeps its own row.
+#[must_use]
+pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
+    let mut rows: Vec<(ProcSample, usize)> = Vec::new();
+    for proc in procs {
+        let key = (proc.depth, base(&proc.label), proc.role);
+        let found = rows
+            .iter_mut()
+            .find(|(row, _)| (row.depth, base(&row.label), row.role) == key);
+        match found {
+            Some((row, members)) => {
+                *members += 1;
+                row.pid = 0;
+                row.rss_bytes += proc.rss_bytes;
+                row.pss_bytes = row.pss_bytes.zip(proc.pss_bytes).map(|(a, b)| a + b);
+                row.uss_bytes = row.uss_bytes.zip(proc.uss_bytes).map(|(a, b)| a + b);
+                row.cpu_pct += proc.cpu_pct;
+                // The group reads as ended only when all of it has, with one status if they
+                // all ended the same way.
+                if !proc.is_gone() {
+                    row.state = proc.state;
+                    row.exit = None;
+                } else if row.exit != proc.exit {
+                    row.exit = Some(ExitInfo::Unknown);
+                }
+            }
+            None => rows.push((proc.clone(), 1)),
+        }
+    }
+    rows.into_iter()
+        .map(|(mut row, members)| {
+            if members > 1 {
+                row.label = format!("{} ×{members}", base(&row.label));
+            }
+            row
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampler::{ProcState, Role};
+
+    fn proc(pid: u32, label: &str, depth: u16, rss: u64) -> ProcSample {
+        ProcSample {
+            pid,
+            ppid: 1,
+            name: "lectern".into(),
+            label: label.into(),
+            rss_bytes: rss,
+            pss_bytes: Some(rss / 2),
+            uss_bytes: None,
+            cpu_pct: 10.0,
+            state: ProcState::Running,
+            exit: None,
+            depth,
+            role: Role::Descendant,
+        }
+    }
+
+    #[test]
+    fn same_role_siblings_fold_into_one_row_with_sums() {
+        let procs = vec![
+            proc(10, "start-methods", 0, 100),
+            proc(11, "fork child 1", 1, 10),
+            proc(12, "fork child 2", 1, 10),
+            proc(13, "spawn child 1", 1, 5),
+            proc(14, "forkserver", 1, 3),
+        ];
+        let rows = fold(&procs);
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "start-methods",
+                "fork child ×2",
+                "spawn child 1",
+                "forkserver"
+            ]
+        );
+        assert_eq!(rows[1].rss_bytes, 20);
+        assert_eq!(rows[1].pss_bytes, Some(10));
+        assert_eq!(rows[1].pid, 0);
+        assert!((rows[1].cpu_pct - 20.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_group_has_ended_only_when_all_of_it_has() {
+        let mut a = proc(1, "worker 1", 1, 1);
+        let mut b = proc(2, "worker 2", 1, 1);
+        a.state = ProcState::Exited;
+        a.exit = Some(ExitInfo::Code(0));
+        let rows = fold(&[a.clone(), b.clone()]);
+        assert!(!rows[0].is_gone());
+        b.state = ProcState::Exited;
+        b.exit = Some(ExitInfo::Code(0));
+        let rows = fold(&[a, b]);
+        assert!(rows[0].is_gone());
+        assert_eq!(rows[0].exit, Some(ExitInfo::Code(0)));
+    }
+}
