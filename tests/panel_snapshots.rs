@@ -74,3 +74,78 @@ fn every_demo_finished_in_every_theme_with_its_styles() {
         }
     }
 }
+
+/// The panel's rows on screen (between its side borders), trimmed.
+fn panel_rows(app: &lectern::app::App) -> Vec<String> {
+    let area = lectern::ui::areas(
+        ratatui::layout::Rect::new(0, 0, app.size.width, app.size.height),
+        app.show_notes,
+        app.demo_focus,
+    )
+    .demo;
+    let buf = lecture::frame(app);
+    (area.y + 1..area.bottom() - 1)
+        .map(|y| {
+            (area.x + 2..area.right() - 2)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn at_120x40_every_line_of_slides_3_4_and_6_results_can_be_scrolled_to() {
+    let now = Instant::now();
+    for (demo, slide, tabs) in [
+        ("start-methods", 3, 0),
+        ("fork-lock", 3, 1),
+        ("main-guard", 3, 2),
+        ("start-methods", 4, 0),
+        ("queue-sentinel", 6, 0),
+        ("queue-sentinel", 6, 1),
+    ] {
+        let mut app = finished_run(demo, slide, tabs, (120, 40), ThemeName::Dark);
+        assert!(!app.demo_focus, "beside the slide at 120×40");
+        let inner_width = usize::from(
+            lectern::ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40), false, false)
+                .demo
+                .width,
+        ) - 4;
+        let wanted: Vec<String> = lectern::ui::panel_lines(&app, inner_width)
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        let mut seen: Vec<String> = panel_rows(&app);
+        for _ in 0..20 {
+            press(&mut app, now, KeyCode::Char('}'));
+            seen.extend(panel_rows(&app));
+        }
+        for line in &wanted {
+            assert!(
+                seen.iter().any(|s| s == line),
+                "{demo} on slide {slide}: never on screen: {line:?}"
+            );
+        }
+        // Scrolled to the bottom, the result is still on screen.
+        let run = app.demos.latest((slide - 1, tabs)).expect("the run");
+        let Some(lectern::demo::view::View::Headline { text, .. }) = run.views.get("headline")
+        else {
+            panic!("{demo}: no headline");
+        };
+        let start: String = text.chars().take(20).collect();
+        assert!(
+            panel_rows(&app).iter().any(|row| row.starts_with(&start)),
+            "{demo}: the headline scrolled away"
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! The demo panel and `lectern watch` as a presenter and a student use them, in a real
+//! terminal (tmux): the editor after a run, Tab between a slide's demos, demo focus, and the
+//! watched command's output left in the terminal.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{LECTERN, Tmux, assert_all_gone, unique_tag};
+
+#[test]
+fn after_a_run_the_editor_shows_what_it_edits_and_tab_shows_each_demos_own_results() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("e2e-panel");
+    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 3"));
+    tmux.wait_for("3 / 12");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("✔ finished");
+    // The editor after a run: it is drawn, and what the arrows change is on screen.
+    tmux.keys(&["e"]);
+    let screen = tmux.wait_for("↑↓ pick");
+    // Per-core default (2 per core): read it rather than assume the core count.
+    let children: u32 = screen
+        .split("▶ children = ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no children row in the editor:\n{screen}"));
+    let changed = if children < 20 {
+        children + 1
+    } else {
+        children - 1
+    };
+    tmux.keys(&[if children < 20 { "Right" } else { "Left" }]);
+    tmux.wait_for(&format!("▶ children = {changed}"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_until(|s| !s.contains("↑↓ pick"), "the editor closes");
+    // Tab: the second demo's own title, not the first demo's results.
+    tmux.keys(&["Tab"]);
+    let screen = tmux.wait_for("Forking while another thread holds a lock");
+    assert!(screen.contains("Not run yet"), "{screen}");
+    assert!(
+        !screen.contains("per child after"),
+        "the first demo's headline must not show under the second's title:\n{screen}"
+    );
+    assert!(
+        screen.contains("demo 2/3: fork-lock"),
+        "the footer names it:\n{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("DEADLOCK");
+    // Back to the first demo: its own last results are still there.
+    tmux.keys(&["Tab", "Tab"]);
+    let screen = tmux.wait_for("Start methods: fork vs spawn vs forkserver");
+    assert!(screen.contains("per child after"), "{screen}");
+    assert!(!screen.contains("DEADLOCK"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after the panel test");
+}
+
+#[test]
+fn a_run_on_a_small_screen_takes_it_and_shows_every_chunksize() {
+    let tmux = Tmux::shell(80, 24);
+    tmux.type_line(&format!("{LECTERN} --slide 8"));
+    tmux.wait_for("8 / 12");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("z shows the slide");
+    let screen = tmux.wait_for("default (");
+    for label in [
+        "sequential",
+        "chunksize 1 ",
+        "chunksize 10 ",
+        "chunksize 100 ",
+        "chunksize 1000",
+    ] {
+        assert!(screen.contains(label), "{label}:\n{screen}");
+    }
+    tmux.keys(&["z"]);
+    tmux.wait_until(
+        |s| !s.contains("z shows the slide"),
+        "z gives the slide back",
+    );
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn watch_stays_until_a_key_then_leaves_the_commands_output_in_the_terminal() {
+    let tmux = Tmux::shell(100, 30);
+    tmux.type_line(&format!(
+        "{LECTERN} watch -- python3 -c \"print(6 * 7, 'RESULT')\""
+    ));
+    let screen = tmux.wait_for("any key leaves");
+    assert!(screen.contains("ended: exit 0"), "{screen}");
+    assert!(
+        screen.contains("python3 -c \"print(6 * 7, 'RESULT')\""),
+        "the command line keeps its quoting:\n{screen}"
+    );
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_for("ended with exit 0");
+    assert!(screen.contains("42 RESULT"), "{screen}");
+    tmux.assert_terminal_restored(0);
+}
