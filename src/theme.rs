@@ -320,7 +320,7 @@ fn light() -> Theme {
             .bg(paper)
             .add_modifier(Modifier::BOLD),
         key: Style::new()
-            .fg(Color::Indexed(124))
+            .fg(Color::Indexed(24))
             .bg(paper)
             .add_modifier(Modifier::BOLD),
         gauge_low: Style::new().fg(Color::Indexed(29)).bg(paper),
@@ -360,6 +360,9 @@ fn light() -> Theme {
 /// makes body text bold, and never relies on colour alone (symbols mark every state).
 fn high_contrast() -> Theme {
     let black = Color::Black;
+    // Text on a light background: palette black, which no terminal brightens when bold (many
+    // turn bold colour 0 into grey).
+    let ink = Color::Indexed(16);
     let white = Color::White;
     let yellow = Color::LightYellow;
     let cyan = Color::LightCyan;
@@ -376,7 +379,7 @@ fn high_contrast() -> Theme {
         subtitle: Style::new().fg(cyan).bg(black).add_modifier(bold),
         text: Style::new().fg(white).bg(black).add_modifier(bold),
         bullet: Style::new().fg(yellow).bg(black).add_modifier(bold),
-        inline_code: Style::new().fg(black).bg(cyan).add_modifier(bold),
+        inline_code: Style::new().fg(ink).bg(cyan).add_modifier(bold),
         link: Style::new()
             .fg(cyan)
             .bg(black)
@@ -384,13 +387,13 @@ fn high_contrast() -> Theme {
         rule: Style::new().fg(white).bg(black),
         table_header: Style::new().fg(yellow).bg(black).add_modifier(bold),
         code,
-        code_label: Style::new().fg(black).bg(white).add_modifier(bold),
+        code_label: Style::new().fg(ink).bg(white).add_modifier(bold),
         muted: Style::new().fg(white).bg(black).add_modifier(bold),
         border: Style::new().fg(white).bg(black),
         panel_title: Style::new().fg(yellow).bg(black).add_modifier(bold),
-        footer: Style::new().fg(black).bg(white).add_modifier(bold),
-        footer_accent: Style::new().fg(black).bg(yellow).add_modifier(bold),
-        warning: Style::new().fg(black).bg(yellow).add_modifier(bold),
+        footer: Style::new().fg(ink).bg(white).add_modifier(bold),
+        footer_accent: Style::new().fg(ink).bg(yellow).add_modifier(bold),
+        warning: Style::new().fg(ink).bg(yellow).add_modifier(bold),
         key: Style::new().fg(yellow).bg(black).add_modifier(bold),
         gauge_low: Style::new().fg(Color::Green).bg(black).add_modifier(bold),
         gauge_mid: Style::new()
