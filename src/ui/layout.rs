@@ -66,7 +66,13 @@ pub fn areas(screen: Rect, notes: bool, focus: bool) -> Areas {
         (slide, demo, gauges)
     };
     let (slide, notes) = if notes {
-        let notes_height = (slide_column.height * 2 / 5).max(6);
+        // Below the side-by-side width the slide column is short: give the notes half of it.
+        let notes_height = if screen.width >= SIDE_BY_SIDE_WIDTH {
+            slide_column.height * 2 / 5
+        } else {
+            slide_column.height / 2
+        }
+        .max(6);
         let [slide, notes] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(notes_height)])
                 .areas(slide_column);
