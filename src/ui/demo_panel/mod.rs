@@ -85,7 +85,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         lines.extend(body);
     } else {
         let scroll = app.demos.scroll.min(window.max_scroll);
-        let below = body.len().saturating_sub(scroll + window.rows);
+        // A top taller than the panel hides its own end too.
+        let top_hidden = lines.len().saturating_sub(height.saturating_sub(1));
+        let below = body.len().saturating_sub(scroll + window.rows) + top_hidden;
         lines.truncate(height.saturating_sub(1));
         lines.extend(body.into_iter().skip(scroll).take(window.rows));
         lines.push(marker(app, scroll, below));
