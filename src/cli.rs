@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::demo::engine::EngineChoice;
 use crate::sampler::{DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ};
 use crate::theme::ThemeName;
 
@@ -38,6 +39,21 @@ pub struct PresentArgs {
     /// Gauge samples per second (1–20)
     #[arg(long, value_name = "R", default_value_t = DEFAULT_RATE_HZ, value_parser = rate_parser())]
     pub rate_hz: u8,
+    /// Which engine runs the demos (E switches during the lecture)
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// Choosing the engine that runs demos.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    /// native: lectern's own Rust; python: the demo's twin on real CPython; auto: CPython
+    /// when a CPython 3.8+ is found, else native
+    #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
+    pub engine: EngineChoice,
+    /// The CPython to run twins with [default: `$LECTERN_PYTHON`, else python3]
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<OsString>,
 }
 
 /// Accepts sampling rates lectern supports.
@@ -69,6 +85,9 @@ pub enum Command {
         /// `--set` still overrides them.
         #[arg(long)]
         quick: bool,
+        /// Which engine runs it.
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// Internal: lectern re-executed as a helper process.
     #[command(hide = true)]
@@ -141,6 +160,19 @@ pub enum WorkerJob {
         demo: String,
         /// The job, as the demo wrote it (JSON).
         job: String,
+    },
+    /// Run a program (a CPython twin) as a demo, in this process group, under supervision:
+    /// the cap enforced from outside, the whole group killed at the end or on stop.
+    Supervise {
+        /// PID of the lectern process that started this helper.
+        #[arg(long)]
+        parent: u32,
+        /// Most processes the demo may have (the interpreter's own helpers come on top).
+        #[arg(long)]
+        cap: u32,
+        /// The program and its arguments.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<OsString>,
     },
     /// Ask to die with the parent, then exec the command.
     Exec {

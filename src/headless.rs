@@ -8,9 +8,11 @@ use std::sync::Arc;
 
 use crossbeam_channel::unbounded;
 
+use crate::cli::EngineArgs;
+use crate::demo::engine::{self, Engine, EngineChoice, Engines};
 use crate::demo::params::{Kind, split_set};
 use crate::demo::protocol::{Event, NoteLevel, ResultValue};
-use crate::demo::runner::{self, Report};
+use crate::demo::runner::{self, Launch, Report};
 use crate::demo::view::Views;
 use crate::demo::{ALL, Demo, find};
 use crate::input::{FromInput, Input, listen_for_signals};
@@ -36,6 +38,8 @@ pub fn list() -> ExitCode {
         if let Some(slides) = uses.get(spec.name) {
             let _ = writeln!(out, "  Lecture 25 runs it on slides {}", slides.join(", "));
         }
+        let engines: Vec<&str> = demo.engines().iter().map(|e| e.name()).collect();
+        let _ = writeln!(out, "  engines: {}", engines.join(", "));
         for param in spec.params {
             let range = match param.kind {
                 Kind::Int { min, max } => format!("{min}–{max}"),
@@ -51,16 +55,24 @@ pub fn list() -> ExitCode {
                 crate::demo::params::Default::SameAs(other) => format!("same as {other}"),
                 _ => param.default_value().to_string(),
             };
+            let only = match (
+                demo.honours(Engine::Native, param.name),
+                demo.honours(Engine::Python, param.name),
+            ) {
+                (true, false) => " [native only]",
+                (false, true) => " [CPython only]",
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  {:<13} default {default}{unit} ({range}): {}",
+                "  {:<13} default {default}{unit} ({range}){only}: {}",
                 param.name, param.meaning
             );
         }
     }
     let _ = writeln!(
         out,
-        "\nRun one: lectern demo NAME [--set key=value]... [--json]"
+        "\nRun one: lectern demo NAME [--set key=value]... [--engine native|python|auto] [--json]"
     );
     ExitCode::SUCCESS
 }
@@ -82,6 +94,26 @@ fn built_in_uses() -> BTreeMap<String, Vec<String>> {
     uses
 }
 
+/// How to start `demo` with the engine the options ask for; `auto` falls back to native
+/// (saying why on stderr) when no CPython will do.
+///
+/// # Errors
+/// A sentence for the user when `--engine python` cannot be honoured.
+pub fn launch_for(demo: &dyn Demo, args: &EngineArgs) -> Result<Launch, String> {
+    let program = engine::python_program(args.python.as_ref());
+    let engines = Engines::prepare(args.engine, &program)?;
+    if let Some(why) = &engines.why_not_python {
+        eprintln!("lectern: {why}");
+    }
+    if args.engine == EngineChoice::Python && demo.spec().python.is_none() {
+        return Err(format!(
+            "demo `{}` has no CPython twin; run it with --engine native",
+            demo.spec().name
+        ));
+    }
+    Ok(engines.launch(demo, engines.default))
+}
+
 /// What the headless loop hears.
 enum Msg {
     Report(Report),
@@ -100,7 +132,7 @@ impl FromInput for Msg {
 /// Runs demo `name` with `sets`, printing progress, its views and a results table (or the
 /// protocol lines with `json`). Bad names or parameters exit 2 with the valid choices.
 #[must_use]
-pub fn run(name: &str, sets: &[String], json: bool, quick: bool) -> ExitCode {
+pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &EngineArgs) -> ExitCode {
     let validated = find(name).and_then(|demo| {
         let given = sets
             .iter()
@@ -117,6 +149,13 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let launch = match launch_for(demo, engine) {
+        Ok(launch) => launch,
+        Err(message) => {
+            eprintln!("lectern demo: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let (tx, rx) = unbounded();
     let signals = match listen_for_signals(tx.clone()) {
         Ok(signals) => signals,
@@ -126,7 +165,7 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool) -> ExitCode {
         }
     };
     let report = Arc::new(move |report| tx.send(Msg::Report(report)).is_ok());
-    let handle = match runner::start(demo.spec().name, &params, report) {
+    let handle = match runner::start(demo, &params, &launch, report) {
         Ok(handle) => handle,
         Err(err) => {
             eprintln!("lectern demo: cannot start the demo: {err}");

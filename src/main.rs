@@ -21,13 +21,24 @@ fn main() -> ExitCode {
             sets,
             json,
             quick,
-        }) => lectern::headless::run(&name, &sets, json, quick),
+            engine,
+        }) => lectern::headless::run(&name, &sets, json, quick, &engine),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
             WorkerJob::Demo { name, parent, sets } => {
                 lectern::demo::worker::run_demo(&name, parent, &sets)
             }
             WorkerJob::Child { demo, job } => lectern::demo::worker::run_child(&demo, &job),
+            WorkerJob::Supervise {
+                parent,
+                cap,
+                command,
+            } => match command.split_first() {
+                Some((program, args)) => {
+                    lectern::demo::supervisor::supervise(parent, cap, program, args)
+                }
+                None => ExitCode::from(2),
+            },
         },
         None => present(&cli.present),
     }
@@ -67,7 +78,15 @@ fn present(args: &PresentArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let theme = Theme::new(args.theme, Theme::no_color_requested());
-    match lectern::run::present(lesson, theme, start - 1, args.rate_hz) {
+    let program = lectern::demo::engine::python_program(args.engine.python.as_ref());
+    let engines = match lectern::demo::engine::Engines::prepare(args.engine.engine, &program) {
+        Ok(engines) => engines,
+        Err(message) => {
+            eprintln!("lectern: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match lectern::run::present(lesson, theme, start - 1, args.rate_hz, engines) {
         Ok(ExitReason::Error(message)) => {
             eprintln!("lectern: {message}");
             ExitCode::FAILURE

@@ -72,6 +72,9 @@ pub enum Effect {
         demo: &'static str,
         /// Its parameters.
         params: crate::demo::Params,
+        /// The engine to run it on (native when the demo has no twin or CPython is not
+        /// ready).
+        engine: crate::demo::engine::Engine,
     },
     /// Kill every process of run `run`.
     StopDemo {

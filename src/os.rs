@@ -49,10 +49,49 @@ pub fn fork_child() -> io::Result<Forked> {
 /// Asks for SIGKILL when the parent (the thread that created this process) exits, and exits
 /// now if `expected_parent` is already gone (the request would never fire).
 pub fn die_with_parent(expected_parent: u32) {
+    die_with_parent_signal(expected_parent, nix::sys::signal::Signal::SIGKILL);
+}
+
+/// Like [`die_with_parent`], with `signal` instead of SIGKILL (one the process can catch, to
+/// clean up first).
+pub fn die_with_parent_signal(expected_parent: u32, signal: nix::sys::signal::Signal) {
     #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    let _ = nix::sys::prctl::set_pdeathsig(signal);
+    #[cfg(not(target_os = "linux"))]
+    let _ = signal;
     if std::os::unix::process::parent_id() != expected_parent {
         std::process::exit(125);
+    }
+}
+
+/// Makes this process adopt the orphans of its descendants (`PR_SET_CHILD_SUBREAPER`), so it
+/// can reap every process of its tree.
+///
+/// # Errors
+/// If the kernel refuses.
+pub fn become_subreaper() -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_child_subreaper(true).map_err(io::Error::from)?;
+    Ok(())
+}
+
+/// Makes the program `command` starts ask for SIGKILL when its parent dies, before it runs.
+pub fn die_with_parent_on_exec(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    #[expect(
+        unsafe_code,
+        reason = "code between fork and exec must be given to pre_exec, which is unsafe"
+    )]
+    // SAFETY: the closure only makes one system call (prctl), which is async-signal-safe: it
+    // allocates nothing and takes no lock, so it is sound between fork and exec even if the
+    // parent had other threads.
+    unsafe {
+        command.pre_exec(|| {
+            #[cfg(target_os = "linux")]
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+                .map_err(io::Error::from)?;
+            Ok(())
+        });
     }
 }
 

@@ -8,7 +8,8 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use signal_hook::consts::SIGHUP;
 
-use crate::app::App;
+use crate::app::{App, EngineChoiceState};
+use crate::demo::engine::{Engine, Engines};
 use crate::demo::protocol::Event as DemoEvent;
 use crate::demo::runner::{self, Report, RunHandle};
 use crate::input::{listen_for_signals, spawn_input_reader};
@@ -27,7 +28,13 @@ pub const UI_LABEL: &str = "lectern UI";
 ///
 /// # Errors
 /// Any I/O error from setting up or drawing on the terminal.
-pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::Result<ExitReason> {
+pub fn present(
+    lesson: Lesson,
+    theme: Theme,
+    start: usize,
+    rate_hz: u8,
+    engines: Engines,
+) -> io::Result<ExitReason> {
     // Per-core parameter defaults read the core count from files: do it now, not while drawing.
     let _ = crate::demo::params::cores();
     // Signals first: a SIGTERM during start-up must still restore the terminal.
@@ -45,6 +52,13 @@ pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::R
     });
     let size = session.terminal.size()?;
     let mut app = App::new(lesson, theme, start, size, Instant::now());
+    app.engines = EngineChoiceState {
+        current: engines.default,
+        python: engines.python.as_ref().map(|(python, _)| python.describe()),
+        why_not_python: engines.why_not_python.clone(),
+    };
+    // Why CPython is not used is said once, where the presenter looks.
+    app.status.clone_from(&engines.why_not_python);
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut app);
     session.terminal.draw(|frame| ui::render(&app, frame))?;
@@ -52,6 +66,7 @@ pub fn present(lesson: Lesson, theme: Theme, start: usize, rate_hz: u8) -> io::R
         tx,
         runs: HashMap::new(),
         sampler: &sampler,
+        engines,
     };
     let reason = event_loop(&mut app, &mut session, &rx, &mut demos, &mut layout);
     demos.kill_all();
@@ -66,6 +81,7 @@ struct Demos<'a> {
     tx: Sender<Msg>,
     runs: HashMap<u64, RunHandle>,
     sampler: &'a Sampler,
+    engines: Engines,
 }
 
 /// Works the layout facts out again after the state changed and hands them to the app as a
@@ -94,7 +110,13 @@ impl LayoutTracker {
 }
 
 impl Demos<'_> {
-    fn start(&mut self, run: u64, demo: &'static str, params: &crate::demo::Params) {
+    fn start(
+        &mut self,
+        run: u64,
+        name: &'static str,
+        params: &crate::demo::Params,
+        engine: Engine,
+    ) {
         let tx = self.tx.clone();
         let report = Arc::new(move |report: Report| {
             let msg = match report {
@@ -103,11 +125,16 @@ impl Demos<'_> {
             };
             tx.send(msg).is_ok()
         });
-        match runner::start(demo, params, report) {
+        let started = crate::demo::find(name)
+            .map_err(io::Error::other)
+            .and_then(|demo| {
+                runner::start(demo, params, &self.engines.launch(demo, engine), report)
+            });
+        match started {
             Ok(handle) => {
                 self.sampler.send(Command::TrackTree {
                     pid: handle.pid,
-                    label: Some(demo.to_string()),
+                    label: Some(name.to_string()),
                 });
                 self.runs.insert(run, handle);
             }
@@ -169,7 +196,12 @@ fn event_loop(
                 match effect {
                     Effect::Redraw => redraw = true,
                     Effect::Quit(reason) => return Ok(reason),
-                    Effect::StartDemo { run, demo, params } => demos.start(run, demo, &params),
+                    Effect::StartDemo {
+                        run,
+                        demo,
+                        params,
+                        engine,
+                    } => demos.start(run, demo, &params, engine),
                     Effect::StopDemo { run } => demos.stop(run),
                     Effect::Sampler(command) => demos.sampler.send(command),
                 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+use crate::demo::engine::Engine;
 use crate::demo::params::{Kind, ParamValue, Params};
 use crate::demo::protocol::{Event, NoteLevel, ResultValue};
 use crate::demo::view::Views;
@@ -58,14 +59,17 @@ pub struct Run {
     pub slot: Slot,
     /// What the lesson calls this variant, if it names it.
     pub title: Option<String>,
+    /// The engine it was started on.
+    pub engine: Engine,
     /// Whether it keeps running across slide changes.
     pub pinned: bool,
     /// When it started.
     pub started: Instant,
     /// How long it ran, once ended.
     pub duration: Option<Duration>,
-    /// The engine that ran it and what exactly it is (`native`, `lectern 0.1.0 (Rust)`).
-    pub engine: Option<(String, String)>,
+    /// The engine that ran it and what exactly it is, as the demo said (`python`,
+    /// `CPython 3.11.7, start method fork`).
+    pub reported_engine: Option<(String, String)>,
     /// The latest progress message and counters.
     pub progress: Option<(String, Option<u64>, Option<u64>)>,
     /// Explanations, oldest first.
@@ -143,10 +147,11 @@ impl Run {
             params,
             slot,
             title: None,
+            engine: Engine::Native,
             pinned: false,
             started: now,
             duration: None,
-            engine: None,
+            reported_engine: None,
             progress: None,
             notes: Vec::new(),
             processes: Vec::new(),
@@ -172,7 +177,7 @@ impl Run {
                 engine,
                 engine_detail,
                 ..
-            } => self.engine = Some((engine, engine_detail)),
+            } => self.reported_engine = Some((engine, engine_detail)),
             Event::Summary { results, .. } => self.results.extend(results),
             Event::Measure { .. } => {}
             Event::Process { pid, ppid, role } => {
@@ -239,6 +244,8 @@ pub struct DemoPanel {
     pub editor: Option<usize>,
     /// Lines of the panel's body scrolled past.
     pub scroll: usize,
+    /// Whether the panel compares the demo's latest runs on both engines.
+    pub compare: bool,
     /// Runs, oldest first: at most one is running, and older finished ones are dropped.
     pub runs: Vec<Run>,
     /// Number of the latest run.
@@ -263,6 +270,15 @@ impl DemoPanel {
         self.runs.iter().rev().find(|r| r.slot == slot)
     }
 
+    /// The latest run of the demo at `slot` on `engine`.
+    #[must_use]
+    pub fn latest_on(&self, slot: Slot, engine: Engine) -> Option<&Run> {
+        self.runs
+            .iter()
+            .rev()
+            .find(|r| r.slot == slot && r.engine == engine)
+    }
+
     /// Run number `id`, to change it.
     pub fn run_mut(&mut self, id: u64) -> Option<&mut Run> {
         self.runs.iter_mut().find(|r| r.id == id)
@@ -284,11 +300,21 @@ impl DemoPanel {
         pids
     }
 
-    /// Keeps `run`, dropping the oldest finished runs beyond what is kept.
+    /// Keeps `run`, dropping the oldest finished runs beyond what is kept (but never the
+    /// only run of a demo on an engine, which a comparison needs).
     pub fn push(&mut self, run: Run) {
         self.runs.push(run);
         while self.runs.len() > RUNS_KEPT {
-            match self.runs.iter().position(|r| !r.is_running()) {
+            let replaced = |i: usize| {
+                let old = &self.runs[i];
+                self.runs[i + 1..]
+                    .iter()
+                    .any(|r| r.slot == old.slot && r.engine == old.engine)
+            };
+            let oldest = (0..self.runs.len())
+                .find(|&i| !self.runs[i].is_running() && replaced(i))
+                .or_else(|| self.runs.iter().position(|r| !r.is_running()));
+            match oldest {
                 Some(oldest) => {
                     self.runs.remove(oldest);
                 }

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::demo::{Run, RunEnd};
 use super::{Action, App};
+use crate::demo::engine::Engine;
 use crate::demo::find;
 use crate::demo::protocol::Event;
 use crate::msg::Effect;
@@ -35,8 +36,15 @@ impl App {
         let id = self.demos.next_run;
         self.demos.editor = None;
         self.demos.scroll = 0;
+        let engine = if demo.spec().python.is_some() && self.engines.python.is_some() {
+            self.engines.current
+        } else {
+            Engine::Native
+        };
         let mut run = Run::new(id, demo, params.clone(), slot, now);
         run.title.clone_from(&directive.title);
+        run.engine = engine;
+        self.demos.compare = false;
         self.demos.push(run);
         if self.layout.demo_cramped {
             self.demo_focus = true;
@@ -45,6 +53,7 @@ impl App {
             run: id,
             demo: demo.spec().name,
             params,
+            engine,
         });
         effects.push(Effect::Redraw);
         effects
@@ -113,8 +122,47 @@ impl App {
                 self.demo_focus = !self.demo_focus;
                 vec![Effect::Redraw]
             }
+            Action::SwitchEngine => self.switch_engine(now),
+            Action::CompareEngines => {
+                let slot = (self.slide, self.demos.selected);
+                let both = self.demos.latest_on(slot, Engine::Native).is_some()
+                    && self.demos.latest_on(slot, Engine::Python).is_some();
+                if both {
+                    self.demos.compare = !self.demos.compare;
+                    self.demos.scroll = 0;
+                } else {
+                    self.status = Some(
+                        "Run this demo on both engines first (E switches engine and runs it)."
+                            .into(),
+                    );
+                }
+                vec![Effect::Redraw]
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// Switches the engine demos run on and runs the selected demo again on it.
+    fn switch_engine(&mut self, now: Instant) -> Vec<Effect> {
+        if self.engines.python.is_none() {
+            let why = self
+                .engines
+                .why_not_python
+                .clone()
+                .unwrap_or_else(|| "no CPython was found".into());
+            self.status = Some(format!("Only the native engine is available: {why}"));
+            return vec![Effect::Redraw];
+        }
+        self.engines.current = self.engines.current.other();
+        let on = match self.engines.current {
+            Engine::Native => "lectern's native engine".to_string(),
+            Engine::Python => self.engines.python.clone().unwrap_or_default(),
+        };
+        self.status = Some(format!("Demos now run on {on}."));
+        if self.current_slide().demos.is_empty() {
+            return vec![Effect::Redraw];
+        }
+        self.start_demo(now)
     }
 
     /// Keys while the parameter editor is open; `None` lets the key through (navigation,

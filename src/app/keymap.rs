@@ -60,6 +60,10 @@ pub enum Action {
     EditParams,
     /// Give the demo panel and the gauges the screen (the slide keeps its title), or not.
     ToggleFocus,
+    /// Run the demo again on the other engine (native ↔ CPython).
+    SwitchEngine,
+    /// Show the demo's latest results on both engines side by side, or not.
+    CompareEngines,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -157,6 +161,18 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ToggleFocus,
         label: "z",
         help: "demo focus: the run and the gauges take the screen",
+    },
+    Binding {
+        keys: &[KeyCode::Char('E')],
+        action: Action::SwitchEngine,
+        label: "E · c",
+        help: "run on the other engine (native ↔ CPython) · compare the two",
+    },
+    Binding {
+        keys: &[KeyCode::Char('c')],
+        action: Action::CompareEngines,
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('x')],

@@ -42,6 +42,17 @@ pub struct LayoutFacts {
     pub demo_page: usize,
 }
 
+/// The engine demos run on, and what the presenter can switch to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EngineChoiceState {
+    /// The engine the next run uses.
+    pub current: crate::demo::engine::Engine,
+    /// The CPython that runs twins (`CPython 3.11.7`), when one is ready.
+    pub python: Option<String>,
+    /// Why CPython is not used, to say once.
+    pub why_not_python: Option<String>,
+}
+
 /// Everything the screen shows, and nothing about how it is drawn.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -77,6 +88,8 @@ pub struct App {
     pub demo_focus: bool,
     /// Where things fall on screen, as the drawing code last worked it out.
     pub layout: LayoutFacts,
+    /// Which engine runs the demos, and whether CPython can.
+    pub engines: EngineChoiceState,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -103,6 +116,7 @@ impl App {
             demos: DemoPanel::default(),
             demo_focus: false,
             layout: LayoutFacts::default(),
+            engines: EngineChoiceState::default(),
             last_wheel_turn: None,
         }
     }

@@ -310,7 +310,9 @@ mod demos {
 
     fn started(effects: &[Effect]) -> Option<(u64, &'static str, crate::demo::Params)> {
         effects.iter().find_map(|e| match e {
-            Effect::StartDemo { run, demo, params } => Some((*run, *demo, params.clone())),
+            Effect::StartDemo {
+                run, demo, params, ..
+            } => Some((*run, *demo, params.clone())),
             _ => None,
         })
     }

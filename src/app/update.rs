@@ -140,7 +140,9 @@ impl App {
             | Action::RestartDemo
             | Action::PinDemo
             | Action::EditParams
-            | Action::ToggleFocus => self.demo_action(action, self.now),
+            | Action::ToggleFocus
+            | Action::SwitchEngine
+            | Action::CompareEngines => self.demo_action(action, self.now),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
                 vec![Effect::Redraw]

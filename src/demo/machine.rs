@@ -89,6 +89,47 @@ pub fn thread_count() -> usize {
     }
 }
 
+/// Processes the kernel has created since boot (`processes` in `/proc/stat`): while it stands
+/// still, no process can have appeared anywhere.
+#[must_use]
+pub fn fork_count() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        use procfs::{CurrentSI, KernelStats};
+        KernelStats::current().map_or(0, |stats| stats.processes)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
+}
+
+/// The live processes of process group `pgid`, except its leader (`pgid` itself); zombies
+/// are not counted.
+#[must_use]
+pub fn group_members(pgid: u32) -> Vec<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(all) = procfs::process::all_processes() else {
+            return Vec::new();
+        };
+        all.filter_map(Result::ok)
+            .filter_map(|p| p.stat().ok())
+            .filter(|stat| {
+                i64::from(stat.pgrp) == i64::from(pgid)
+                    && i64::from(stat.pid) != i64::from(pgid)
+                    && stat.state != 'Z'
+            })
+            .map(|stat| stat.pid.unsigned_abs())
+            .collect()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pgid;
+        Vec::new()
+    }
+}
+
 /// Bytes of memory the kernel says can be given to new allocations without swapping
 /// (`MemAvailable`), if it tells.
 #[must_use]

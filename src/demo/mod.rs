@@ -11,6 +11,7 @@
 pub mod catalog;
 mod chunksize;
 mod context;
+pub mod engine;
 mod fork_lock;
 mod gil;
 mod ipc;
@@ -21,6 +22,8 @@ pub mod protocol;
 mod queue_sentinel;
 pub mod runner;
 mod start_methods;
+pub mod supervisor;
+pub mod twins;
 pub mod unit;
 pub(crate) mod util;
 pub mod view;

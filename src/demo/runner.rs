@@ -1,17 +1,22 @@
 //! Starting and stopping a demo from a multithreaded process (the UI or `lectern demo`):
-//! the worker runs in a process group of its own, started and waited for by one thread that
-//! lives exactly as long as it (the parent-death signal is tied to that thread). What the
-//! demo reports goes to a callback, so this layer knows nothing of the UI's messages.
+//! the demo runs in a process group of its own — lectern's native worker, or a CPython twin
+//! under lectern's supervisor — started and waited for by one thread that lives exactly as
+//! long as it (the parent-death signal is tied to that thread). What the demo reports goes to
+//! a callback, so this layer knows nothing of the UI's messages.
 
+use std::ffi::OsString;
 use std::io;
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use nix::sys::signal::{Signal, killpg};
 
-use super::params::Params;
+use super::engine::Engine;
+use super::params::{Params, int, to_json};
 use super::protocol::{Event, NoteLevel};
+use super::unit::Demo;
 use crate::os;
 use crate::sampler::ExitInfo;
 use crate::supervise::{OnLine, Stream, spawn_waited};
@@ -45,29 +50,91 @@ impl RunHandle {
     }
 }
 
-/// Starts `demo` with `params`; `report` gets its events and then its end.
+/// How to start a demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// lectern's own worker.
+    Native,
+    /// The demo's CPython twin, found in `dir`, run by `python`.
+    Python {
+        /// The interpreter.
+        python: OsString,
+        /// Where the twins were written.
+        dir: PathBuf,
+    },
+}
+
+impl Launch {
+    /// The engine this launches on.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        match self {
+            Self::Native => Engine::Native,
+            Self::Python { .. } => Engine::Python,
+        }
+    }
+}
+
+/// Starts `demo` with `params` as `launch` says; `report` gets its events and then its end.
 ///
 /// # Errors
-/// If lectern's executable cannot be found or started.
-pub fn start(demo: &str, params: &Params, report: OnReport) -> io::Result<RunHandle> {
-    let mut command = Command::new(std::env::current_exe()?);
+/// If the program cannot be found or started, or the demo has no twin for the engine.
+pub fn start(
+    demo: &dyn Demo,
+    params: &Params,
+    launch: &Launch,
+    report: OnReport,
+) -> io::Result<RunHandle> {
+    let name = demo.spec().name;
+    let mut command = match launch {
+        Launch::Native => {
+            let mut command = Command::new(std::env::current_exe()?);
+            command
+                .args([
+                    "worker",
+                    "demo",
+                    name,
+                    "--parent",
+                    &std::process::id().to_string(),
+                ])
+                .args(
+                    params
+                        .iter()
+                        .flat_map(|(k, v)| ["--set".to_string(), format!("{k}={v}")]),
+                )
+                .process_group(0);
+            command
+        }
+        Launch::Python { python, dir } => {
+            let Some(twin) = demo.spec().python else {
+                return Err(io::Error::other(format!(
+                    "demo `{name}` has no CPython twin"
+                )));
+            };
+            let json = serde_json::to_string(&to_json(params)).map_err(io::Error::other)?;
+            // -B: no __pycache__ anywhere; -s -E: no user site or PYTHON* variables, so the
+            // run is the same on every machine.
+            let args: Vec<OsString> = vec![
+                "-B".into(),
+                "-s".into(),
+                "-E".into(),
+                dir.join(twin).into_os_string(),
+                "--params".into(),
+                json.into(),
+            ];
+            super::supervisor::command(int(params, "cap"), python, &args)?
+        }
+    };
     command
-        .args([
-            "worker",
-            "demo",
-            demo,
-            "--parent",
-            &std::process::id().to_string(),
-        ])
-        .args(
-            params
-                .iter()
-                .flat_map(|(k, v)| ["--set".to_string(), format!("{k}={v}")]),
-        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+        .stderr(Stdio::piped());
+    for message in demo.unhonoured(launch.engine(), params) {
+        report(Report::Event(Event::Note {
+            level: NoteLevel::Warn,
+            message,
+        }));
+    }
     let events = Arc::clone(&report);
     // Stdout carries the protocol; anything on stderr is shown as a warning note.
     let on_line: OnLine = Arc::new(move |stream, line| {
@@ -80,7 +147,7 @@ pub fn start(demo: &str, params: &Params, report: OnReport) -> io::Result<RunHan
         };
         event.is_none_or(|event| events(Report::Event(event)))
     });
-    let pid = spawn_waited(command, format!("demo-{demo}"), on_line, move |exit| {
+    let pid = spawn_waited(command, format!("demo-{name}"), on_line, move |exit| {
         report(Report::Exited(exit));
     })?;
     Ok(RunHandle { pid })

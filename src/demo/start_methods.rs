@@ -78,10 +78,20 @@ pub static DEMO: Unit<Settings> = Unit {
                 unit: "MiB",
                 meaning: "simulated memory of imported modules, in each spawned child and once in the forkserver",
             },
+            ParamSpec {
+                name: "imports",
+                kind: Kind::Choice(&["none", "stdlib"]),
+                default: Default::Choice("none"),
+                unit: "",
+                meaning: "CPython: modules each child imports before saying hello (stdlib: a dozen standard-library modules, as a real program's start-up)",
+            },
             LINGER,
             cap_param(64),
         ],
         quick: &[("children", "1"), ("linger_s", "0")],
+        python: Some("demo_start_methods.py"),
+        native_only: &["import_ms", "import_mb"],
+        python_only: &["imports"],
     },
     check: |s| {
         fits_under_cap(

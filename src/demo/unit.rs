@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
+use super::engine::Engine;
 use super::params::{Default, ParamSpec, ParamValue, Params, to_json};
 
 /// What a demo is called and what it takes.
@@ -25,6 +26,13 @@ pub struct DemoSpec {
     /// Parameters for a quick run that still shows the point (`lectern demo NAME --quick`,
     /// and the test that walks the catalog).
     pub quick: &'static [(&'static str, &'static str)],
+    /// The demo's twin on CPython: its file in `assets/python`, if it has one.
+    pub python: Option<&'static str>,
+    /// Parameters only the native engine honours (the CPython engine says so when they are
+    /// set).
+    pub native_only: &'static [&'static str],
+    /// Parameters only the CPython engine honours.
+    pub python_only: &'static [&'static str],
 }
 
 /// Why a demo name or parameter was refused.
@@ -166,6 +174,45 @@ impl dyn Demo + '_ {
         follow_links(self.spec(), &mut params, &explicit);
         self.check(&params)?;
         Ok(params)
+    }
+
+    /// The engines this demo runs on.
+    #[must_use]
+    pub fn engines(&self) -> Vec<Engine> {
+        let mut engines = vec![Engine::Native];
+        if self.spec().python.is_some() {
+            engines.push(Engine::Python);
+        }
+        engines
+    }
+
+    /// Whether `engine` honours parameter `key`.
+    #[must_use]
+    pub fn honours(&self, engine: Engine, key: &str) -> bool {
+        let spec = self.spec();
+        match engine {
+            Engine::Native => !spec.python_only.contains(&key),
+            Engine::Python => !spec.native_only.contains(&key),
+        }
+    }
+
+    /// Sentences about parameters set away from their defaults that `engine` does not
+    /// honour: an engine says so instead of silently ignoring them.
+    #[must_use]
+    pub fn unhonoured(&self, engine: Engine, params: &Params) -> Vec<String> {
+        let defaults = self.defaults();
+        params
+            .iter()
+            .filter(|(key, value)| !self.honours(engine, key) && defaults.get(*key) != Some(*value))
+            .map(|(key, value)| {
+                let meaning = self.param(key).map_or("", |p| p.meaning);
+                format!(
+                    "{key}={value} is not used by the {engine} engine, only by the {} one \
+                     ({meaning}).",
+                    engine.other()
+                )
+            })
+            .collect()
     }
 
     /// Changes one parameter to `value` if the demo accepts the result as a whole.

@@ -108,6 +108,9 @@ pub static DEMO: Unit<Params> = Unit {
             cap_param(64),
         ],
         quick: &[("duration_s", "1"), ("workers", "2")],
+        python: Some("demo_gil.py"),
+        native_only: &["check_every", "deterministic", "seed"],
+        python_only: &[],
     },
     check: |p| {
         if p.mode == "processes" {

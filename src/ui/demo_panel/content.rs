@@ -71,6 +71,14 @@ pub fn parts(app: &App, width: usize) -> Parts {
                 body: editor(demo, &params, row, width, theme),
             };
         }
+        (_, _, Some(_)) if app.demos.compare => {
+            if let Some(parts) = super::compare::parts(app, slot, width) {
+                return parts;
+            }
+            if let Some(run) = shown_run(app) {
+                return run_parts(app, run, width);
+            }
+        }
         (_, _, Some(run)) => return run_parts(app, run, width),
         (_, Some(demo), None) => {
             lines.extend(heading(
@@ -329,7 +337,14 @@ fn status_lines(app: &App, run: &Run, width: usize, theme: &Theme) -> Vec<Line<'
             theme.warning,
         ),
     };
-    wrap(&[(&text, style)], width)
+    // Which engine ran it, exactly: `lectern 0.1.0 (Rust)`, `CPython 3.11.7, start method
+    // fork`.
+    let detail = run
+        .reported_engine
+        .as_ref()
+        .map(|(_, detail)| format!(" · {detail}"))
+        .unwrap_or_default();
+    wrap(&[(&text, style), (&detail, theme.muted)], width)
 }
 
 fn progress_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {

@@ -2,6 +2,7 @@
 //! its result) always shows; below it the body scrolls with `}` and `{` when it does not fit,
 //! with a marker saying how much is above and below, so nothing is ever cut silently.
 
+mod compare;
 mod content;
 
 use ratatui::buffer::Buffer;
@@ -61,7 +62,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
         _ => "Demo".to_string(),
     };
-    if let Some((engine, _)) = shown.and_then(|r| r.engine.as_ref()) {
+    if let Some((engine, _)) = shown.and_then(|r| r.reported_engine.as_ref()) {
         title = format!("{title} · {engine}");
     }
     let block = panel(title, theme).title_bottom(
