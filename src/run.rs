@@ -132,9 +132,14 @@ impl Demos<'_> {
             });
         match started {
             Ok(handle) => {
+                // A twin runs under lectern's supervisor, which the gauges name as such.
+                let label = match self.engines.launch_engine(name, engine) {
+                    Engine::Python => "supervisor".to_string(),
+                    Engine::Native => name.to_string(),
+                };
                 self.sampler.send(Command::TrackTree {
                     pid: handle.pid,
-                    label: Some(name.to_string()),
+                    label: Some(label),
                 });
                 self.runs.insert(run, handle);
             }

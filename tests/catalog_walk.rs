@@ -16,7 +16,7 @@ fn every_demo_runs_quick_speaks_the_protocol_and_leaves_nothing() {
         let name = demo.spec().name;
         let tag = unique_tag(&format!("walk-{name}"));
         let output = Command::new(LECTERN)
-            .args(["demo", name, "--quick", "--json"])
+            .args(["demo", name, "--quick", "--json", "--engine", "native"])
             .env("LECTERN_TEST_TAG", &tag)
             .output()
             .expect("lectern runs");

@@ -16,7 +16,7 @@ fn results(args: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_lectern"))
         .arg("demo")
         .args(args)
-        .arg("--json")
+        .args(["--json", "--engine", "native"])
         .output()
         .expect("lectern runs");
     assert!(output.status.success(), "{output:?}");
@@ -95,7 +95,7 @@ fn results_on_one_core(args: &[&str]) -> Value {
     let output = Command::new("taskset")
         .args(["-c", "0", env!("CARGO_BIN_EXE_lectern"), "demo"])
         .args(args)
-        .arg("--json")
+        .args(["--json", "--engine", "native"])
         .output()
         .expect("taskset (util-linux) runs");
     assert!(output.status.success(), "{output:?}");

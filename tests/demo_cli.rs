@@ -11,9 +11,11 @@ use serde_json::Value;
 use support::{LECTERN, assert_all_gone, tagged, unique_tag, wait_for_tagged};
 
 fn demo(tag: &str, args: &[&str]) -> Output {
+    // These tests are about the native engine; tests/python_engine.rs covers CPython.
     Command::new(LECTERN)
         .arg("demo")
         .args(args)
+        .args(["--engine", "native"])
         .env("LECTERN_TEST_TAG", tag)
         .output()
         .expect("lectern runs")
@@ -293,6 +295,8 @@ fn no_demo_process_outlives_lectern_demo_however_it_ends() {
             .args([
                 "demo",
                 "main-guard",
+                "--engine",
+                "native",
                 "--set",
                 "linger_s=60",
                 "--set",

@@ -6,13 +6,18 @@ mod support;
 
 use std::time::Duration;
 
-use support::{LECTERN, Tmux, assert_all_gone, unique_tag};
+use support::{
+    LECTERN, PATIENCE, Tmux, assert_all_gone, assert_gone_except, children_named, unique_tag,
+    wait_for_tagged,
+};
 
 #[test]
 fn after_a_run_the_editor_shows_what_it_edits_and_tab_shows_each_demos_own_results() {
     let tmux = Tmux::shell(120, 40);
     let tag = unique_tag("e2e-panel");
-    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 3"));
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --slide 3"
+    ));
     tmux.wait_for("3 / 12");
     tmux.keys(&["Enter"]);
     tmux.wait_for("✔ finished");
@@ -62,7 +67,7 @@ fn after_a_run_the_editor_shows_what_it_edits_and_tab_shows_each_demos_own_resul
 #[test]
 fn a_run_on_a_small_screen_takes_it_and_shows_every_chunksize() {
     let tmux = Tmux::shell(80, 24);
-    tmux.type_line(&format!("{LECTERN} --slide 8"));
+    tmux.type_line(&format!("{LECTERN} --engine native --slide 8"));
     tmux.wait_for("8 / 12");
     tmux.keys(&["Enter"]);
     tmux.wait_for("z shows the slide");
@@ -101,4 +106,70 @@ fn watch_stays_until_a_key_then_leaves_the_commands_output_in_the_terminal() {
     let screen = tmux.wait_for("ended with exit 0");
     assert!(screen.contains("42 RESULT"), "{screen}");
     tmux.assert_terminal_restored(0);
+}
+
+#[test]
+fn slide_8_on_cpython_shows_the_engine_and_its_pool_workers_and_e_switches_back() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("e2e-cpython");
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine python --slide 8"
+    ));
+    tmux.wait_for("8 / 12");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until(
+        |s| s.contains("└ pool worker 1") && s.contains("CPython 3."),
+        "the CPython engine named in the panel and its pool workers in the gauges",
+    );
+    assert!(screen.contains("Demo · python"), "{screen}");
+    tmux.wait_for("✔ finished");
+    // E runs it again natively; then c compares the two runs.
+    tmux.keys(&["E"]);
+    tmux.wait_for("Demos now run on lectern's native engine");
+    tmux.wait_for("lectern 0.1.0 (Rust)");
+    tmux.wait_until(
+        |s| s.contains("✔ finished") && s.contains("Demo · native"),
+        "native run",
+    );
+    tmux.keys(&["c"]);
+    tmux.wait_for("Both engines, latest runs");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after both engines");
+}
+
+#[test]
+fn no_cpython_demo_process_outlives_the_lecture_however_it_ends() {
+    for how in ["q", "PageDown", "TERM", "HUP", "KILL", "closed"] {
+        let tmux = Tmux::shell(120, 40);
+        let tag = unique_tag(&format!("e2e-py-exit-{how}"));
+        tmux.type_line(&format!(
+            "LECTERN_TEST_TAG={tag} {LECTERN} --engine python --slide 8"
+        ));
+        tmux.wait_for("8 / 12");
+        let ui = children_named(tmux.shell_pid(), "lectern")[0];
+        tmux.keys(&["Enter"]);
+        // lectern, the supervisor, python and two pool workers.
+        wait_for_tagged(&tag, 5);
+        match how {
+            "q" | "PageDown" => tmux.keys(&[how]),
+            "closed" => drop(tmux),
+            signal => {
+                let sent = std::process::Command::new("kill")
+                    .args([&format!("-{signal}"), &ui.to_string()])
+                    .status();
+                assert!(sent.unwrap().success());
+            }
+        }
+        assert_gone_except(
+            &tag,
+            &[ui],
+            Duration::from_secs(1),
+            &format!("CPython demo processes after {how}"),
+        );
+        if how == "PageDown" {
+            continue; // the lecture goes on; the Tmux drop ends it
+        }
+        assert_all_gone(&tag, PATIENCE, &format!("lectern after {how}"));
+    }
 }

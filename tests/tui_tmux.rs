@@ -175,7 +175,9 @@ fn watch_shows_the_tree_and_output_and_q_stops_everything() {
 
 /// Starts lectern on slide 3 with every process it creates tagged, and returns its PID.
 fn lecture_on_slide_3(tmux: &Tmux, tag: &str) -> u32 {
-    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 3"));
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --slide 3"
+    ));
     expect_slide(tmux, 3);
     children_named(tmux.shell_pid(), "lectern")[0]
 }
@@ -287,7 +289,9 @@ fn no_demo_process_outlives_the_ui_however_it_ends() {
 fn slides_2_6_and_8_run_their_demos_with_their_processes_in_the_gauges() {
     let tmux = Tmux::shell(140, 44);
     let tag = unique_tag("e2e-issue5");
-    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 2"));
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --slide 2"
+    ));
     expect_slide(&tmux, 2);
     tmux.keys(&["Enter"]);
     tmux.wait_until(

@@ -166,7 +166,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('E')],
         action: Action::SwitchEngine,
         label: "E · c",
-        help: "run on the other engine (native ↔ CPython) · compare the two",
+        help: "rerun on the other engine (native ↔ CPython) · compare",
     },
     Binding {
         keys: &[KeyCode::Char('c')],
@@ -201,14 +201,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char(']')],
         action: Action::NotesDown,
-        label: "]  [",
-        help: "page the speaker notes down / up",
+        label: "] [ · } {",
+        help: "page the notes · scroll the demo panel (down / up)",
     },
     Binding {
         keys: &[KeyCode::Char('}')],
         action: Action::PanelDown,
-        label: "}  {",
-        help: "scroll the demo panel down / up",
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('{')],

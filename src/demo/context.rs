@@ -16,6 +16,9 @@ use super::view::{Tone, View};
 /// Cores of other load worth telling the audience about.
 const NOTABLE_OTHER_LOAD: f64 = 0.25;
 
+/// The shortest run whose other load is worth a note.
+const MIN_LOAD_WALL: f64 = 0.5;
+
 /// The process budget: a pipe holding one byte per process the demo may still create. A
 /// process takes a byte before it forks or spawns; spawned children inherit the pipe, so the
 /// cap holds across the whole tree, however deep.
@@ -244,7 +247,8 @@ impl Ctx {
         if let Some(other) = self.load.and_then(|load| load.cores()) {
             self.results
                 .insert("other_load_cores".into(), ResultValue::Number(other));
-            if other >= NOTABLE_OTHER_LOAD {
+            // Over a fraction of a second one busy tick is a large share: say nothing then.
+            if other >= NOTABLE_OTHER_LOAD && self.load.is_some_and(|l| l.wall() >= MIN_LOAD_WALL) {
                 let cores = super::params::cores() as f64;
                 self.note(
                     NoteLevel::Warn,

@@ -115,7 +115,7 @@ pub fn find_python(program: &OsString) -> Result<Python, PythonError> {
         .args([
             "-I",
             "-c",
-            "import sys,platform;print(platform.python_implementation(),*sys.version_info[:3])",
+            "import sys,platform;print(platform.python_implementation(),*sys.version_info[:3]);print(sys.executable)",
         ])
         .output()
         .map_err(|err| PythonError::NotFound {
@@ -123,14 +123,27 @@ pub fn find_python(program: &OsString) -> Result<Python, PythonError> {
             why: err.to_string(),
         })?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut lines = text.lines();
+    let words: Vec<&str> = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    // The interpreter itself, not a launcher script in front of it (pyenv's shims run a
+    // shell and a few programs each time, which would slow every spawn and show in the
+    // gauges).
+    let executable = lines
+        .next()
+        .map(str::trim)
+        .filter(|path| !path.is_empty() && std::path::Path::new(path).is_file())
+        .map_or_else(|| program.clone(), OsString::from);
     let parse = |i: usize| words.get(i).and_then(|w| w.parse::<u32>().ok());
     match (words.first(), parse(1), parse(2), parse(3)) {
         (Some(&"CPython"), Some(major), Some(minor), Some(patch))
             if (major, minor) >= MIN_PYTHON =>
         {
             Ok(Python {
-                program: program.clone(),
+                program: executable,
                 version: (major, minor, patch),
             })
         }
@@ -239,6 +252,12 @@ impl Engines {
                 why_not_python: Some(format!("{err}; running demos on the native engine")),
             }),
         }
+    }
+
+    /// The engine `demo` (by name) really runs on when `engine` is asked for.
+    #[must_use]
+    pub fn launch_engine(&self, demo: &str, engine: Engine) -> Engine {
+        super::find(demo).map_or(Engine::Native, |demo| self.launch(demo, engine).engine())
     }
 
     /// How to start `demo` on `engine`: native when asked, when CPython is not ready, or when

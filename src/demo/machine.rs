@@ -62,6 +62,12 @@ impl OtherLoad {
         }
     }
 
+    /// Seconds since [`Self::start`].
+    #[must_use]
+    pub fn wall(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
     /// Cores the rest of the machine kept busy on average since [`Self::start`]: the cores'
     /// busy time minus this demo's own tree's, over the wall time. `None` where the platform
     /// cannot tell.

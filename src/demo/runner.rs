@@ -50,6 +50,23 @@ impl RunHandle {
     }
 }
 
+/// A new private directory (mode 0700) under the system's temporary directory.
+fn private_tmp() -> io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let dir = base.join(format!("lectern-demo-{}-{attempt}", std::process::id()));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Err(io::Error::other(
+        "cannot make a private temporary directory",
+    ))
+}
+
 /// How to start a demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Launch {
@@ -86,6 +103,7 @@ pub fn start(
     report: OnReport,
 ) -> io::Result<RunHandle> {
     let name = demo.spec().name;
+    let mut scratch: Option<PathBuf> = None;
     let mut command = match launch {
         Launch::Native => {
             let mut command = Command::new(std::env::current_exe()?);
@@ -112,6 +130,10 @@ pub fn start(
                 )));
             };
             let json = serde_json::to_string(&to_json(params)).map_err(io::Error::other)?;
+            // A private temporary directory for the run (multiprocessing puts its sockets
+            // there), removed when the run ends however it ends, as long as lectern lives.
+            let tmp = private_tmp()?;
+            scratch = Some(tmp.clone());
             // -B: no __pycache__ anywhere; -s -E: no user site or PYTHON* variables, so the
             // run is the same on every machine.
             let args: Vec<OsString> = vec![
@@ -122,7 +144,9 @@ pub fn start(
                 "--params".into(),
                 json.into(),
             ];
-            super::supervisor::command(int(params, "cap"), python, &args)?
+            let mut command = super::supervisor::command(int(params, "cap"), python, &args)?;
+            command.env("TMPDIR", &tmp);
+            command
         }
     };
     command
@@ -147,8 +171,21 @@ pub fn start(
         };
         event.is_none_or(|event| events(Report::Event(event)))
     });
-    let pid = spawn_waited(command, format!("demo-{name}"), on_line, move |exit| {
+    let cleanup = scratch.clone();
+    let started = spawn_waited(command, format!("demo-{name}"), on_line, move |exit| {
+        if let Some(dir) = &cleanup {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         report(Report::Exited(exit));
-    })?;
+    });
+    let pid = match started {
+        Ok(pid) => pid,
+        Err(err) => {
+            if let Some(dir) = &scratch {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            return Err(err);
+        }
+    };
     Ok(RunHandle { pid })
 }

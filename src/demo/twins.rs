@@ -10,10 +10,44 @@ use std::path::{Path, PathBuf};
 use super::engine::cache_dir;
 
 /// Every file of `assets/python`: the shared protocol module, the twins, their helpers.
-pub const FILES: &[(&str, &str)] = &[(
-    "lectern_protocol.py",
-    include_str!("../../assets/python/lectern_protocol.py"),
-)];
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "lectern_protocol.py",
+        include_str!("../../assets/python/lectern_protocol.py"),
+    ),
+    (
+        "demo_gil.py",
+        include_str!("../../assets/python/demo_gil.py"),
+    ),
+    (
+        "demo_start_methods.py",
+        include_str!("../../assets/python/demo_start_methods.py"),
+    ),
+    (
+        "demo_fork_lock.py",
+        include_str!("../../assets/python/demo_fork_lock.py"),
+    ),
+    (
+        "demo_main_guard.py",
+        include_str!("../../assets/python/demo_main_guard.py"),
+    ),
+    (
+        "main_guard_guarded.py",
+        include_str!("../../assets/python/main_guard_guarded.py"),
+    ),
+    (
+        "main_guard_unguarded.py",
+        include_str!("../../assets/python/main_guard_unguarded.py"),
+    ),
+    (
+        "demo_queue_sentinel.py",
+        include_str!("../../assets/python/demo_queue_sentinel.py"),
+    ),
+    (
+        "demo_chunksize.py",
+        include_str!("../../assets/python/demo_chunksize.py"),
+    ),
+];
 
 /// Why the twins could not be made ready.
 #[derive(Debug, thiserror::Error)]

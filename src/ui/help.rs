@@ -23,7 +23,6 @@ pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
         .filter(|b| !b.label.is_empty())
         .map(|b| row(b.label, b.help))
         .collect();
-    lines.push(Line::default());
     lines.extend(MOUSE_HELP.iter().map(|(label, help)| row(label, help)));
 
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;

@@ -55,7 +55,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let width = usize::from(area.width);
     let longest = procs
         .iter()
-        .map(|p| text_width(&p.label) + 2 * usize::from(p.depth).min(6) + 2)
+        .map(|p| text_width(&p.label) + indent_width(p.depth) + 2)
         .max()
         .unwrap_or(0);
     let cols = columns(width, longest);
@@ -125,6 +125,12 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 /// The column headings; the memory column says what a full bar stands for.
+/// Columns of indentation before a process at `depth` (one per level below the first, so
+/// labels keep their room in a narrow panel; the `└` marks the nesting).
+fn indent_width(depth: u16) -> usize {
+    usize::from(depth.saturating_sub(1)).min(6)
+}
+
 fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     let memory = if cols.bar > 0 {
         let scaled = format!("MEMORY (full bar {})", bytes(largest));
@@ -162,7 +168,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
             style
         }
     };
-    let indent = "  ".repeat(usize::from(proc.depth).min(6));
+    let indent = " ".repeat(indent_width(proc.depth));
     let marker = if proc.role == Role::Ui {
         "◇ "
     } else if proc.depth > 0 {
