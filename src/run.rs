@@ -157,6 +157,15 @@ impl Demos<'_> {
         }
     }
 
+    fn exited(&mut self, run: u64, exit: ExitInfo) {
+        if let Some(handle) = self.runs.remove(&run) {
+            self.sampler.send(Command::Exited {
+                pid: handle.pid,
+                exit,
+            });
+        }
+    }
+
     fn stop(&mut self, run: u64) {
         if let Some(handle) = self.runs.remove(&run) {
             handle.kill();
@@ -197,6 +206,10 @@ fn event_loop(
         }
         // Fold everything already queued into the state before drawing once.
         for msg in std::iter::once(first).chain(rx.try_iter()) {
+            // The gauges learn how a demo's first process ended from the loop that started it.
+            if let Msg::DemoExited { run, exit } = &msg {
+                demos.exited(*run, *exit);
+            }
             for effect in app.update(msg, Instant::now()) {
                 match effect {
                     Effect::Redraw => redraw = true,
