@@ -227,9 +227,16 @@ impl App {
             return Vec::new();
         };
         run.end(RunEnd::Finished(exit), now);
+        let mut effects = vec![Effect::Redraw];
+        // The demo's own first process ended with it (a twin's interpreter is reaped by the
+        // supervisor, which reports nothing after the summary): the panel and the gauges say so.
         if let Some(worker) = run.processes.first_mut().filter(|p| p.exit.is_none()) {
             worker.exit = Some(exit);
+            effects.push(Effect::Sampler(Command::Exited {
+                pid: worker.pid,
+                exit,
+            }));
         }
-        vec![Effect::Redraw]
+        effects
     }
 }

@@ -81,16 +81,6 @@ pub fn supervise(parent: u32, cap: u32, program: &OsString, args: &[OsString]) -
             status = Some(code);
         }
         if let Some(code) = status {
-            // Say how the program ended, as any demo says of the processes it reaps.
-            Emitter.send(&super::util::exit_event(
-                child,
-                "",
-                if code > 128 {
-                    crate::sampler::ExitInfo::Signal(i32::from(code) - 128)
-                } else {
-                    crate::sampler::ExitInfo::Code(i32::from(code))
-                },
-            ));
             // The program is done: anything it left behind goes too, and is reaped.
             kill_group_but_me();
             std::thread::sleep(TICK);
