@@ -167,6 +167,11 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
     let report = Arc::new(move |report| tx.send(Msg::Report(report)).is_ok());
     let handle = match runner::start(demo, &params, &launch, report) {
         Ok(handle) => handle,
+        // Parameters the machine cannot afford are bad input, like a value out of range.
+        Err(err) if err.kind() == io::ErrorKind::InvalidInput => {
+            eprintln!("lectern demo: {err}");
+            return ExitCode::from(2);
+        }
         Err(err) => {
             eprintln!("lectern demo: cannot start the demo: {err}");
             return ExitCode::FAILURE;

@@ -166,3 +166,95 @@ pub fn bytes_waiting(fd: BorrowedFd<'_>) -> io::Result<usize> {
     unsafe { fionread(fd.as_raw_fd(), &raw mut waiting) }.map_err(io::Error::from)?;
     Ok(usize::try_from(waiting).unwrap_or(0))
 }
+
+/// A named POSIX shared-memory mapping (`shm_open` + `mmap`), the native twin of Python's
+/// `multiprocessing.shared_memory.SharedMemory`: every process that maps it sees the same
+/// pages, so data crosses without a copy.
+pub struct SharedMemory {
+    start: std::ptr::NonNull<std::ffi::c_void>,
+    len: usize,
+}
+
+impl SharedMemory {
+    /// Creates `name` (which must not exist) with `len` bytes and maps it.
+    ///
+    /// # Errors
+    /// If it exists already, or cannot be made or mapped.
+    pub fn create(name: &str, len: usize) -> io::Result<Self> {
+        use nix::sys::stat::Mode;
+        let fd = nix::sys::mman::shm_open(
+            name,
+            OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_RDWR,
+            Mode::S_IRUSR | Mode::S_IWUSR,
+        )
+        .map_err(io::Error::from)?;
+        let size = nix::libc::off_t::try_from(len).map_err(io::Error::other)?;
+        nix::unistd::ftruncate(&fd, size).map_err(io::Error::from)?;
+        Self::map(&fd, len)
+    }
+
+    /// Maps `name`, which another process created with `len` bytes.
+    ///
+    /// # Errors
+    /// If it does not exist or cannot be mapped.
+    pub fn open(name: &str, len: usize) -> io::Result<Self> {
+        let fd = nix::sys::mman::shm_open(name, OFlag::O_RDWR, nix::sys::stat::Mode::empty())
+            .map_err(io::Error::from)?;
+        Self::map(&fd, len)
+    }
+
+    fn map(fd: &OwnedFd, len: usize) -> io::Result<Self> {
+        use nix::sys::mman::{MapFlags, ProtFlags, mmap};
+        let length = std::num::NonZeroUsize::new(len)
+            .ok_or_else(|| io::Error::other("a shared mapping needs at least one byte"))?;
+        #[expect(unsafe_code, reason = "mmap has no safe wrapper: it creates memory")]
+        // SAFETY: a fresh mapping of a shared-memory object at an address the kernel chooses;
+        // it overlaps nothing in this process, and it is unmapped only in Drop.
+        let start = unsafe {
+            mmap(
+                None,
+                length,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+                fd,
+                0,
+            )
+        }
+        .map_err(io::Error::from)?;
+        Ok(Self { start, len })
+    }
+
+    /// The shared bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        #[expect(unsafe_code, reason = "a mapping is memory the compiler cannot see")]
+        // SAFETY: `start` points at `len` mapped, readable bytes for as long as `self` lives;
+        // other processes may write them, which for plain bytes only changes what is read.
+        unsafe {
+            std::slice::from_raw_parts(self.start.as_ptr().cast::<u8>(), self.len)
+        }
+    }
+
+    /// The shared bytes, to write.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        #[expect(unsafe_code, reason = "a mapping is memory the compiler cannot see")]
+        // SAFETY: as in `bytes`, and `&mut self` makes this the only reference in this process.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.start.as_ptr().cast::<u8>(), self.len)
+        }
+    }
+
+    /// Removes the name (the memory lives on while mapped); call it exactly once.
+    pub fn unlink(name: &str) {
+        let _ = nix::sys::mman::shm_unlink(name);
+    }
+}
+
+impl Drop for SharedMemory {
+    fn drop(&mut self) {
+        #[expect(unsafe_code, reason = "unmapping ends memory the compiler cannot see")]
+        // SAFETY: the mapping was made in `map` with this start and length, and no slice of it
+        // outlives `self` (they borrow it).
+        let _ = unsafe { nix::sys::mman::munmap(self.start, self.len) };
+    }
+}

@@ -519,3 +519,121 @@ fn chunksize_message_counts_are_exactly_ceil_tasks_over_chunksize() {
     number(&results, "sequential_ms");
     assert!(tagged(&tag).is_empty());
 }
+
+#[test]
+fn pickling_counts_three_copies_through_a_pipe_and_none_through_shared_memory() {
+    let tag = unique_tag("pickling");
+    let (results, _) = results_of(&tag, &["pickling", "--json", "--set", "size_mb=100"]);
+    let queue = number(&results, "copies_queue");
+    assert!(queue >= 2.0, "at least two copies cross: {results:?}");
+    assert!(number(&results, "copies_shm") < 0.3, "{results:?}");
+    assert_eq!(results["shm_sees_writes"], true);
+    assert_eq!(results["intact"], true);
+    for phase in ["serialize_ms", "transfer_ms", "deserialize_ms", "shm_ms"] {
+        assert!(number(&results, phase) > 0.0, "{phase}");
+    }
+    assert!(tagged(&tag).is_empty());
+}
+
+#[test]
+fn a_size_beyond_the_memory_available_is_refused_before_anything_starts() {
+    let available_mib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(u64::MAX, |kib| kib / 1024);
+    // pickling needs about six payloads at its peak; its largest size is 4096 MiB.
+    if 6 * 4096 <= available_mib / 2 {
+        eprintln!("skipped: this machine has room even for the largest payload");
+        return;
+    }
+    let tag = unique_tag("too-big");
+    let output = demo(&tag, &["pickling", "--set", "size_mb=4096"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("MemAvailable") && err.contains("half"),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty(), "the demo never started");
+}
+
+#[test]
+fn paths_vs_payloads_counts_what_crossed_and_removes_its_files() {
+    let tag = unique_tag("paths");
+    let (results, lines) = results_of(
+        &tag,
+        &[
+            "paths-vs-payloads",
+            "--json",
+            "--set",
+            "files=4",
+            "--set",
+            "file_mb=4",
+        ],
+    );
+    let total = 4.0 * 4.0 * 1024.0 * 1024.0;
+    assert!(
+        number(&results, "ipc_bytes_payloads") >= total,
+        "{results:?}"
+    );
+    assert!(number(&results, "ipc_bytes_paths") < 1024.0, "{results:?}");
+    assert!(
+        number(&results, "parent_peak_mb_payloads") > number(&results, "parent_peak_mb_paths"),
+        "the parent holds the contents only when it sends them: {results:?}"
+    );
+    let dir = lines
+        .iter()
+        .filter_map(|l| l["message"].as_str())
+        .find_map(|m| m.strip_prefix("The files were written to "))
+        .and_then(|m| m.split(" and removed").next())
+        .expect("the demo says where the files were")
+        .to_string();
+    assert!(!std::path::Path::new(&dir).exists(), "{dir} was removed");
+    assert!(tagged(&tag).is_empty());
+}
+
+#[test]
+fn process_cost_a_process_per_task_costs_more_than_a_reused_pool() {
+    let tag = unique_tag("process-cost");
+    let (results, lines) = results_of(
+        &tag,
+        &[
+            "process-cost",
+            "--json",
+            "--set",
+            "tasks=20",
+            "--set",
+            "task_ms=2",
+        ],
+    );
+    assert!(
+        number(&results, "per_task_process_ms") > number(&results, "pool_per_task_ms"),
+        "{results:?}"
+    );
+    for key in [
+        "worker_rss_mb",
+        "worker_pss_mb",
+        "parent_rss_mb",
+        "break_even_task_ms",
+    ] {
+        number(&results, key);
+    }
+    let task_processes = lines
+        .iter()
+        .filter(|l| {
+            l["type"] == "exit"
+                && l["role"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("task process"))
+        })
+        .count();
+    assert_eq!(
+        task_processes, 20,
+        "a process per task, each reaped and reported"
+    );
+    assert!(tagged(&tag).is_empty());
+}

@@ -342,9 +342,14 @@ mod demos {
     #[test]
     fn a_lesson_directives_parameters_are_used() {
         let (mut app, now) = app_at(120, 40);
-        keys(&mut app, now, &[KeyCode::Char('4'), KeyCode::Enter]);
+        // Slide 4's second demo: start-methods with simulated and real imports.
+        keys(
+            &mut app,
+            now,
+            &[KeyCode::Char('4'), KeyCode::Enter, KeyCode::Tab],
+        );
         let (_, demo, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
-        assert_eq!(demo, app.current_slide().demos[0].name);
+        assert_eq!(demo, app.current_slide().demos[1].name);
         assert_eq!(params["import_ms"], ParamValue::Int(60));
         assert_eq!(params["import_mb"], ParamValue::Int(30));
     }

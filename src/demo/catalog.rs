@@ -2,7 +2,10 @@
 //! parameters and code live in its own file.
 
 use super::unit::{Demo, DemoError};
-use super::{chunksize, fork_lock, gil, main_guard, queue_sentinel, start_methods};
+use super::{
+    chunksize, fork_lock, gil, main_guard, paths_vs_payloads, pickling, process_cost,
+    queue_sentinel, start_methods,
+};
 
 /// Every demo, in lecture order.
 pub static ALL: &[&dyn Demo] = &[
@@ -10,6 +13,9 @@ pub static ALL: &[&dyn Demo] = &[
     &start_methods::DEMO,
     &fork_lock::DEMO,
     &main_guard::DEMO,
+    &process_cost::DEMO,
+    &pickling::DEMO,
+    &paths_vs_payloads::DEMO,
     &queue_sentinel::DEMO,
     &chunksize::DEMO,
 ];

@@ -54,6 +54,7 @@ pub static DEMO: Unit<Settings> = Unit {
     check: no_check,
     run,
     child: None,
+    memory: super::unit::little_memory,
 };
 
 /// The demo's parameters.

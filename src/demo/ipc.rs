@@ -62,6 +62,52 @@ impl Queue {
         record
     }
 
+    /// Puts a record followed by `bytes` (whose length the reader learns from `record[3]`).
+    /// Only one process may put blobs on a queue: a blob is larger than the pipe's atomic
+    /// write, so two writers could interleave.
+    ///
+    /// # Errors
+    /// If the pipe fails, or the blob is 4 GiB or more.
+    pub fn put_blob(&self, mut record: Record, bytes: &[u8]) -> io::Result<()> {
+        record[3] = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+        write_record(self.write.as_fd(), &record)?;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let written = nix::unistd::write(&self.write, rest).map_err(io::Error::from)?;
+            rest = &rest[written..];
+        }
+        Ok(())
+    }
+
+    /// Takes the next record and the blob after it (`record[3]` bytes), holding the reader
+    /// lock for both, so another reader never takes half a blob.
+    ///
+    /// # Errors
+    /// If the pipe fails or closes mid-blob.
+    pub fn get_blob(&self) -> io::Result<(Record, Vec<u8>)> {
+        let mut token = [0u8; 1];
+        nix::unistd::read(self.lock_read.as_fd(), &mut token).map_err(io::Error::from)?;
+        let taken = (|| {
+            let record = read_record_blocking::<FIELDS>(self.read.as_fd())?;
+            let mut blob = vec![0u8; record[3] as usize];
+            let mut filled = 0;
+            while filled < blob.len() {
+                let n = nix::unistd::read(self.read.as_fd(), &mut blob[filled..])
+                    .map_err(io::Error::from)?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the pipe closed",
+                    ));
+                }
+                filled += n;
+            }
+            Ok((record, blob))
+        })();
+        nix::unistd::write(&self.lock_write, &token).map_err(io::Error::from)?;
+        taken
+    }
+
     /// Records waiting in the queue now, read from the pipe itself.
     #[must_use]
     pub fn waiting(&self) -> usize {
@@ -97,5 +143,19 @@ mod tests {
             assert_eq!(queue.get().unwrap(), [i, i * 2, 0, 7]);
         }
         assert_eq!(queue.get_timeout(Duration::from_millis(10)).unwrap(), None);
+    }
+
+    #[test]
+    fn blobs_come_whole_after_their_record() {
+        let queue = Queue::new().unwrap();
+        queue.put_blob([1, 7, 0, 0], b"hello").unwrap();
+        queue.put_blob([1, 8, 0, 0], b"").unwrap();
+        let (record, blob) = queue.get_blob().unwrap();
+        assert_eq!(
+            (record[1], record[3], blob.as_slice()),
+            (7, 5, &b"hello"[..])
+        );
+        let (record, blob) = queue.get_blob().unwrap();
+        assert_eq!((record[1], blob.len()), (8, 0));
     }
 }

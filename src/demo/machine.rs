@@ -136,6 +136,76 @@ pub fn group_members(pgid: u32) -> Vec<u32> {
     }
 }
 
+/// Memory of this process as the kernel counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OwnMemory {
+    /// Resident now (`VmRSS`), bytes.
+    pub rss: u64,
+    /// The most ever resident since start or the last [`reset_peak`] (`VmHWM`), bytes.
+    pub peak: u64,
+    /// Pages only this process maps (`Private_Clean + Private_Dirty` of `smaps_rollup`),
+    /// bytes: what a copy costs, where shared memory costs nothing.
+    pub private: u64,
+}
+
+/// This process's memory now.
+#[must_use]
+pub fn own_memory() -> OwnMemory {
+    #[cfg(target_os = "linux")]
+    {
+        let mut memory = OwnMemory::default();
+        if let Ok(status) = procfs::process::Process::myself().and_then(|me| me.status()) {
+            memory.rss = status.vmrss.unwrap_or(0) * 1024;
+            memory.peak = status.vmhwm.unwrap_or(0) * 1024;
+        }
+        if let Ok(text) = std::fs::read_to_string("/proc/self/smaps_rollup") {
+            memory.private = text
+                .lines()
+                .filter(|l| l.starts_with("Private_Clean:") || l.starts_with("Private_Dirty:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum::<u64>()
+                * 1024;
+        }
+        memory
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        OwnMemory::default()
+    }
+}
+
+/// Makes the kernel forget this process's peak resident size, so [`own_memory`]'s `peak`
+/// measures from now (writing 5 to `/proc/self/clear_refs`).
+///
+/// # Errors
+/// If the kernel does not allow it; the peak then counts from the process's start.
+pub fn reset_peak() -> std::io::Result<()> {
+    std::fs::write("/proc/self/clear_refs", "5")
+}
+
+/// Whether a run that needs `needed` bytes of memory fits: refused beyond half of what the
+/// kernel says is available, so a demo never pushes a laptop into swap.
+///
+/// # Errors
+/// A sentence naming what is needed, what is available and the limit.
+pub fn check_memory(needed: u64) -> Result<(), String> {
+    let Some(available) = available_bytes() else {
+        return Ok(());
+    };
+    if needed > available / 2 {
+        let mib = |b: u64| b / (1024 * 1024);
+        return Err(format!(
+            "this run needs about {} MiB of memory, but only {} MiB are available \
+             (MemAvailable): lectern refuses runs that need more than half of it ({} MiB); \
+             ask for a smaller size",
+            mib(needed),
+            mib(available),
+            mib(available / 2)
+        ));
+    }
+    Ok(())
+}
+
 /// Bytes of memory the kernel says can be given to new allocations without swapping
 /// (`MemAvailable`), if it tells.
 #[must_use]

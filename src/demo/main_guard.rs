@@ -67,6 +67,7 @@ pub static DEMO: Unit<Settings> = Unit {
     check: no_check,
     run,
     child: Some(spawned_node),
+    memory: super::unit::little_memory,
 };
 
 /// The demo's parameters.

@@ -103,7 +103,13 @@ pub fn start(
     report: OnReport,
 ) -> io::Result<RunHandle> {
     let name = demo.spec().name;
-    let mut scratch: Option<PathBuf> = None;
+    // Sizes are checked against the memory actually available before anything starts.
+    super::machine::check_memory(demo.memory_needed(params))
+        .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+    // A private temporary directory for the run (multiprocessing puts its sockets there,
+    // demos their files), removed when the run ends however it ends, as long as lectern lives.
+    let tmp = private_tmp()?;
+    let scratch = Some(tmp.clone());
     let mut command = match launch {
         Launch::Native => {
             let mut command = Command::new(std::env::current_exe()?);
@@ -130,10 +136,6 @@ pub fn start(
                 )));
             };
             let json = serde_json::to_string(&to_json(params)).map_err(io::Error::other)?;
-            // A private temporary directory for the run (multiprocessing puts its sockets
-            // there), removed when the run ends however it ends, as long as lectern lives.
-            let tmp = private_tmp()?;
-            scratch = Some(tmp.clone());
             // -B: no __pycache__ anywhere; -s -E: no user site or PYTHON* variables, so the
             // run is the same on every machine.
             let args: Vec<OsString> = vec![
@@ -144,11 +146,10 @@ pub fn start(
                 "--params".into(),
                 json.into(),
             ];
-            let mut command = super::supervisor::command(int(params, "cap"), python, &args)?;
-            command.env("TMPDIR", &tmp);
-            command
+            super::supervisor::command(int(params, "cap"), python, &args)?
         }
     };
+    command.env("TMPDIR", &tmp);
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

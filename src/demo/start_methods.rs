@@ -105,6 +105,7 @@ pub static DEMO: Unit<Settings> = Unit {
     },
     run,
     child: Some(run_job),
+    memory: super::unit::little_memory,
 };
 
 /// The demo's parameters.

@@ -47,6 +47,18 @@ pub const FILES: &[(&str, &str)] = &[
         "demo_chunksize.py",
         include_str!("../../assets/python/demo_chunksize.py"),
     ),
+    (
+        "demo_process_cost.py",
+        include_str!("../../assets/python/demo_process_cost.py"),
+    ),
+    (
+        "demo_pickling.py",
+        include_str!("../../assets/python/demo_pickling.py"),
+    ),
+    (
+        "demo_paths_vs_payloads.py",
+        include_str!("../../assets/python/demo_paths_vs_payloads.py"),
+    ),
 ];
 
 /// Why the twins could not be made ready.

@@ -100,6 +100,9 @@ pub trait Demo: Sync {
 
     /// Runs a job for a process this demo started by exec (`lectern worker child NAME JOB`).
     fn child(&self, job: &str) -> ExitCode;
+
+    /// Bytes of memory a run with `params` needs at its peak.
+    fn memory_needed(&self, params: &Params) -> u64;
 }
 
 impl fmt::Debug for dyn Demo + '_ {
@@ -247,6 +250,15 @@ pub struct Unit<P> {
     pub run: fn(&mut Ctx, &P) -> io::Result<()>,
     /// Jobs for processes the demo starts by exec; `None` if it starts none.
     pub child: Option<fn(&str) -> ExitCode>,
+    /// Bytes of memory a run with these parameters needs at its peak, all its processes
+    /// together (checked against what is available before it starts).
+    pub memory: fn(&P) -> u64,
+}
+
+/// For demos whose memory does not depend on their parameters (a few MiB).
+#[must_use]
+pub fn little_memory<P>(_: &P) -> u64 {
+    0
 }
 
 /// A check for demos with nothing to check across parameters.
@@ -286,6 +298,10 @@ impl<P: DeserializeOwned> Demo for Unit<P> {
     fn run(&self, ctx: &mut Ctx) -> io::Result<()> {
         let typed: P = typed(self.spec.name, &ctx.params).map_err(io::Error::other)?;
         (self.run)(ctx, &typed)
+    }
+
+    fn memory_needed(&self, params: &Params) -> u64 {
+        typed::<P>(self.spec.name, params).map_or(0, |typed| (self.memory)(&typed))
     }
 
     fn child(&self, job: &str) -> ExitCode {

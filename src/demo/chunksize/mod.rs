@@ -87,6 +87,7 @@ pub static DEMO: Unit<Settings> = Unit {
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
     run,
     child: None,
+    memory: super::unit::little_memory,
 };
 
 /// The demo's parameters.

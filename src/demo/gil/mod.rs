@@ -125,6 +125,7 @@ pub static DEMO: Unit<Params> = Unit {
     },
     run: |ctx, params| run(ctx, &Settings::from(params)),
     child: None,
+    memory: super::unit::little_memory,
 };
 
 /// The demo's parameters as given.
