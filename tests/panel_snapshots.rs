@@ -96,13 +96,16 @@ fn panel_rows(app: &lectern::app::App) -> Vec<String> {
 }
 
 #[test]
-fn at_120x40_every_line_of_slides_3_4_and_6_results_can_be_scrolled_to() {
+fn at_120x40_every_line_of_slides_3_to_6_and_9_results_can_be_scrolled_to() {
     let now = Instant::now();
     for (demo, slide, tabs) in [
         ("start-methods", 3, 0),
         ("fork-lock", 3, 1),
         ("main-guard", 3, 2),
-        ("start-methods", 4, 0),
+        ("start-methods", 4, 1),
+        ("process-cost", 4, 0),
+        ("pickling", 5, 0),
+        ("paths-vs-payloads", 9, 0),
         ("queue-sentinel", 6, 0),
         ("queue-sentinel", 6, 1),
     ] {

@@ -21,6 +21,9 @@ NAME = "paths-vs-payloads"
 
 MIB = 1024 * 1024
 
+#: How long the pool's workers may take to be ready.
+READY_TIMEOUT = 20.0
+
 #: Bytes checksummed (and read) at a time.
 SLICE = MIB
 
@@ -53,9 +56,10 @@ def crc_of_contents(data):
     return crc
 
 
-def init_worker(parent):
-    """Pool initializer: die with the demo first."""
+def init_worker(parent, ready):
+    """Pool initializer: die with the demo first, then say it is ready."""
     lp.die_with_parent(parent)
+    ready.release()
 
 
 class CountingPool(multiprocessing.pool.Pool):
@@ -207,12 +211,22 @@ def main(ctx):
         r["sequential_ms"] = (time.perf_counter() - t0) * 1000.0
         show(ctx, r, total_bytes)
 
-        pool = CountingPool(workers, initializer=init_worker, initargs=(me,), context=mp)
+        # Under a forkserver the workers' parent is the forkserver (which dies with this
+        # process); otherwise this process.
+        parent = None if mp.get_start_method() == "forkserver" else me
+        ready = mp.Semaphore(0)
+        pool = CountingPool(workers, initializer=init_worker, initargs=(parent, ready),
+                            context=mp)
         procs = list(pool._pool)
         for i, proc in enumerate(procs, 1):
             roles[proc.pid] = "pool worker {}".format(i)
             ctx.count_started()
             ctx.process(proc.pid, me, roles[proc.pid])
+        # Both runs start with every worker ready: neither pays for the pool's start.
+        for _ in procs:
+            if not ready.acquire(timeout=READY_TIMEOUT):
+                raise RuntimeError("the pool's workers were not ready in {:.0f} s".format(
+                    READY_TIMEOUT))
 
         ctx.progress("the pool gets the paths", 2, 4)
         gc.collect()

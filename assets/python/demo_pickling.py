@@ -305,7 +305,10 @@ def main(ctx):
     # The worker first, so it does not inherit the payload.
     control, worker_control = mp.Pipe()
     data_read, data_write = mp.Pipe(duplex=False)
-    proc = mp.Process(target=worker_main, args=(me, worker_control, data_read), name="worker")
+    # Under a forkserver the worker's parent is the forkserver (which dies with this process).
+    parent = None if mp.get_start_method() == "forkserver" else me
+    proc = mp.Process(target=worker_main, args=(parent, worker_control, data_read),
+                      name="worker")
     proc.start()
     worker_control.close()
     data_read.close()

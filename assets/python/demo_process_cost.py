@@ -29,7 +29,8 @@ FAR = 2.0
 CHILD_TIMEOUT = 20.0
 
 CAPTION = (
-    "wall time for the whole batch; the pool's own start ({}) is not counted, it is paid once"
+    "wall time for the whole batch; the pool's own start ({}) is not counted: it is paid "
+    "once, and the pool is timed from its workers being ready"
 )
 
 
@@ -47,11 +48,12 @@ def task(x):
     return x
 
 
-def init_pool(parent, seconds):
-    """Pool initializer: die with the demo first, then learn how long a task is."""
+def init_pool(parent, seconds, ready):
+    """Pool initializer: die with the demo first, learn how long a task is, say it is ready."""
     global TASK_SECONDS
     lp.die_with_parent(parent)
     TASK_SECONDS = seconds
+    ready.release()
 
 
 def task_process(parent, hello, seconds):
@@ -72,6 +74,13 @@ def group(n):
 
 def count(n, singular, plural):
     return "{} {}".format(group(n), singular if n == 1 else plural)
+
+
+def parent_of_children(mp):
+    """The parent a child of this demo has: this process, except under a forkserver, which
+    forks every child itself (then the child dies with the forkserver, which dies with the
+    demo)."""
+    return None if mp.get_start_method() == "forkserver" else os.getpid()
 
 
 def median(values):
@@ -143,6 +152,7 @@ def run_process_per_task(ctx, mp, tasks, workers, seconds):
     """Starts a process per task, at most `workers` alive; the next starts when one ends.
     Returns (wall ms, [start ms of each process])."""
     me = os.getpid()
+    parent = parent_of_children(mp)
     alive = {}  # sentinel -> (process, role, hello reader, t0)
     starts = []
     next_task = 1
@@ -154,7 +164,8 @@ def run_process_per_task(ctx, mp, tasks, workers, seconds):
             while next_task <= tasks and len(alive) < workers:
                 role = "task process {}".format(next_task)
                 reader, writer = mp.Pipe(duplex=False)
-                proc = mp.Process(target=task_process, args=(me, writer, seconds), name=role)
+                proc = mp.Process(target=task_process, args=(parent, writer, seconds),
+                                  name=role)
                 t0 = time.monotonic()
                 proc.start()
                 writer.close()
@@ -196,14 +207,15 @@ def run_process_per_task(ctx, mp, tasks, workers, seconds):
 
 
 def run_pool(ctx, mp, tasks, workers, seconds):
-    """Maps the batch on a pool of `workers` (chunksize 1) and measures the workers' memory
-    while they are alive. Returns (map ms, pool start ms, parent (RSS, PSS) MiB, worker
-    (RSS, PSS) medians MiB)."""
+    """Maps the batch on a pool of `workers` (chunksize 1) once every worker is ready, and
+    measures the workers' memory while they are alive. Returns (map ms, pool start ms,
+    parent (RSS, PSS) MiB, worker (RSS, PSS) medians MiB)."""
     me = os.getpid()
     ctx.progress("starting a pool of {}".format(count(workers, "worker", "workers")), 2, 3)
+    ready = mp.Semaphore(0)
     t0 = time.perf_counter()
-    pool = mp.Pool(workers, initializer=init_pool, initargs=(me, seconds))
-    pool_start_ms = (time.perf_counter() - t0) * 1000.0
+    pool = mp.Pool(workers, initializer=init_pool,
+                   initargs=(parent_of_children(mp), seconds, ready))
     procs = list(pool._pool)
     roles = {}
     closed = False
@@ -212,6 +224,11 @@ def run_pool(ctx, mp, tasks, workers, seconds):
             roles[proc.pid] = "pool worker {}".format(i)
             ctx.count_started()
             ctx.process(proc.pid, me, roles[proc.pid])
+        for _ in procs:
+            if not ready.acquire(timeout=CHILD_TIMEOUT):
+                raise RuntimeError("the pool's workers were not ready in {:.0f} s".format(
+                    CHILD_TIMEOUT))
+        pool_start_ms = (time.perf_counter() - t0) * 1000.0
         ctx.progress("the pool maps {} (chunksize 1)".format(count(tasks, "task", "tasks")),
                      2, 3)
         t0 = time.perf_counter()
@@ -322,6 +339,11 @@ def main(ctx):
                "interpreter: no new interpreter to start and no imports to redo. The slide's "
                "50\u2013200 ms per process is spawn, a fresh interpreter importing a real "
                "program's modules")
+    elif method == "forkserver":
+        why = ("this CPython starts processes with the forkserver: each is forked from a "
+               "server that started once as a fresh interpreter, and sets up only this small "
+               "program. The slide's 50\u2013200 ms per process is spawn, a fresh interpreter "
+               "importing a real program's modules")
     else:
         why = ("this CPython starts processes with {}: a fresh interpreter that imports only "
                "multiprocessing and this small program, where the slide's 50\u2013200 ms per "

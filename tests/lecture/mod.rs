@@ -24,13 +24,16 @@ use ratatui::layout::Size;
 
 /// Each recorded run (`tests/fixtures/panel/NAME.jsonl`), the slide (1-based) that runs it
 /// and how many Tabs select it there.
-pub const RUNS: [(&str, usize, usize); 6] = [
+pub const RUNS: [(&str, usize, usize); 9] = [
     ("gil", 1, 0),
     ("start-methods", 3, 0),
     ("fork-lock", 3, 1),
     ("main-guard", 3, 2),
+    ("process-cost", 4, 0),
+    ("pickling", 5, 0),
     ("queue-sentinel", 6, 1),
     ("chunksize", 8, 0),
+    ("paths-vs-payloads", 9, 0),
 ];
 
 /// Every theme.

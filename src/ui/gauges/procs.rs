@@ -93,8 +93,8 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if cut {
         let hidden = rows.len() - shown;
         let more = format!(
-            "  … {} more (a taller terminal shows them)",
-            crate::demo::view::count(hidden as u64, "row", "rows")
+            "  … {}",
+            crate::demo::view::count(hidden as u64, "more row", "more rows")
         );
         lines.push(Line::styled(truncate(&more, width), theme.muted));
     }
