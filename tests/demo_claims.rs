@@ -141,3 +141,17 @@ fn a_core_kept_busy_by_another_process_is_named() {
         "one spinning process should read as about one busy core, not {other:.2}"
     );
 }
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn sending_paths_beats_sending_contents() {
+    let r = results(&["paths-vs-payloads"]);
+    let (paths, payloads) = (
+        r["paths_ms"].as_f64().unwrap(),
+        r["payloads_ms"].as_f64().unwrap(),
+    );
+    assert!(
+        paths < payloads,
+        "paths took {paths:.0} ms, contents {payloads:.0} ms"
+    );
+}

@@ -295,3 +295,45 @@ fn asking_for_cpython_without_one_is_a_clear_error() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("native"));
 }
+
+#[test]
+fn the_cost_demos_on_cpython_show_the_slides_claims() {
+    let dir = scratch("costs");
+    let tag = unique_tag("py-costs");
+    let run = |args: &[&str]| {
+        let output = demo(&tag, &dir, "python", args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        summary(&lines(&output)).clone()
+    };
+    let r = run(&["pickling", "--set", "size_mb=100"]);
+    assert!(r["copies_queue"].as_f64().unwrap() >= 2.0, "{r}");
+    assert!(r["copies_shm"].as_f64().unwrap() < 0.3, "{r}");
+    assert_eq!(r["shm_sees_writes"], true);
+    let r = run(&[
+        "paths-vs-payloads",
+        "--set",
+        "files=4",
+        "--set",
+        "file_mb=4",
+    ]);
+    assert!(
+        r["ipc_bytes_payloads"].as_f64().unwrap() >= 16.0 * 1024.0 * 1024.0,
+        "{r}"
+    );
+    let r = run(&["process-cost", "--set", "tasks=12", "--set", "task_ms=2"]);
+    assert!(
+        r["per_task_process_ms"].as_f64().unwrap() > r["pool_per_task_ms"].as_f64().unwrap(),
+        "{r}"
+    );
+    assert_all_gone(&tag, Duration::from_secs(1), "the cost demos on CPython");
+    let shm: Vec<_> = std::fs::read_dir("/dev/shm")
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("lectern-"))
+                .map(|e| e.file_name())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(shm.is_empty(), "no shared memory left: {shm:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

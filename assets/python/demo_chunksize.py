@@ -245,7 +245,9 @@ def main(ctx):
     global TASK_SECONDS
     TASK_SECONDS = seconds
 
-    pool = CountingPool(workers, initializer=init_worker, initargs=(os.getpid(), seconds))
+    # Under a forkserver (Python 3.14's default on Linux) the server is the workers' parent.
+    parent = None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
+    pool = CountingPool(workers, initializer=init_worker, initargs=(parent, seconds))
     procs = list(pool._pool)
     roles = {}
     closed = False

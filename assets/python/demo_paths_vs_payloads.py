@@ -31,9 +31,22 @@ SLICE = MIB
 # --- the processing (top level, so a spawn/forkserver worker can import it) -------------------
 
 
+#: CPU seconds of work per MiB besides the checksum (the work_ms parameter), set in each
+#: process before it processes anything.
+WORK_PER_MIB = 0.0
+
+
+def work(nbytes):
+    """The rest of the processing: WORK_PER_MIB of CPU time per MiB (decoding a frame, say)."""
+    if WORK_PER_MIB > 0:
+        lp.busy(WORK_PER_MIB * (nbytes // SLICE))
+
+
 def crc_of_path(path):
-    """Processing a file by its path: read it a MiB at a time, CRC-32 over every byte."""
+    """Processing a file by its path: read it a MiB at a time, CRC-32 over every byte, then
+    the rest of the work."""
     crc = 0
+    total = 0
     buf = bytearray(SLICE)
     view = memoryview(buf)
     with open(path, "rb", buffering=0) as f:
@@ -42,7 +55,9 @@ def crc_of_path(path):
             if not n:
                 break
             crc = zlib.crc32(view[:n], crc)
+            total += n
     view.release()
+    work(total)
     return crc
 
 
@@ -53,12 +68,15 @@ def crc_of_contents(data):
     for i in range(0, len(view), SLICE):
         crc = zlib.crc32(view[i:i + SLICE], crc)
     view.release()
+    work(len(data))
     return crc
 
 
-def init_worker(parent, ready):
-    """Pool initializer: die with the demo first, then say it is ready."""
+def init_worker(parent, ready, work_ms):
+    """Pool initializer: die with the demo first, learn the work per MiB, say it is ready."""
+    global WORK_PER_MIB
     lp.die_with_parent(parent)
+    WORK_PER_MIB = work_ms / 1000.0
     ready.release()
 
 
@@ -150,7 +168,7 @@ def show(ctx, r, total_bytes):
     bars = []
     if "sequential_ms" in r:
         bars.append({"label": "sequential", "value": r["sequential_ms"],
-                     "detail": "nothing crossed", "tone": "muted"})
+                     "detail": "this process reads", "tone": "muted"})
     if "paths_ms" in r:
         bars.append({"label": "pool gets paths", "value": r["paths_ms"],
                      "detail": "{} crossed".format(size_text(r["ipc_bytes_paths"])),
@@ -168,11 +186,13 @@ def show(ctx, r, total_bytes):
     })
     memory = []
     if "parent_peak_mb_paths" in r:
-        memory.append({"label": "pool gets paths", "value": r["parent_peak_mb_paths"],
-                       "tone": "good"})
+        memory.append({"label": "paths", "value": r["parent_peak_mb_paths"],
+                       "detail": "parent's peak", "tone": "memory"})
     if "parent_peak_mb_payloads" in r:
-        memory.append({"label": "pool gets contents", "value": r["parent_peak_mb_payloads"],
-                       "tone": "warn"})
+        memory.append({"label": "contents", "value": r["parent_peak_mb_payloads"],
+                       "detail": "parent's peak", "tone": "memory"})
+    if not memory:
+        return
     ctx.view("memory", {
         "kind": "bars",
         "unit": "MiB",
@@ -189,6 +209,9 @@ def main(ctx):
     files = max(1, int(p.get("files", 8)))
     file_mb = max(1, int(p.get("file_mb", 16)))
     workers = max(1, int(p.get("workers", 2)))
+    work_ms = max(0, int(p.get("work_ms", 0)))
+    global WORK_PER_MIB
+    WORK_PER_MIB = work_ms / 1000.0
     total_bytes = files * file_mb * MIB
     me = os.getpid()
     mp = multiprocessing.get_context()
@@ -215,7 +238,7 @@ def main(ctx):
         # process); otherwise this process.
         parent = None if mp.get_start_method() == "forkserver" else me
         ready = mp.Semaphore(0)
-        pool = CountingPool(workers, initializer=init_worker, initargs=(parent, ready),
+        pool = CountingPool(workers, initializer=init_worker, initargs=(parent, ready, work_ms),
                             context=mp)
         procs = list(pool._pool)
         for i, proc in enumerate(procs, 1):

@@ -163,12 +163,11 @@ def worker_main(parent, control, data):
                 obj = pickle.loads(received)
                 deserialize_ms = (time.perf_counter() - t0) * 1000.0
                 peak = status()["VmHWM"]
-                holding = status()["VmRSS"] - before
                 del received
                 crc = checksum(obj, kind)
                 del obj
                 gc.collect()
-                control.send(("pipe", arrived, deserialize_ms, before, peak, holding, reset, crc))
+                control.send(("pipe", arrived, deserialize_ms, before, peak, reset, crc))
             elif what == "attach":
                 gc.collect()
                 private_before = private_bytes()
@@ -257,7 +256,7 @@ def stop_tracker():
 def show(ctx, r, payload_bytes):
     bars = []
     if "copies_queue" in r:
-        bars.append({"label": "through a queue", "value": r["copies_queue"],
+        bars.append({"label": "through a pipe", "value": r["copies_queue"],
                      "detail": "pickle, pipe, unpickle: {:.1f} in this process, {:.1f} in the "
                                "worker".format(r["copies_sender"], r["copies_receiver"]),
                      "tone": "warn"})
@@ -273,12 +272,13 @@ def show(ctx, r, payload_bytes):
                        size_text(payload_bytes)),
     })
     phases = []
-    for key, label, tone in (("serialize_ms", "serialize", "warn"),
-                             ("transfer_ms", "transfer", "warn"),
-                             ("deserialize_ms", "deserialize", "warn"),
-                             ("shm_ms", "shared memory", "good")):
+    for key, label, detail, tone in (
+            ("serialize_ms", "serialize", "pickle.dumps in the parent", "warn"),
+            ("transfer_ms", "transfer", "send_bytes through the pipe", "warn"),
+            ("deserialize_ms", "deserialize", "pickle.loads in the worker", "warn"),
+            ("shm_ms", "shared memory", "worker reads it in place", "good")):
         if key in r:
-            phases.append({"label": label, "value": r[key], "tone": tone})
+            phases.append({"label": label, "value": r[key], "detail": detail, "tone": tone})
     ctx.view("phases", {
         "kind": "bars",
         "unit": "ms",
@@ -324,7 +324,6 @@ def main(ctx):
         ctx.process(tracker, me, "resource tracker")
     shm = None
     unlinked = False
-    done = False
     try:
         expect(control, "ready")
 
@@ -348,8 +347,8 @@ def main(ctx):
         expect(control, "armed")
         t0 = time.monotonic()
         data_write.send_bytes(pickled)
-        _, arrived, r["deserialize_ms"], w_before, w_peak, w_holding, reset_there, w_crc = (
-            expect(control, "pipe"))
+        _, arrived, r["deserialize_ms"], w_before, w_peak, reset_there, w_crc = expect(
+            control, "pipe")
         peak = status()["VmHWM"]
         r["transfer_ms"] = (arrived - t0) * 1000.0
         del pickled
@@ -365,7 +364,9 @@ def main(ctx):
         shm_bytes = size_mb * MIB
         gc.collect()
         private_before = private_bytes()
-        shm = create_block("lectern-pickling-{}".format(me), shm_bytes)
+        # Named after the run, so lectern removes it even if the run is killed mid-way.
+        run_id = os.environ.get("LECTERN_RUN_ID") or "lectern-{}".format(me)
+        shm = create_block("{}-pickling".format(run_id), shm_bytes)
         control.send(("attach", shm.name.lstrip("/")))
         expect(control, "attached")
         # Both processes map it now: the name is no longer needed, and a block without a
@@ -385,7 +386,7 @@ def main(ctx):
         _, seen, w_private = expect(control, "byte")
         sees = sees and seen == changed
         private_grew = private_bytes() - private_before
-        r["copies_shm"] = (max(private_grew, 0) + max(w_private, 0)) / shm_bytes
+        r["copies_shm"] = (max(private_grew, 0) + max(w_private, 0)) / payload_bytes
         control.send(("detach",))
         expect(control, "detached")
         shm.close()
@@ -397,13 +398,15 @@ def main(ctx):
 
         control.send(None)
         proc.join(TIMEOUT)
-        done = True
     finally:
         if shm is not None:
             if not unlinked:
-                shm.unlink()
+                try:
+                    shm.unlink()
+                except OSError:
+                    pass
             shm.close()
-        if not done and proc.exitcode is None:
+        if proc.exitcode is None:
             proc.kill()
         proc.join()
         control.close()
@@ -421,9 +424,9 @@ def main(ctx):
     ctx.result("shm_sees_writes", bool(sees))
     ctx.result("intact", bool(intact))
     ctx.headline(
-        "Through a queue the {} payload was copied {:.1f} times ({:.1f} in the sender, {:.1f} "
-        "in the worker); through shared memory {:.1f} times.".format(
-            size_text(payload_bytes), r["copies_queue"], r["copies_sender"],
+        "Through a pipe the {} payload ({}) was copied {:.1f} times ({:.1f} in the sender, "
+        "{:.1f} in the worker); through shared memory {:.1f} times.".format(
+            size_text(payload_bytes), kind, r["copies_queue"], r["copies_sender"],
             r["copies_receiver"], r["copies_shm"]),
         "accent" if intact and sees else "bad")
 

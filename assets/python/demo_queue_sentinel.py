@@ -85,13 +85,15 @@ def main(ctx):
                                 count(sentinels, "sentinel", "sentinels")))
 
     procs = []  # (Process, index, role)
+    # Under a forkserver (Python 3.14's default on Linux) the server is the workers' parent.
+    parent = None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
     try:
         for i in range(1, workers + 1):
             role = "worker {}".format(i)
             # The parent's row first, so the table lists the workers in order.
             worker_row(role, "starting", 0, "muted")
             proc = multiprocessing.Process(
-                target=worker, args=(i, tasks_queue, results_queue, task_ms, os.getpid()),
+                target=worker, args=(i, tasks_queue, results_queue, task_ms, parent),
                 name=role)
             proc.start()
             ctx.process(proc.pid, os.getpid(), role)

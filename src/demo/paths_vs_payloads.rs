@@ -238,11 +238,21 @@ fn process(bytes: &[u8], work_ms: u64) -> u32 {
     checksum(bytes)
 }
 
-/// A checksum of every byte.
+/// A checksum of every byte, eight at a time (as fast as a library CRC, so the time goes to
+/// moving the data and the work, not to a slow checksum).
 fn checksum(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(2_166_136_261u32, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(16_777_619)
-    })
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        hash = (hash ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(5);
+    }
+    for byte in chunks.remainder() {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// Gives the pool every file with `send` (which says how many bytes crossed), waits for every

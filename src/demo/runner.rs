@@ -50,6 +50,23 @@ impl RunHandle {
     }
 }
 
+/// Removes what a run may have left: its private temporary directory, and shared memory
+/// named after it (`/dev/shm/RUN_ID-…`), whether or not it ended cleanly.
+fn clean_up(tmp: &std::path::Path, run_id: &str) {
+    let _ = std::fs::remove_dir_all(tmp);
+    if run_id.is_empty() {
+        return;
+    }
+    let prefix = format!("{run_id}-");
+    if let Ok(entries) = std::fs::read_dir("/dev/shm") {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// A new private directory (mode 0700) under the system's temporary directory.
 fn private_tmp() -> io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
@@ -109,7 +126,6 @@ pub fn start(
     // A private temporary directory for the run (multiprocessing puts its sockets there,
     // demos their files), removed when the run ends however it ends, as long as lectern lives.
     let tmp = private_tmp()?;
-    let scratch = Some(tmp.clone());
     let mut command = match launch {
         Launch::Native => {
             let mut command = Command::new(std::env::current_exe()?);
@@ -149,7 +165,12 @@ pub fn start(
             super::supervisor::command(int(params, "cap"), python, &args)?
         }
     };
-    command.env("TMPDIR", &tmp);
+    // The run's id names what it leaves outside its TMPDIR (shared memory), for cleaning.
+    let run_id = tmp
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    command.env("TMPDIR", &tmp).env("LECTERN_RUN_ID", &run_id);
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -174,19 +195,15 @@ pub fn start(
         };
         event.is_none_or(|event| events(Report::Event(event)))
     });
-    let cleanup = scratch.clone();
+    let cleanup = (tmp.clone(), run_id.clone());
     let started = spawn_waited(command, format!("demo-{name}"), on_line, move |exit| {
-        if let Some(dir) = &cleanup {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        clean_up(&cleanup.0, &cleanup.1);
         report(Report::Exited(exit));
     });
     let pid = match started {
         Ok(pid) => pid,
         Err(err) => {
-            if let Some(dir) = &scratch {
-                let _ = std::fs::remove_dir_all(dir);
-            }
+            clean_up(&tmp, &run_id);
             return Err(err);
         }
     };

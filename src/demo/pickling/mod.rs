@@ -116,7 +116,10 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         replies: os::inheritable_pipe()?,
         data: os::inheritable_pipe()?,
     };
-    let shm_name = format!("/lectern-pickling-{}", std::process::id());
+    // Named after the run, so lectern removes it even if the run is killed mid-way.
+    let run_id = std::env::var("LECTERN_RUN_ID")
+        .unwrap_or_else(|_| format!("lectern-{}", std::process::id()));
+    let shm_name = format!("/{run_id}-pickling");
     // The worker first, so it does not inherit the payload.
     let worker = match ctx.fork()? {
         None => return Err(io::Error::other("the process cap allows no worker")),
