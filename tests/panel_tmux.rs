@@ -173,3 +173,30 @@ fn no_cpython_demo_process_outlives_the_lecture_however_it_ends() {
         assert_all_gone(&tag, PATIENCE, &format!("lectern after {how}"));
     }
 }
+
+#[test]
+fn slide_5_counts_the_copies_with_the_worker_in_the_gauges() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("e2e-pickling");
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --slide 5"
+    ));
+    tmux.wait_for("5 / 12");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until(
+        |s| s.contains("└ worker") && s.contains("pickling"),
+        "the worker process in the gauges",
+    );
+    assert!(screen.contains("32 MiB of bytes"), "{screen}");
+    // The result, wherever the panel wraps it: both bars and the headline's start.
+    let screen = tmux.wait_for("✔ finished");
+    assert!(
+        screen.contains("Through a pipe the 32 MiB payload"),
+        "{screen}"
+    );
+    assert!(screen.contains("through a pipe █"), "{screen}");
+    assert!(screen.contains("copies"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after the pickling demo");
+}
