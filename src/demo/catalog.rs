@@ -3,8 +3,8 @@
 
 use super::unit::{Demo, DemoError};
 use super::{
-    chunksize, fork_lock, gil, main_guard, paths_vs_payloads, pickling, process_cost,
-    queue_sentinel, start_methods,
+    chunksize, crossover, fork_lock, gil, io_bound, main_guard, paths_vs_payloads, pickling,
+    pool_api, process_cost, queue_sentinel, start_methods, worker_crash,
 };
 
 /// Every demo, in lecture order.
@@ -15,9 +15,13 @@ pub static ALL: &[&dyn Demo] = &[
     &main_guard::DEMO,
     &process_cost::DEMO,
     &pickling::DEMO,
-    &paths_vs_payloads::DEMO,
     &queue_sentinel::DEMO,
+    &pool_api::DEMO,
     &chunksize::DEMO,
+    &paths_vs_payloads::DEMO,
+    &crossover::DEMO,
+    &worker_crash::DEMO,
+    &io_bound::DEMO,
 ];
 
 /// Looks a demo up by name.

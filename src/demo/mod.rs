@@ -11,15 +11,19 @@
 pub mod catalog;
 mod chunksize;
 mod context;
+mod crossover;
 pub mod engine;
 mod fork_lock;
 mod gil;
+mod io_bound;
 mod ipc;
 pub mod machine;
 mod main_guard;
 pub mod params;
 mod paths_vs_payloads;
 mod pickling;
+mod pool;
+mod pool_api;
 mod process_cost;
 pub mod protocol;
 mod queue_sentinel;
@@ -31,6 +35,7 @@ pub mod unit;
 pub(crate) mod util;
 pub mod view;
 pub mod worker;
+mod worker_crash;
 
 pub use catalog::{ALL, find};
 pub use params::Params;

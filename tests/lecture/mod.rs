@@ -24,7 +24,7 @@ use ratatui::layout::Size;
 
 /// Each recorded run (`tests/fixtures/panel/NAME.jsonl`), the slide (1-based) that runs it
 /// and how many Tabs select it there.
-pub const RUNS: [(&str, usize, usize); 9] = [
+pub const RUNS: [(&str, usize, usize); 13] = [
     ("gil", 1, 0),
     ("start-methods", 3, 0),
     ("fork-lock", 3, 1),
@@ -32,8 +32,12 @@ pub const RUNS: [(&str, usize, usize); 9] = [
     ("process-cost", 4, 0),
     ("pickling", 5, 0),
     ("queue-sentinel", 6, 1),
+    ("pool-api", 7, 0),
     ("chunksize", 8, 0),
     ("paths-vs-payloads", 9, 0),
+    ("crossover", 10, 0),
+    ("worker-crash", 10, 1),
+    ("io-bound", 11, 0),
 ];
 
 /// Every theme.
