@@ -200,3 +200,30 @@ fn slide_5_counts_the_copies_with_the_worker_in_the_gauges() {
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after the pickling demo");
 }
+
+#[test]
+fn slide_10_on_cpython_kills_a_pool_worker_and_names_the_lost_task() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("e2e-crash");
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine python --slide 10"
+    ));
+    tmux.wait_for("10 / 12");
+    // The second demo of the slide: Tab selects it, Enter runs it.
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("demo 2/2: worker-crash");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_until(
+        |s| s.contains("✔ finished") && s.contains("would have waited forever"),
+        "the run's headline",
+    );
+    assert!(screen.contains("Demo 2/2 · Tab · python"), "{screen}");
+    assert!(screen.contains("BrokenProcessPool"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(
+        &tag,
+        Duration::from_secs(1),
+        "after the killed pool workers",
+    );
+}

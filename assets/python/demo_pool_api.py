@@ -32,6 +32,9 @@ MAX_POINTS = 40
 #: imap's peak must be at most this share of map's growth to count as clearly lower.
 CLEARLY_LOWER = 0.5
 
+#: The memory part sends its items in this many messages (chunks), through map and imap.
+MEMORY_MESSAGES = 200
+
 
 # --- what the pool runs (top level, so a spawn/forkserver worker can import it) ---------------
 
@@ -82,10 +85,9 @@ def durations(tasks, task_ms, seed):
     return out
 
 
-def python_default(items, workers):
-    """What Pool.map computes when chunksize is None: ceil(n / (4 × processes))."""
-    size, extra = divmod(items, max(workers, 1) * 4)
-    return max(size + (1 if extra else 0), 1)
+def memory_chunksize(items):
+    """The chunksize of the memory part: ceil(items / MEMORY_MESSAGES)."""
+    return max(-(-items // MEMORY_MESSAGES), 1)
 
 
 def reset_peak():
@@ -178,8 +180,8 @@ def run_memory(ctx, pool, items, chunksize):
     out = {}
     resets = []
     for api in ("imap", "map"):
-        ctx.progress("{} {} tiny results through {}".format(
-            group(items), "tiny", api), 5 if api == "imap" else 6, 7)
+        ctx.progress("{} tiny results through {}".format(group(items), api),
+                     5 if api == "imap" else 6, 7)
         gc.collect()
         resets.append(reset_peak())
         before = status("VmRSS")
@@ -255,7 +257,7 @@ def main(ctx):
             arrivals[api], orders[api] = run_api(api, pool, args, timeout)
             show_arrivals(ctx, arrivals)
 
-        chunksize = python_default(items, workers)
+        chunksize = memory_chunksize(items)
         memory, reset_ok = run_memory(ctx, pool, items, chunksize)
         ctx.progress("done", 7, 7)
         pool.close()
@@ -281,6 +283,9 @@ def main(ctx):
     peak_imap, before_imap = memory["imap"]
     ctx.result("peak_mb_map", peak_map)
     ctx.result("peak_mb_imap", peak_imap)
+    grew_map = max(peak_map - before_map, 0.0)
+    grew_imap = max(peak_imap - before_imap, 0.0)
+    lower = grew_map > 0 and grew_imap <= CLEARLY_LOWER * grew_map
     ctx.view("memory", {
         "kind": "bars",
         "unit": "MiB",
@@ -288,20 +293,22 @@ def main(ctx):
             {"label": "map", "value": peak_map,
              "detail": "all {} kept".format(group(items)), "tone": "warn"},
             {"label": "imap", "value": peak_imap,
-             "detail": "consumed one by one", "tone": "good"},
+             "detail": "consumed one by one", "tone": "good" if lower else "normal"},
         ],
         "caption": "this process's peak RSS (VmHWM, reset before each) while {} results of "
                    "{} bytes came back (chunksize {} for both)".format(
                        group(items), ITEM_BYTES, group(chunksize)),
     })
 
-    fastest = min(("imap_unordered", "apply_async"), key=lambda a: first[a])
-    ctx.headline("{} handed over its first result after {}; map made you wait {} for all {} "
-                 "at once.".format(fastest, ms_text(first[fastest]), ms_text(last["map"]),
-                                   group(tasks)), "accent")
-
     in_order = orders["imap"] == list(range(tasks))
-    if tasks > 1 and first["imap"] > 1.5 * first["imap_unordered"]:
+    fastest = min(("imap_unordered", "apply_async"), key=lambda a: first[a])
+    imap_waited = ("imap waited {} for the slow first task; ".format(ms_text(first["imap"]))
+                   if tasks > 1 and in_order and first["imap"] > first[fastest] else "")
+    ctx.headline("{} handed over its first result after {}; {}map made you wait {} for {}."
+                 .format(fastest, ms_text(first[fastest]), imap_waited, ms_text(last["map"]),
+                         "all {} at once".format(group(tasks)) if tasks > 1
+                         else "its only one"), "accent")
+    if tasks > 1 and in_order and first["imap"] > 1.5 * first["imap_unordered"]:
         ctx.note("differs", "The slide says imap \"yields results as they complete\"; it "
                  "yields them in submission order: its first result came after {}, when the "
                  "slow task 0 was done, while imap_unordered had one after {}. Results that "
@@ -309,29 +316,29 @@ def main(ctx):
                  "apply_async's callbacks hand them over as they complete.".format(
                      ms_text(first["imap"]), ms_text(first["imap_unordered"])))
     else:
-        ctx.note("info", "imap yielded its results in submission order ({}); its first came "
-                 "after {}, imap_unordered's after {}.".format(
-                     "checked" if in_order else "not here!", ms_text(first["imap"]),
-                     ms_text(first["imap_unordered"])))
+        ctx.note("info", "imap yielded its results {}; its first came after {}, "
+                 "imap_unordered's after {}.".format(
+                     "in submission order" if in_order else "out of submission order",
+                     ms_text(first["imap"]), ms_text(first["imap_unordered"])))
 
-    grew_map = max(peak_map - before_map, 0.0)
-    grew_imap = max(peak_imap - before_imap, 0.0)
     numbers = ("peak {:.1f} MiB through imap ({:+.1f} MiB over the {:.1f} MiB before it), "
                "{:.1f} MiB through map ({:+.1f} MiB over {:.1f} MiB)".format(
                    peak_imap, grew_imap, before_imap, peak_map, grew_map, before_map))
-    if grew_map > 0 and grew_imap <= CLEARLY_LOWER * grew_map:
+    if lower:
         ctx.note("info", "imap saved memory on the results: {}. map keeps all {} in one list "
                  "until it returns; the imap loop dropped each as it came. Both ran with "
-                 "chunksize {} (map's default here); imap was measured first, so map's freed "
-                 "memory does not count in imap's peak.".format(
-                     numbers, count(items, "result", "results"), group(chunksize)))
+                 "chunksize {} ({}); imap was measured first, so map's freed memory does not "
+                 "count in imap's peak.".format(
+                     numbers, count(items, "result", "results"), group(chunksize),
+                     count(-(-items // chunksize), "message", "messages")))
     else:
         ctx.note("differs", "imap's peak was not clearly lower than map's: {}. CPython's imap "
                  "is lazy only on the results: its task handler thread (Pool._handle_tasks) "
                  "feeds the whole input to the task queue as fast as the workers take it, "
                  "without waiting for the loop, so results the loop has not taken yet pile up "
                  "in the iterator; and {} results of {} bytes are small next to the "
-                 "interpreter itself.".format(numbers, group(items), ITEM_BYTES))
+                 "interpreter itself (chunksize {} for both).".format(
+                     numbers, group(items), ITEM_BYTES, group(chunksize)))
     if not reset_ok:
         ctx.note("warn", "This kernel did not let the demo reset its peak RSS (/proc/self/"
                  "clear_refs): the peaks count from the start of the run.")

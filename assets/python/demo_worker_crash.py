@@ -6,13 +6,20 @@ the executor notices the death and fails the futures with BrokenProcessPool.
 
 Each task tells this process which worker runs it (pid and task index) through a pipe whose
 write end every worker shares: a message is one write() of a few bytes, atomic on a pipe, so
-no lock is needed (a worker killed while holding a lock would block the others)."""
+no lock is needed (a worker killed while holding a lock would block the others). After its
+work each task waits until the demo has picked the worker to kill (a flag in shared memory,
+read without a lock), so that worker is always killed inside its task, even with task_ms=0:
+killed while taking its next task it would hold the lock of the pool's task queue, and
+CPython's own teardown of the pool would wait for that lock forever."""
 
 import concurrent.futures
+import concurrent.futures.process
+import ctypes
 import multiprocessing
 import os
 import signal
 import struct
+import threading
 import time
 
 import lectern_protocol as lp
@@ -31,26 +38,85 @@ REAP_TIMEOUT = 5.0
 #: How often the watchdog looks at the pool.
 LOOK_EVERY_S = 0.02
 
+#: How long part B waits at least for the executor to fail its futures.
+EXECUTOR_WAIT_S = 5.0
+
 
 # --- what the workers run (top level, so a spawn/forkserver worker can import it) -------------
 
 
-#: Set in each worker by its initializer: where a task says it started.
+#: Set in each worker by its initializer: where a task says it started, and the flag the
+#: demo raises once it has killed a worker.
 STARTED_PIPE = None
+KILLED = None
+
+#: How often a task that has done its work looks at the flag.
+LOOK_FLAG_S = 0.001
+
+#: How often a worker started by a thread checks that its parent is still there.
+WATCH_PARENT_S = 0.05
 
 
-def init_worker(parent, started):
-    """Pool and executor initializer: die with the demo first, keep the pipe's write end."""
-    global STARTED_PIPE
+class Creator:
+    """Travels to a new process in its initializer's arguments and tells it whether its
+    parent's MAIN thread created it. Pickled on the way (spawn, forkserver), it records the
+    thread that pickled it, the one that starts the process; inherited by fork, it is not
+    pickled, and the process's only thread is a copy of the one that forked."""
+
+    def __init__(self, main=None):
+        self.main = main
+
+    def __reduce__(self):
+        return (Creator, (threading.current_thread() is threading.main_thread(),))
+
+    def by_main_thread(self):
+        if self.main is not None:
+            return self.main
+        # threading's after-fork hook keeps the forking thread's Thread object.
+        return isinstance(threading.current_thread(), getattr(threading, "_MainThread", ()))
+
+
+def watch_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(WATCH_PARENT_S)
+    os._exit(125)
+
+
+def die_with_demo(parent, creator):
+    """lectern_protocol.die_with_parent, for a process that another thread than its parent's
+    main thread may have started: the Pool starts the replacement of a dead worker from its
+    worker-handler thread. The kernel sends the parent-death signal when the THREAD that
+    created the process ends, and that thread ends in terminate(), while the replacement may
+    hold the lock of the pool's task queue: killed then, it would leave terminate() waiting
+    for that lock forever. Such a process gives the signal up and watches its parent
+    instead."""
     lp.die_with_parent(parent)
+    if parent is None or creator.by_main_thread():
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG, none
+    except (OSError, AttributeError):
+        return
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+
+
+def init_worker(parent, creator, started, killed):
+    """Pool and executor initializer: die with the demo first, keep the pipe's write end and
+    the flag."""
+    global STARTED_PIPE, KILLED
+    die_with_demo(parent, creator)
     STARTED_PIPE = started
+    KILLED = killed
 
 
 def task(arg):
-    """One task: says it started (pid, index), spins `seconds` of CPU, returns the index."""
+    """One task: says it started (pid, index), spins `seconds` of CPU, waits until the demo
+    has killed a worker, returns the index."""
     index, seconds = arg
     STARTED_PIPE.send_bytes(STARTED.pack(os.getpid(), index))
     lp.busy(seconds)
+    while not KILLED.value:
+        time.sleep(LOOK_FLAG_S)
     return index
 
 
@@ -85,17 +151,6 @@ def drain(reader):
     while reader.poll(0):
         out.append(STARTED.unpack(reader.recv_bytes()))
     return out
-
-
-def wait_exitcode(proc, timeout):
-    """The exit code of a process another thread of this process reaps (the pool's worker
-    handler): polled until it is known."""
-    deadline = time.monotonic() + timeout
-    while True:
-        code = proc.exitcode
-        if code is not None or time.monotonic() > deadline:
-            return code
-        time.sleep(0.005)
 
 
 class Roles:
@@ -141,7 +196,9 @@ def part_pool(ctx, mp, args, watchdog_s, parent):
     """Returns (lost task indices, hung, killed (pid, role, index) or None, new roles)."""
     me = os.getpid()
     reader, writer = mp.Pipe(duplex=False)
-    pool = mp.Pool(len_workers(ctx), initializer=init_worker, initargs=(parent, writer))
+    killed_flag = mp.RawValue("b", 0)
+    pool = mp.Pool(len_workers(ctx), initializer=init_worker,
+                   initargs=(parent, Creator(), writer, killed_flag))
     roles = Roles(ctx, "pool worker", me)
     killed = None
     replacements = []
@@ -157,6 +214,7 @@ def part_pool(ctx, mp, args, watchdog_s, parent):
         pid, index = started
         role = roles.role(pid)
         os.kill(pid, signal.SIGKILL)
+        killed_flag.value = 1
         killed = (pid, role, index)
         ctx.note("info", "{} (pid {}) started task {}: the demo sent it SIGKILL.".format(
             role, pid, index))
@@ -180,6 +238,8 @@ def part_pool(ctx, mp, args, watchdog_s, parent):
         ctx.progress("multiprocessing.Pool: {}".format(
             "hung, ended by the watchdog" if hung else "map returned"), 1, 2)
     finally:
+        # However this part ended, no task waits for the flag any longer.
+        killed_flag.value = 1
         # terminate(): the only way out of a map that will never complete. A replacement
         # started since the last look is still in the pool's list afterwards.
         roles.see(list(pool._pool))
@@ -209,8 +269,10 @@ def part_executor(ctx, mp, args, watchdog_s, parent):
     or None, completed futures)."""
     me = os.getpid()
     reader, writer = mp.Pipe(duplex=False)
+    killed_flag = mp.RawValue("b", 0)
     executor = concurrent.futures.ProcessPoolExecutor(
-        len_workers(ctx), mp_context=mp, initializer=init_worker, initargs=(parent, writer))
+        len_workers(ctx), mp_context=mp, initializer=init_worker,
+        initargs=(parent, Creator(), writer, killed_flag))
     roles = Roles(ctx, "executor worker", me)
     killed = None
     futures = []
@@ -226,10 +288,12 @@ def part_executor(ctx, mp, args, watchdog_s, parent):
         pid, index = started
         role = roles.role(pid)
         os.kill(pid, signal.SIGKILL)
+        killed_flag.value = 1
         killed = (pid, role, index)
         ctx.note("info", "{} (pid {}) started task {}: the demo sent it SIGKILL.".format(
             role, pid, index))
-        deadline = time.monotonic() + watchdog_s
+        # The executor is told by the dead worker's sentinel: it ends as soon as it knows.
+        deadline = time.monotonic() + max(watchdog_s, EXECUTOR_WAIT_S)
         while time.monotonic() < deadline:
             roles.see(executor_processes(executor))
             done, pending = concurrent.futures.wait(futures, LOOK_EVERY_S)
@@ -252,6 +316,7 @@ def part_executor(ctx, mp, args, watchdog_s, parent):
         ctx.progress("ProcessPoolExecutor: {}".format(
             "broken" if broken else "done"), 2, 2)
     finally:
+        killed_flag.value = 1
         for future in futures:
             future.cancel()
         roles.see(executor_processes(executor))
@@ -296,13 +361,13 @@ def main(ctx):
     # What happened, in words.
     pid_a, role_a, index_a = killed_a
     if hung:
-        ctx.note("warn", "multiprocessing.Pool lost {} with {} (pid {}): {} replaced the dead "
-                 "worker, but nobody runs the lost task again and map_async's result never "
-                 "becomes ready, so map() would wait forever. The watchdog gave up after {} "
-                 "ms and ended the pool with terminate().".format(
+        ctx.note("warn", "multiprocessing.Pool lost {} with {} (pid {}): {}, but nobody runs "
+                 "the lost task again and map_async's result never becomes ready, so map() "
+                 "would wait forever. The watchdog gave up after {} ms and ended the pool "
+                 "with terminate().".format(
                      task_list(lost), role_a, pid_a,
-                     "the pool started {} and".format(" and ".join(replacements))
-                     if replacements else "the pool",
+                     "the pool started {} in its place".format(" and ".join(replacements))
+                     if replacements else "the pool did not even replace the dead worker",
                      group(watchdog_s * 1000.0)))
         pool_row = ("{} killed during task {}; {}; no result for {} in {} ms: map would "
                     "wait forever".format(role_a, index_a,
@@ -326,7 +391,8 @@ def main(ctx):
     else:
         ctx.note("differs", "ProcessPoolExecutor did not break within {} ms although {} was "
                  "killed during task {} ({} failed: {}).".format(
-                     group(watchdog_s * 1000.0), role_b, index_b, failed, text or "none"))
+                     group(max(watchdog_s, EXECUTOR_WAIT_S) * 1000.0), role_b, index_b,
+                     failed, text or "none"))
         executor_row = "{} killed during task {}; {} failed".format(
             role_b, index_b, count(failed, "future", "futures"))
 

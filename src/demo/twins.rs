@@ -9,56 +9,31 @@ use std::path::{Path, PathBuf};
 
 use super::engine::cache_dir;
 
+/// One twin: its file name and its text, embedded from `assets/python/`.
+macro_rules! twin {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../assets/python/", $name)))
+    };
+}
+
 /// Every file of `assets/python`: the shared protocol module, the twins, their helpers.
 pub const FILES: &[(&str, &str)] = &[
-    (
-        "lectern_protocol.py",
-        include_str!("../../assets/python/lectern_protocol.py"),
-    ),
-    (
-        "demo_gil.py",
-        include_str!("../../assets/python/demo_gil.py"),
-    ),
-    (
-        "demo_start_methods.py",
-        include_str!("../../assets/python/demo_start_methods.py"),
-    ),
-    (
-        "demo_fork_lock.py",
-        include_str!("../../assets/python/demo_fork_lock.py"),
-    ),
-    (
-        "demo_main_guard.py",
-        include_str!("../../assets/python/demo_main_guard.py"),
-    ),
-    (
-        "main_guard_guarded.py",
-        include_str!("../../assets/python/main_guard_guarded.py"),
-    ),
-    (
-        "main_guard_unguarded.py",
-        include_str!("../../assets/python/main_guard_unguarded.py"),
-    ),
-    (
-        "demo_queue_sentinel.py",
-        include_str!("../../assets/python/demo_queue_sentinel.py"),
-    ),
-    (
-        "demo_chunksize.py",
-        include_str!("../../assets/python/demo_chunksize.py"),
-    ),
-    (
-        "demo_process_cost.py",
-        include_str!("../../assets/python/demo_process_cost.py"),
-    ),
-    (
-        "demo_pickling.py",
-        include_str!("../../assets/python/demo_pickling.py"),
-    ),
-    (
-        "demo_paths_vs_payloads.py",
-        include_str!("../../assets/python/demo_paths_vs_payloads.py"),
-    ),
+    twin!("lectern_protocol.py"),
+    twin!("demo_gil.py"),
+    twin!("demo_start_methods.py"),
+    twin!("demo_fork_lock.py"),
+    twin!("demo_main_guard.py"),
+    twin!("main_guard_guarded.py"),
+    twin!("main_guard_unguarded.py"),
+    twin!("demo_queue_sentinel.py"),
+    twin!("demo_chunksize.py"),
+    twin!("demo_process_cost.py"),
+    twin!("demo_pickling.py"),
+    twin!("demo_paths_vs_payloads.py"),
+    twin!("demo_pool_api.py"),
+    twin!("demo_crossover.py"),
+    twin!("demo_worker_crash.py"),
+    twin!("demo_io_bound.py"),
 ];
 
 /// Why the twins could not be made ready.
@@ -147,6 +122,19 @@ mod tests {
             .collect();
         assert!(leftovers.is_empty(), "no partial files left: {leftovers:?}");
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn every_demo_with_a_python_twin_ships_it() {
+        for demo in crate::demo::ALL {
+            if let Some(program) = demo.spec().python {
+                assert!(
+                    FILES.iter().any(|(name, _)| *name == program),
+                    "{}: {program} is not embedded",
+                    demo.spec().name
+                );
+            }
+        }
     }
 
     #[test]
