@@ -210,16 +210,16 @@ def show(ctx, r, p):
     def time_cell(key):
         return ms_text(r[key]) if key in r else "\u2026"
 
-    def mem_cell(key, who):
-        return "{:.1f} MiB ({})".format(r[key], who) if key in r else "\u2026"
+    def mem_cell(key):
+        # Just the number: who was alive (processes, threads) is in the caption and a note,
+        # so the column fits beside a slide.
+        return "{:.1f} MiB".format(r[key]) if key in r else "\u2026"
 
     io_rows = [
-        ("sequential", "sequential_ms", mem_cell("sequential_pss_mb", "1 process")),
-        ("threads", "threads_ms", mem_cell("threads_pss_mb", "1 process, {}".format(
-            count(threads, "thread", "threads")))),
-        ("processes", "processes_ms", mem_cell("processes_pss_mb", count(
-            workers + 1, "process", "processes"))),
-        ("asyncio", "async_ms", mem_cell("async_pss_mb", "1 process, 1 thread")),
+        ("sequential", "sequential_ms", mem_cell("sequential_pss_mb")),
+        ("threads", "threads_ms", mem_cell("threads_pss_mb")),
+        ("processes", "processes_ms", mem_cell("processes_pss_mb")),
+        ("asyncio", "async_ms", mem_cell("async_pss_mb")),
     ]
     cpu_rows = [
         ("sequential", "cpu_sequential_ms"),
@@ -242,12 +242,14 @@ def show(ctx, r, p):
         tones.append("normal")
     ctx.view("decision", {
         "kind": "table",
-        "columns": ["workload", "model", "time", "memory (PSS)"],
+        "columns": ["workload", "model", "time", "PSS"],
         "rows": rows,
         "tones": tones,
-        "caption": "{} of {} ms each; time for all of them; PSS of this process (and the "
-                   "pool's workers) while each way was alive; the server not counted".format(
-                       count(tasks, "task", "tasks"), group(p["io_ms"])),
+        "caption": "{} of {} ms each; time for all of them; PSS of this process ({}) "
+                   "and of its {} while each way was alive; the server not counted".format(
+                       count(tasks, "task", "tasks"), group(p["io_ms"]),
+                       count(threads, "thread", "threads"),
+                       count(workers, "pool worker", "pool workers")),
     })
 
 
