@@ -13,6 +13,10 @@ mod chunksize;
 mod context;
 mod crossover;
 pub mod engine;
+/// The README's worked example of a demo unit: compiled and checked here, so the README's
+/// copy cannot drift from the code.
+#[cfg(test)]
+mod example_sleepers;
 mod fork_lock;
 mod gil;
 mod io_bound;
@@ -40,3 +44,25 @@ mod worker_crash;
 pub use catalog::{ALL, find};
 pub use params::Params;
 pub use unit::{Demo, DemoError, DemoSpec};
+
+#[cfg(test)]
+mod tests {
+    use super::Demo;
+
+    #[test]
+    fn the_readme_quotes_the_example_demo_exactly_as_it_compiles() {
+        let readme = include_str!("../../README.md");
+        let example = include_str!("example_sleepers.rs");
+        assert!(
+            readme.contains(&format!("```rust\n{example}```")),
+            "README.md's `sleepers` example differs from src/demo/example_sleepers.rs"
+        );
+    }
+
+    #[test]
+    fn the_example_demo_accepts_its_defaults_and_has_a_cap() {
+        let demo: &dyn Demo = &super::example_sleepers::DEMO;
+        assert!(demo.param("cap").is_some());
+        demo.check(&demo.defaults()).unwrap();
+    }
+}
