@@ -221,7 +221,7 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
                 vec![
                     "replaces workers (Pool)".into(),
                     if hung {
-                        format!("task {lost_task} lost with its worker: map would wait forever")
+                        format!("task {lost_task} lost: map() would wait forever")
                     } else {
                         "every result came".into()
                     },

@@ -156,7 +156,9 @@ pub fn lines(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static
 
 /// The grid of cells: the reference line, dots between points, then the points' markers.
 fn plot(chart: &Chart<'_>, scale: &Scale, theme: &Theme) -> Vec<Vec<(char, Style)>> {
-    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', theme.text); scale.columns]; ROWS];
+    // Blank cells take the plain base style: a bold blank (the high-contrast text style) is
+    // drawn as a grey block by some terminals and converters.
+    let mut grid: Vec<Vec<(char, Style)>> = vec![vec![(' ', theme.base); scale.columns]; ROWS];
     if let Some(reference) = chart.reference_y {
         for cell in &mut grid[scale.row(reference)] {
             *cell = ('┄', theme.muted);
