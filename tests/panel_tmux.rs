@@ -209,15 +209,15 @@ fn slide_10_on_cpython_kills_a_pool_worker_and_names_the_lost_task() {
         "LECTERN_TEST_TAG={tag} {LECTERN} --engine python --slide 10"
     ));
     tmux.wait_for("10 / 12");
-    // The second demo of the slide: Tab selects it, Enter runs it.
-    tmux.keys(&["Tab"]);
-    tmux.wait_for("demo 2/2: worker-crash");
+    // The third demo of the slide: Tab selects it, Enter runs it.
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("demo 3/3: worker-crash");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_until(
         |s| s.contains("✔ finished") && s.contains("would have waited forever"),
         "the run's headline",
     );
-    assert!(screen.contains("Demo 2/2 · Tab · python"), "{screen}");
+    assert!(screen.contains("Demo 3/3 · Tab · python"), "{screen}");
     assert!(screen.contains("BrokenProcessPool"), "{screen}");
     tmux.keys(&["q"]);
     tmux.assert_terminal_restored(0);

@@ -36,7 +36,7 @@ pub const RUNS: [(&str, usize, usize); 13] = [
     ("chunksize", 8, 0),
     ("paths-vs-payloads", 9, 0),
     ("crossover", 10, 0),
-    ("worker-crash", 10, 1),
+    ("worker-crash", 10, 2),
     ("io-bound", 11, 0),
 ];
 
