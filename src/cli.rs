@@ -42,6 +42,44 @@ pub struct PresentArgs {
     /// Which engine runs the demos (E switches during the lecture)
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Draw at this size whatever the window's size, centred in it (e.g. 120x36), so every
+    /// take of a recording has the same size
+    #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
+    pub size: Option<ratatui::layout::Size>,
+    /// Record the session as an asciicast v2 file, with a marker at each slide and demo
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
+    /// Run a tour script (keys, pauses, waits); lectern quits when it ends. With --size it
+    /// needs no terminal, so a recording can be made in CI
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+}
+
+/// The largest `--size` accepted: far beyond any screen, small enough to keep frames cheap.
+const MAX_COLS: u16 = 1000;
+const MAX_ROWS: u16 = 500;
+
+/// Parses `COLSxROWS` (`120x36`, `120×36`).
+///
+/// # Errors
+/// A message saying what is expected.
+pub fn parse_size(text: &str) -> Result<ratatui::layout::Size, String> {
+    use crate::ui::{MIN_HEIGHT, MIN_WIDTH};
+    let expected = || format!("`{text}` is not a size; write COLSxROWS, e.g. 120x36");
+    let (cols, rows) = text.split_once(['x', 'X', '×']).ok_or_else(expected)?;
+    let cols: u16 = cols.trim().parse().map_err(|_| expected())?;
+    let rows: u16 = rows.trim().parse().map_err(|_| expected())?;
+    if cols < MIN_WIDTH || rows < MIN_HEIGHT {
+        return Err(format!(
+            "{cols}x{rows} is too small: lectern needs at least {MIN_WIDTH}x{MIN_HEIGHT}"
+        ));
+    }
+    if cols > MAX_COLS || rows > MAX_ROWS {
+        return Err(format!(
+            "{cols}x{rows} is too large: at most {MAX_COLS}x{MAX_ROWS}"
+        ));
+    }
+    Ok(ratatui::layout::Size::new(cols, rows))
 }
 
 /// Choosing the engine that runs demos.

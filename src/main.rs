@@ -60,13 +60,26 @@ fn watch(args: WatchArgs) -> ExitCode {
 fn present(args: &PresentArgs) -> ExitCode {
     // The report hook first; the terminal guard chains its own restore in front of it.
     let _ = color_eyre::install();
-    if !std::io::stdout().is_terminal() {
+    let headless = !std::io::stdout().is_terminal();
+    if headless && (args.script.is_none() || args.size.is_none()) {
         eprintln!(
             "lectern: standard output is not a terminal, so there is nowhere to draw slides.\n\
-             Run lectern in a terminal, or use `lectern check LESSON` to validate a lesson."
+             Run lectern in a terminal; use `lectern check LESSON` to validate a lesson; or \
+             record a scripted tour without a terminal:\n  \
+             lectern --script TOUR.script --size 120x36 --record tour.cast"
         );
         return ExitCode::from(2);
     }
+    let script = match &args.script {
+        Some(path) => match lectern::script::load(path) {
+            Ok(script) => Some(script),
+            Err(err) => {
+                eprintln!("lectern: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let lesson = match load(args) {
         Ok(lesson) => lesson,
         Err(code) => return code,
@@ -86,14 +99,28 @@ fn present(args: &PresentArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match lectern::run::present(lesson, theme, start - 1, args.rate_hz, engines) {
+    let options = lectern::run::PresentOptions {
+        lesson,
+        theme,
+        start: start - 1,
+        rate_hz: args.rate_hz,
+        engines,
+        screen: lectern::screen::ScreenOptions {
+            fixed: args.size,
+            record: args.record.clone(),
+            keep_text: false,
+        },
+        script,
+        headless,
+    };
+    match lectern::run::present(options) {
         Ok(ExitReason::Error(message)) => {
             eprintln!("lectern: {message}");
             ExitCode::FAILURE
         }
         Ok(reason) => ExitCode::from(reason.exit_code()),
         Err(err) => {
-            eprintln!("lectern: terminal error: {err}");
+            eprintln!("lectern: {err}");
             ExitCode::FAILURE
         }
     }

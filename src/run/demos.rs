@@ -1,0 +1,92 @@
+//! The demo runs the event loop has started: starting them (the UI thread never forks; the
+//! runner does), telling the gauges about them, and killing them.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+
+use crossbeam_channel::Sender;
+
+use crate::demo::engine::{Engine, Engines};
+use crate::demo::protocol::Event as DemoEvent;
+use crate::demo::runner::{self, Report, RunHandle};
+use crate::msg::Msg;
+use crate::sampler::{Command, ExitInfo, Sampler};
+
+/// The demo runs the loop has started, by run number.
+pub(super) struct Demos<'a> {
+    pub tx: Sender<Msg>,
+    pub runs: HashMap<u64, RunHandle>,
+    pub sampler: &'a Sampler,
+    pub engines: Engines,
+}
+
+impl Demos<'_> {
+    pub(super) fn start(
+        &mut self,
+        run: u64,
+        name: &'static str,
+        params: &crate::demo::Params,
+        engine: Engine,
+    ) {
+        let tx = self.tx.clone();
+        let report = Arc::new(move |report: Report| {
+            let msg = match report {
+                Report::Event(event) => Msg::Demo { run, event },
+                Report::Exited(exit) => Msg::DemoExited { run, exit },
+            };
+            tx.send(msg).is_ok()
+        });
+        let started = crate::demo::find(name)
+            .map_err(io::Error::other)
+            .and_then(|demo| {
+                runner::start(demo, params, &self.engines.launch(demo, engine), report)
+            });
+        match started {
+            Ok(handle) => {
+                // A twin runs under lectern's supervisor, which the gauges name as such.
+                let label = match self.engines.launch_engine(name, engine) {
+                    Engine::Python => "supervisor".to_string(),
+                    Engine::Native => name.to_string(),
+                };
+                self.sampler.send(Command::TrackTree {
+                    pid: handle.pid,
+                    label: Some(label),
+                });
+                self.runs.insert(run, handle);
+            }
+            Err(err) => {
+                let message = format!("cannot start the demo: {err}");
+                let _ = self.tx.send(Msg::Demo {
+                    run,
+                    event: DemoEvent::Error { message },
+                });
+                let _ = self.tx.send(Msg::DemoExited {
+                    run,
+                    exit: ExitInfo::Unknown,
+                });
+            }
+        }
+    }
+
+    pub(super) fn exited(&mut self, run: u64, exit: ExitInfo) {
+        if let Some(handle) = self.runs.remove(&run) {
+            self.sampler.send(Command::Exited {
+                pid: handle.pid,
+                exit,
+            });
+        }
+    }
+
+    pub(super) fn stop(&mut self, run: u64) {
+        if let Some(handle) = self.runs.remove(&run) {
+            handle.kill();
+        }
+    }
+
+    pub(super) fn kill_all(&mut self) {
+        for (_, handle) in self.runs.drain() {
+            handle.kill();
+        }
+    }
+}

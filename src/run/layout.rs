@@ -1,0 +1,30 @@
+//! Layout facts for `update`, worked out by the drawing code after each change.
+
+use crate::app::App;
+use crate::msg::Msg;
+use crate::ui;
+
+/// Works the layout facts out again after the state changed and hands them to the app as a
+/// message when they differ, so `update` never calls the drawing code. The slide's part (the
+/// costly one: laying the slide out) is redone only when the slide, size or notes changed.
+#[derive(Debug, Default)]
+pub struct LayoutTracker {
+    key: Option<(usize, u16, u16, bool)>,
+    slide: crate::app::LayoutFacts,
+}
+
+impl LayoutTracker {
+    /// Sends `app` fresh layout facts if they changed.
+    pub fn refresh(&mut self, app: &mut App) {
+        let key = ui::layout_key(app);
+        if self.key != Some(key) {
+            self.key = Some(key);
+            self.slide = ui::slide_facts(app);
+        }
+        let mut facts = self.slide;
+        ui::demo_facts(app, &mut facts);
+        if facts != app.layout {
+            app.update(Msg::Layout(facts), app.now);
+        }
+    }
+}

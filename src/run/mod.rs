@@ -1,0 +1,289 @@
+//! The event loop: one channel in, `update` → effects → draw when something changed. A
+//! script, when there is one, is asked after every change how far it can get; its keys go
+//! through `update` like typed ones.
+
+mod demos;
+mod layout;
+
+use std::collections::HashMap;
+use std::io;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
+use signal_hook::consts::SIGHUP;
+
+use crate::app::{App, EngineChoiceState};
+use crate::demo::engine::Engines;
+use crate::input::{listen_for_signals, spawn_input_reader};
+use crate::lesson::Lesson;
+use crate::msg::{Effect, ExitReason, Msg};
+use crate::sampler::{Command, Sampler};
+use crate::screen::{ScreenOptions, Screens};
+use crate::script::{Script, ScriptRunner};
+use crate::terminal::TerminalSession;
+use crate::theme::Theme;
+use demos::Demos;
+pub use layout::LayoutTracker;
+
+/// How lectern's own process is labelled in the gauges.
+pub const UI_LABEL: &str = "lectern UI";
+
+/// What to present, and how.
+pub struct PresentOptions {
+    /// The lecture.
+    pub lesson: Lesson,
+    /// Colours.
+    pub theme: Theme,
+    /// The first slide (0-based).
+    pub start: usize,
+    /// Gauge samples per second.
+    pub rate_hz: u8,
+    /// Which engines can run demos.
+    pub engines: Engines,
+    /// Fixed size and recording.
+    pub screen: ScreenOptions,
+    /// A script to run, if any.
+    pub script: Option<Script>,
+    /// Draw into memory only: there is no terminal (a scripted recording in CI). Needs
+    /// `screen.fixed`.
+    pub headless: bool,
+}
+
+/// Presents the lesson from its start slide until the user (or the script) quits, a signal
+/// arrives or input fails. The terminal is restored and the recording closed before this
+/// returns.
+///
+/// # Errors
+/// Any I/O error from setting up or drawing on the terminal, or from recording.
+pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
+    // Per-core parameter defaults read the core count from files: do it now, not while drawing.
+    let _ = crate::demo::params::cores();
+    // Signals first: a SIGTERM during start-up must still restore the terminal.
+    let (tx, rx) = unbounded();
+    let signals = listen_for_signals(tx.clone())?;
+    let (tty, window) = if options.headless {
+        let size = options.screen.fixed.ok_or_else(|| {
+            io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
+        })?;
+        (None, size)
+    } else {
+        let session = TerminalSession::enter()?;
+        spawn_input_reader(tx.clone())?;
+        let window = session.terminal.size()?;
+        (Some(session), window)
+    };
+    let mut screen_options = options.screen.clone();
+    screen_options.keep_text = options.script.is_some() || options.headless;
+    let mut screens = Screens::new(tty, window, &screen_options, &options.lesson.meta.title)?;
+    let sample_tx = tx.clone();
+    let sampler = Sampler::spawn(options.rate_hz, move |sample| {
+        sample_tx.send(Msg::Sample(Box::new(sample))).is_ok()
+    })?;
+    sampler.send(Command::TrackSelf {
+        pid: std::process::id(),
+        label: UI_LABEL.into(),
+    });
+    let mut app = App::new(
+        options.lesson,
+        options.theme,
+        options.start,
+        screens.app_size(),
+        Instant::now(),
+    );
+    app.engines = EngineChoiceState {
+        current: options.engines.default,
+        python: options
+            .engines
+            .python
+            .as_ref()
+            .map(|(python, _)| python.describe()),
+        why_not_python: options.engines.why_not_python.clone(),
+    };
+    // Why CPython is not used is said once, where the presenter looks.
+    app.status.clone_from(&options.engines.why_not_python);
+    let mut layout = LayoutTracker::default();
+    layout.refresh(&mut app);
+    screens.draw(&app, &[])?;
+    let mut demos = Demos {
+        tx,
+        runs: HashMap::new(),
+        sampler: &sampler,
+        engines: options.engines,
+    };
+    let mut session = Session {
+        app: &mut app,
+        screens: &mut screens,
+        demos: &mut demos,
+        layout: &mut layout,
+        script: options.script.map(ScriptRunner::new),
+        tty: !options.headless,
+    };
+    let reason = session.event_loop(&rx);
+    demos.kill_all();
+    signals.close();
+    drop(sampler);
+    // Without a terminal, the last frame goes to stdout as text: a CI log shows where the
+    // tour ended (and what was on screen when a step failed).
+    let last_frame = options.headless.then(|| screens.text().to_string());
+    screens.finish()?;
+    if let Some(text) = last_frame {
+        print!("{text}");
+    }
+    reason
+}
+
+/// Everything the loop works on.
+struct Session<'a, 'b> {
+    app: &'a mut App,
+    screens: &'a mut Screens,
+    demos: &'a mut Demos<'b>,
+    layout: &'a mut LayoutTracker,
+    script: Option<ScriptRunner>,
+    tty: bool,
+}
+
+/// What handling a message asks of the loop.
+enum Next {
+    Continue { redraw: bool },
+    Quit(ExitReason),
+}
+
+impl Session<'_, '_> {
+    fn event_loop(&mut self, rx: &Receiver<Msg>) -> io::Result<ExitReason> {
+        let mut markers = Vec::new();
+        let mut deadline = None;
+        if let Some(reason) = self.run_script(&mut markers, &mut deadline)? {
+            return Ok(reason);
+        }
+        loop {
+            // Sleep until a message arrives, the timer's second ticks over or the script's
+            // deadline comes: no frame tick.
+            let now = Instant::now();
+            let wait = [
+                self.app.next_wakeup(now),
+                deadline.map(|d: Instant| d.saturating_duration_since(now)),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let first = match wait {
+                Some(wait) => match rx.recv_timeout(wait) {
+                    Ok(msg) => msg,
+                    Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(disconnected()),
+                },
+                None => match rx.recv() {
+                    Ok(msg) => msg,
+                    Err(_) => return Ok(disconnected()),
+                },
+            };
+            // One ioctl per wake-up; samples guarantee a wake-up at least every second.
+            if self.tty && crate::terminal::hung_up() {
+                return Ok(ExitReason::Signal(SIGHUP));
+            }
+            let mut redraw = false;
+            // Fold everything already queued into the state before drawing once.
+            for msg in std::iter::once(first).chain(rx.try_iter()) {
+                match self.handle(msg)? {
+                    Next::Quit(reason) => return Ok(reason),
+                    Next::Continue { redraw: r } => redraw |= r,
+                }
+            }
+            if redraw {
+                self.screens.draw(self.app, &markers)?;
+                markers.clear();
+            }
+            if let Some(reason) = self.run_script(&mut markers, &mut deadline)? {
+                return Ok(reason);
+            }
+        }
+    }
+
+    /// Lets the script go as far as it can: its keys are handled (and drawn) one step at a
+    /// time, so each wait sees the screen its keys produced.
+    fn run_script(
+        &mut self,
+        markers: &mut Vec<String>,
+        deadline: &mut Option<Instant>,
+    ) -> io::Result<Option<ExitReason>> {
+        // Out of `self` while it runs, so that its keys can go through `handle`.
+        let Some(mut runner) = self.script.take() else {
+            return Ok(None);
+        };
+        let outcome = self.advance_script(&mut runner, markers, deadline);
+        self.script = Some(runner);
+        outcome
+    }
+
+    fn advance_script(
+        &mut self,
+        runner: &mut ScriptRunner,
+        markers: &mut Vec<String>,
+        deadline: &mut Option<Instant>,
+    ) -> io::Result<Option<ExitReason>> {
+        loop {
+            let advance = runner.advance(self.app, self.screens.text(), Instant::now());
+            markers.extend(advance.markers);
+            *deadline = advance.deadline;
+            if let Some(ended) = advance.ended {
+                // The last frame, with any marker the script left, before leaving.
+                self.screens.draw(self.app, markers)?;
+                return Ok(Some(match ended {
+                    Ok(()) => ExitReason::User,
+                    Err(err) => ExitReason::Error(err.to_string()),
+                }));
+            }
+            if advance.msgs.is_empty() {
+                return Ok(None);
+            }
+            let mut redraw = false;
+            for msg in advance.msgs {
+                match self.handle(msg)? {
+                    Next::Quit(reason) => return Ok(Some(reason)),
+                    Next::Continue { redraw: r } => redraw |= r,
+                }
+            }
+            if redraw {
+                self.screens.draw(self.app, markers)?;
+                markers.clear();
+            }
+        }
+    }
+
+    /// Feeds one message to the app and performs its effects.
+    fn handle(&mut self, msg: Msg) -> io::Result<Next> {
+        let msg = match msg {
+            // The window's size is the screen's business; the app gets the size it draws at.
+            Msg::Resize(width, height) => match self.screens.window_resized(width, height)? {
+                Some(size) => Msg::Resize(size.width, size.height),
+                None => return Ok(Next::Continue { redraw: true }),
+            },
+            other => other,
+        };
+        // The gauges learn how a demo's first process ended from the loop that started it.
+        if let Msg::DemoExited { run, exit } = &msg {
+            self.demos.exited(*run, *exit);
+        }
+        let mut redraw = false;
+        for effect in self.app.update(msg, Instant::now()) {
+            match effect {
+                Effect::Redraw => redraw = true,
+                Effect::Quit(reason) => return Ok(Next::Quit(reason)),
+                Effect::StartDemo {
+                    run,
+                    demo,
+                    params,
+                    engine,
+                } => self.demos.start(run, demo, &params, engine),
+                Effect::StopDemo { run } => self.demos.stop(run),
+                Effect::Sampler(command) => self.demos.sampler.send(command),
+            }
+        }
+        self.layout.refresh(self.app);
+        Ok(Next::Continue { redraw })
+    }
+}
+
+fn disconnected() -> ExitReason {
+    ExitReason::Error("every input source stopped".into())
+}
