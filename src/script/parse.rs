@@ -193,7 +193,8 @@ fn duration(word: &str) -> Option<Duration> {
         (word.strip_suffix('s')?, 1.0)
     };
     let value: f64 = number.parse().ok()?;
-    (0.0..=86_400.0).contains(&value)
+    (0.0..=86_400.0)
+        .contains(&value)
         .then(|| Duration::from_secs_f64(value * scale))
 }
 
