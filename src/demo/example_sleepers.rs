@@ -29,6 +29,7 @@ pub static DEMO: Unit<Settings> = Unit {
             cap_param(16),
         ],
         quick: &[("children", "1")],
+        results: &["children"],
         python: None, // or Some("demo_sleepers.py"): its CPython twin in assets/python
         native_only: &[],
         python_only: &[],

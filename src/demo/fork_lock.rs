@@ -47,6 +47,7 @@ pub static DEMO: Unit<Settings> = Unit {
             cap_param(64),
         ],
         quick: &[("timeout_ms", "200")],
+        results: &["deadlocked", "child_killed", "waited_ms"],
         python: Some("demo_fork_lock.py"),
         native_only: &[],
         python_only: &[],

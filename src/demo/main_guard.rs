@@ -60,6 +60,12 @@ pub static DEMO: Unit<Settings> = Unit {
             cap_param(24),
         ],
         quick: &[("depth", "2"), ("linger_s", "0")],
+        results: &[
+            "capped",
+            "growth_ms",
+            "max_depth_reached",
+            "would_start_without_cap",
+        ],
         python: Some("demo_main_guard.py"),
         native_only: &[],
         python_only: &[],

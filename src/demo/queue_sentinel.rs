@@ -82,6 +82,13 @@ pub static DEMO: Unit<Settings> = Unit {
             ("task_ms", "5"),
             ("watchdog_ms", "300"),
         ],
+        results: &[
+            "blocked_workers",
+            "clean_exits",
+            "leftover_sentinels",
+            "tasks_done",
+            "tasks_worker_*",
+        ],
         python: Some("demo_queue_sentinel.py"),
         native_only: &[],
         python_only: &[],

@@ -26,6 +26,10 @@ pub struct DemoSpec {
     /// Parameters for a quick run that still shows the point (`lectern demo NAME --quick`,
     /// and the test that walks the catalog).
     pub quick: &'static [(&'static str, &'static str)],
+    /// The results it can report (besides [`COMMON_RESULTS`]), for lesson claims and
+    /// `lectern check`; `*` stands for any text (`tasks_worker_*`). A test checks every run's
+    /// keys against these.
+    pub results: &'static [&'static str],
     /// The demo's twin on CPython: its file in `assets/python`, if it has one.
     pub python: Option<&'static str>,
     /// Parameters only the native engine honours (the CPython engine says so when they are
@@ -33,6 +37,27 @@ pub struct DemoSpec {
     pub native_only: &'static [&'static str],
     /// Parameters only the CPython engine honours.
     pub python_only: &'static [&'static str],
+}
+
+/// Results every demo reports.
+pub const COMMON_RESULTS: &[&str] = &["cap", "processes_started", "other_load_cores"];
+
+impl DemoSpec {
+    /// Whether the demo can report a result named `key`.
+    #[must_use]
+    pub fn has_result(&self, key: &str) -> bool {
+        COMMON_RESULTS.contains(&key) || self.results.iter().any(|p| matches(p, key))
+    }
+}
+
+/// Matches `key` against `pattern`, where one `*` stands for any text.
+fn matches(pattern: &str, key: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == key,
+        Some((head, tail)) => {
+            key.len() >= head.len() + tail.len() && key.starts_with(head) && key.ends_with(tail)
+        }
+    }
 }
 
 /// Why a demo name or parameter was refused.
@@ -313,5 +338,22 @@ impl<P: DeserializeOwned> Demo for Unit<P> {
             self.spec.name
         );
         ExitCode::from(2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn declared_results_match_exactly_or_by_their_star() {
+        let queue = crate::demo::find("queue-sentinel").unwrap().spec();
+        assert!(queue.has_result("tasks_worker_3"));
+        assert!(queue.has_result("blocked_workers"));
+        assert!(queue.has_result("cap"), "every demo reports cap");
+        assert!(
+            !queue.has_result("tasks_worker"),
+            "the star stands for some text"
+        );
+        assert!(!queue.has_result("blocked"));
+        assert!(!queue.has_result("speedup"));
     }
 }

@@ -72,6 +72,12 @@ pub static DEMO: Unit<Settings> = Unit {
             ("workers", "2"),
             ("watchdog_ms", "1500"),
         ],
+        results: &[
+            "executor_broken",
+            "failed_futures",
+            "lost_tasks",
+            "map_hung",
+        ],
         python: Some("demo_worker_crash.py"),
         native_only: &[],
         python_only: &[],
