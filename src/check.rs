@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use crate::demo;
 use crate::lesson::{Diagnostic, Lesson, Pos, Severity, parse_bytes};
 
-/// Problems with the lesson's demo directives: unknown demos, unknown parameters, values out
-/// of range, parameters that do not fit together (each names the valid choices).
+/// Problems with the lesson's demo and claim directives: unknown demos, unknown parameters,
+/// values out of range, parameters that do not fit together, unknown results, expectations
+/// that do not parse (each names the valid choices).
 #[must_use]
 pub fn demo_diagnostics(lesson: &Lesson) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -26,6 +27,8 @@ pub fn demo_diagnostics(lesson: &Lesson) -> Vec<Diagnostic> {
             problems.push(Diagnostic::error(pos, err.to_string()));
         }
     }
+    // Claims name demos, parameters and results too.
+    problems.extend(crate::claims::resolve(lesson).1);
     problems
 }
 
@@ -64,8 +67,10 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
         } else {
             let lesson = &parsed.lesson;
             let demos: usize = lesson.slides.iter().map(|s| s.demos.len()).sum();
+            let claims: usize = lesson.slides.iter().map(|s| s.claims.len()).sum();
             eprintln!(
-                "{name}: ok — {} slides, {demos} demo directives, {warnings} warning(s)",
+                "{name}: ok — {} slides, {demos} demo directives, {claims} claims, {warnings} \
+                 warning(s)",
                 lesson.slides.len()
             );
         }

@@ -109,6 +109,26 @@ pub enum Command {
     Watch(WatchArgs),
     /// List the demos, the slides they serve and their parameters.
     Demos,
+    /// Check the lesson's claims on this machine: run every demo they need (on both engines
+    /// where available) and print one row per claim with the measured value and a verdict.
+    Report {
+        /// Lesson file [default: the built-in Lecture 25]
+        #[arg(value_name = "LESSON")]
+        lesson: Option<PathBuf>,
+        /// Engines to measure on: both (where CPython is available), native or python
+        #[arg(long, default_value = "both", value_parser = ["both", "native", "python"])]
+        engine: String,
+        /// The CPython to run twins with [default: `$LECTERN_PYTHON`, else python3]
+        #[arg(long, value_name = "PATH")]
+        python: Option<OsString>,
+        /// One JSON object per claim and engine, one per line, instead of Markdown
+        #[arg(long)]
+        json: bool,
+        /// Run each demo with its quick parameters under the claim's own: a fast smoke run
+        /// whose numbers are not the lecture's (the report says so)
+        #[arg(long)]
+        quick: bool,
+    },
     /// Run one demo without the slide view: progress, then a results table.
     Demo {
         /// The demo's name (see `lectern demos`).

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod demo;
 pub mod gauges;

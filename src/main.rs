@@ -16,6 +16,13 @@ fn main() -> ExitCode {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Demos) => lectern::headless::list(),
+        Some(Command::Report {
+            lesson,
+            engine,
+            python,
+            json,
+            quick,
+        }) => report(lesson.as_ref(), &engine, python.as_ref(), json, quick),
         Some(Command::Demo {
             name,
             sets,
@@ -55,6 +62,38 @@ fn watch(args: WatchArgs) -> ExitCode {
         theme: Theme::new(args.theme, Theme::no_color_requested()),
     };
     lectern::watch::run(&options)
+}
+
+fn report(
+    path: Option<&std::path::PathBuf>,
+    engine: &str,
+    python: Option<&std::ffi::OsString>,
+    json: bool,
+    quick: bool,
+) -> ExitCode {
+    use lectern::claims::report;
+    let (name, loaded) = match path {
+        Some(path) => (path.display().to_string(), lesson::load(path)),
+        None => (lesson::EMBEDDED_NAME.to_string(), lesson::embedded()),
+    };
+    let lesson = match loaded {
+        Ok((lesson, _)) => lesson,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(engines) = report::engines_from(engine) else {
+        eprintln!("lectern report: --engine is both, native or python");
+        return ExitCode::from(2);
+    };
+    let options = report::ReportOptions {
+        engines,
+        python: report::python(python),
+        json,
+        quick,
+    };
+    report::run(&lesson, &name, &options)
 }
 
 fn present(args: &PresentArgs) -> ExitCode {

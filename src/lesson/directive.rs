@@ -5,12 +5,13 @@
 //! ordinary comment and is ignored, so authors can still leave themselves notes like
 //! `<!-- TODO tighten this -->`.
 
+use super::claim_directive::parse_claim;
 use super::diagnostic::{Diagnostic, Pos};
-use super::model::DemoDirective;
+use super::model::{ClaimDirective, DemoDirective};
 use super::scan::Comment;
 
 /// The directive keywords lectern understands, for error messages.
-pub const KNOWN: &[&str] = &["demo", "notes"];
+pub const KNOWN: &[&str] = &["demo", "notes", "claim", "verdicts"];
 
 /// What a comment turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,10 @@ pub enum Directive {
     Demo(DemoDirective),
     /// `<!-- notes: ... -->`, dedented Markdown.
     Notes(String),
+    /// `<!-- claim: DEMO ... result=KEY expect=EXPR text="..." -->`
+    Claim(ClaimDirective),
+    /// `<!-- verdicts: -->`: the slide's panel shows the lecture's claims, checked.
+    Verdicts,
 }
 
 /// Reads a comment as a directive; `Ok(None)` for an ordinary comment.
@@ -41,6 +46,12 @@ pub fn parse(comment: &Comment) -> Result<Option<Directive>, Diagnostic> {
     match keyword.as_str() {
         "demo" => parse_demo(comment, rest_at, keyword_pos).map(|d| Some(Directive::Demo(d))),
         "notes" => Ok(Some(Directive::Notes(dedent_notes(&body[rest_at..])))),
+        "claim" => parse_claim(comment, rest_at, keyword_pos).map(|c| Some(Directive::Claim(c))),
+        "verdicts" if body[rest_at..].trim().is_empty() => Ok(Some(Directive::Verdicts)),
+        "verdicts" => Err(Diagnostic::error(
+            keyword_pos,
+            "`verdicts:` takes nothing: write `<!-- verdicts: -->`",
+        )),
         other => Err(Diagnostic::error(
             keyword_pos,
             format!(
@@ -50,7 +61,7 @@ pub fn parse(comment: &Comment) -> Result<Option<Directive>, Diagnostic> {
                     .iter()
                     .map(|k| format!("`{k}:`"))
                     .collect::<Vec<_>>()
-                    .join(" and ")
+                    .join(", ")
             ),
         )),
     }
@@ -122,7 +133,7 @@ fn parse_demo(
     })
 }
 
-fn is_identifier(text: &str, joiner: char) -> bool {
+pub(super) fn is_identifier(text: &str, joiner: char) -> bool {
     text.starts_with(|c: char| c.is_ascii_lowercase())
         && text
             .chars()
@@ -130,7 +141,7 @@ fn is_identifier(text: &str, joiner: char) -> bool {
 }
 
 /// A value without its double quotes, if it has them.
-fn unquote(value: &str) -> Result<String, String> {
+pub(super) fn unquote(value: &str) -> Result<String, String> {
     match value.strip_prefix('"') {
         None => Ok(value.to_string()),
         Some(inner) => inner
@@ -142,7 +153,7 @@ fn unquote(value: &str) -> Result<String, String> {
 
 /// Whitespace-separated tokens of `text[from..]` with their byte offsets in `text`; a
 /// `key="…"` token runs to its closing quote, spaces included.
-fn tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+pub(super) fn tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
     let mut at = from;
     std::iter::from_fn(move || {
         let rest = &text[at..];
@@ -167,7 +178,7 @@ fn tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// The position of byte `offset` of a comment's body in the file.
-fn offset_pos(comment: &Comment, offset: usize) -> Pos {
+pub(super) fn offset_pos(comment: &Comment, offset: usize) -> Pos {
     let before = &comment.body[..offset];
     match before.rfind('\n') {
         None => Pos::new(

@@ -3,6 +3,7 @@
 //! A lesson is Markdown with TOML front matter between `+++` lines, slides separated by `---`
 //! lines, and directives in HTML comments (`<!-- demo: ... -->`, `<!-- notes: ... -->`).
 
+mod claim_directive;
 pub mod diagnostic;
 mod directive;
 mod front_matter;
@@ -16,8 +17,8 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Pos, Severity};
 pub use model::{
-    Align, Block, CodeBlock, CodeToken, DemoDirective, Inline, InlineStyle, Lesson, LessonMeta,
-    List, Slide, Table, TokenKind, plain_text,
+    Align, Block, ClaimDirective, CodeBlock, CodeToken, DemoDirective, Inline, InlineStyle, Lesson,
+    LessonMeta, List, Slide, Table, TokenKind, plain_text,
 };
 pub use parse::{Parsed, parse, parse_bytes};
 

@@ -57,6 +57,10 @@ pub struct Slide {
     pub demos: Vec<DemoDirective>,
     /// Speaker notes from `<!-- notes: ... -->`, parsed as Markdown.
     pub notes: Vec<Block>,
+    /// Checkable claims stated on the slide (`<!-- claim: ... -->`).
+    pub claims: Vec<ClaimDirective>,
+    /// Whether the slide's panel shows the lecture's verdicts (`<!-- verdicts: -->`).
+    pub verdicts: bool,
 }
 
 /// A block of slide content.
@@ -198,6 +202,32 @@ pub struct DemoDirective {
     pub line: usize,
     /// Column of the demo name.
     pub col: usize,
+}
+
+/// A claim the lesson makes, checkable against a demo's result:
+/// `<!-- claim: DEMO key=value... result=KEY expect=EXPR text="..." -->`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimDirective {
+    /// The demo that measures it.
+    pub demo: String,
+    /// The demo's parameters for the measuring run, in the order written.
+    pub params: Vec<(String, String)>,
+    /// The result that is checked.
+    pub result: String,
+    /// What the result must be, as written (`50..200`, `<1`, `true`, `<0.5*sequential_ms`).
+    pub expect: String,
+    /// The unit the value is shown in, if any (`ms`).
+    pub unit: Option<String>,
+    /// The claim in the lesson's words.
+    pub text: String,
+    /// Where the demo name is.
+    pub line: usize,
+    /// Column of the demo name.
+    pub col: usize,
+    /// Where `result=` is.
+    pub result_pos: (usize, usize),
+    /// Where `expect=` is.
+    pub expect_pos: (usize, usize),
 }
 
 /// Concatenates the text of inline runs, dropping styles.

@@ -149,6 +149,8 @@ fn empty_lesson() -> Lesson {
 
 fn build_slide(chunk: &Chunk, diagnostics: &mut Vec<Diagnostic>) -> Slide {
     let mut demos: Vec<DemoDirective> = Vec::new();
+    let mut claims = Vec::new();
+    let mut verdicts = false;
     let mut notes: Vec<String> = Vec::new();
     for comment in &chunk.comments {
         match directive::parse(comment) {
@@ -157,6 +159,8 @@ fn build_slide(chunk: &Chunk, diagnostics: &mut Vec<Diagnostic>) -> Slide {
                 diagnostics.push(Diagnostic::warning(comment.open, "speaker notes are empty"));
             }
             Ok(Some(Directive::Notes(text))) => notes.push(text),
+            Ok(Some(Directive::Claim(claim))) => claims.push(claim),
+            Ok(Some(Directive::Verdicts)) => verdicts = true,
             Ok(None) => {}
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
@@ -175,6 +179,8 @@ fn build_slide(chunk: &Chunk, diagnostics: &mut Vec<Diagnostic>) -> Slide {
         blocks,
         demos,
         notes,
+        claims,
+        verdicts,
     }
 }
 
