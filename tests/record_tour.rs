@@ -116,12 +116,17 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
         .iter()
         .filter(|m| m.contains(" finished in "))
         .count();
-    assert_eq!((started, finished), (12, 12), "{markers:?}");
+    // One run per slide, then slide 12's verdicts run what the claims still miss.
+    assert!(started > 12 && started == finished, "{markers:?}");
+    assert!(markers.contains(&"verdicts"), "{markers:?}");
 
     // asciinema plays the file, unmodified, to the screen lectern drew last (which it prints
     // on stdout when there is no terminal).
     let last_frame = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(last_frame.contains("12 / 12"), "{last_frame}");
+    assert!(
+        last_frame.contains("12 / 12") && last_frame.contains("of 32 measured hold"),
+        "{last_frame}"
+    );
     let tmux = Tmux::shell(120, 36);
     tmux.type_line(&format!(
         "clear; python3 -m asciinema cat {} && sleep 60",

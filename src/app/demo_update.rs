@@ -31,6 +31,19 @@ impl App {
         let Some(params) = self.demos.params_for(slot, &directive) else {
             return Vec::new();
         };
+        self.launch(demo, params, slot, directive.title.clone(), now)
+    }
+
+    /// Starts `demo` with `params` as a run of `slot`, stopping any other run first. On a
+    /// screen too small to show a run beside the slide, the run takes the screen.
+    pub(super) fn launch(
+        &mut self,
+        demo: &'static dyn crate::demo::Demo,
+        params: crate::demo::Params,
+        slot: super::Slot,
+        title: Option<String>,
+        now: Instant,
+    ) -> Vec<Effect> {
         let mut effects = self.stop_demo("restarted", now);
         self.demos.next_run += 1;
         let id = self.demos.next_run;
@@ -42,7 +55,7 @@ impl App {
             Engine::Native
         };
         let mut run = Run::new(id, demo, params.clone(), slot, now);
-        run.title.clone_from(&directive.title);
+        run.title = title;
         run.engine = engine;
         self.demos.compare = false;
         self.demos.push(run);
@@ -73,6 +86,8 @@ impl App {
     /// `x`: stops the running demo and says so in the footer, since the panel may be showing
     /// another demo (a pinned run stopped from another slide).
     fn stop_with_x(&mut self, now: Instant) -> Vec<Effect> {
+        // Stopping also stops the verdicts' round of runs.
+        self.verdicts.queue.clear();
         let name = self.demos.running().map(|r| r.demo.spec().name);
         let effects = self.stop_demo("stopped with x", now);
         self.status = Some(match name {
@@ -85,6 +100,12 @@ impl App {
     /// The demo actions other than starting.
     pub(super) fn demo_action(&mut self, action: Action, now: Instant) -> Vec<Effect> {
         match action {
+            // Tab from the verdicts goes back to the slide's demos.
+            Action::NextDemo if self.verdicts.shown => {
+                self.verdicts.shown = false;
+                self.demos.scroll = 0;
+                vec![Effect::Redraw]
+            }
             Action::NextDemo => {
                 let count = self.current_slide().demos.len();
                 if count > 1 {
@@ -227,6 +248,7 @@ impl App {
             return Vec::new();
         };
         run.end(RunEnd::Finished(exit), now);
+        let ended = run.clone();
         let mut effects = vec![Effect::Redraw];
         // The demo's own first process ended with it (a twin's interpreter is reaped by the
         // supervisor, which reports nothing after the summary): the panel and the gauges say so.
@@ -237,6 +259,7 @@ impl App {
                 exit,
             }));
         }
+        effects.extend(self.after_run(&ended, exit, now));
         effects
     }
 }

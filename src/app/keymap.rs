@@ -64,6 +64,8 @@ pub enum Action {
     SwitchEngine,
     /// Show the demo's latest results on both engines side by side, or not.
     CompareEngines,
+    /// Show the lesson's claims with this session's verdicts in the demo panel, or not.
+    ToggleVerdicts,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -175,6 +177,12 @@ pub const BINDINGS: &[Binding] = &[
         help: "",
     },
     Binding {
+        keys: &[KeyCode::Char('v')],
+        action: Action::ToggleVerdicts,
+        label: "v",
+        help: "verdicts: the lecture's claims, measured here",
+    },
+    Binding {
         keys: &[KeyCode::Char('x')],
         action: Action::StopDemo,
         label: "x · r · p",
@@ -249,13 +257,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Esc],
         action: Action::Escape,
-        label: "Esc",
-        help: "close what is open (help, notes, focus); else quit",
+        label: "Esc · q  Ctrl-C",
+        help: "close help, notes or focus (else quit) · quit",
     },
+    // Named on the Esc row, so the whole table fits an 80×24 terminal.
     Binding {
         keys: &[KeyCode::Char('q')],
         action: Action::Quit,
-        label: "q  Ctrl-C",
+        label: "",
         help: "quit",
     },
 ];

@@ -8,6 +8,7 @@ mod demo_update;
 mod keymap;
 mod stopwatch;
 mod update;
+mod verdicts;
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,7 @@ use ratatui::layout::Size;
 pub use demo::{CoreTimeline, DemoPanel, DemoProcess, Run, RunEnd, Slot, next_int};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use stopwatch::{Stopwatch, format_clock};
+pub use verdicts::{VERDICTS_SLOT, Verdicts};
 
 use crate::gauges::Gauges;
 use crate::lesson::{Lesson, Slide};
@@ -90,6 +92,8 @@ pub struct App {
     pub layout: LayoutFacts,
     /// Which engine runs the demos, and whether CPython can.
     pub engines: EngineChoiceState,
+    /// The lesson's claims and this session's verdicts on them.
+    pub verdicts: Verdicts,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -99,6 +103,11 @@ impl App {
     #[must_use]
     pub fn new(lesson: Lesson, theme: Theme, start: usize, size: Size, now: Instant) -> Self {
         let slide = start.min(lesson.slides.len().saturating_sub(1));
+        let verdicts = Verdicts {
+            claims: crate::claims::resolve(&lesson).0,
+            shown: lesson.slides.get(slide).is_some_and(|s| s.verdicts),
+            ..Verdicts::default()
+        };
         Self {
             lesson,
             theme,
@@ -117,6 +126,7 @@ impl App {
             demo_focus: false,
             layout: LayoutFacts::default(),
             engines: EngineChoiceState::default(),
+            verdicts,
             last_wheel_turn: None,
         }
     }

@@ -133,7 +133,11 @@ impl App {
                 }
                 vec![Effect::Redraw]
             }
+            Action::Enter if self.jump.is_empty() && self.verdicts.shown => {
+                self.run_missing_claims(self.now)
+            }
             Action::Enter if self.jump.is_empty() => self.start_demo(self.now),
+            Action::ToggleVerdicts => self.toggle_verdicts(),
             Action::Enter => self.jump(),
             Action::NextDemo
             | Action::StopDemo
@@ -182,6 +186,8 @@ impl App {
         self.demos.selected = 0;
         self.demos.editor = None;
         self.demos.scroll = 0;
+        self.verdicts.shown = self.current_slide().verdicts;
+        self.verdicts.queue.clear();
         // Leaving the slide stops its demo, unless the presenter pinned it; the new slide
         // shows its own text again.
         let pinned = self.demos.running().is_some_and(|r| r.pinned);

@@ -266,10 +266,7 @@ mod tests {
     use super::*;
 
     fn results(pairs: &[(&str, ResultValue)]) -> BTreeMap<String, ResultValue> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), *v))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()
     }
 
     #[test]

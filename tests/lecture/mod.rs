@@ -104,6 +104,45 @@ pub fn finished_run(
     app
 }
 
+/// Plays the recorded run of `demo` on `app`, started from slide `slide` (1-based) after
+/// `tabs` Tabs, as the presenter would: type the slide number, Enter, Tab, Enter.
+pub fn play(app: &mut App, now: Instant, slide: usize, tabs: usize, demo: &str) {
+    // Arriving on a slide selects its first demo: come from another slide.
+    if app.slide + 1 == slide {
+        let elsewhere = if slide == 1 {
+            KeyCode::Right
+        } else {
+            KeyCode::Left
+        };
+        press(app, now, elsewhere);
+    }
+    for digit in slide.to_string().chars() {
+        press(app, now, KeyCode::Char(digit));
+    }
+    press(app, now, KeyCode::Enter);
+    assert_eq!(app.slide + 1, slide);
+    // The verdicts slide shows its claims first; Tab goes to its demos.
+    if app.verdicts.shown {
+        press(app, now, KeyCode::Tab);
+    }
+    for _ in 0..tabs {
+        press(app, now, KeyCode::Tab);
+    }
+    press(app, now, KeyCode::Enter);
+    let run = app.demos.next_run;
+    for event in recorded(demo) {
+        send(app, now, Msg::Demo { run, event });
+    }
+    send(
+        app,
+        now,
+        Msg::DemoExited {
+            run,
+            exit: ExitInfo::Code(0),
+        },
+    );
+}
+
 /// A gauges sample: one core idle-ish, one full, the demo's worker, an exited child and
 /// lectern itself.
 pub fn sample() -> Sample {

@@ -46,6 +46,9 @@ pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 /// scrolls.
 #[must_use]
 pub fn parts(app: &App, width: usize) -> Parts {
+    if app.verdicts.shown {
+        return super::verdicts::parts(app, width);
+    }
     let theme = &app.theme;
     let slot = (app.slide, app.demos.selected);
     let directive = app.current_slide().demos.get(slot.1);

@@ -4,6 +4,7 @@
 
 mod compare;
 mod content;
+mod verdicts;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -59,15 +60,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let demos = slide_demos.len();
     let shown = shown_run(app);
     let mut title = match demos {
+        _ if app.verdicts.shown => "Verdicts · v".to_string(),
         n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
         _ => "Demo".to_string(),
     };
-    if let Some((engine, _)) = shown.and_then(|r| r.reported_engine.as_ref()) {
+    if let Some((engine, _)) = shown
+        .filter(|_| !app.verdicts.shown)
+        .and_then(|r| r.reported_engine.as_ref())
+    {
         title = format!("{title} · {engine}");
     }
     let block = panel(title, theme).title_bottom(
         Line::styled(
-            if demos > 0 || shown.is_some() {
+            if app.verdicts.shown {
+                verdicts_key_hint(area.width)
+            } else if demos > 0 || shown.is_some() {
                 key_hint(area.width)
             } else {
                 ""
@@ -117,6 +124,16 @@ fn marker(app: &App, above: usize, below: usize) -> Line<'static> {
 /// The demo keys, or a pointer to the help when the panel is too narrow for them.
 fn key_hint(width: u16) -> &'static str {
     const FULL: &str = " Enter run · x stop · e edit · z focus ";
+    if usize::from(width) >= FULL.chars().count() + 4 {
+        FULL
+    } else {
+        " Enter run · ? keys "
+    }
+}
+
+/// The verdicts' keys: there are no parameters to edit there.
+fn verdicts_key_hint(width: u16) -> &'static str {
+    const FULL: &str = " Enter run missing · x stop · Tab demos · z focus ";
     if usize::from(width) >= FULL.chars().count() + 4 {
         FULL
     } else {

@@ -1,0 +1,121 @@
+//! The verdicts: every claim of the lesson against what this session measured, shown in the
+//! demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`), with Enter running the
+//! demos no claim has a measurement from yet, one after another.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Instant;
+
+use super::App;
+use super::demo::Run;
+use crate::claims::{Claim, RunKey, Verdict, run_key};
+use crate::demo::engine::Engine;
+use crate::demo::protocol::ResultValue;
+use crate::demo::{Params, find};
+use crate::msg::Effect;
+use crate::sampler::ExitInfo;
+
+/// The demo slot runs made for the verdicts belong to (no directive has this index).
+pub const VERDICTS_SLOT: usize = usize::MAX;
+
+/// The claims, what was measured for them, and the runs still to make.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    /// The lesson's claims, in slide order.
+    pub claims: Vec<Claim>,
+    /// The results of every run that finished well, by what it ran and where (latest wins).
+    pub measured: HashMap<(RunKey, Engine), BTreeMap<String, ResultValue>>,
+    /// Whether the demo panel shows the verdicts.
+    pub shown: bool,
+    /// Demos (name, parameters) still to run for claims nobody measured, in slide order.
+    pub queue: VecDeque<(String, Params)>,
+    /// How many runs the current round of Enter queued.
+    pub queued: usize,
+}
+
+impl Verdicts {
+    /// The verdict on `claim` from this session's runs on `engine`, if one measured it.
+    #[must_use]
+    pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Verdict> {
+        let results = self.measured.get(&(claim.run_key(), engine))?;
+        claim.judge(results)
+    }
+
+    /// The runs no claim has a measurement from on `engine`, each once, in slide order.
+    #[must_use]
+    pub fn missing(&self, engine: Engine) -> Vec<(String, Params)> {
+        let mut missing: Vec<(String, Params)> = Vec::new();
+        for claim in &self.claims {
+            let key = claim.run_key();
+            let name = claim.demo.spec().name.to_string();
+            let runnable = engine == Engine::Native || claim.demo.spec().python.is_some();
+            if runnable
+                && !self.measured.contains_key(&(key, engine))
+                && !missing
+                    .iter()
+                    .any(|(n, p)| *n == name && *p == claim.params)
+            {
+                missing.push((name, claim.params.clone()));
+            }
+        }
+        missing
+    }
+}
+
+impl App {
+    /// `v`: shows the verdicts in the demo panel, or the slide's demos again.
+    pub(super) fn toggle_verdicts(&mut self) -> Vec<Effect> {
+        if self.verdicts.claims.is_empty() {
+            self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
+        } else {
+            self.verdicts.shown = !self.verdicts.shown;
+            self.demos.editor = None;
+            self.demos.compare = false;
+            self.demos.scroll = 0;
+        }
+        vec![Effect::Redraw]
+    }
+
+    /// Enter on the verdicts: runs, one after another, every demo a claim still needs on the
+    /// current engine.
+    pub(super) fn run_missing_claims(&mut self, now: Instant) -> Vec<Effect> {
+        let engine = self.engines.current;
+        let missing = self.verdicts.missing(engine);
+        if missing.is_empty() {
+            self.status = Some(format!(
+                "Every claim that can be measured on {engine} has been; E switches engine."
+            ));
+            return vec![Effect::Redraw];
+        }
+        self.verdicts.queued = missing.len();
+        self.verdicts.queue = missing.into();
+        self.next_claim_run(now)
+    }
+
+    /// Starts the next queued run for the verdicts, if any.
+    pub(super) fn next_claim_run(&mut self, now: Instant) -> Vec<Effect> {
+        let Some((name, params)) = self.verdicts.queue.pop_front() else {
+            return vec![Effect::Redraw];
+        };
+        let Ok(demo) = find(&name) else {
+            return self.next_claim_run(now);
+        };
+        let done = self.verdicts.queued - self.verdicts.queue.len();
+        let title = format!("For the verdicts ({done}/{})", self.verdicts.queued);
+        self.launch(demo, params, (self.slide, VERDICTS_SLOT), Some(title), now)
+    }
+
+    /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.
+    pub(super) fn after_run(&mut self, run: &Run, exit: ExitInfo, now: Instant) -> Vec<Effect> {
+        let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
+        if finished_well && !run.results.is_empty() {
+            let key = run_key(run.demo.spec().name, &run.params);
+            self.verdicts
+                .measured
+                .insert((key, run.engine), run.results.clone());
+        }
+        if run.slot.1 == VERDICTS_SLOT && !self.verdicts.queue.is_empty() {
+            return self.next_claim_run(now);
+        }
+        Vec::new()
+    }
+}

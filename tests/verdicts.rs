@@ -1,0 +1,104 @@
+//! Slide 12's verdicts, drawn from injected runs: after the lecture's demos have run, the
+//! panel shows every claim with what was measured and whether it held; Enter queues the runs
+//! still missing, one after another.
+
+mod lecture;
+
+use lectern::msg::{Effect, Msg};
+use lectern::sampler::ExitInfo;
+use lectern::theme::ThemeName;
+use lecture::{RUNS, draw, lecture, play, press, send};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+#[test]
+fn after_the_lectures_demos_the_verdicts_show_what_held_and_what_differed() {
+    let (mut app, now) = lecture(1, 120, 40, ThemeName::Dark);
+    for (demo, slide, tabs) in RUNS {
+        play(&mut app, now, slide, tabs, demo);
+    }
+    for digit in ['1', '2'] {
+        press(&mut app, now, KeyCode::Char(digit));
+    }
+    press(&mut app, now, KeyCode::Enter);
+    assert!(app.verdicts.shown, "slide 12 opens on its verdicts");
+    insta::assert_snapshot!("verdicts_120x40", draw(&app));
+    press(&mut app, now, KeyCode::Char('z'));
+    insta::assert_snapshot!("verdicts_focus_120x40", draw(&app));
+    // `}` scrolls the panel: gather every page until the list ends.
+    let mut screen = draw(&app);
+    for _ in 0..10 {
+        press(&mut app, now, KeyCode::Char('}'));
+        screen.push_str(&draw(&app));
+    }
+    // Recorded natively: spawn is a bare exec (far below 50–200 ms), a crashed worker's task
+    // is lost, a path is bytes where the file is megabytes, and imap kept its order.
+    for (claim, mark) in [
+        ("spawn: 50–200 ms of startup per process", "✗"),
+        ("A crashed pool worker loses its in-flight task", "✓"),
+        ("A path is a few bytes; the file is megabytes", "✓"),
+        ("imap yields results as they complete", "✗"),
+    ] {
+        let line = screen
+            .lines()
+            .find(|l| l.contains(claim))
+            .unwrap_or_else(|| panic!("{claim} not on screen:\n{screen}"));
+        assert!(line.contains(&format!("{mark} {claim}")), "{line}");
+    }
+    // The claims whose runs were not played wait for Enter.
+    assert!(
+        screen.contains("· Threads doing CPU work get no speedup"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() {
+    let (mut app, now) = lecture(12, 120, 40, ThemeName::Dark);
+    assert!(app.verdicts.shown);
+    let missing = app.verdicts.missing(app.engines.current).len();
+    assert!(missing >= 15, "{missing}");
+    let effects = app.update(Msg::Key(KeyEvent::from(KeyCode::Enter)), now);
+    let started: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::StartDemo { demo, .. } => Some(*demo),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, ["gil"], "the first claim's run starts");
+    let run = app.demos.next_run;
+    // The run ends well (with the result the claim checks): the next one starts by itself.
+    send(
+        &mut app,
+        now,
+        Msg::Demo {
+            run,
+            event: lectern::demo::protocol::Event::Result {
+                name: "speedup".into(),
+                value: lectern::demo::protocol::ResultValue::Number(1.9),
+            },
+        },
+    );
+    let effects = app.update(
+        Msg::DemoExited {
+            run,
+            exit: ExitInfo::Code(0),
+        },
+        now,
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::StartDemo { demo: "gil", .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.verdicts.missing(app.engines.current).len(), missing - 1);
+    assert!(draw(&app).contains("measuring 2/"));
+    press(&mut app, now, KeyCode::Char('x'));
+    assert!(app.verdicts.queue.is_empty(), "x stops the round");
+    // Tab goes to the slide's own demo; v comes back.
+    press(&mut app, now, KeyCode::Tab);
+    assert!(!app.verdicts.shown);
+    press(&mut app, now, KeyCode::Char('v'));
+    assert!(app.verdicts.shown);
+}
