@@ -56,6 +56,10 @@ fn the_json_report_measures_each_claim_on_each_engine_and_judges_the_number() {
         };
         assert_eq!(row["verdict"], expected, "{row}");
         assert!(row["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(
+            row["simulated"].is_null(),
+            "pickling measures everything: {row}"
+        );
     }
     let engines: Vec<&str> = rows.iter().filter_map(|r| r["engine"].as_str()).collect();
     assert!(
@@ -138,4 +142,39 @@ fn the_shipped_lecture_checks_with_its_claims_counted() {
     assert!(output.status.success(), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("32 claims"), "{stderr}");
+}
+
+#[test]
+fn a_verdict_on_a_simulated_quantity_says_so_with_the_runs_own_words() {
+    let lesson = temp_lesson(
+        "simulated.md",
+        "## Imports\n\n\
+<!-- claim: start-methods import_ms=60 import_mb=30 result=spawn_median_ms expect=50..200 unit=ms text=\"Startup with imports\" -->\n\
+<!-- claim: start-methods result=spawn_median_ms expect=>0 unit=ms text=\"Startup without\" -->\n",
+    );
+    let output = lectern(&[
+        "report",
+        lesson.to_str().unwrap(),
+        "--quick",
+        "--engine",
+        "native",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let row = |claim: &str| {
+        text.lines()
+            .find(|l| l.contains(claim))
+            .unwrap_or_else(|| panic!("no {claim} in {text}"))
+            .to_string()
+    };
+    assert!(
+        row("Startup with imports").contains("*simulated [1]*"),
+        "{text}"
+    );
+    assert!(!row("Startup without").contains("simulated"), "{text}");
+    assert!(
+        text.contains("[1] native start-methods simulated: Each spawned child"),
+        "the footnote quotes the run: {text}"
+    );
+    assert!(text.contains("on simulated runs"), "{text}");
 }

@@ -67,18 +67,32 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
         .collect();
     assert_eq!(started, ["gil"], "the first claim's run starts");
     let run = app.demos.next_run;
-    // The run ends well (with the result the claim checks): the next one starts by itself.
+    // A run that says it simulated something: its verdict says so too.
     send(
         &mut app,
         now,
         Msg::Demo {
             run,
-            event: lectern::demo::protocol::Event::Result {
-                name: "speedup".into(),
-                value: lectern::demo::protocol::ResultValue::Number(1.9),
+            event: lectern::demo::protocol::Event::Note {
+                level: lectern::demo::protocol::NoteLevel::Simulated,
+                message: "a stand-in".into(),
             },
         },
     );
+    // The run ends well (with the results the claim checks): the next one starts by itself.
+    for (name, value) in [("speedup", 1.9), ("workers", 2.0)] {
+        send(
+            &mut app,
+            now,
+            Msg::Demo {
+                run,
+                event: lectern::demo::protocol::Event::Result {
+                    name: name.into(),
+                    value: lectern::demo::protocol::ResultValue::Number(value),
+                },
+            },
+        );
+    }
     let effects = app.update(
         Msg::DemoExited {
             run,
@@ -93,7 +107,12 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
         "{effects:?}"
     );
     assert_eq!(app.verdicts.missing(app.engines.current).len(), missing - 1);
-    assert!(draw(&app).contains("measuring 2/"));
+    let screen = draw(&app);
+    assert!(screen.contains("measuring 2/"), "{screen}");
+    assert!(
+        screen.contains("native 1.90 (simulated): holds"),
+        "{screen}"
+    );
     press(&mut app, now, KeyCode::Char('x'));
     assert!(app.verdicts.queue.is_empty(), "x stops the round");
     // Tab goes to the slide's own demo; v comes back.

@@ -2,14 +2,14 @@
 //! demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`), with Enter running the
 //! demos no claim has a measurement from yet, one after another.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use super::App;
 use super::demo::Run;
-use crate::claims::{Claim, RunKey, Verdict, run_key};
+use crate::claims::{Claim, Measurement, RunKey, Verdict, run_key};
 use crate::demo::engine::Engine;
-use crate::demo::protocol::ResultValue;
+use crate::demo::protocol::NoteLevel;
 use crate::demo::{Params, find};
 use crate::msg::Effect;
 use crate::sampler::ExitInfo;
@@ -23,7 +23,7 @@ pub struct Verdicts {
     /// The lesson's claims, in slide order.
     pub claims: Vec<Claim>,
     /// The results of every run that finished well, by what it ran and where (latest wins).
-    pub measured: HashMap<(RunKey, Engine), BTreeMap<String, ResultValue>>,
+    pub measured: HashMap<(RunKey, Engine), Measurement>,
     /// Whether the demo panel shows the verdicts.
     pub shown: bool,
     /// Demos (name, parameters) still to run for claims nobody measured, in slide order.
@@ -36,8 +36,17 @@ impl Verdicts {
     /// The verdict on `claim` from this session's runs on `engine`, if one measured it.
     #[must_use]
     pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Verdict> {
-        let results = self.measured.get(&(claim.run_key(), engine))?;
-        claim.judge(results)
+        let measured = self.measured.get(&(claim.run_key(), engine))?;
+        claim.judge(&measured.results)
+    }
+
+    /// What the run behind `claim` on `engine` simulated, if it simulated anything.
+    #[must_use]
+    pub fn simulated(&self, claim: &Claim, engine: Engine) -> Option<&str> {
+        self.measured
+            .get(&(claim.run_key(), engine))?
+            .simulated
+            .as_deref()
     }
 
     /// The runs no claim has a measurement from on `engine`, each once, in slide order.
@@ -109,9 +118,18 @@ impl App {
         let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
         if finished_well && !run.results.is_empty() {
             let key = run_key(run.demo.spec().name, &run.params);
-            self.verdicts
-                .measured
-                .insert((key, run.engine), run.results.clone());
+            let simulated = run
+                .notes
+                .iter()
+                .find(|(level, _)| *level == NoteLevel::Simulated)
+                .map(|(_, text)| text.clone());
+            self.verdicts.measured.insert(
+                (key, run.engine),
+                Measurement {
+                    results: run.results.clone(),
+                    simulated,
+                },
+            );
         }
         if run.slot.1 == VERDICTS_SLOT && !self.verdicts.queue.is_empty() {
             return self.next_claim_run(now);

@@ -34,6 +34,16 @@ pub struct Claim {
     pub unit: Option<String>,
 }
 
+/// What one run of a claim's demo gave: its results, and whether any of it was simulated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measurement {
+    /// The run's results by name.
+    pub results: BTreeMap<String, ResultValue>,
+    /// The run's own words for what it simulated (its first `simulated` note), if anything:
+    /// a verdict on a simulated quantity says so wherever it is shown.
+    pub simulated: Option<String>,
+}
+
 impl std::fmt::Debug for Claim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Claim")

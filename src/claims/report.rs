@@ -10,9 +10,9 @@ use std::sync::Arc;
 use crossbeam_channel::unbounded;
 use serde_json::json;
 
-use super::{Claim, RunKey, Verdict, resolve};
+use super::{Claim, Measurement, RunKey, Verdict, resolve};
 use crate::demo::engine::{self, Engine, EngineChoice, Engines};
-use crate::demo::protocol::{Event, ResultValue};
+use crate::demo::protocol::{Event, NoteLevel};
 use crate::demo::runner::{self, Report};
 use crate::demo::{Demo, Params};
 use crate::input::{FromInput, Input, listen_for_signals};
@@ -32,8 +32,8 @@ pub struct ReportOptions {
     pub quick: bool,
 }
 
-/// What one run measured: its results, or why there are none.
-type Measured = Result<BTreeMap<String, ResultValue>, String>;
+/// What one run measured, or why it measured nothing.
+type Measured = Result<Measurement, String>;
 
 /// Runs and prints the report for `lesson`. Exit status 0 when every run completed (whatever
 /// the verdicts), 1 when a run failed, 2 for bad input, 128+N after signal N.
@@ -174,6 +174,7 @@ fn measure(
         Err(err) => return Ok(Err(format!("cannot start: {err}"))),
     };
     let mut results = BTreeMap::new();
+    let mut simulated = None;
     let mut error = None;
     loop {
         crossbeam_channel::select! {
@@ -187,12 +188,15 @@ fn measure(
                 }
                 Ok(Report::Event(Event::Summary { results: all, .. })) => results.extend(all),
                 Ok(Report::Event(Event::Error { message })) => error = Some(message),
+                Ok(Report::Event(Event::Note { level: NoteLevel::Simulated, message })) => {
+                    simulated.get_or_insert(message);
+                }
                 Ok(Report::Event(_)) => {}
                 Ok(Report::Exited(exit)) => {
                     return Ok(match error {
                         Some(message) => Err(message),
                         None if results.is_empty() => Err(format!("no results ({})", exit.describe())),
-                        None => Ok(results),
+                        None => Ok(Measurement { results, simulated }),
                     });
                 }
                 Err(_) => return Ok(Err("the run's reports stopped".into())),
@@ -210,7 +214,8 @@ struct Row<'a> {
 
 /// What became of a claim on an engine.
 enum Outcome {
-    Judged(Verdict),
+    /// The verdict, and what the run simulated if it simulated anything.
+    Judged(Verdict, Option<String>),
     /// The run failed, did not report the result, or the engine cannot run the demo.
     NotMeasured(String),
 }
@@ -225,8 +230,8 @@ fn rows<'a>(
     for claim in claims {
         for &engine in &options.engines {
             let outcome = match measured.get(&(claim.run_key(), engine)) {
-                Some(Ok(results)) => match claim.judge(results) {
-                    Some(verdict) => Outcome::Judged(verdict),
+                Some(Ok(run)) => match claim.judge(&run.results) {
+                    Some(verdict) => Outcome::Judged(verdict, run.simulated.clone()),
                     None => Outcome::NotMeasured(format!("the run reported no {}", claim.result)),
                 },
                 Some(Err(why)) => Outcome::NotMeasured(why.clone()),
@@ -268,15 +273,17 @@ fn print_json(rows: &[Row<'_>]) -> io::Result<()> {
             "engine": row.engine.name(),
         });
         match &row.outcome {
-            Outcome::Judged(v) => {
+            Outcome::Judged(v, simulated) => {
                 line["value"] = serde_json::to_value(v.value).unwrap_or_default();
                 line["verdict"] = json!(if v.holds { "holds" } else { "differs" });
                 line["detail"] = json!(v.detail);
+                line["simulated"] = json!(simulated);
             }
             Outcome::NotMeasured(why) => {
                 line["value"] = serde_json::Value::Null;
                 line["verdict"] = json!("not measured");
                 line["detail"] = json!(why);
+                line["simulated"] = serde_json::Value::Null;
             }
         }
         writeln!(out, "{line}")?;
@@ -318,20 +325,35 @@ fn print_markdown(
         .collect();
     writeln!(out, "| slide | claim | {} |", headers.join(" | "))?;
     writeln!(out, "|---:|---|{}", "---|".repeat(headers.len()))?;
-    let mut held = vec![(0, 0); options.engines.len()];
+    // Per engine: claims that hold, claims judged, and claims that hold on a simulated run.
+    let mut held = vec![(0, 0, 0); options.engines.len()];
+    // Each distinct simulation note once, numbered, under the table.
+    let mut footnotes: Vec<(String, String)> = Vec::new();
     for chunk in rows.chunks(options.engines.len()) {
         let claim = chunk[0].claim;
         let cells: Vec<String> = chunk
             .iter()
             .enumerate()
             .map(|(i, row)| match &row.outcome {
-                Outcome::Judged(v) => {
+                Outcome::Judged(v, simulated) => {
                     held[i].1 += 1;
                     if v.holds {
                         held[i].0 += 1;
+                        held[i].2 += usize::from(simulated.is_some());
                     }
                     let verdict = if v.holds { "holds" } else { "**differs**" };
-                    format!("{} · {verdict} ({})", claim.show(&v.value), v.detail)
+                    let mark = simulated.as_ref().map_or_else(String::new, |note| {
+                        let who = format!("{} {}", headers[i], claim.demo.spec().name);
+                        let n = footnotes
+                            .iter()
+                            .position(|f| f.0 == who && f.1 == *note)
+                            .unwrap_or_else(|| {
+                                footnotes.push((who, note.clone()));
+                                footnotes.len() - 1
+                            });
+                        format!(" · *simulated [{}]*", n + 1)
+                    });
+                    format!("{} · {verdict} ({}){mark}", claim.show(&v.value), v.detail)
                 }
                 Outcome::NotMeasured(why) => format!("not measured: {why}"),
             })
@@ -345,8 +367,18 @@ fn print_markdown(
         )?;
     }
     writeln!(out)?;
-    for (engine, (holds, judged)) in headers.iter().zip(held) {
-        writeln!(out, "- {engine}: {holds} of {judged} claims hold here.")?;
+    for (n, (who, note)) in footnotes.iter().enumerate() {
+        writeln!(out, "[{}] {who} simulated: {note}\n", n + 1)?;
+    }
+    for (engine, (holds, judged, on_simulated)) in headers.iter().zip(held) {
+        let simulated = match on_simulated {
+            0 => String::new(),
+            n => format!(" ({n} of them on simulated runs)"),
+        };
+        writeln!(
+            out,
+            "- {engine}: {holds} of {judged} claims hold here{simulated}."
+        )?;
     }
     out.flush()
 }

@@ -73,7 +73,9 @@ impl Recorder {
         // Every draw ends with a flush, so no frame output is pending here.
         let labels = self.markers.observe(app);
         let mut file = self.file.borrow_mut();
-        for label in labels.iter().chain(extra) {
+        // A script's marks come first: a mark is read before the keys that follow it, and the
+        // keys are what change the slide or start a demo.
+        for label in extra.iter().chain(&labels) {
             file.event("m", label)?;
         }
         Ok(())

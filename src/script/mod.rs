@@ -119,7 +119,7 @@ mod tests {
     fn every_command_parses_with_its_line() {
         let script = parse(
             "t.script",
-            "# a tour\n\ntype 12\nkey Enter Tab ctrl-c F5 q\nsleep 1.5s\nsleep 250ms\n\
+            "# a tour\n\ntype 12\nkey Enter Tab Ctrl-C F5 q\nsleep 1.5s\nsleep 250ms\n\
              wait demo-finished\nwait demo-started within 3s\n\
              wait text \"say \\\"hi\\\"\" within 500ms # trailing comment\nwait slide 4\n\
              mark \"slide 4: overhead\"\n",

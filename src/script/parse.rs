@@ -205,9 +205,10 @@ fn bad_duration(word: &str) -> String {
 /// Key names as the help overlay shows them, plus `ctrl-X`.
 fn key(word: &str) -> Option<KeyEvent> {
     let plain = |code| Some(KeyEvent::new(code, KeyModifiers::NONE));
-    if let Some(rest) = word
+    let lower = word.to_ascii_lowercase();
+    if let Some(rest) = lower
         .strip_prefix("ctrl-")
-        .or_else(|| word.strip_prefix("ctrl+"))
+        .or_else(|| lower.strip_prefix("ctrl+"))
     {
         let mut chars = rest.chars();
         return match (chars.next(), chars.next()) {
@@ -222,7 +223,7 @@ fn key(word: &str) -> Option<KeyEvent> {
     if let (Some(c), None) = (chars.next(), chars.next()) {
         return plain(KeyCode::Char(c));
     }
-    match word.to_ascii_lowercase().as_str() {
+    match lower.as_str() {
         "enter" | "return" => plain(KeyCode::Enter),
         "tab" => plain(KeyCode::Tab),
         "backtab" | "shift-tab" => Some(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),

@@ -95,7 +95,9 @@ pub fn parts(app: &App, width: usize) -> Parts {
         &[(
             "Each claim is checked against the latest run of its demo with the claim's \
              parameters in this session (the slide's own demos count); `lectern report` \
-             measures them all and prints the table.",
+             measures them all and prints the table. (simulated) marks a run that simulated \
+             part of what it shows, such as the native engine's stand-in for a GIL or for \
+             Python's imports; its panel says what.",
             theme.muted,
         )],
         width,
@@ -143,8 +145,14 @@ fn claim_lines(app: &App, claim: &Claim, engines: &[Engine], width: usize) -> Ve
         .filter_map(|(engine, v)| {
             let v = v.as_ref()?;
             let how = if v.holds { "holds" } else { "differs" };
+            // A verdict on a simulated quantity must not pass for a measured one.
+            let simulated = if app.verdicts.simulated(claim, *engine).is_some() {
+                " (simulated)"
+            } else {
+                ""
+            };
             Some(format!(
-                "{} {}: {how}, {}",
+                "{} {}{simulated}: {how}, {}",
                 label(*engine),
                 claim.show(&v.value),
                 v.detail
