@@ -178,3 +178,33 @@ fn a_verdict_on_a_simulated_quantity_says_so_with_the_runs_own_words() {
     );
     assert!(text.contains("on simulated runs"), "{text}");
 }
+
+#[test]
+fn the_lecture_report_as_json_has_one_judged_line_per_claim() {
+    let lesson = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/25-multiprocessing.md");
+    let claims = std::fs::read_to_string(lesson)
+        .expect("the lecture")
+        .matches("<!-- claim:")
+        .count();
+    assert!(claims >= 30, "{claims}");
+    // Quick runs on the native engine keep this a smoke test (about 20 s on 2 cores).
+    let output = lectern(&["report", "--json", "--quick", "--engine", "native"]);
+    assert!(output.status.success(), "{output:?}");
+    let rows: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), claims);
+    for row in &rows {
+        for field in ["slide", "claim", "demo", "result", "engine", "value"] {
+            assert!(!row[field].is_null(), "{field} missing in {row}");
+        }
+        assert!(
+            row["verdict"] == "holds" || row["verdict"] == "differs",
+            "every claim measured: {row}"
+        );
+    }
+    let slides: Vec<u64> = rows.iter().filter_map(|r| r["slide"].as_u64()).collect();
+    assert!(slides.windows(2).all(|w| w[0] <= w[1]), "slide order");
+    assert_eq!((slides[0], slides[slides.len() - 1]), (1, 12));
+}

@@ -170,9 +170,9 @@ impl Expect {
             (Self::Range(low, high), ResultValue::Number(v)) => {
                 let range = format!("{}..{}", short(*low), short(*high));
                 Some(if v < low {
-                    verdict(false, format!("{} below {range}", times(*low, *v)))
+                    verdict(false, format!("{} below {range}", off(*v, *low)))
                 } else if v > high {
-                    verdict(false, format!("{} above {range}", times(*v, *high)))
+                    verdict(false, format!("{} above {range}", off(*v, *high)))
                 } else {
                     verdict(true, format!("within {range}"))
                 })
@@ -194,11 +194,7 @@ impl Expect {
                     verdict(true, format!("{} {named}", op.symbol()))
                 } else {
                     let side = if *v >= limit { "above" } else { "below" };
-                    let ratio = if *v >= limit {
-                        times(*v, limit)
-                    } else {
-                        times(limit, *v)
-                    };
+                    let ratio = off(*v, limit);
                     verdict(
                         false,
                         format!("not {} {named}: {ratio} {side}", op.symbol()),
@@ -249,12 +245,21 @@ pub fn short(n: f64) -> String {
 }
 
 /// How many times `big` is `small`, as "3.1×" (or "far" when `small` is not positive).
-fn times(big: f64, small: f64) -> String {
-    if small <= 0.0 || big <= 0.0 {
+/// How far `value` is from `bound`: a percentage of the bound when close ("3%"), else a
+/// factor ("29×") — "1.0× below" would hide a near miss.
+fn off(value: f64, bound: f64) -> String {
+    if value <= 0.0 || bound <= 0.0 {
         return "far".into();
     }
-    let ratio = big / small;
-    if ratio >= 10.0 {
+    let ratio = value.max(bound) / value.min(bound);
+    if ratio < 1.5 {
+        let percent = (value - bound).abs() / bound * 100.0;
+        if percent < 1.0 {
+            format!("{percent:.1}%")
+        } else {
+            format!("{percent:.0}%")
+        }
+    } else if ratio >= 10.0 {
         format!("{ratio:.0}×")
     } else {
         format!("{ratio:.1}×")
@@ -329,6 +334,19 @@ mod tests {
             .unwrap();
         assert!(!v.holds);
         assert_eq!(v.detail, "not < 0.5×payloads_ms (78.5): 1.7× above");
+        let v = Expect::parse("50..200")
+            .unwrap()
+            .judge(
+                "near_miss_ms",
+                &results(&[("near_miss_ms", ResultValue::Number(48.5))]),
+            )
+            .unwrap();
+        assert_eq!(v.detail, "3% below 50..200", "a near miss in percent");
+        let v = Expect::parse("<1")
+            .unwrap()
+            .judge("x", &results(&[("x", ResultValue::Number(1.25))]))
+            .unwrap();
+        assert_eq!(v.detail, "not < 1: 25% above");
         let v = Expect::parse("false")
             .unwrap()
             .judge("deadlocked", &r)
