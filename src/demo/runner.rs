@@ -52,7 +52,7 @@ impl RunHandle {
 
 /// Removes what a run may have left: its private temporary directory, and shared memory
 /// named after it (`/dev/shm/RUN_ID-…`), whether or not it ended cleanly.
-fn clean_up(tmp: &std::path::Path, run_id: &str) {
+pub(crate) fn clean_up(tmp: &std::path::Path, run_id: &str) {
     let _ = std::fs::remove_dir_all(tmp);
     if run_id.is_empty() {
         return;

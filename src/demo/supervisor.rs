@@ -72,6 +72,9 @@ pub fn supervise(parent: u32, cap: u32, program: &OsString, args: &[OsString]) -
         if stop.load(Ordering::Relaxed) {
             kill_group_but_me();
             reap_all();
+            // Stopped, perhaps because lectern died (even by SIGKILL): nobody else is left
+            // to remove the run's files.
+            clean_up_run();
             return ExitCode::from(143);
         }
         if let Some(code) = reap_all()
@@ -100,6 +103,24 @@ pub fn supervise(parent: u32, cap: u32, program: &OsString, args: &[OsString]) -
             }
         }
         std::thread::sleep(TICK);
+    }
+}
+
+/// Removes the run's private `TMPDIR` and its shared memory, named by the runner's
+/// environment; only a directory the runner made (`lectern-demo-…`) is ever removed.
+fn clean_up_run() {
+    let (Some(tmp), Some(run_id)) = (
+        std::env::var_os("TMPDIR"),
+        std::env::var("LECTERN_RUN_ID").ok(),
+    ) else {
+        return;
+    };
+    let tmp = std::path::PathBuf::from(tmp);
+    let ours = tmp
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy() == run_id && run_id.starts_with("lectern-demo-"));
+    if ours {
+        super::runner::clean_up(&tmp, &run_id);
     }
 }
 
