@@ -20,10 +20,12 @@ fn base(label: &str) -> &str {
 pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
     let mut rows: Vec<(ProcSample, usize)> = Vec::new();
     for proc in procs {
-        let key = (proc.depth, base(&proc.label), proc.role);
+        // Live and ended processes never share a row: an ended one's last memory reading
+        // must not count in the memory of live ones.
+        let key = (proc.depth, base(&proc.label), proc.role, proc.is_gone());
         let found = rows
             .iter_mut()
-            .find(|(row, _)| (row.depth, base(&row.label), row.role) == key);
+            .find(|(row, _)| (row.depth, base(&row.label), row.role, row.is_gone()) == key);
         match found {
             Some((row, members)) => {
                 *members += 1;
@@ -32,12 +34,8 @@ pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
                 row.pss_bytes = row.pss_bytes.zip(proc.pss_bytes).map(|(a, b)| a + b);
                 row.uss_bytes = row.uss_bytes.zip(proc.uss_bytes).map(|(a, b)| a + b);
                 row.cpu_pct += proc.cpu_pct;
-                // The group reads as ended only when all of it has, with one status if they
-                // all ended the same way.
-                if !proc.is_gone() {
-                    row.state = proc.state;
-                    row.exit = None;
-                } else if row.exit != proc.exit {
+                // An ended group has one status if they all ended the same way.
+                if row.exit != proc.exit {
                     row.exit = Some(ExitInfo::Unknown);
                 }
             }
@@ -103,17 +101,24 @@ mod tests {
     }
 
     #[test]
-    fn a_group_has_ended_only_when_all_of_it_has() {
-        let mut a = proc(1, "worker 1", 1, 1);
-        let mut b = proc(2, "worker 2", 1, 1);
+    fn live_and_ended_processes_fold_apart_so_memory_counts_only_the_living() {
+        let mut a = proc(1, "worker 1", 1, 100);
+        let b = proc(2, "worker 2", 1, 1);
         a.state = ProcState::Exited;
         a.exit = Some(ExitInfo::Code(0));
         let rows = fold(&[a.clone(), b.clone()]);
-        assert!(!rows[0].is_gone());
-        b.state = ProcState::Exited;
-        b.exit = Some(ExitInfo::Code(0));
-        let rows = fold(&[a, b]);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].is_gone() && !rows[1].is_gone());
+        assert_eq!(rows[1].rss_bytes, 1, "the ended worker's memory is not the live one's");
+        let mut c = b.clone();
+        c.pid = 3;
+        c.state = ProcState::Exited;
+        c.exit = Some(ExitInfo::Code(0));
+        let rows = fold(&[a.clone(), c.clone()]);
+        assert_eq!(rows.len(), 1);
         assert!(rows[0].is_gone());
         assert_eq!(rows[0].exit, Some(ExitInfo::Code(0)));
+        c.exit = Some(ExitInfo::Code(1));
+        assert_eq!(fold(&[a, c])[0].exit, Some(ExitInfo::Unknown));
     }
 }
