@@ -6,9 +6,8 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 
 use nix::sys::signal::{Signal, killpg};
@@ -34,19 +33,26 @@ pub enum Report {
 /// any more.
 pub type OnReport = Arc<dyn Fn(Report) -> bool + Send + Sync>;
 
-/// A running demo: the PID of its worker, which is also its process group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A running demo: the PID of its worker, which is also its process group, and the files
+/// the run owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunHandle {
     /// The worker's PID and process group.
     pub pid: u32,
+    /// The run's private temporary directory.
+    tmp: PathBuf,
+    /// The run's id, which names its shared memory.
+    run_id: String,
 }
 
 impl RunHandle {
-    /// Kills every process of the demo at once. The worker is reaped by its waiting thread
-    /// (which then reports [`Report::Exited`]); its descendants die with it, and any orphan is
-    /// reaped by init.
-    pub fn kill(self) {
+    /// Kills every process of the demo at once and removes the run's files at once too: the
+    /// caller may be about to exit, before the waiting thread would. The worker is reaped by
+    /// its waiting thread (which then reports [`Report::Exited`]); its descendants die with
+    /// it, and any orphan is reaped by init.
+    pub fn kill(&self) {
         let _ = killpg(os::pid(self.pid), Signal::SIGKILL);
+        clean_up(&self.tmp, &self.run_id);
     }
 }
 
@@ -128,22 +134,18 @@ pub fn start(
     let tmp = private_tmp()?;
     let mut command = match launch {
         Launch::Native => {
-            let mut command = Command::new(std::env::current_exe()?);
-            command
-                .args([
-                    "worker",
-                    "demo",
-                    name,
-                    "--parent",
-                    &std::process::id().to_string(),
-                ])
-                .args(
-                    params
-                        .iter()
-                        .flat_map(|(k, v)| ["--set".to_string(), format!("{k}={v}")]),
-                )
-                .process_group(0);
-            command
+            // Under the same supervisor as a CPython twin: it counts the group against the
+            // cap from outside, adopts and reaps orphans, and cleans up if lectern dies.
+            let mut args: Vec<OsString> = vec!["worker".into(), "demo".into(), name.into()];
+            for (k, v) in params {
+                args.push("--set".into());
+                args.push(format!("{k}={v}").into());
+            }
+            super::supervisor::command(
+                int(params, "cap"),
+                &std::env::current_exe()?.into_os_string(),
+                &args,
+            )?
         }
         Launch::Python { python, dir } => {
             let Some(twin) = demo.spec().python else {
@@ -207,5 +209,5 @@ pub fn start(
             return Err(err);
         }
     };
-    Ok(RunHandle { pid })
+    Ok(RunHandle { pid, tmp, run_id })
 }

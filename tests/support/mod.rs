@@ -104,6 +104,12 @@ impl Tmux {
         self.pane_format("#{pane_pid}").parse().expect("pane pid")
     }
 
+    /// Kills the tmux server, as closing the terminal window would: the pane's processes get
+    /// SIGHUP and the terminal is gone.
+    pub fn close(&self) {
+        let _ = self.run(&["kill-server"]);
+    }
+
     /// Resizes the session's window.
     pub fn resize(&self, width: u16, height: u16) {
         let out = self.run(&[

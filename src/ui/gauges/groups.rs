@@ -109,7 +109,10 @@ mod tests {
         let rows = fold(&[a.clone(), b.clone()]);
         assert_eq!(rows.len(), 2);
         assert!(rows[0].is_gone() && !rows[1].is_gone());
-        assert_eq!(rows[1].rss_bytes, 1, "the ended worker's memory is not the live one's");
+        assert_eq!(
+            rows[1].rss_bytes, 1,
+            "the ended worker's memory is not the live one's"
+        );
         let mut c = b.clone();
         c.pid = 3;
         c.state = ProcState::Exited;
