@@ -111,11 +111,27 @@ fn forward(
             let _done = done;
             let mut reader = BufReader::new(pipe);
             let mut line = Vec::new();
-            while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
-                let text = String::from_utf8_lossy(&line)
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string();
-                if !on_line(stream, text) {
+            while let Ok((read, cut)) = read_line_bounded(&mut reader, &mut line, MAX_LINE)
+                && read > 0
+            {
+                let forwarded = if cut {
+                    // Half a line is no line: say what happened instead of passing it on.
+                    on_line(
+                        Stream::Stderr,
+                        format!(
+                            "lectern: dropped a line of {read} bytes on {} (lines are limited \
+                             to {} KiB)",
+                            stream.name(),
+                            MAX_LINE / 1024
+                        ),
+                    )
+                } else {
+                    let text = String::from_utf8_lossy(&line)
+                        .trim_end_matches(['\n', '\r'])
+                        .to_string();
+                    on_line(stream, text)
+                };
+                if !forwarded {
                     return;
                 }
                 line.clear();
@@ -126,11 +142,89 @@ fn forward(
     }
 }
 
+/// The longest output line kept: a child that writes endless bytes without a newline cannot
+/// grow lectern's memory.
+pub const MAX_LINE: usize = 1024 * 1024;
+
+/// Reads one line into `line` (with its newline, if any), keeping at most `max` bytes and
+/// reading past the rest. Returns the bytes read (0 at end of file) and whether the line was
+/// longer than `max`.
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    let mut read = 0;
+    let mut cut = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if buf.is_empty() {
+            return Ok((read, cut));
+        }
+        let newline = buf.iter().position(|b| *b == b'\n');
+        let chunk = newline.map_or(buf, |at| &buf[..=at]);
+        let room = max.saturating_sub(line.len());
+        cut |= chunk.len() > room;
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len();
+        reader.consume(used);
+        read += used;
+        if newline.is_some() {
+            return Ok((read, cut));
+        }
+    }
+}
+
+impl Stream {
+    /// `stdout` or `stderr`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Stdout => "stdout",
+            Self::Stderr => "stderr",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::process::Stdio;
 
     use super::*;
+
+    #[test]
+    fn an_endless_line_is_cut_at_the_limit_and_the_next_line_still_arrives() {
+        let mut input: Vec<u8> = vec![b'x'; 3000];
+        input.extend_from_slice(b"\nshort\nlast");
+        let mut reader = BufReader::with_capacity(64, input.as_slice());
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut line, 1000).unwrap(),
+            (3001, true)
+        );
+        assert_eq!(line.len(), 1000, "never more than the limit in memory");
+        line.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut line, 1000).unwrap(),
+            (6, false)
+        );
+        assert_eq!(line, b"short\n");
+        line.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut line, 1000).unwrap(),
+            (4, false)
+        );
+        assert_eq!(line, b"last", "a last line without a newline counts");
+        line.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut line, 1000).unwrap(),
+            (0, false)
+        );
+    }
 
     #[test]
     fn lines_then_the_exit_arrive_in_order() {

@@ -15,6 +15,12 @@ use crate::sampler::ExitInfo;
 /// Notes kept per run.
 const NOTES_KEPT: usize = 8;
 
+/// Most processes a run's panel keeps: far above any demo's cap (at most 1024).
+pub const MAX_PROCESSES: usize = 4096;
+
+/// Most distinct results a run keeps.
+pub const MAX_RESULTS: usize = 512;
+
 /// Finished runs kept (the latest of each demo the presenter ran).
 const RUNS_KEPT: usize = 24;
 
@@ -178,9 +184,16 @@ impl Run {
                 engine_detail,
                 ..
             } => self.reported_engine = Some((engine, engine_detail)),
-            Event::Summary { results, .. } => self.results.extend(results),
-            Event::Measure { .. } => {}
-            Event::Process { pid, ppid, role } => {
+            Event::Summary { results, .. } => {
+                for (name, value) in results {
+                    if self.results.len() < MAX_RESULTS || self.results.contains_key(&name) {
+                        self.results.insert(name, value);
+                    }
+                }
+            }
+            // A demo cannot grow the UI's memory without bound, whatever it sends: far more
+            // processes and results than any cap allows are dropped.
+            Event::Process { pid, ppid, role } if self.processes.len() < MAX_PROCESSES => {
                 self.processes.push(DemoProcess {
                     pid,
                     ppid,
@@ -188,6 +201,7 @@ impl Run {
                     exit: None,
                 });
             }
+            Event::Process { .. } | Event::Measure { .. } => {}
             Event::Progress {
                 message,
                 done,
@@ -206,18 +220,24 @@ impl Run {
                 role,
             } => {
                 let exit = ExitInfo::from_parts(code, signal);
+                let room = self.processes.len() < MAX_PROCESSES;
                 match self.processes.iter_mut().find(|p| p.pid == pid) {
                     Some(process) => process.exit = Some(exit),
-                    None => self.processes.push(DemoProcess {
-                        pid,
-                        ppid: 0,
-                        role,
-                        exit: Some(exit),
-                    }),
+                    None if room => {
+                        self.processes.push(DemoProcess {
+                            pid,
+                            ppid: 0,
+                            role,
+                            exit: Some(exit),
+                        });
+                    }
+                    None => {}
                 }
             }
             Event::Result { name, value } => {
-                self.results.insert(name, value);
+                if self.results.len() < MAX_RESULTS || self.results.contains_key(&name) {
+                    self.results.insert(name, value);
+                }
             }
             Event::View { id, view } => self.views.apply(id, view),
             Event::Error { message } => self.error = Some(message),

@@ -56,6 +56,65 @@ impl RunHandle {
     }
 }
 
+/// How many unreadable stdout lines a run reports before it only counts them.
+const GARBLED_SHOWN: u32 = 3;
+
+/// A warning for a stdout line that is not JSON at all (a newer protocol's events are JSON
+/// and are skipped quietly), for the first few such lines of a run.
+fn unreadable(line: &str, seen: &std::sync::atomic::AtomicU32) -> Option<Event> {
+    if line.trim().is_empty() || serde_json::from_str::<serde_json::Value>(line).is_ok() {
+        return None;
+    }
+    let n = seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let shown: String = line.chars().take(60).collect();
+    let message = match n {
+        _ if n < GARBLED_SHOWN => format!("the demo wrote a line that is not an event: {shown:?}"),
+        _ if n == GARBLED_SHOWN => format!(
+            "the demo wrote a line that is not an event: {shown:?}; further ones are ignored"
+        ),
+        _ => return None,
+    };
+    Some(Event::Note {
+        level: NoteLevel::Warn,
+        message,
+    })
+}
+
+/// Most output lines a run may send per second. A demo that floods its output is slowed
+/// down instead: its reader waits, the pipe fills, and the demo blocks in `write` — so the
+/// UI's queue and memory stay bounded and it keeps answering keys.
+const MAX_LINES_PER_SECOND: u32 = 5000;
+
+/// Counts a run's lines per one-second window.
+#[derive(Debug)]
+struct Pace {
+    window: std::time::Instant,
+    lines: u32,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Self {
+            window: std::time::Instant::now(),
+            lines: 0,
+        }
+    }
+}
+
+impl Pace {
+    /// Lets one more line through, first waiting out the window if it is used up.
+    fn admit(&mut self) {
+        let elapsed = self.window.elapsed();
+        if elapsed >= std::time::Duration::from_secs(1) {
+            *self = Self::default();
+        } else if self.lines >= MAX_LINES_PER_SECOND {
+            std::thread::sleep(std::time::Duration::from_secs(1).saturating_sub(elapsed));
+            *self = Self::default();
+        }
+        self.lines += 1;
+    }
+}
+
 /// Removes what a run may have left: its private temporary directory, and shared memory
 /// named after it (`/dev/shm/RUN_ID-…`), whether or not it ended cleanly.
 pub(crate) fn clean_up(tmp: &std::path::Path, run_id: &str) {
@@ -186,10 +245,17 @@ pub fn start(
         }));
     }
     let events = Arc::clone(&report);
+    let pace = std::sync::Mutex::new(Pace::default());
+    let garbled = std::sync::atomic::AtomicU32::new(0);
     // Stdout carries the protocol; anything on stderr is shown as a warning note.
     let on_line: OnLine = Arc::new(move |stream, line| {
+        if let Ok(mut pace) = pace.lock() {
+            pace.admit();
+        }
         let event = match stream {
-            Stream::Stdout => Event::from_line(line.trim_end()),
+            Stream::Stdout => {
+                Event::from_line(line.trim_end()).or_else(|| unreadable(&line, &garbled))
+            }
             Stream::Stderr => Some(Event::Note {
                 level: NoteLevel::Warn,
                 message: line,

@@ -207,7 +207,7 @@ impl View {
                     if let Some(at) = rows.iter().position(|r| r.first() == row.first()) {
                         rows[at] = row;
                         tones[at] = tone;
-                    } else {
+                    } else if rows.len() < MAX_MERGED {
                         rows.push(row);
                         tones.push(tone);
                     }
@@ -230,9 +230,11 @@ impl View {
                 *slot_ms = new_slot;
                 *legend = new_legend;
                 for lane in new_lanes {
+                    let room = lanes.len() < MAX_MERGED;
                     match lanes.iter_mut().find(|l| l.label == lane.label) {
                         Some(old) => *old = lane,
-                        None => lanes.push(lane),
+                        None if room => lanes.push(lane),
+                        None => {}
                     }
                 }
             }
@@ -249,6 +251,10 @@ pub struct Views {
 
 /// Most views a run may keep: a demo that sends endless new ids cannot grow the UI's memory.
 pub const MAX_VIEWS: usize = 32;
+
+/// Most rows (or lanes) merging updates may grow a view to, for the same reason; no panel
+/// shows more.
+pub const MAX_MERGED: usize = 1000;
 
 impl Views {
     /// Applies one view event.

@@ -148,6 +148,9 @@ enum Next {
     Quit(ExitReason),
 }
 
+/// Most queued messages folded in before a frame is drawn.
+const MAX_BATCH: usize = 2000;
+
 impl Session<'_, '_> {
     fn event_loop(&mut self, rx: &Receiver<Msg>) -> io::Result<ExitReason> {
         let mut markers = Vec::new();
@@ -182,8 +185,9 @@ impl Session<'_, '_> {
                 return Ok(ExitReason::Signal(SIGHUP));
             }
             let mut redraw = false;
-            // Fold everything already queued into the state before drawing once.
-            for msg in std::iter::once(first).chain(rx.try_iter()) {
+            // Fold what is already queued into the state before drawing once — but no more
+            // than a batch, so a flood of demo events cannot hold the next frame back.
+            for msg in std::iter::once(first).chain(rx.try_iter().take(MAX_BATCH)) {
                 match self.handle(msg)? {
                     Next::Quit(reason) => return Ok(reason),
                     Next::Continue { redraw: r } => redraw |= r,
