@@ -41,7 +41,7 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
     let mut out = stdout.lock();
     for path in paths {
         let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::lesson::read_lesson_file(path) {
             Ok(bytes) => bytes,
             Err(err) => {
                 let _ = writeln!(out, "{name}:1:1: error: cannot read the file: {err}");

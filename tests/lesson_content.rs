@@ -138,7 +138,7 @@ fn python_snippets() -> Vec<(usize, String)> {
                 && code.lang.as_deref() == Some("python")
             {
                 let text: Vec<String> = code
-                    .lines
+                    .lines()
                     .iter()
                     .map(|line| line.iter().map(|t| t.text.as_str()).collect())
                     .collect();

@@ -2,7 +2,6 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use super::highlight::highlight;
 use super::model::{Align, Block, CodeBlock, Inline, InlineStyle, List, Table};
 
 /// Parses Markdown into blocks. Never fails: Markdown has no syntax errors, only surprises.
@@ -51,13 +50,24 @@ struct Depths {
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
+    /// Containers opened past [`MAX_NESTING`], whose content joins the deepest kept one.
+    flattened: usize,
     inline: Vec<Inline>,
     depths: Depths,
     table: Option<TableBuilder>,
     code: Option<(Option<String>, String)>,
 }
 
+/// Deepest nesting of quotes, lists and items kept as structure (24 levels of lists). Deeper
+/// content is kept, as part of the deepest container: the model, its layout and even
+/// dropping it are recursive, and a lesson nested 100,000 deep must not overflow the stack.
+const MAX_NESTING: usize = 48;
+
 impl Builder {
+    fn too_deep(&self) -> bool {
+        self.flattened > 0 || self.stack.len() >= MAX_NESTING
+    }
+
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
@@ -86,6 +96,10 @@ impl Builder {
             Tag::Strikethrough => self.depths.strike += 1,
             Tag::Link { .. } => self.depths.link += 1,
             Tag::Image { .. } => self.text("[image: ", false),
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item if self.too_deep() => {
+                self.flush_paragraph();
+                self.flattened += 1;
+            }
             Tag::BlockQuote(_) => {
                 self.flush_paragraph();
                 self.stack.push(Frame::Quote(Vec::new()));
@@ -123,6 +137,10 @@ impl Builder {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item if self.flattened > 0 => {
+                self.flush_paragraph();
+                self.flattened -= 1;
+            }
             TagEnd::Strong => self.depths.bold = self.depths.bold.saturating_sub(1),
             TagEnd::Emphasis => self.depths.italic = self.depths.italic.saturating_sub(1),
             TagEnd::Strikethrough => self.depths.strike = self.depths.strike.saturating_sub(1),
@@ -157,8 +175,7 @@ impl Builder {
             }
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
-                    let lines = highlight(lang.as_deref(), &code);
-                    self.push_block(Block::Code(CodeBlock { lang, lines }));
+                    self.push_block(Block::Code(CodeBlock::new(lang, code)));
                 }
             }
             TagEnd::TableCell => {
@@ -313,7 +330,7 @@ mod tests {
             panic!("{blocks:?}")
         };
         assert_eq!(code.lang.as_deref(), Some("python"));
-        assert_eq!(code.lines.len(), 1);
+        assert_eq!(code.lines().len(), 1);
     }
 
     #[test]

@@ -53,11 +53,59 @@ pub enum LoadError {
 /// [`LoadError::Read`] if the file cannot be read, [`LoadError::Invalid`] if it has errors.
 pub fn load(path: &Path) -> Result<(Lesson, Vec<Diagnostic>), LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+    let bytes = read_lesson_file(path).map_err(|source| LoadError::Read {
         path: name.clone(),
         source,
     })?;
     into_lesson(&name, parse_bytes(&bytes))
+}
+
+/// The largest lesson lectern reads: far beyond any lecture (Lecture 25 is 40 KB), small
+/// enough that parsing stays around a second.
+pub const MAX_LESSON_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a lesson file, refusing what is not one before reading it: a directory, a FIFO or
+/// device (whose read could block or never end), or a file over [`MAX_LESSON_BYTES`].
+///
+/// # Errors
+/// The I/O error, or one that says which of those the path is.
+pub fn read_lesson_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::new(
+            ErrorKind::IsADirectory,
+            "it is a directory; give a lesson's .md file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file (a pipe or a device); give a lesson's .md file",
+        ));
+    }
+    let too_big = |size: u64| {
+        Error::new(
+            ErrorKind::FileTooLarge,
+            format!(
+                "it is {} MiB; lectern reads lessons up to {} MiB",
+                size.div_ceil(1024 * 1024),
+                MAX_LESSON_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    if meta.len() > MAX_LESSON_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    // The size can change between the look and the read: read no more than the limit.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_LESSON_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_LESSON_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The built-in Lecture 25.

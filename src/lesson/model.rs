@@ -118,13 +118,40 @@ pub struct Table {
     pub rows: Vec<Vec<Vec<Inline>>>,
 }
 
-/// A code block, already split into lines of highlighted tokens.
-#[derive(Debug, Clone, PartialEq)]
+/// A code block: its source, highlighted into lines of tokens the first time it is shown —
+/// a 10 MB lesson with thousands of code blocks opens without highlighting them all.
+#[derive(Debug, Clone)]
 pub struct CodeBlock {
     /// The info string's language (`python`), if any.
     pub lang: Option<String>,
-    /// One entry per source line.
-    pub lines: Vec<Vec<CodeToken>>,
+    /// The code as written.
+    pub source: String,
+    highlighted: std::sync::OnceLock<Vec<Vec<CodeToken>>>,
+}
+
+impl CodeBlock {
+    /// A block of `source` in `lang`.
+    #[must_use]
+    pub fn new(lang: Option<String>, source: String) -> Self {
+        Self {
+            lang,
+            source,
+            highlighted: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// One entry per source line, highlighted on first use.
+    #[must_use]
+    pub fn lines(&self) -> &[Vec<CodeToken>] {
+        self.highlighted
+            .get_or_init(|| super::highlight::highlight(self.lang.as_deref(), &self.source))
+    }
+}
+
+impl PartialEq for CodeBlock {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang && self.source == other.source
+    }
 }
 
 /// A run of code text of one syntactic kind.

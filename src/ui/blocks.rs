@@ -57,6 +57,8 @@ fn block_lines(block: &Block, width: usize, theme: &Theme) -> Vec<Line<'static>>
         Block::List(list) => list_lines(list, 0, width, theme),
         Block::Table(table) => table_lines(table, width, theme),
         Block::Code(code) => code_lines(code, width, theme),
+        // A quote in a column already too narrow adds no further bar (see lists).
+        Block::Quote(blocks) if width < MIN_NESTED_WIDTH => blocks_lines(blocks, width, theme),
         Block::Quote(blocks) => prefixed(
             blocks_lines(blocks, width.saturating_sub(2), theme),
             "│ ",
@@ -102,6 +104,12 @@ fn inline_lines(
     wrap(&runs, width)
 }
 
+/// Lists deeper than this are drawn at this depth's indentation.
+const MAX_INDENTED_DEPTH: usize = 6;
+
+/// The narrowest column a nested list is indented into.
+const MIN_NESTED_WIDTH: usize = 20;
+
 fn list_lines(list: &List, depth: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let last_number = list
@@ -115,12 +123,22 @@ fn list_lines(list: &List, depth: usize, width: usize, theme: &Theme) -> Vec<Lin
         };
         let indent = " ".repeat(marker_width + 1);
         let inner = width.saturating_sub(marker_width + 1);
+        // Past a few levels (or when the column gets narrow) deeper lists stop indenting and
+        // follow their item at its own level: a lesson nested a thousand deep still lays
+        // out in linear time, and nothing is squeezed into a column too narrow to read.
+        let indent_deeper = depth + 1 < MAX_INDENTED_DEPTH && inner >= MIN_NESTED_WIDTH;
         let mut item_lines = Vec::new();
+        let mut hoisted = Vec::new();
         for block in item {
-            item_lines.extend(match block {
-                Block::List(nested) => list_lines(nested, depth + 1, inner, theme),
-                other => block_lines(other, inner, theme),
-            });
+            match block {
+                Block::List(nested) if indent_deeper => {
+                    item_lines.extend(list_lines(nested, depth + 1, inner, theme));
+                }
+                Block::List(nested) => {
+                    hoisted.extend(list_lines(nested, depth + 1, width, theme));
+                }
+                other => item_lines.extend(block_lines(other, inner, theme)),
+            }
         }
         lines.extend(prefixed(
             item_lines,
@@ -128,6 +146,7 @@ fn list_lines(list: &List, depth: usize, width: usize, theme: &Theme) -> Vec<Lin
             &indent,
             theme.bullet,
         ));
+        lines.extend(hoisted);
     }
     lines
 }
@@ -159,7 +178,7 @@ fn code_lines(code: &CodeBlock, width: usize, theme: &Theme) -> Vec<Line<'static
     let inner = width.saturating_sub(2 * PAD).max(1);
     let label = code.lang.as_deref().unwrap_or("");
     let mut rows: Vec<(Vec<Span<'static>>, usize)> = Vec::new();
-    for tokens in &code.lines {
+    for tokens in code.lines() {
         rows.push((Vec::new(), 0));
         for token in tokens {
             let style = theme.token(token.kind);

@@ -67,14 +67,27 @@ pub fn text_width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
+/// How many characters before a new one are measured with it.
+const TAIL_CHARS: usize = 16;
+
 /// The width `pieces` (now `width` wide) would have with `c` appended in `style`, measured
 /// span by span as ratatui lays them out. Only the last piece can change.
 fn width_with(pieces: &[(String, Style)], width: usize, c: char, style: Style) -> usize {
     match pieces.last() {
         Some((piece, piece_style)) if *piece_style == style => {
-            let mut longer = piece.clone();
+            // Only the piece's tail can combine with `c` (the longest sequences that change
+            // width are a few characters): measuring the whole piece again would make a
+            // 100,000-character word quadratic.
+            let start = piece
+                .char_indices()
+                .rev()
+                .nth(TAIL_CHARS - 1)
+                .map_or(0, |(at, _)| at);
+            let tail = &piece[start..];
+            let mut longer = String::with_capacity(tail.len() + 4);
+            longer.push_str(tail);
             longer.push(c);
-            width - text_width(piece) + text_width(&longer)
+            width - text_width(tail) + text_width(&longer)
         }
         _ => width + text_width(c.encode_utf8(&mut [0; 4])),
     }
