@@ -108,7 +108,7 @@ fn inline_lines(
 const MAX_INDENTED_DEPTH: usize = 6;
 
 /// The narrowest column a nested list is indented into.
-const MIN_NESTED_WIDTH: usize = 20;
+const MIN_NESTED_WIDTH: usize = 8;
 
 fn list_lines(list: &List, depth: usize, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
