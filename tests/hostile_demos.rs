@@ -111,3 +111,20 @@ fn a_flood_of_events_leaves_the_lecture_answering_keys() {
 fn a_demo_that_dies_mid_line_ends_the_run_with_its_status() {
     hostile("mid-line", "exit 7");
 }
+
+#[test]
+fn an_unwritable_cache_directory_is_named_with_the_way_out() {
+    let output = std::process::Command::new(LECTERN)
+        .args(["demo", "gil", "--engine", "python", "--quick"])
+        .env("XDG_CACHE_HOME", "/dev/null/not-a-directory")
+        .output()
+        .expect("lectern runs");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write the Python demos to /dev/null/not-a-directory")
+            && stderr.contains("XDG_CACHE_HOME")
+            && stderr.contains("--engine native"),
+        "{stderr}"
+    );
+}
