@@ -127,6 +127,11 @@ impl Tmux {
     /// Asserts the shell's terminal is back to normal: cooked mode, main screen, no mouse
     /// reporting, cursor visible; and that the last command exited with `status`.
     pub fn assert_terminal_restored(&self, status: i32) {
+        self.assert_terminal_restored_one_of(&[status]);
+    }
+
+    /// As [`Self::assert_terminal_restored`], accepting any of `statuses`.
+    pub fn assert_terminal_restored_one_of(&self, statuses: &[i32]) {
         // Typing before lectern has gone would feed our keys to lectern, not the shell.
         let start = Instant::now();
         while self.pane_format("#{pane_current_command}") != "sh" {
@@ -144,8 +149,10 @@ impl Tmux {
             "the shell's answer",
         );
         assert!(
-            screen.contains(&format!("exit={status} ")),
-            "exit status {status} expected:\n{screen}"
+            statuses
+                .iter()
+                .any(|status| screen.contains(&format!("exit={status} "))),
+            "exit status {statuses:?} expected:\n{screen}"
         );
         assert!(
             screen.contains("raw_flags=0"),
