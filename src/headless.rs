@@ -195,7 +195,9 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
             Ok(Msg::Report(Report::Exited(exit))) => break printer.finish(exit),
             Ok(Msg::Signal(signal)) => {
                 handle.kill();
-                eprintln!(
+                // The terminal may be gone (SIGHUP): a failed write must not panic.
+                let _ = writeln!(
+                    io::stderr(),
                     "lectern demo: stopped by {}; every process of the demo was killed",
                     signal_name(signal)
                 );

@@ -258,3 +258,12 @@ impl Drop for SharedMemory {
         let _ = unsafe { nix::sys::mman::munmap(self.start, self.len) };
     }
 }
+
+/// Points standard error at `/dev/null`. For a terminal that has hung up: whatever still
+/// prints on the way out (ratatui's `Drop` reports a cursor it cannot show) would otherwise
+/// panic on EIO, and a panic there only wastes time on a report nobody can read.
+pub fn silence_stderr() {
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        let _ = nix::unistd::dup2_stderr(null.as_fd());
+    }
+}

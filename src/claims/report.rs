@@ -85,7 +85,9 @@ pub fn run(lesson: &Lesson, name: &str, options: &ReportOptions) -> ExitCode {
             Err(signal) => {
                 progress.done();
                 signals.close();
-                eprintln!(
+                // The terminal may be gone (SIGHUP): a failed write must not panic.
+                let _ = writeln!(
+                    io::stderr(),
                     "lectern report: stopped by {}; every process of the demo was killed",
                     signal_name(signal)
                 );

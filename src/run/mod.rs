@@ -120,6 +120,9 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     };
     let reason = session.event_loop(&rx);
     demos.kill_all();
+    if matches!(reason, Ok(ExitReason::Signal(SIGHUP))) || crate::terminal::hung_up() {
+        crate::os::silence_stderr();
+    }
     signals.close();
     drop(sampler);
     // Without a terminal, the last frame goes to stdout as text: a CI log shows where the
