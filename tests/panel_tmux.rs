@@ -42,7 +42,14 @@ fn after_a_run_the_editor_shows_what_it_edits_and_tab_shows_each_demos_own_resul
     tmux.wait_until(|s| !s.contains("↑↓ pick"), "the editor closes");
     // Tab: the second demo's own title, not the first demo's results.
     tmux.keys(&["Tab"]);
-    let screen = tmux.wait_for("Forking while another thread holds a lock");
+    // One frame, but the terminal may be caught halfway through drawing it: wait for both.
+    let screen = tmux.wait_until(
+        |s| {
+            s.contains("Forking while another thread holds a lock")
+                && s.contains("demo 2/3: fork-lock")
+        },
+        "the second demo and its footer",
+    );
     assert!(screen.contains("Not run yet"), "{screen}");
     assert!(
         !screen.contains("per child after"),
