@@ -1,36 +1,85 @@
-//! What the gauges cost, measured on this machine:
+//! What the gauges cost, measured on this machine, side by side with htop and btop in the
+//! same run:
 //!
 //! 1. one sampling pass with 1, 16 and 64 tracked processes, over 10 s of real 10 Hz
-//!    sampling (so PSS is read once a second per process and /proc is listed again after
-//!    the machine's own forks, as in real use);
-//! 2. the whole `lectern watch` full-screen view at 10 Hz tracking 16 processes, and htop at
-//!    the same refresh rate (`htop -d 1`), each on its own 120×40 pseudo-terminal for 20 s,
-//!    as CPU % of one core from `/proc/PID/schedstat`.
+//!    sampling (so PSS is read as in use and /proc is listed again after the machine's forks);
+//! 2. whole programs, each on its own 120×40 pseudo-terminal for [`WINDOW`] after
+//!    [`WARM_UP`], as CPU % of one core summed over all their threads
+//!    (`/proc/PID/task/*/schedstat`, nanoseconds): `lectern watch --rate-hz 10` around 16
+//!    processes, the lecture idle on a slide with the gauges at 10 Hz and at the default rate,
+//!    the lecture while a demo with 16 processes runs, `htop -d 1` and btop at 100 ms;
+//! 3. the same `lectern watch` and htop with about 100 and about 1,000 unrelated sleeping
+//!    processes on the machine, to show whether a sample's cost grows with them.
 //!
-//! Run with `cargo bench --bench overhead` (about 80 s; htop is skipped if missing).
+//! Run with `cargo bench --bench overhead` (about five minutes; htop and btop are skipped when
+//! missing: `apt-get install htop btop`).
 
 mod common;
 
-use std::process::{Child, Command};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{OnPty, cpu_ns};
 use lectern::sampler::{Collector, PlatformSource};
 
-const WINDOW: Duration = Duration::from_secs(20);
-const WARM_UP: Duration = Duration::from_secs(2);
+const WINDOW: Duration = Duration::from_secs(15);
+const WARM_UP: Duration = Duration::from_secs(3);
 
 fn main() {
     println!("machine: {} cores, {} processes", cores(), process_count());
     for tracked in [1, 16, 64] {
         sample_cost(tracked);
     }
-    let watch = whole_view_cost();
-    match htop_cost() {
-        Some(htop) => println!("htop -d 1 (10 Hz), 20 s: {htop:.2}% of one core"),
-        None => println!("htop not installed: `apt-get install htop` to compare"),
+    let scratch = std::env::temp_dir().join(format!("lectern-overhead-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch directory");
+    println!(
+        "\nwhole programs, CPU % of one core over {} s (all threads):",
+        WINDOW.as_secs()
+    );
+    let rows: [(&str, Box<dyn Fn() -> Option<f64>>); 6] = [
+        (
+            "lectern watch --rate-hz 10, 16 processes",
+            Box::new(watch_cost),
+        ),
+        (
+            "lecture idle, gauges at 10 Hz",
+            Box::new(|| lecture_idle(Some(10))),
+        ),
+        (
+            "lecture idle, default rate (5 Hz)",
+            Box::new(|| lecture_idle(None)),
+        ),
+        (
+            "lecture, a demo of 16 processes running (10 Hz)",
+            Box::new(|| lecture_with_demo(&scratch)),
+        ),
+        ("htop -d 1 (10 Hz)", Box::new(htop_cost)),
+        ("btop, update_ms = 100", Box::new(|| btop_cost(&scratch))),
+    ];
+    for (what, measure) in &rows {
+        report(what, measure());
     }
-    println!("lectern watch (10 Hz, 16 processes), 20 s: {watch:.2}% of one core");
+    for extra in [100, 1000] {
+        let sleepers = sleepers(extra);
+        std::thread::sleep(Duration::from_secs(1));
+        println!(
+            "\nwith {extra} more sleeping processes ({} in all):",
+            process_count()
+        );
+        report("lectern watch --rate-hz 10, 16 processes", watch_cost());
+        report("htop -d 1 (10 Hz)", htop_cost());
+        kill_group(sleepers);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+fn report(what: &str, pct: Option<f64>) {
+    match pct {
+        Some(pct) => println!("  {what:<50} {pct:>6.2}%"),
+        None => println!("  {what:<50}  (not installed)"),
+    }
 }
 
 fn cores() -> usize {
@@ -47,25 +96,28 @@ fn process_count() -> usize {
         .count()
 }
 
-/// A tree of `n` processes: a shell and `n - 1` sleeping children.
-fn tree(n: usize) -> Child {
-    let script = format!("for i in $(seq {}); do sleep 600 & done; wait", n - 1);
+/// `n` sleeping processes under one shell, in a process group of their own.
+fn sleepers(n: usize) -> Child {
+    let script = format!("for i in $(seq {n}); do sleep 900 & done; wait");
     Command::new("sh")
         .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
-        .expect("start the tree")
+        .expect("start the sleepers")
 }
 
-fn kill_tree(mut root: Child) {
-    let _ = Command::new("pkill")
-        .args(["-KILL", "-P", &root.id().to_string()])
+fn kill_group(mut root: Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", root.id())])
         .status();
-    let _ = root.kill();
     let _ = root.wait();
 }
 
 fn sample_cost(n: usize) {
-    let root = tree(n);
+    let root = sleepers(n - 1);
     let t0 = Instant::now();
     let mut collector = Collector::new(PlatformSource::default(), t0);
     collector.prime();
@@ -79,9 +131,7 @@ fn sample_cost(n: usize) {
             break;
         }
     }
-    // Ten seconds of real 10 Hz sampling: the machine's own forks (which make the sampler
-    // list /proc again) and PSS every tenth pass happen as they would in use. Only the
-    // time inside `collect` counts.
+    // Ten seconds of real 10 Hz sampling; only the time inside `collect` counts.
     let passes = 100;
     let mut busy = Duration::ZERO;
     let mut tracked = 0;
@@ -97,10 +147,10 @@ fn sample_cost(n: usize) {
         "one sample, {tracked:>2} tracked processes: {:>6.1} µs (= {pct_at_10hz:.3}% of one core at 10 Hz)",
         per_pass.as_secs_f64() * 1e6
     );
-    kill_tree(root);
+    kill_group(root);
 }
 
-/// CPU % of one core used by `pid` over the measurement window, after a warm-up.
+/// CPU % of one core used by the program on `pty` over [`WINDOW`], after [`WARM_UP`].
 fn cpu_percent(pty: &mut OnPty) -> f64 {
     let pid = pty.child.id();
     std::thread::sleep(WARM_UP);
@@ -111,32 +161,77 @@ fn cpu_percent(pty: &mut OnPty) -> f64 {
     used as f64 / at.elapsed().as_nanos() as f64 * 100.0
 }
 
-fn whole_view_cost() -> f64 {
-    let lectern = env!("CARGO_BIN_EXE_lectern");
-    let script = "for i in $(seq 15); do sleep 600 & done; wait";
-    let mut command = Command::new(lectern);
-    command.args(["watch", "--rate-hz", "10", "--", "sh", "-c", script]);
-    let mut pty = OnPty::start(&mut command, 120, 40);
-    pty.wait_for(b"q quit", Duration::from_secs(10));
+/// Starts `command` on a 120×40 terminal, waits for `ready`, measures, then types `quit`.
+fn measure(command: &mut Command, ready: Option<&[u8]>, quit: &[u8]) -> Option<f64> {
+    let mut pty = OnPty::try_start(command, 120, 40)?;
+    match ready {
+        Some(marker) => pty.wait_for(marker, Duration::from_secs(10)),
+        None => std::thread::sleep(Duration::from_millis(300)),
+    }
+    if pty.child.try_wait().ok().flatten().is_some() {
+        return None;
+    }
     let pct = cpu_percent(&mut pty);
+    pty.type_keys(quit);
+    let _ = pty.child.wait();
+    Some(pct)
+}
+
+fn lectern() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lectern"))
+}
+
+fn watch_cost() -> Option<f64> {
+    let script = "for i in $(seq 15); do sleep 600 & done; wait";
+    let mut command = lectern();
+    command.args(["watch", "--rate-hz", "10", "--", "sh", "-c", script]);
+    measure(&mut command, Some(b"q quit"), b"q")
+}
+
+fn lecture_idle(rate_hz: Option<u8>) -> Option<f64> {
+    let mut command = lectern();
+    if let Some(rate) = rate_hz {
+        command.args(["--rate-hz", &rate.to_string()]);
+    }
+    command.args(["--slide", "2"]);
+    measure(&mut command, Some(b"? help"), b"q")
+}
+
+/// The lecture on a one-slide lesson whose demo (the GIL demo on 15 worker processes plus its
+/// parent, for 60 s) is started with Enter before the measurement begins.
+fn lecture_with_demo(scratch: &Path) -> Option<f64> {
+    let lesson = scratch.join("demo.md");
+    std::fs::write(
+        &lesson,
+        "+++\ntitle = \"Overhead\"\n+++\n\n## Sixteen busy processes\n\n\
+         <!-- demo: gil mode=processes workers=15 duration_s=60 -->\n",
+    )
+    .expect("write the lesson");
+    let mut command = lectern();
+    command.args(["--rate-hz", "10"]).arg(&lesson);
+    let mut pty = OnPty::try_start(&mut command, 120, 40)?;
+    pty.wait_for(b"? help", Duration::from_secs(10));
+    pty.type_keys(b"\r");
+    let pct = cpu_percent(&mut pty);
+    pty.type_keys(b"x");
+    std::thread::sleep(Duration::from_millis(500));
     pty.type_keys(b"q");
     let _ = pty.child.wait();
-    pct
+    Some(pct)
 }
 
 fn htop_cost() -> Option<f64> {
     let mut command = Command::new("htop");
     command.args(["-d", "1"]);
-    let mut pty = OnPty::start(&mut command, 120, 40);
-    if pty.child.try_wait().ok().flatten().is_some() {
-        return None;
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    if pty.child.try_wait().ok().flatten().is_some() {
-        return None;
-    }
-    let pct = cpu_percent(&mut pty);
-    pty.type_keys(b"q");
-    let _ = pty.child.wait();
-    Some(pct)
+    measure(&mut command, None, b"q")
+}
+
+fn btop_cost(scratch: &Path) -> Option<f64> {
+    // btop 1.2 takes its refresh interval only from its configuration file.
+    let config = scratch.join("btop");
+    std::fs::create_dir_all(&config).expect("btop config directory");
+    std::fs::write(config.join("btop.conf"), "update_ms = 100\n").expect("btop config");
+    let mut command = Command::new("btop");
+    command.env("XDG_CONFIG_HOME", scratch);
+    measure(&mut command, None, b"q")
 }

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crossbeam_channel::unbounded;
+use std::sync::mpsc::channel;
 
 use crate::cli::EngineArgs;
 use crate::demo::engine::{self, Engine, EngineChoice, Engines};
@@ -156,7 +156,7 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
             return ExitCode::from(2);
         }
     };
-    let (tx, rx) = unbounded();
+    let (tx, rx) = channel();
     let signals = match listen_for_signals(tx.clone()) {
         Ok(signals) => signals,
         Err(err) => {

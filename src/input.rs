@@ -3,10 +3,10 @@
 
 use std::thread;
 
-use crossbeam_channel::Sender;
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use std::sync::mpsc::Sender;
 
 /// Something the terminal or the OS told us.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -88,6 +88,9 @@ impl Screens {
     /// If the recording cannot be written.
     pub fn window_resized(&mut self, width: u16, height: u16) -> io::Result<Option<Size>> {
         self.window = Size::new(width, height);
+        if let Some(tty) = &mut self.tty {
+            tty.resize(width, height)?;
+        }
         if self.fixed.is_some() {
             return Ok(None);
         }

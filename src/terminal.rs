@@ -12,8 +12,9 @@ use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 /// The ratatui terminal lectern draws on.
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
@@ -42,9 +43,8 @@ impl TerminalSession {
                 Clear(ClearType::All),
                 EnableMouseCapture
             )?;
-            let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-            terminal.hide_cursor()?;
-            Ok(terminal)
+            let (width, height) = crossterm::terminal::size()?;
+            fixed_terminal(width, height)
         })();
         match entered {
             Ok(terminal) => Ok(Self { terminal }),
@@ -54,6 +54,31 @@ impl TerminalSession {
             }
         }
     }
+}
+
+impl TerminalSession {
+    /// The window is now `width`×`height`: clear it and draw everything again at that size.
+    ///
+    /// # Errors
+    /// If the terminal cannot be written.
+    pub fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
+        execute!(stdout(), Clear(ClearType::All))?;
+        self.terminal = fixed_terminal(width, height)?;
+        Ok(())
+    }
+}
+
+/// A terminal drawing on a fixed `width`×`height` area. A full-screen viewport would ask the
+/// terminal for its size before every frame (opening `/dev/tty` and an ioctl, each time);
+/// the size is known from the start and from resize events, and ratatui's own `resize` asks
+/// for the cursor position, a round trip some terminals never answer.
+fn fixed_terminal(width: u16, height: u16) -> io::Result<Tui> {
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+    };
+    let mut terminal = Terminal::with_options(CrosstermBackend::new(stdout()), options)?;
+    terminal.hide_cursor()?;
+    Ok(terminal)
 }
 
 impl Drop for TerminalSession {

@@ -155,3 +155,12 @@ fn sending_paths_beats_sending_contents() {
         "paths took {paths:.0} ms, contents {payloads:.0} ms"
     );
 }
+
+#[test]
+#[ignore = "timing: run on an idle machine with --ignored"]
+fn a_process_per_task_costs_more_than_a_reused_pool() {
+    let r = results(&["process-cost", "--set", "tasks=20", "--set", "task_ms=2"]);
+    let per_task = r["per_task_process_ms"].as_f64().expect("per-task time");
+    let pool = r["pool_per_task_ms"].as_f64().expect("pool time");
+    assert!(per_task > pool, "{r}");
+}

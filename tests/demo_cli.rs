@@ -597,7 +597,7 @@ fn paths_vs_payloads_counts_what_crossed_and_removes_its_files() {
 }
 
 #[test]
-fn process_cost_a_process_per_task_costs_more_than_a_reused_pool() {
+fn process_cost_measures_both_ways_and_the_memory_of_each() {
     let tag = unique_tag("process-cost");
     let (results, lines) = results_of(
         &tag,
@@ -610,10 +610,12 @@ fn process_cost_a_process_per_task_costs_more_than_a_reused_pool() {
             "task_ms=2",
         ],
     );
-    assert!(
-        number(&results, "per_task_process_ms") > number(&results, "pool_per_task_ms"),
-        "{results:?}"
-    );
+    // Which way is faster is a timing claim (tests/demo_claims.rs, opt-in): on a loaded
+    // machine the order can flip. Here both are measured, as positive times.
+    for key in ["per_task_process_ms", "pool_per_task_ms"] {
+        let ms = number(&results, key);
+        assert!(ms.is_finite() && ms > 0.0, "{key}: {results:?}");
+    }
     for key in [
         "worker_rss_mb",
         "worker_pss_mb",

@@ -24,6 +24,12 @@ pub struct OnPty {
 impl OnPty {
     /// Starts `command` on a fresh `cols`×`rows` terminal.
     pub fn start(command: &mut Command, cols: u16, rows: u16) -> Self {
+        Self::try_start(command, cols, rows).expect("start the program")
+    }
+
+    /// Starts `command` on a fresh `cols`×`rows` terminal; `None` if it cannot be started
+    /// (not installed).
+    pub fn try_start(command: &mut Command, cols: u16, rows: u16) -> Option<Self> {
         let size = Winsize {
             ws_row: rows,
             ws_col: cols,
@@ -39,7 +45,7 @@ impl OnPty {
             .stderr(slave(&pty.slave))
             .process_group(0)
             .spawn()
-            .expect("start the program");
+            .ok()?;
         drop(pty.slave);
         let master = File::from(pty.master);
         let mut reader = master.try_clone().expect("dup master");
@@ -52,11 +58,11 @@ impl OnPty {
                 }
             }
         });
-        Self {
+        Some(Self {
             child,
             master,
             output,
-        }
+        })
     }
 
     /// Reads output until `marker` appears; panics after `limit`.

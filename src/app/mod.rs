@@ -55,6 +55,64 @@ pub struct EngineChoiceState {
     pub why_not_python: Option<String>,
 }
 
+/// Text laid out for one slide, width and theme: what the drawing code would otherwise work
+/// out again on every frame. The event loop fills it in after the slide, size, notes or theme
+/// change; a frame uses it only when it matches what it is about to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaidOut {
+    /// Which slide.
+    pub slide: usize,
+    /// The width the text was wrapped to.
+    pub width: usize,
+    /// The theme it was styled with.
+    pub theme: Theme,
+    /// The lines.
+    pub lines: Vec<ratatui::text::Line<'static>>,
+}
+
+/// The current slide's text and notes, laid out (see [`LaidOut`]).
+#[derive(Debug, Clone, Default)]
+pub struct LaidOutText {
+    /// The slide's text.
+    pub slide: Option<std::sync::Arc<LaidOut>>,
+    /// Its speaker notes.
+    pub notes: Option<std::sync::Arc<LaidOut>>,
+}
+
+impl LaidOutText {
+    /// The cached slide text for `slide` at `width` in `theme`, if that is what is kept.
+    #[must_use]
+    pub fn slide_lines(
+        &self,
+        slide: usize,
+        width: usize,
+        theme: &Theme,
+    ) -> Option<&[ratatui::text::Line<'static>]> {
+        matching(self.slide.as_deref(), slide, width, theme)
+    }
+
+    /// The cached notes for `slide` at `width` in `theme`, if that is what is kept.
+    #[must_use]
+    pub fn notes_lines(
+        &self,
+        slide: usize,
+        width: usize,
+        theme: &Theme,
+    ) -> Option<&[ratatui::text::Line<'static>]> {
+        matching(self.notes.as_deref(), slide, width, theme)
+    }
+}
+
+fn matching<'a>(
+    kept: Option<&'a LaidOut>,
+    slide: usize,
+    width: usize,
+    theme: &Theme,
+) -> Option<&'a [ratatui::text::Line<'static>]> {
+    kept.filter(|k| k.slide == slide && k.width == width && k.theme == *theme)
+        .map(|k| k.lines.as_slice())
+}
+
 /// Everything the screen shows, and nothing about how it is drawn.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -94,6 +152,8 @@ pub struct App {
     pub engines: EngineChoiceState,
     /// The lesson's claims and this session's verdicts on them.
     pub verdicts: Verdicts,
+    /// The slide's text and notes as last laid out, kept so frames need not redo it.
+    pub laid_out: LaidOutText,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -127,6 +187,7 @@ impl App {
             layout: LayoutFacts::default(),
             engines: EngineChoiceState::default(),
             verdicts,
+            laid_out: LaidOutText::default(),
             last_wheel_turn: None,
         }
     }

@@ -7,8 +7,8 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crossbeam_channel::unbounded;
 use serde_json::json;
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::{Claim, Measurement, RunKey, Verdict, resolve};
 use crate::demo::engine::{self, Engine, EngineChoice, Engines};
@@ -66,8 +66,8 @@ pub fn run(lesson: &Lesson, name: &str, options: &ReportOptions) -> ExitCode {
         return ExitCode::from(2);
     }
     let plan = plan(&claims, options, &engines);
-    let (tx, rx) = unbounded::<Stop>();
-    let signals = match listen_for_signals(tx) {
+    let (tx, rx) = channel::<Incoming>();
+    let signals = match listen_for_signals(tx.clone()) {
         Ok(signals) => signals,
         Err(err) => {
             eprintln!("lectern report: cannot listen for signals: {err}");
@@ -78,7 +78,7 @@ pub fn run(lesson: &Lesson, name: &str, options: &ReportOptions) -> ExitCode {
     let progress = Progress::new(plan.len());
     for (i, (key, engine, demo, params)) in plan.iter().enumerate() {
         progress.show(i, demo.spec().name, *engine);
-        match measure(*demo, params, &engines, *engine, &rx) {
+        match measure(*demo, params, &engines, *engine, (i, &tx, &rx)) {
             Ok(result) => {
                 measured.insert((key.clone(), *engine), result);
             }
@@ -149,13 +149,17 @@ fn params_for(claim: &Claim, options: &ReportOptions) -> Params {
         .unwrap_or_else(|_| claim.params.clone())
 }
 
-/// A signal that stops the report.
-struct Stop(i32);
+/// What the report waits for: a signal that stops it, or a report from the run numbered
+/// so (a run killed by a signal could still be reporting when the next would begin).
+enum Incoming {
+    Stop(i32),
+    Report(usize, Report),
+}
 
-impl FromInput for Stop {
+impl FromInput for Incoming {
     fn from_input(input: Input) -> Option<Self> {
         match input {
-            Input::Signal(signal) => Some(Self(signal)),
+            Input::Signal(signal) => Some(Self::Stop(signal)),
             _ => None,
         }
     }
@@ -167,10 +171,10 @@ fn measure(
     params: &Params,
     engines: &Engines,
     engine: Engine,
-    stop: &crossbeam_channel::Receiver<Stop>,
+    (run, tx, rx): (usize, &Sender<Incoming>, &Receiver<Incoming>),
 ) -> Result<Measured, i32> {
-    let (tx, rx) = unbounded();
-    let report = Arc::new(move |report| tx.send(report).is_ok());
+    let tx = tx.clone();
+    let report = Arc::new(move |report| tx.send(Incoming::Report(run, report)).is_ok());
     let handle = match runner::start(demo, params, &engines.launch(demo, engine), report) {
         Ok(handle) => handle,
         Err(err) => return Ok(Err(format!("cannot start: {err}"))),
@@ -179,30 +183,35 @@ fn measure(
     let mut simulated = None;
     let mut error = None;
     loop {
-        crossbeam_channel::select! {
-            recv(stop) -> signal => {
+        let report = match rx.recv() {
+            Ok(Incoming::Stop(signal)) => {
                 handle.kill();
-                return Err(signal.map_or(15, |Stop(s)| s));
+                return Err(signal);
             }
-            recv(rx) -> report => match report {
-                Ok(Report::Event(Event::Result { name, value })) => {
-                    results.insert(name, value);
-                }
-                Ok(Report::Event(Event::Summary { results: all, .. })) => results.extend(all),
-                Ok(Report::Event(Event::Error { message })) => error = Some(message),
-                Ok(Report::Event(Event::Note { level: NoteLevel::Simulated, message })) => {
-                    simulated.get_or_insert(message);
-                }
-                Ok(Report::Event(_)) => {}
-                Ok(Report::Exited(exit)) => {
-                    return Ok(match error {
-                        Some(message) => Err(message),
-                        None if results.is_empty() => Err(format!("no results ({})", exit.describe())),
-                        None => Ok(Measurement { results, simulated }),
-                    });
-                }
-                Err(_) => return Ok(Err("the run's reports stopped".into())),
-            },
+            Ok(Incoming::Report(from, report)) if from == run => report,
+            Ok(Incoming::Report(..)) => continue,
+            Err(_) => return Ok(Err("the run's reports stopped".into())),
+        };
+        match report {
+            Report::Event(Event::Result { name, value }) => {
+                results.insert(name, value);
+            }
+            Report::Event(Event::Summary { results: all, .. }) => results.extend(all),
+            Report::Event(Event::Error { message }) => error = Some(message),
+            Report::Event(Event::Note {
+                level: NoteLevel::Simulated,
+                message,
+            }) => {
+                simulated.get_or_insert(message);
+            }
+            Report::Event(_) => {}
+            Report::Exited(exit) => {
+                return Ok(match error {
+                    Some(message) => Err(message),
+                    None if results.is_empty() => Err(format!("no results ({})", exit.describe())),
+                    None => Ok(Measurement { results, simulated }),
+                });
+            }
         }
     }
 }

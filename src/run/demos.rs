@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 
-use crossbeam_channel::Sender;
+use std::sync::mpsc::Sender;
 
 use crate::demo::engine::{Engine, Engines};
 use crate::demo::protocol::Event as DemoEvent;

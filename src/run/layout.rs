@@ -14,12 +14,22 @@ pub struct LayoutTracker {
 }
 
 impl LayoutTracker {
-    /// Sends `app` fresh layout facts if they changed.
-    pub fn refresh(&mut self, app: &mut App) {
+    /// Sends `app` fresh layout facts if they changed, and lays the slide's text out again
+    /// when the slide, size, notes or theme changed. `sample` says the message just handled
+    /// was a sample, which changes only the gauges: the demo panel's facts stand.
+    pub fn refresh(&mut self, app: &mut App, sample: bool) {
         let key = ui::layout_key(app);
-        if self.key != Some(key) {
+        let theme_changed = app
+            .laid_out
+            .slide
+            .as_ref()
+            .is_none_or(|kept| kept.theme != app.theme);
+        if self.key != Some(key) || theme_changed {
             self.key = Some(key);
+            app.laid_out = ui::lay_out(app);
             self.slide = ui::slide_facts(app);
+        } else if sample {
+            return;
         }
         let mut facts = self.slide;
         ui::demo_facts(app, &mut facts);

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::io;
 use std::time::Instant;
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
 use signal_hook::consts::SIGHUP;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 
 use crate::app::{App, EngineChoiceState};
 use crate::demo::engine::Engines;
@@ -59,7 +59,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     // Per-core parameter defaults read the core count from files: do it now, not while drawing.
     let _ = crate::demo::params::cores();
     // Signals first: a SIGTERM during start-up must still restore the terminal.
-    let (tx, rx) = unbounded();
+    let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;
     let (tty, window) = if options.headless {
         let size = options.screen.fixed.ok_or_else(|| {
@@ -102,7 +102,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     // Why CPython is not used is said once, where the presenter looks.
     app.status.clone_from(&options.engines.why_not_python);
     let mut layout = LayoutTracker::default();
-    layout.refresh(&mut app);
+    layout.refresh(&mut app, false);
     screens.draw(&app, &[])?;
     let mut demos = Demos {
         tx,
@@ -271,6 +271,7 @@ impl Session<'_, '_> {
         if let Msg::DemoExited { run, exit } = &msg {
             self.demos.exited(*run, *exit);
         }
+        let sample = matches!(msg, Msg::Sample(_));
         let mut redraw = false;
         for effect in self.app.update(msg, Instant::now()) {
             match effect {
@@ -286,7 +287,7 @@ impl Session<'_, '_> {
                 Effect::Sampler(command) => self.demos.sampler.send(command),
             }
         }
-        self.layout.refresh(self.app);
+        self.layout.refresh(self.app, sample);
         Ok(Next::Continue { redraw })
     }
 }

@@ -6,6 +6,8 @@
 
 mod collector;
 #[cfg(target_os = "linux")]
+mod proc_text;
+#[cfg(target_os = "linux")]
 mod procfs_source;
 mod sample;
 mod source;

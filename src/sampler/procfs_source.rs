@@ -1,5 +1,5 @@
-//! The Linux source: `/proc`, read through kept-open files with `pread` and parsed by the
-//! `procfs` crate.
+//! The Linux source: `/proc`, read through kept-open files with `pread`; the per-tick files
+//! are parsed for the fields used only (`proc_text`), PSS by the `procfs` crate.
 //!
 //! Keeping files open halves the cost of a reading, and a kept file errors once its process
 //! dies, so a recycled PID is never mistaken for the process we were watching. Only tracked
@@ -9,23 +9,15 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, Cursor};
+use std::io;
 use std::os::unix::fs::FileExt;
 
-use procfs::process::Stat;
-use procfs::{FromBufRead, FromBufReadSI, FromRead, KernelStats};
+use nix::unistd::{SysconfVar, sysconf};
+use procfs::FromBufRead;
 
+use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
 use super::sample::ProcState;
 use super::source::{Footprint, RawProc, Source};
-
-/// Cumulative clock ticks a core has spent busy and idle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct CoreTimes {
-    /// Doing work: user, nice, system, irq, softirq, steal.
-    busy: u64,
-    /// Idle or waiting for I/O.
-    idle: u64,
-}
 
 /// Busy percentage of each core between two readings (saturating: counters never go back,
 /// but a hot-plugged core may appear with no history).
@@ -55,6 +47,7 @@ struct ProcFiles {
 pub struct ProcfsSource {
     proc_stat: Option<File>,
     cores_before: Vec<CoreTimes>,
+    cores_now: Vec<CoreTimes>,
     buf: Vec<u8>,
     page_size: u64,
     ns_per_tick: u64,
@@ -72,13 +65,23 @@ impl ProcfsSource {
     /// A source reading the running system's `/proc`.
     #[must_use]
     pub fn new() -> Self {
-        let info = procfs::current_system_info();
+        // From sysconf rather than the procfs crate's system info, which reads the auxiliary
+        // vector in a way valgrind does not allow (and `cargo bench --bench instructions`
+        // runs the sampler under valgrind).
+        let conf = |var| {
+            sysconf(var)
+                .ok()
+                .flatten()
+                .and_then(|v| u64::try_from(v).ok())
+        };
+        let ticks_per_second = conf(SysconfVar::CLK_TCK).unwrap_or(100).max(1);
         Self {
             proc_stat: File::open("/proc/stat").ok(),
             cores_before: Vec::new(),
+            cores_now: Vec::new(),
             buf: vec![0; 8192],
-            page_size: info.page_size(),
-            ns_per_tick: 1_000_000_000 / info.ticks_per_second().max(1),
+            page_size: conf(SysconfVar::PAGE_SIZE).unwrap_or(4096),
+            ns_per_tick: 1_000_000_000 / ticks_per_second,
             files: HashMap::new(),
             foreign: HashSet::new(),
             forks_now: None,
@@ -115,33 +118,22 @@ fn pread_all<'a>(file: &File, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
     }
 }
 
-fn read_stat_file(path: &str) -> Option<Stat> {
-    Stat::from_read(File::open(path).ok()?).ok()
+/// The parent of `pid`, from a fresh read of its `stat`.
+fn read_ppid(pid: u32, buf: &mut Vec<u8>) -> Option<u32> {
+    let file = File::open(format!("/proc/{pid}/stat")).ok()?;
+    Some(proc_stat(pread_all(&file, buf).ok()?)?.ppid)
 }
 
 impl Source for ProcfsSource {
     fn cpu(&mut self) -> Option<Vec<f32>> {
         let file = self.proc_stat.as_ref()?;
         let bytes = pread_all(file, &mut self.buf).ok()?;
-        let stats =
-            KernelStats::from_buf_read(Cursor::new(bytes), procfs::current_system_info()).ok()?;
-        self.forks_now = Some(stats.processes);
-        let now: Vec<CoreTimes> = stats
-            .cpu_time
-            .iter()
-            .map(|t| CoreTimes {
-                // guest and guest_nice are already inside user and nice.
-                busy: t.user
-                    + t.nice
-                    + t.system
-                    + t.irq.unwrap_or(0)
-                    + t.softirq.unwrap_or(0)
-                    + t.steal.unwrap_or(0),
-                idle: t.idle + t.iowait.unwrap_or(0),
-            })
-            .collect();
-        let usage = usage(&self.cores_before, &now);
-        self.cores_before = now;
+        self.forks_now = kernel_stat(bytes, &mut self.cores_now);
+        if self.cores_now.is_empty() {
+            return None;
+        }
+        let usage = usage(&self.cores_before, &self.cores_now);
+        std::mem::swap(&mut self.cores_before, &mut self.cores_now);
         Some(usage)
     }
 
@@ -151,18 +143,17 @@ impl Source for ProcfsSource {
         let mut buf = std::mem::take(&mut self.buf);
         let reading = (|| {
             let files = self.files(pid)?;
-            let stat = Stat::from_read(pread_all(&files.stat, &mut buf).ok()?).ok()?;
+            let stat = proc_stat(pread_all(&files.stat, &mut buf).ok()?)?;
             // utime + stime cover every thread of the process, including threads that have
             // exited (schedstat, finer, counts only the main thread). Clock ticks are 10 ms,
             // so the widget averages what it shows.
-            let cpu_ns = (stat.utime + stat.stime) * ns_per_tick;
             Some(RawProc {
-                ppid: u32::try_from(stat.ppid).unwrap_or(0),
+                ppid: stat.ppid,
                 state: ProcState::from_code(stat.state),
-                cpu_ns,
-                rss_bytes: stat.rss * page_size,
+                cpu_ns: stat.ticks * ns_per_tick,
+                rss_bytes: stat.rss_pages * page_size,
                 exit_status: stat.exit_code,
-                name: stat.comm,
+                name: String::from_utf8_lossy(stat.comm).into_owned(),
             })
         })();
         self.buf = buf;
@@ -200,10 +191,7 @@ impl Source for ProcfsSource {
         let mut unknown: Vec<(u32, u32)> = listed
             .iter()
             .filter(|pid| !tree(**pid) && !self.foreign.contains(pid))
-            .filter_map(|&pid| {
-                let stat = read_stat_file(&format!("/proc/{pid}/stat"))?;
-                Some((pid, u32::try_from(stat.ppid).ok()?))
-            })
+            .filter_map(|&pid| Some((pid, read_ppid(pid, &mut self.buf)?)))
             .collect();
         // Parents may be listed after their children: grow the tree until nothing joins.
         let mut joined: Vec<(u32, u32)> = Vec::new();

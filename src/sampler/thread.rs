@@ -5,7 +5,7 @@ use std::io;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{RecvTimeoutError, Sender, unbounded};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 
 use super::PlatformSource;
 use super::collector::Collector;
@@ -73,7 +73,7 @@ impl Sampler {
         mut deliver: impl FnMut(Sample) -> bool + Send + 'static,
     ) -> io::Result<Self> {
         let period = Duration::from_secs(1) / u32::from(rate_hz.clamp(MIN_RATE_HZ, MAX_RATE_HZ));
-        let (tx, rx) = unbounded::<Command>();
+        let (tx, rx) = channel::<Command>();
         let thread = std::thread::Builder::new()
             .name("sampler".into())
             .spawn(move || {
@@ -81,7 +81,7 @@ impl Sampler {
                 collector.prime();
                 let mut deadline = Instant::now() + period;
                 loop {
-                    match rx.recv_deadline(deadline) {
+                    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                         Ok(command) => {
                             apply(&mut collector, command);
                             continue;
@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn the_first_sample_arrives_after_one_period_and_dropping_stops_at_once() {
-        let (tx, rx) = unbounded();
+        let (tx, rx) = channel();
         let started = Instant::now();
         let sampler = Sampler::spawn(20, move |s| tx.send(s).is_ok()).unwrap();
         sampler.send(Command::TrackSelf {

@@ -1,6 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)` is pure and reads the state only.
 
 mod blocks;
+pub mod cells;
 mod demo_panel;
 mod footer;
 pub mod frame;
@@ -69,7 +70,14 @@ pub fn layout_facts(app: &App) -> LayoutFacts {
 pub fn slide_facts(app: &App) -> LayoutFacts {
     let normal = areas(screen(app), app.show_notes, false);
     let text = slide_text_area(normal.slide);
-    let total = slide_lines(app.current_slide(), usize::from(text.width), &app.theme).len();
+    let width = usize::from(text.width);
+    let total = app
+        .laid_out
+        .slide_lines(app.slide, width, &app.theme)
+        .map_or_else(
+            || slide_lines(app.current_slide(), width, &app.theme).len(),
+            <[_]>::len,
+        );
     LayoutFacts {
         slide_max_scroll: slide_view::scroll_limit(total, usize::from(text.height)),
         slide_page: slide_view::visible_lines(total, usize::from(text.height)),
@@ -91,6 +99,34 @@ pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
     let window = demo_panel::window(app, demo);
     facts.demo_max_scroll = window.max_scroll;
     facts.demo_page = window.rows;
+}
+
+/// The current slide's text and notes laid out for the screen as it is now, for
+/// [`App::laid_out`](crate::app::App): the normal layout's widths (demo focus hides the text).
+#[must_use]
+pub fn lay_out(app: &App) -> crate::app::LaidOutText {
+    use std::sync::Arc;
+    let normal = areas(screen(app), app.show_notes, false);
+    let width = usize::from(slide_text_area(normal.slide).width);
+    let slide = crate::app::LaidOut {
+        slide: app.slide,
+        width,
+        theme: app.theme.clone(),
+        lines: slide_lines(app.current_slide(), width, &app.theme),
+    };
+    let notes = normal.notes.map(|area| {
+        let width = usize::from(frame::panel_inner(area).width);
+        Arc::new(crate::app::LaidOut {
+            slide: app.slide,
+            width,
+            theme: app.theme.clone(),
+            lines: blocks_lines(&app.current_slide().notes, width, &app.theme),
+        })
+    });
+    crate::app::LaidOutText {
+        slide: Some(Arc::new(slide)),
+        notes,
+    }
 }
 
 /// What [`slide_facts`] depends on, so the loop can skip working them out again when none

@@ -1,9 +1,11 @@
 //! The speaker-notes pane under the slide.
 
+use std::borrow::Cow;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::blocks::blocks_lines;
 use super::frame::{panel, panel_inner};
@@ -13,15 +15,19 @@ fn inner(area: Rect) -> Rect {
     panel_inner(area)
 }
 
-fn lines(app: &App, area: Rect) -> Vec<Line<'static>> {
+fn lines(app: &App, area: Rect) -> Cow<'_, [Line<'static>]> {
     let notes = &app.current_slide().notes;
     if notes.is_empty() {
-        return vec![Line::styled(
+        return Cow::Owned(vec![Line::styled(
             "No speaker notes for this slide.",
             app.theme.muted,
-        )];
+        )]);
     }
-    blocks_lines(notes, usize::from(inner(area).width), &app.theme)
+    let width = usize::from(inner(area).width);
+    match app.laid_out.notes_lines(app.slide, width, &app.theme) {
+        Some(kept) => Cow::Borrowed(kept),
+        None => Cow::Owned(blocks_lines(notes, width, &app.theme)),
+    }
 }
 
 /// How far the notes in `area` can scroll.
@@ -46,8 +52,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let block = panel(format!("Speaker notes · slide {}", app.slide + 1), theme)
         .title_bottom(Line::styled(hint, theme.muted).right_aligned());
-    let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
+    let shown = &all[scroll.min(all.len())..];
     let text_area = block.inner(area);
     block.render(area, buf);
-    Paragraph::new(shown).render(text_area, buf);
+    crate::ui::cells::render_lines(shown, text_area, buf);
 }

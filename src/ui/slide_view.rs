@@ -54,12 +54,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if text.is_empty() {
         return;
     }
-    let lines = slide_lines(app.current_slide(), usize::from(text.width), &app.theme);
+    let width = usize::from(text.width);
+    let laid_out;
+    let lines = match app.laid_out.slide_lines(app.slide, width, &app.theme) {
+        Some(kept) => kept,
+        None => {
+            laid_out = slide_lines(app.current_slide(), width, &app.theme);
+            &laid_out
+        }
+    };
     let (total, height) = (lines.len(), usize::from(text.height));
     let visible = visible_lines(total, height);
     let scroll = app.scroll.min(scroll_limit(total, height));
     for (row, line) in lines.iter().skip(scroll).take(visible).enumerate() {
-        buf.set_line(text.x, text.y + row as u16, line, text.width);
+        super::cells::set_line(buf, text.x, text.y + row as u16, line, text.width);
     }
     if total > height {
         let below = total - scroll - visible;

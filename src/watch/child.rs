@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 
 use super::Msg;
 use crate::sampler::ExitInfo;
@@ -87,7 +87,7 @@ pub fn stop(running: Running, rx: &Receiver<Msg>, mut other: impl FnMut(Msg)) ->
         let received = if killed {
             rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
         } else {
-            rx.recv_deadline(deadline)
+            rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
         };
         match received {
             Ok(Msg::Exited(exit)) => {

@@ -12,13 +12,14 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, unbounded};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 
 pub use app::{WatchApp, WatchEffect, printable};
 pub use child::{Running, TERM_GRACE, exit_code};
 pub use json::{Record, emit};
 
 pub use msg::Msg;
+pub use view::render;
 
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::msg::ExitReason;
@@ -76,7 +77,7 @@ pub fn run(options: &WatchOptions) -> ExitCode {
 }
 
 fn watch(options: &WatchOptions) -> io::Result<Outcome> {
-    let (tx, rx) = unbounded();
+    let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;
     let started = Instant::now();
     let sample_tx = tx.clone();
@@ -173,7 +174,7 @@ fn print_output(app: &WatchApp) {
 /// Waits for the next message, or `None` when the time limit has run out.
 fn next(rx: &Receiver<Msg>, deadline: Option<Instant>) -> Result<Option<Msg>, RecvTimeoutError> {
     let received = match deadline {
-        Some(deadline) => rx.recv_deadline(deadline),
+        Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
         None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
     };
     match received {
@@ -258,7 +259,7 @@ fn tui_loop(
     sampler: &Sampler,
     deadline: Option<Instant>,
 ) -> io::Result<Outcome> {
-    session.terminal.draw(|frame| view::render(app, frame))?;
+    session.terminal.draw(|frame| render(app, frame))?;
     loop {
         // Once the command has ended there is nothing left to time out.
         let deadline = if app.ended.is_some() { None } else { deadline };
@@ -275,6 +276,9 @@ fn tui_loop(
             return Ok(stop(app, running, rx, "the terminal closing"));
         }
         for msg in std::iter::once(first).chain(rx.try_iter()) {
+            if let Msg::Resize(width, height) = msg {
+                session.resize(width, height)?;
+            }
             for effect in app.update(msg, Instant::now()) {
                 match effect {
                     WatchEffect::Redraw => redraw = true,
@@ -320,7 +324,7 @@ fn tui_loop(
             }
         }
         if redraw {
-            session.terminal.draw(|frame| view::render(app, frame))?;
+            session.terminal.draw(|frame| render(app, frame))?;
         }
     }
 }

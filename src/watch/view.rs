@@ -120,7 +120,7 @@ fn render_output(app: &WatchApp, area: Rect, buf: &mut Buffer) {
     if lines.is_empty() {
         Line::styled("(no output yet)", theme.muted).render(inner, buf);
     } else {
-        Paragraph::new(lines).render(inner, buf);
+        crate::ui::cells::render_lines(&lines, inner, buf);
     }
 }
 

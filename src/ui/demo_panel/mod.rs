@@ -9,7 +9,7 @@ mod verdicts;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 pub use content::{Parts, panel_lines, parts, shown_run};
 
@@ -100,7 +100,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         lines.extend(body.into_iter().skip(scroll).take(window.rows));
         lines.push(marker(app, scroll, below));
     }
-    Paragraph::new(lines).render(inner, buf);
+    crate::ui::cells::render_lines(&lines, inner, buf);
 }
 
 /// The row that says what is above and below, and how to see it.

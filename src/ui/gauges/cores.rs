@@ -6,7 +6,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
 
 use super::format::{bar, level, sparkline};
 use crate::gauges::GaugeData;
@@ -74,7 +73,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let Some(sample) = &data.sample else {
-        Line::styled("Measuring…", theme.muted).render(area, buf);
+        crate::ui::cells::render_line(&Line::styled("Measuring…", theme.muted), area, buf);
         return;
     };
     let cores = sample.cores.len();
@@ -86,7 +85,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         w = format!("cpu{}", cores.saturating_sub(1)).len()
     );
     let bar_width = width.saturating_sub(label.len() + 7).max(1);
-    Line::from(vec![
+    let line = Line::from(vec![
         Span::styled(label, theme.text),
         Span::styled("▕", theme.rule),
         Span::styled(
@@ -95,8 +94,8 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         ),
         Span::styled("▏", theme.rule),
         Span::styled(format!("{total:>4.0}%"), theme.text),
-    ])
-    .render(Rect { height: 1, ..area }, buf);
+    ]);
+    crate::ui::cells::render_line(&line, Rect { height: 1, ..area }, buf);
 
     let body = Rect {
         y: area.y + 1,
@@ -140,7 +139,8 @@ fn render_rows(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 theme.muted,
             ));
         }
-        Line::from(spans).render(
+        crate::ui::cells::render_line(
+            &Line::from(spans),
             Rect {
                 y: row,
                 height: 1,
@@ -176,7 +176,8 @@ fn render_grid(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer, co
             spans.push(Span::styled("▏", theme.rule));
             spans.push(Span::styled(format!("{pct:>3.0} "), theme.text));
         }
-        Line::from(spans).render(
+        crate::ui::cells::render_line(
+            &Line::from(spans),
             Rect {
                 y: area.y + row as u16,
                 height: 1,
@@ -203,7 +204,8 @@ fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) 
                 Span::styled(level(pct).to_string(), load_style(theme, pct))
             })
             .collect();
-        Line::from(spans).render(
+        crate::ui::cells::render_line(
+            &Line::from(spans),
             Rect {
                 y: area.y + row as u16,
                 height: 1,
@@ -220,7 +222,8 @@ fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) 
             "one block per core; taller = busier".to_string()
         };
         let y = area.y + shown_rows.min(usize::from(area.height) - 1) as u16;
-        Line::styled(text, theme.muted).render(
+        crate::ui::cells::render_line(
+            &Line::styled(text, theme.muted),
             Rect {
                 y,
                 height: 1,

@@ -7,7 +7,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
 
 use super::format::{bar, bytes, mib};
 use crate::gauges::GaugeData;
@@ -105,7 +104,8 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         lines.extend(totals(&tree, theme, width));
     }
     for (i, line) in lines.into_iter().take(table_rows).enumerate() {
-        line.render(
+        crate::ui::cells::render_line(
+            &line,
             Rect {
                 y: area.y + i as u16,
                 height: 1,
@@ -120,7 +120,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
             height: legend_rows,
             ..area
         };
-        Paragraph::new(legend).render(legend_area, buf);
+        crate::ui::cells::render_lines(&legend, legend_area, buf);
     }
 }
 

@@ -1,0 +1,217 @@
+//! Instructions per frame and per sample, counted by valgrind's callgrind: repeatable
+//! whatever else the machine is doing, so a regression in drawing or sampling shows up as a
+//! number rather than as noise in a CPU-time ratio.
+//!
+//! `cargo bench --bench instructions` runs this program under callgrind once per case, with
+//! collection switched on only inside the measured function (`measured_frame` or
+//! `measured_sample`), and prints instructions per call. Each case runs [`WARM_UP`] calls
+//! (the first frame draws every cell; the first samples open files and list `/proc`), then
+//! [`CALLS`] measured ones; the warm-up is subtracted by measuring twice with different
+//! counts. The processes watched are a real tree of 16 (a shell and 15 sleeping children),
+//! sampled for real between frames. Needs `valgrind` (`apt-get install valgrind`).
+
+mod common;
+
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use lectern::app::App;
+use lectern::lesson::parse;
+use lectern::msg::Msg as LectureMsg;
+use lectern::run::LayoutTracker;
+use lectern::sampler::{Collector, PlatformSource, Sample};
+use lectern::theme::{Theme, ThemeName};
+use lectern::watch::{Msg, WatchApp};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// Calls before the measured ones in the shorter run.
+const WARM_UP: usize = 5;
+/// The longer run makes this many more calls; the difference is divided by it.
+const CALLS: usize = 40;
+/// Screen size drawn, as in the README's benchmarks.
+const SIZE: Size = Size::new(120, 40);
+/// Processes in the watched tree.
+const TREE: usize = 16;
+
+type Screen = Terminal<CrosstermBackend<io::Sink>>;
+
+fn main() {
+    // `cargo bench` passes `--bench`; the child cases are `MODE CALLS`.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [mode, calls] = args.as_slice()
+        && let Ok(calls) = calls.parse()
+    {
+        child(mode, calls);
+        return;
+    }
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("valgrind not installed: `apt-get install valgrind` to count instructions");
+        return;
+    }
+    println!("instructions per call (callgrind, {SIZE:?} screen, {TREE} processes watched):");
+    for (mode, what, function) in [
+        ("sample", "one sample of 16 processes", "measured_sample"),
+        (
+            "watch",
+            "one `lectern watch` frame (sample applied, drawn)",
+            "measured_frame",
+        ),
+        (
+            "lecture",
+            "one lecture frame, slide 2 with the sidebar (sample applied, drawn)",
+            "measured_frame",
+        ),
+        (
+            "lecture-unchanged",
+            "one lecture frame whose sample changes nothing shown",
+            "measured_frame",
+        ),
+    ] {
+        let short = collected(mode, WARM_UP, function);
+        let long = collected(mode, WARM_UP + CALLS, function);
+        let per_call = long.saturating_sub(short) / CALLS as u64;
+        println!("  {what}: {}", group(per_call));
+    }
+}
+
+/// Instructions callgrind collected inside `function` over `calls` calls of `mode`.
+fn collected(mode: &str, calls: usize, function: &str) -> u64 {
+    let exe = std::env::current_exe().expect("own path");
+    let output = Command::new("valgrind")
+        .args([
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            "--collect-atstart=no",
+            &format!("--toggle-collect=*{function}*"),
+        ])
+        .arg(exe)
+        .args([mode, &calls.to_string()])
+        .output()
+        .expect("run valgrind");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{mode} failed: {stderr}");
+    stderr
+        .lines()
+        .find_map(|line| line.split("Collected :").nth(1)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count from callgrind: {stderr}"))
+}
+
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A shell and `TREE - 1` sleeping children.
+fn tree() -> Child {
+    let script = format!("for i in $(seq {}); do sleep 600 & done; wait", TREE - 1);
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("start the tree")
+}
+
+/// A collector that has found the whole tree.
+fn collector(root: &Child) -> (Collector<PlatformSource>, Instant) {
+    let start = Instant::now();
+    let mut collector = Collector::new(PlatformSource::default(), start);
+    collector.prime();
+    collector.track_tree(root.id(), None);
+    collector.track_self(std::process::id(), "lectern".into());
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(20));
+        if collector.collect(Instant::now()).procs.len() > TREE {
+            break;
+        }
+    }
+    (collector, start)
+}
+
+fn screen() -> Screen {
+    let area = Rect::new(0, 0, SIZE.width, SIZE.height);
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    };
+    Terminal::with_options(CrosstermBackend::new(io::sink()), options).expect("a screen")
+}
+
+fn child(mode: &str, calls: usize) {
+    let mut root = tree();
+    let (mut collector, started) = collector(&root);
+    let theme = Theme::new(ThemeName::Dark, false);
+    let mut screen = screen();
+    let mut watch = WatchApp::new(
+        "sh -c …".into(),
+        root.id(),
+        theme.clone(),
+        10,
+        SIZE,
+        started,
+    );
+    let lesson = parse(include_str!("../lessons/25-multiprocessing.md")).lesson;
+    let mut lecture = App::new(lesson, theme, 1, SIZE, started);
+    let mut layout = LayoutTracker::default();
+    layout.refresh(&mut lecture, false);
+    let mut first: Option<Sample> = None;
+    for _ in 0..calls {
+        // Real 10 Hz sampling between frames, outside the measured functions.
+        std::thread::sleep(Duration::from_millis(100));
+        match mode {
+            "sample" => drop(measured_sample(&mut collector)),
+            "watch" => {
+                let sample = collector.collect(Instant::now());
+                measured_frame(&mut screen, &mut |s: &mut Screen| {
+                    watch.update(Msg::Sample(Box::new(sample.clone())), Instant::now());
+                    s.draw(|f| lectern::watch::render(&watch, f)).map(drop)
+                });
+            }
+            "lecture" | "lecture-unchanged" => {
+                let fresh = collector.collect(Instant::now());
+                let sample = if mode == "lecture" {
+                    fresh
+                } else {
+                    first.get_or_insert(fresh).clone()
+                };
+                measured_frame(&mut screen, &mut |s: &mut Screen| {
+                    let now = Instant::now();
+                    lecture.update(LectureMsg::Sample(Box::new(sample.clone())), now);
+                    layout.refresh(&mut lecture, true);
+                    s.draw(|f| lectern::ui::render(&lecture, f)).map(drop)
+                });
+            }
+            other => panic!("unknown mode {other}"),
+        }
+    }
+    // The whole group: the shell's children too, which hold no pipe of ours.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", root.id())])
+        .status();
+    let _ = root.wait();
+}
+
+#[inline(never)]
+fn measured_sample(collector: &mut Collector<PlatformSource>) -> Sample {
+    collector.collect(Instant::now())
+}
+
+#[inline(never)]
+fn measured_frame(screen: &mut Screen, draw: &mut dyn FnMut(&mut Screen) -> io::Result<()>) {
+    draw(screen).expect("draw");
+}

@@ -1,0 +1,189 @@
+//! Reading only the fields the gauges use from `/proc/stat` and `/proc/PID/stat`, straight
+//! from the bytes read, without building the crate's full structures.
+//!
+//! `procfs` parses every field into owned values: the whole of `/proc/stat` including its
+//! `intr` line (hundreds of counters, more on machines with many interrupts), and 52 fields of
+//! each process's `stat`. The sampler runs ten times a second for every tracked process, and
+//! uses a core's busy and idle ticks, the fork counter and seven fields of a process.
+
+/// Cumulative clock ticks a core has spent busy and idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CoreTimes {
+    /// Doing work: user, nice, system, irq, softirq, steal.
+    pub busy: u64,
+    /// Idle or waiting for I/O.
+    pub idle: u64,
+}
+
+/// Reads each `cpuN` line of `/proc/stat` into `cores` (cleared first) and returns the
+/// `processes` counter (forks since boot), if the text has one.
+pub fn kernel_stat(text: &[u8], cores: &mut Vec<CoreTimes>) -> Option<u64> {
+    cores.clear();
+    let mut forks = None;
+    for line in text.split(|&b| b == b'\n') {
+        if let Some(rest) = line.strip_prefix(b"cpu") {
+            // `cpu ` is the sum of all cores; `cpuN` is one core.
+            if rest.first().is_some_and(u8::is_ascii_digit) {
+                cores.push(core_times(rest));
+            }
+        } else if let Some(rest) = line.strip_prefix(b"processes ") {
+            forks = number(rest);
+        }
+    }
+    forks
+}
+
+/// `N user nice system idle iowait irq softirq steal guest guest_nice`; fields a kernel does
+/// not have count as 0. guest and guest_nice are already inside user and nice.
+fn core_times(rest: &[u8]) -> CoreTimes {
+    let mut fields = rest.split(|&b| b == b' ').filter(|f| !f.is_empty()).skip(1);
+    let mut next = || fields.next().and_then(number).unwrap_or(0);
+    let (user, nice, system, idle) = (next(), next(), next(), next());
+    let (iowait, irq, softirq, steal) = (next(), next(), next(), next());
+    CoreTimes {
+        busy: user + nice + system + irq + softirq + steal,
+        idle: idle + iowait,
+    }
+}
+
+/// The fields of `/proc/PID/stat` the sampler uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcStat<'a> {
+    /// The command name, between the parentheses (it may itself contain `)` and spaces).
+    pub comm: &'a [u8],
+    /// The one-letter state.
+    pub state: char,
+    /// Parent PID.
+    pub ppid: u32,
+    /// User plus system time of every thread, in clock ticks.
+    pub ticks: u64,
+    /// Resident pages.
+    pub rss_pages: u64,
+    /// The wait status a zombie will be reaped with (field 52; kernels from 3.5).
+    pub exit_code: Option<i32>,
+}
+
+/// Parses the text of `/proc/PID/stat`; `None` if it is not one.
+#[must_use]
+pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
+    // The name is whatever lies between the first `(` and the last `)`.
+    let open = text.iter().position(|&b| b == b'(')?;
+    let close = text.iter().rposition(|&b| b == b')')?;
+    let comm = text.get(open + 1..close)?;
+    // After the name, field 3 (state) is at index 0 of what follows.
+    let mut fields = text
+        .get(close + 1..)?
+        .split(|&b| b == b' ' || b == b'\n')
+        .filter(|f| !f.is_empty());
+    let state = char::from(*fields.next()?.first()?);
+    let ppid = u32::try_from(number(fields.next()?)?).ok()?;
+    // Fields 5–13 are not used; 14 and 15 are utime and stime.
+    let mut fields = fields.skip(9);
+    let ticks = number(fields.next()?)? + number(fields.next()?)?;
+    // Fields 16–23 are not used; 24 is rss.
+    let mut fields = fields.skip(8);
+    let rss_pages = number(fields.next()?)?;
+    // Field 52 is the last one; older kernels stop earlier.
+    let exit_code = fields
+        .nth(52 - 25)
+        .and_then(|f| std::str::from_utf8(f).ok()?.parse().ok());
+    Some(ProcStat {
+        comm,
+        state,
+        ppid,
+        ticks,
+        rss_pages,
+        exit_code,
+    })
+}
+
+/// A decimal number made of ASCII digits only.
+fn number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STAT: &[u8] = b"cpu  2552734 335512 286106 1777520 8012 0 1256 1087 0 0\n\
+cpu0 1207901 105955 139174 1023942 2176 0 255 498 0 0\n\
+cpu1 1344833 229557 146932 753578 5836 1 1001 589 7 0\n\
+intr 21593397 0 0 0 0\n\
+ctxt 1234\n\
+processes 99887\n\
+procs_running 2\n";
+
+    #[test]
+    fn kernel_stat_reads_each_core_and_the_fork_counter() {
+        let mut cores = vec![CoreTimes::default(); 5];
+        assert_eq!(kernel_stat(STAT, &mut cores), Some(99887));
+        assert_eq!(
+            cores,
+            [
+                CoreTimes {
+                    busy: 1_207_901 + 105_955 + 139_174 + 255 + 498,
+                    idle: 1_023_942 + 2176
+                },
+                CoreTimes {
+                    busy: 1_344_833 + 229_557 + 146_932 + 1 + 1001 + 589,
+                    idle: 753_578 + 5836
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kernel_with_fewer_columns_counts_the_missing_ones_as_zero() {
+        let mut cores = Vec::new();
+        assert_eq!(kernel_stat(b"cpu0 10 20 30 40\n", &mut cores), None);
+        assert_eq!(cores, [CoreTimes { busy: 60, idle: 40 }]);
+    }
+
+    #[test]
+    fn proc_stat_agrees_with_the_procfs_crate_on_this_process() {
+        use procfs::FromRead;
+        let text = std::fs::read("/proc/self/stat").expect("own stat");
+        let ours = proc_stat(&text).expect("parses");
+        let theirs = procfs::process::Stat::from_read(&text[..]).expect("procfs parses");
+        assert_eq!(ours.comm, theirs.comm.as_bytes());
+        assert_eq!(ours.state, theirs.state);
+        assert_eq!(i64::from(ours.ppid), i64::from(theirs.ppid));
+        assert_eq!(ours.ticks, theirs.utime + theirs.stime);
+        assert_eq!(ours.rss_pages, theirs.rss);
+        assert_eq!(ours.exit_code, theirs.exit_code);
+    }
+
+    #[test]
+    fn a_name_with_parentheses_and_spaces_is_kept_whole() {
+        let mut text = b"42 (a) b (c)) S 7 42 42 0 -1 4194304 1 0 0 0 ".to_vec();
+        // utime 5, stime 6, then fields 16-23, rss 99.
+        text.extend_from_slice(b"5 6 0 0 20 0 1 0 100 2000 99\n");
+        let stat = proc_stat(&text).expect("parses");
+        assert_eq!(stat.comm, b"a) b (c)");
+        assert_eq!((stat.state, stat.ppid), ('S', 7));
+        assert_eq!((stat.ticks, stat.rss_pages), (11, 99));
+        assert_eq!(
+            stat.exit_code, None,
+            "an old kernel's line stops before field 52"
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_a_stat() {
+        assert_eq!(proc_stat(b""), None);
+        assert_eq!(proc_stat(b"1 (x) S"), None);
+        assert_eq!(
+            proc_stat(b"1 (x) S -5 1 1 0 0 0 0 0 0 0 1 2 0 0 0 0 0 0 0 0 3"),
+            None
+        );
+        assert_eq!(number(b"12a"), None);
+        assert_eq!(number(b"99999999999999999999999"), None);
+    }
+}
