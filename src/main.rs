@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use lectern::cli::{Cli, Command, PresentArgs, WatchArgs, WorkerJob};
+use lectern::demo::engine::{EngineChoice, EnginesAt};
 use lectern::lesson::{self, Lesson};
 use lectern::msg::ExitReason;
 use lectern::theme::Theme;
@@ -131,11 +132,17 @@ fn present(args: &PresentArgs) -> ExitCode {
     }
     let theme = Theme::new(args.theme, Theme::no_color_requested());
     let program = lectern::demo::engine::python_program(args.engine.python.as_ref());
-    let engines = match lectern::demo::engine::Engines::prepare(args.engine.engine, &program) {
-        Ok(engines) => engines,
-        Err(message) => {
-            eprintln!("lectern: {message}");
-            return ExitCode::from(2);
+    // `auto` never fails, so it can look for CPython while the first frame is drawn; an
+    // explicit choice is checked now, so a bad one is an error before the screen changes.
+    let engines = if args.engine.engine == EngineChoice::Auto {
+        EnginesAt::probe_auto(program)
+    } else {
+        match lectern::demo::engine::Engines::prepare(args.engine.engine, &program) {
+            Ok(engines) => EnginesAt::Ready(engines),
+            Err(message) => {
+                eprintln!("lectern: {message}");
+                return ExitCode::from(2);
+            }
         }
     };
     let options = lectern::run::PresentOptions {

@@ -39,6 +39,8 @@ pub enum Msg {
         /// How the worker ended.
         exit: ExitInfo,
     },
+    /// The engines demos can run on are known (CPython is looked for after the first frame).
+    Engines(Box<crate::demo::engine::Engines>),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
     Signal(i32),
     /// Reading terminal input failed (for instance the terminal went away).

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Size;
 
-use super::{Action, App, Step, action_for};
+use super::{Action, App, EngineChoiceState, Step, action_for};
 use crate::msg::{Effect, ExitReason, Msg};
 use crate::sampler::Command;
 
@@ -54,6 +54,18 @@ impl App {
             }
             Msg::Demo { run, event } => self.on_demo_event(run, event),
             Msg::DemoExited { run, exit } => self.on_demo_exit(run, exit, now),
+            Msg::Engines(engines) => {
+                self.engines = EngineChoiceState {
+                    current: engines.default,
+                    python: engines.python.as_ref().map(|(python, _)| python.describe()),
+                    why_not_python: engines.why_not_python.clone(),
+                };
+                // Why CPython is not used is said once, where the presenter looks.
+                if let Some(why) = engines.why_not_python {
+                    self.status = Some(why);
+                }
+                vec![Effect::Redraw]
+            }
             Msg::Signal(signal) => vec![Effect::Quit(ExitReason::Signal(signal))],
             Msg::InputFailed(why) => {
                 vec![Effect::Quit(ExitReason::Error(format!(

@@ -215,6 +215,61 @@ pub struct Engines {
     pub why_not_python: Option<String>,
 }
 
+/// The engines, or the thread still looking for CPython. Asking a Python for its version
+/// takes from about 20 ms to well over 100 ms (pyenv's shims are shell scripts), which the
+/// first frame should not wait for when the choice is `auto`.
+#[derive(Debug)]
+pub enum EnginesAt {
+    /// Known.
+    Ready(Engines),
+    /// Being worked out on this thread.
+    Probing(std::thread::JoinHandle<Engines>),
+}
+
+impl EnginesAt {
+    /// Works the engines out on a thread of its own. Only for `auto`, which never fails: it
+    /// falls back to the native engine and says why.
+    #[must_use]
+    pub fn probe_auto(program: OsString) -> Self {
+        let spawned = std::thread::Builder::new()
+            .name("engines".into())
+            .spawn(move || auto_engines(&program));
+        match spawned {
+            Ok(handle) => Self::Probing(handle),
+            Err(_) => Self::Ready(Engines::native_only()),
+        }
+    }
+
+    /// Whether the engines are known, or their thread has finished.
+    #[must_use]
+    pub fn is_settled(&self) -> bool {
+        match self {
+            Self::Ready(_) => true,
+            Self::Probing(handle) => handle.is_finished(),
+        }
+    }
+
+    /// The engines, waiting for the probe if it is still running.
+    #[must_use]
+    pub fn wait(self) -> Engines {
+        match self {
+            Self::Ready(engines) => engines,
+            Self::Probing(handle) => handle.join().unwrap_or_else(|_| Engines {
+                why_not_python: Some("looking for CPython failed; running demos on the native engine".into()),
+                ..Engines::native_only()
+            }),
+        }
+    }
+}
+
+/// `Engines::prepare` for `auto`, whose errors become the reason to run natively.
+fn auto_engines(program: &OsString) -> Engines {
+    Engines::prepare(EngineChoice::Auto, program).unwrap_or_else(|message| Engines {
+        why_not_python: Some(format!("{message}; running demos on the native engine")),
+        ..Engines::native_only()
+    })
+}
+
 impl Engines {
     /// Only the native engine (tests, snapshots).
     #[must_use]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use std::sync::mpsc::Sender;
 
-use crate::demo::engine::{Engine, Engines};
+use crate::demo::engine::{Engine, Engines, EnginesAt};
 use crate::demo::protocol::Event as DemoEvent;
 use crate::demo::runner::{self, Report, RunHandle};
 use crate::msg::Msg;
@@ -19,9 +19,22 @@ pub(super) struct Demos<'a> {
     pub runs: HashMap<u64, RunHandle>,
     pub sampler: &'a Sampler,
     pub engines: Engines,
+    /// The thread looking for CPython, until its answer is taken.
+    pub probe: Option<EnginesAt>,
 }
 
 impl Demos<'_> {
+    /// Takes the engines from the probe once it has finished, or at once (waiting for it)
+    /// when `now`; returns them when they are new, for the app to show.
+    pub(super) fn settle_engines(&mut self, now: bool) -> Option<Engines> {
+        if !self.probe.as_ref().is_some_and(|p| now || p.is_settled()) {
+            return None;
+        }
+        let engines = self.probe.take()?.wait();
+        self.engines = engines.clone();
+        Some(engines)
+    }
+
     pub(super) fn start(
         &mut self,
         run: u64,

@@ -12,8 +12,8 @@ use std::time::Instant;
 use signal_hook::consts::SIGHUP;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 
-use crate::app::{App, EngineChoiceState};
-use crate::demo::engine::Engines;
+use crate::app::App;
+use crate::demo::engine::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson::Lesson;
 use crate::msg::{Effect, ExitReason, Msg};
@@ -38,8 +38,8 @@ pub struct PresentOptions {
     pub start: usize,
     /// Gauge samples per second.
     pub rate_hz: u8,
-    /// Which engines can run demos.
-    pub engines: Engines,
+    /// Which engines can run demos, or the thread finding out.
+    pub engines: EnginesAt,
     /// Fixed size and recording.
     pub screen: ScreenOptions,
     /// A script to run, if any.
@@ -90,17 +90,15 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         screens.app_size(),
         Instant::now(),
     );
-    app.engines = EngineChoiceState {
-        current: options.engines.default,
-        python: options
-            .engines
-            .python
-            .as_ref()
-            .map(|(python, _)| python.describe()),
-        why_not_python: options.engines.why_not_python.clone(),
-    };
-    // Why CPython is not used is said once, where the presenter looks.
-    app.status.clone_from(&options.engines.why_not_python);
+    let mut engines = None;
+    let mut probe = None;
+    match options.engines {
+        EnginesAt::Ready(ready) => {
+            app.update(Msg::Engines(Box::new(ready.clone())), Instant::now());
+            engines = Some(ready);
+        }
+        probing @ EnginesAt::Probing(_) => probe = Some(probing),
+    }
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut app, false);
     screens.draw(&app, &[])?;
@@ -108,7 +106,8 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         tx,
         runs: HashMap::new(),
         sampler: &sampler,
-        engines: options.engines,
+        engines: engines.unwrap_or_else(Engines::native_only),
+        probe,
     };
     let mut session = Session {
         app: &mut app,
@@ -267,6 +266,12 @@ impl Session<'_, '_> {
             },
             other => other,
         };
+        // CPython is looked for after the first frame; a key (which may start a demo) waits
+        // for the answer, anything else takes it once it is there.
+        let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_));
+        if let Some(engines) = self.demos.settle_engines(input) {
+            self.app.update(Msg::Engines(Box::new(engines)), Instant::now());
+        }
         // The gauges learn how a demo's first process ended from the loop that started it.
         if let Msg::DemoExited { run, exit } = &msg {
             self.demos.exited(*run, *exit);
