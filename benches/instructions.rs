@@ -77,7 +77,10 @@ fn main() {
         let short = collected(mode, WARM_UP, function);
         let long = collected(mode, WARM_UP + CALLS, function);
         let per_call = long.saturating_sub(short) / CALLS as u64;
-        println!("  {what}: {}", group(per_call));
+        println!(
+            "  {what}: {}",
+            lectern::demo::view::group(per_call as f64, 0)
+        );
     }
 }
 
@@ -101,18 +104,6 @@ fn collected(mode: &str, calls: usize, function: &str) -> u64 {
         .lines()
         .find_map(|line| line.split("Collected :").nth(1)?.trim().parse().ok())
         .unwrap_or_else(|| panic!("no count from callgrind: {stderr}"))
-}
-
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A shell and `TREE - 1` sleeping children.
@@ -170,27 +161,31 @@ fn child(mode: &str, calls: usize) {
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut lecture, false);
     let mut first: Option<Sample> = None;
+    // A clock that moves 100 ms per call whatever the real time, so what depends on time
+    // (PSS read at most once a second, the header's clock) happens on the same calls in
+    // every run, and the counts repeat.
+    let mut clock = Instant::now();
     for _ in 0..calls {
-        // Real 10 Hz sampling between frames, outside the measured functions.
-        std::thread::sleep(Duration::from_millis(100));
+        clock += Duration::from_millis(100);
+        std::thread::sleep(Duration::from_millis(10));
+        let now = clock;
         match mode {
-            "sample" => drop(measured_sample(&mut collector)),
+            "sample" => drop(measured_sample(&mut collector, now)),
             "watch" => {
-                let sample = collector.collect(Instant::now());
+                let sample = collector.collect(now);
                 measured_frame(&mut screen, &mut |s: &mut Screen| {
-                    watch.update(Msg::Sample(Box::new(sample.clone())), Instant::now());
+                    watch.update(Msg::Sample(Box::new(sample.clone())), now);
                     s.draw(|f| lectern::watch::render(&watch, f)).map(drop)
                 });
             }
             "lecture" | "lecture-unchanged" => {
-                let fresh = collector.collect(Instant::now());
+                let fresh = collector.collect(now);
                 let sample = if mode == "lecture" {
                     fresh
                 } else {
                     first.get_or_insert(fresh).clone()
                 };
                 measured_frame(&mut screen, &mut |s: &mut Screen| {
-                    let now = Instant::now();
                     lecture.update(LectureMsg::Sample(Box::new(sample.clone())), now);
                     layout.refresh(&mut lecture, true);
                     s.draw(|f| lectern::ui::render(&lecture, f)).map(drop)
@@ -207,8 +202,8 @@ fn child(mode: &str, calls: usize) {
 }
 
 #[inline(never)]
-fn measured_sample(collector: &mut Collector<PlatformSource>) -> Sample {
-    collector.collect(Instant::now())
+fn measured_sample(collector: &mut Collector<PlatformSource>, now: Instant) -> Sample {
+    collector.collect(now)
 }
 
 #[inline(never)]

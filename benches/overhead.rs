@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 use common::{OnPty, cpu_ns};
 use lectern::sampler::{Collector, PlatformSource};
 
+/// One program's measurement: CPU % of one core, or `None` when it is not installed.
+type Measure<'a> = Box<dyn Fn() -> Option<f64> + 'a>;
+
 const WINDOW: Duration = Duration::from_secs(15);
 const WARM_UP: Duration = Duration::from_secs(3);
 
@@ -38,7 +41,7 @@ fn main() {
         "\nwhole programs, CPU % of one core over {} s (all threads):",
         WINDOW.as_secs()
     );
-    let rows: [(&str, Box<dyn Fn() -> Option<f64>>); 6] = [
+    let rows: [(&str, Measure); 6] = [
         (
             "lectern watch --rate-hz 10, 16 processes",
             Box::new(watch_cost),

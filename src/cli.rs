@@ -129,6 +129,20 @@ pub enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Write the lesson as one self-contained HTML handout: every slide, its highlighted
+    /// code, demos, claims (with measured verdicts from `lectern report --json`, if given)
+    /// and speaker notes. Reads offline; prints one slide per page.
+    Export {
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
+        /// Verdicts to show beside the claims: the output of `lectern report --json`.
+        #[arg(long, value_name = "JSONL")]
+        results: Option<PathBuf>,
+        /// Lesson file [default: the built-in Lecture 25]
+        #[arg(value_name = "LESSON")]
+        lesson: Option<PathBuf>,
+    },
     /// Run one demo without the slide view: progress, then a results table.
     Demo {
         /// The demo's name (see `lectern demos`).

@@ -6,6 +6,7 @@ pub mod check;
 pub mod claims;
 pub mod cli;
 pub mod demo;
+pub mod export;
 pub mod gauges;
 pub mod headless;
 pub mod input;

@@ -17,6 +17,11 @@ fn main() -> ExitCode {
         Some(Command::Check { paths }) => lectern::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Demos) => lectern::headless::list(),
+        Some(Command::Export {
+            html,
+            results,
+            lesson,
+        }) => export(lesson.as_ref(), &html, results.as_deref()),
         Some(Command::Report {
             lesson,
             engine,
@@ -63,6 +68,24 @@ fn watch(args: WatchArgs) -> ExitCode {
         theme: Theme::new(args.theme, Theme::no_color_requested()),
     };
     lectern::watch::run(&options)
+}
+
+fn export(
+    path: Option<&std::path::PathBuf>,
+    out: &std::path::Path,
+    results: Option<&std::path::Path>,
+) -> ExitCode {
+    let loaded = match path {
+        Some(path) => lesson::load(path),
+        None => lesson::embedded(),
+    };
+    match loaded {
+        Ok((lesson, _)) => lectern::export::run(&lesson, out, results),
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn report(

@@ -255,7 +255,9 @@ impl EnginesAt {
         match self {
             Self::Ready(engines) => engines,
             Self::Probing(handle) => handle.join().unwrap_or_else(|_| Engines {
-                why_not_python: Some("looking for CPython failed; running demos on the native engine".into()),
+                why_not_python: Some(
+                    "looking for CPython failed; running demos on the native engine".into(),
+                ),
                 ..Engines::native_only()
             }),
         }

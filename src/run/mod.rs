@@ -270,7 +270,8 @@ impl Session<'_, '_> {
         // for the answer, anything else takes it once it is there.
         let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_));
         if let Some(engines) = self.demos.settle_engines(input) {
-            self.app.update(Msg::Engines(Box::new(engines)), Instant::now());
+            self.app
+                .update(Msg::Engines(Box::new(engines)), Instant::now());
         }
         // The gauges learn how a demo's first process ended from the loop that started it.
         if let Msg::DemoExited { run, exit } = &msg {

@@ -175,13 +175,15 @@ impl<S: Source> Collector<S> {
     }
 
     fn discover(&mut self, now: Instant) {
-        let tree: HashSet<u32> = self
-            .entries
-            .iter()
-            .filter(|e| e.in_tree() && e.gone_at.is_none())
-            .map(|e| e.pid)
-            .collect();
-        for (pid, ppid) in self.source.new_descendants(&|pid| tree.contains(&pid)) {
+        // Asked only while /proc is being listed (after a fork somewhere), so a scan of the
+        // few tracked entries costs less than building a set on every pass.
+        let entries = &self.entries;
+        let in_tree = |pid: u32| {
+            entries
+                .iter()
+                .any(|e| e.pid == pid && e.in_tree() && e.gone_at.is_none())
+        };
+        for (pid, ppid) in self.source.new_descendants(&in_tree) {
             self.tree_changed_at = Some(now);
             let depth = self
                 .entries

@@ -34,7 +34,7 @@ pub fn kernel_stat(text: &[u8], cores: &mut Vec<CoreTimes>) -> Option<u64> {
 }
 
 /// `N user nice system idle iowait irq softirq steal guest guest_nice`; fields a kernel does
-/// not have count as 0. guest and guest_nice are already inside user and nice.
+/// not have count as 0. `guest` and `guest_nice` are already inside user and nice.
 fn core_times(rest: &[u8]) -> CoreTimes {
     let mut fields = rest.split(|&b| b == b' ').filter(|f| !f.is_empty()).skip(1);
     let mut next = || fields.next().and_then(number).unwrap_or(0);
@@ -67,26 +67,42 @@ pub struct ProcStat<'a> {
 #[must_use]
 pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
     // The name is whatever lies between the first `(` and the last `)`.
-    let open = text.iter().position(|&b| b == b'(')?;
-    let close = text.iter().rposition(|&b| b == b')')?;
+    let open = memchr::memchr(b'(', text)?;
+    let close = memchr::memrchr(b')', text)?;
     let comm = text.get(open + 1..close)?;
-    // After the name, field 3 (state) is at index 0 of what follows.
-    let mut fields = text
-        .get(close + 1..)?
-        .split(|&b| b == b' ' || b == b'\n')
-        .filter(|f| !f.is_empty());
-    let state = char::from(*fields.next()?.first()?);
-    let ppid = u32::try_from(number(fields.next()?)?).ok()?;
-    // Fields 5–13 are not used; 14 and 15 are utime and stime.
-    let mut fields = fields.skip(9);
-    let ticks = number(fields.next()?)? + number(fields.next()?)?;
-    // Fields 16–23 are not used; 24 is rss.
-    let mut fields = fields.skip(8);
-    let rss_pages = number(fields.next()?)?;
+    // The fields after the name (field 3, the state, comes first) are separated by single
+    // spaces; memchr finds the separators a word at a time, and only six fields are kept.
+    let rest = text.get(close + 2..)?;
+    let mut wanted: [&[u8]; 6] = [&[]; 6];
+    let mut field = 3;
+    let mut start = 0;
+    let ends = memchr::memchr2_iter(b' ', b'\n', rest).chain(std::iter::once(rest.len()));
+    for end in ends {
+        let slot = match field {
+            3 => 0,
+            4 => 1,
+            14 => 2,
+            15 => 3,
+            24 => 4,
+            52 => 5,
+            _ => usize::MAX,
+        };
+        if let Some(kept) = wanted.get_mut(slot) {
+            *kept = rest.get(start..end).unwrap_or_default();
+        }
+        if field == 52 {
+            break;
+        }
+        field += 1;
+        start = end + 1;
+    }
+    let [state, ppid, utime, stime, rss, exit] = wanted;
+    let state = char::from(*state.first()?);
+    let ppid = u32::try_from(number(ppid)?).ok()?;
+    let ticks = number(utime)? + number(stime)?;
+    let rss_pages = number(rss)?;
     // Field 52 is the last one; older kernels stop earlier.
-    let exit_code = fields
-        .nth(52 - 25)
-        .and_then(|f| std::str::from_utf8(f).ok()?.parse().ok());
+    let exit_code = std::str::from_utf8(exit).ok().and_then(|f| f.parse().ok());
     Some(ProcStat {
         comm,
         state,

@@ -109,20 +109,17 @@ pub fn render_line(line: &Line<'_>, area: Rect, buf: &mut Buffer) {
             break;
         }
         let room = row.right() - at;
-        at = match put_simple(buf, at, row.y, &span.content, room, span.style) {
-            Some(next) => next,
-            None => {
-                let before = at;
-                let rest = Rect {
-                    x: at,
-                    width: room,
-                    ..row
-                };
-                (&*span).render(rest, buf);
-                before
-                    .saturating_add(u16::try_from(span.width()).unwrap_or(u16::MAX))
-                    .min(row.right())
-            }
+        at = if let Some(next) = put_simple(buf, at, row.y, &span.content, room, span.style) {
+            next
+        } else {
+            let rest = Rect {
+                x: at,
+                width: room,
+                ..row
+            };
+            span.render(rest, buf);
+            at.saturating_add(u16::try_from(span.width()).unwrap_or(u16::MAX))
+                .min(row.right())
         };
     }
 }
@@ -151,7 +148,7 @@ pub fn render_lines(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
 
 #[cfg(test)]
 mod tests {
-    use ratatui::style::{Color, Modifier, Stylize};
+    use ratatui::style::{Color, Modifier};
     use ratatui::text::Span;
     use unicode_width::UnicodeWidthChar;
 

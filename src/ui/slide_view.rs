@@ -56,12 +56,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let width = usize::from(text.width);
     let laid_out;
-    let lines = match app.laid_out.slide_lines(app.slide, width, &app.theme) {
-        Some(kept) => kept,
-        None => {
-            laid_out = slide_lines(app.current_slide(), width, &app.theme);
-            &laid_out
-        }
+    let lines = if let Some(kept) = app.laid_out.slide_lines(app.slide, width, &app.theme) {
+        kept
+    } else {
+        laid_out = slide_lines(app.current_slide(), width, &app.theme);
+        &laid_out
     };
     let (total, height) = (lines.len(), usize::from(text.height));
     let visible = visible_lines(total, height);

@@ -1,0 +1,70 @@
+//! `lectern export --html FILE`: the lesson as a handout students can read offline and print.
+
+mod html;
+mod results;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub use html::{escape, page};
+pub use results::{Measured, Results, ResultsError};
+
+use crate::lesson::Lesson;
+
+/// Writes the handout of `lesson` to `out`, with the verdicts in `results` (from
+/// `lectern report --json`) beside their claims. Returns the exit code: 0 when written, 2
+/// for a results file that cannot be used, 1 when the page cannot be written.
+#[must_use]
+pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
+    let results = match results.map(Results::load).transpose() {
+        Ok(results) => results.unwrap_or_default(),
+        Err(err) => {
+            eprintln!("lectern export: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let page = page(lesson, &results);
+    match write_whole(out, page.as_bytes()) {
+        Ok(()) => {
+            println!(
+                "lectern export: wrote {} ({} slides, {} KiB)",
+                out.display(),
+                lesson.slides.len(),
+                page.len().div_ceil(1024)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("lectern export: cannot write {}: {err}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader
+/// (or a full disk) never sees half a page.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the output needs a file name"))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}

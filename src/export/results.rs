@@ -1,0 +1,168 @@
+//! Measured verdicts for the handout, read from `lectern report --json` (one JSON object per
+//! claim and engine, one per line).
+
+use std::path::Path;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// Why a results file could not be used.
+#[derive(Debug, Error)]
+pub enum ResultsError {
+    /// It could not be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// A line is not one of `lectern report --json`'s.
+    #[error("{path}:{line}: not a line of `lectern report --json`: {source}")]
+    Line {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What went wrong.
+        source: serde_json::Error,
+    },
+}
+
+/// One claim's outcome on one engine.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Measured {
+    /// 1-based slide the claim is on.
+    pub slide: usize,
+    /// The claim's text.
+    pub claim: String,
+    /// `native` or `python`.
+    pub engine: String,
+    /// `holds`, `differs` or `not measured`.
+    pub verdict: String,
+    /// Why, in a few words.
+    #[serde(default)]
+    pub detail: String,
+    /// Whether the demo only simulated what it shows.
+    #[serde(default, deserialize_with = "simulated")]
+    pub simulated: bool,
+    /// The measured value, as the report wrote it.
+    #[serde(default, deserialize_with = "value")]
+    pub value: Option<String>,
+}
+
+/// `simulated` is `null`, `false`, or the reason it was simulated.
+fn simulated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => true,
+    })
+}
+
+/// Numbers are shown with at most three decimals; anything else as written.
+fn value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::Number(n) => n.as_f64().map(|f| {
+            let text = format!("{f:.3}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }),
+        other => Some(other.to_string()),
+    })
+}
+
+/// The results a handout shows, and where they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    measured: Vec<Measured>,
+    source: Option<String>,
+}
+
+impl Results {
+    /// Reads `path`, written by `lectern report --json`.
+    ///
+    /// # Errors
+    /// If it cannot be read or a line is not a report line.
+    pub fn load(path: &Path) -> Result<Self, ResultsError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ResultsError::Read {
+            path: name.clone(),
+            source,
+        })?;
+        let mut measured = Vec::new();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            measured.push(
+                serde_json::from_str(line).map_err(|source| ResultsError::Line {
+                    path: name.clone(),
+                    line: i + 1,
+                    source,
+                })?,
+            );
+        }
+        Ok(Self {
+            measured,
+            source: Some(name),
+        })
+    }
+
+    /// Every outcome for the claim with `text` on slide `slide`.
+    #[must_use]
+    pub fn for_claim(&self, slide: usize, text: &str) -> Vec<&Measured> {
+        self.measured
+            .iter()
+            .filter(|m| m.slide == slide && m.claim == text)
+            .collect()
+    }
+
+    /// One sentence on where the numbers come from.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Some(source) => format!(
+                "Measured results: {} outcomes from {source} (written by `lectern report --json` \
+                 on the machine it ran on).",
+                self.measured.len()
+            ),
+            None => "No measured results in this handout: run `lectern report --json > \
+                     results.jsonl`, then `lectern export --html FILE --results results.jsonl`."
+                .into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_lines_are_read_and_found_by_slide_and_claim() {
+        let dir = std::env::temp_dir().join(format!("lectern-results-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("r.jsonl");
+        std::fs::write(
+            &path,
+            r#"{"slide":3,"claim":"fork is fast","engine":"native","verdict":"holds","detail":"","simulated":null,"value":1.23456}
+{"slide":3,"claim":"fork is fast","engine":"python","verdict":"not measured","detail":"no python","simulated":null,"value":null}
+"#,
+        )
+        .expect("write");
+        let results = Results::load(&path).expect("loads");
+        let found = results.for_claim(3, "fork is fast");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].value.as_deref(), Some("1.235"));
+        assert!(results.for_claim(4, "fork is fast").is_empty());
+        std::fs::write(&path, "{\"slide\":1}\nnot json\n").expect("write");
+        let err = Results::load(&path)
+            .expect_err("bad lines are refused")
+            .to_string();
+        assert!(err.contains("r.jsonl:1:"), "{err}");
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+}
