@@ -74,10 +74,9 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
     // spaces; memchr finds the separators a word at a time, and only six fields are kept.
     let rest = text.get(close + 2..)?;
     let mut wanted: [&[u8]; 6] = [&[]; 6];
-    let mut field = 3;
     let mut start = 0;
     let ends = memchr::memchr2_iter(b' ', b'\n', rest).chain(std::iter::once(rest.len()));
-    for end in ends {
+    for (field, end) in (3..=52).zip(ends) {
         let slot = match field {
             3 => 0,
             4 => 1,
@@ -90,10 +89,6 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
         if let Some(kept) = wanted.get_mut(slot) {
             *kept = rest.get(start..end).unwrap_or_default();
         }
-        if field == 52 {
-            break;
-        }
-        field += 1;
         start = end + 1;
     }
     let [state, ppid, utime, stime, rss, exit] = wanted;
