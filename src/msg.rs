@@ -39,6 +39,22 @@ pub enum Msg {
         /// How the worker ended.
         exit: ExitInfo,
     },
+    /// A slide's running code printed a line.
+    SnippetOutput {
+        /// Which snippet run.
+        run: u64,
+        /// Standard output or error.
+        stream: crate::supervise::Stream,
+        /// The line, without its newline.
+        line: String,
+    },
+    /// A slide's code has ended (or was stopped) and its interpreter was reaped.
+    SnippetExited {
+        /// Which snippet run.
+        run: u64,
+        /// How it ended.
+        exit: ExitInfo,
+    },
     /// The engines demos can run on are known (CPython is looked for after the first frame).
     Engines(Box<crate::demo::engine::Engines>),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
@@ -80,6 +96,18 @@ pub enum Effect {
     },
     /// Kill every process of run `run`.
     StopDemo {
+        /// The run's number.
+        run: u64,
+    },
+    /// Run `code` (a slide's Python) as snippet run `run`.
+    StartSnippet {
+        /// The run's number.
+        run: u64,
+        /// The code.
+        code: String,
+    },
+    /// Kill every process of snippet run `run`.
+    StopSnippet {
         /// The run's number.
         run: u64,
     },

@@ -16,6 +16,8 @@ impl App {
     /// Runs the selected demo of the current slide (stopping any other run first). On a
     /// screen too small to show a run beside the slide, the run takes the screen.
     pub(super) fn start_demo(&mut self, now: Instant) -> Vec<Effect> {
+        // A demo takes the panel back from the slide's code (which keeps running, if it is).
+        self.snippet_shown = false;
         let slot = (self.slide, self.demos.selected);
         let Some(directive) = self.current_slide().demos.get(slot.1).cloned() else {
             self.status = Some("This slide has no demo.".into());
@@ -86,6 +88,13 @@ impl App {
     /// `x`: stops the running demo and says so in the footer, since the panel may be showing
     /// another demo (a pinned run stopped from another slide).
     fn stop_with_x(&mut self, now: Instant) -> Vec<Effect> {
+        if self
+            .shown_snippet()
+            .is_some_and(super::SnippetRun::is_running)
+        {
+            self.status = Some("Stopped the slide's code: every process of it was killed.".into());
+            return self.stop_snippet("stopped with x", now);
+        }
         // Stopping also stops the verdicts' round of runs.
         self.verdicts.queue.clear();
         let name = self.demos.running().map(|r| r.demo.spec().name);

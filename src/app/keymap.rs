@@ -14,6 +14,8 @@ pub enum Step {
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Run the slide's Python code with CPython and show its output.
+    RunSnippet,
     /// Go to the next slide.
     Next,
     /// Go to the previous slide.
@@ -187,6 +189,12 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::StopDemo,
         label: "x · r · p",
         help: "stop · restart · pin the demo (pinned runs on)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('o')],
+        action: Action::RunSnippet,
+        label: "o",
+        help: "run the slide's Python code (x stops it); its output replaces the demo",
     },
     Binding {
         keys: &[KeyCode::Char('r')],

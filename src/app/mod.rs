@@ -6,6 +6,7 @@
 mod demo;
 mod demo_update;
 mod keymap;
+mod snippet;
 mod stopwatch;
 mod update;
 mod verdicts;
@@ -16,6 +17,7 @@ use ratatui::layout::Size;
 
 pub use demo::{CoreTimeline, DemoPanel, DemoProcess, Run, RunEnd, Slot, next_int};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
+pub use snippet::{SNIPPET_LINE_CHARS, SNIPPET_LINES, SnippetEnd, SnippetRun};
 pub use stopwatch::{Stopwatch, format_clock};
 pub use verdicts::{VERDICTS_SLOT, Verdicts};
 
@@ -154,6 +156,12 @@ pub struct App {
     pub verdicts: Verdicts,
     /// The slide's text and notes as last laid out, kept so frames need not redo it.
     pub laid_out: LaidOutText,
+    /// The latest run of a slide's code (`o`).
+    pub snippet: Option<SnippetRun>,
+    /// Whether the panel shows that run rather than the demo.
+    pub snippet_shown: bool,
+    /// Snippet runs started so far (numbers the next).
+    snippet_runs: u64,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -188,6 +196,9 @@ impl App {
             engines: EngineChoiceState::default(),
             verdicts,
             laid_out: LaidOutText::default(),
+            snippet: None,
+            snippet_shown: false,
+            snippet_runs: 0,
             last_wheel_turn: None,
         }
     }

@@ -54,6 +54,8 @@ impl App {
             }
             Msg::Demo { run, event } => self.on_demo_event(run, event),
             Msg::DemoExited { run, exit } => self.on_demo_exit(run, exit, now),
+            Msg::SnippetOutput { run, stream, line } => self.on_snippet_output(run, stream, line),
+            Msg::SnippetExited { run, exit } => self.on_snippet_exit(run, exit, now),
             Msg::Engines(engines) => {
                 self.engines = EngineChoiceState {
                     current: engines.default,
@@ -183,6 +185,7 @@ impl App {
                 self.gauges.toggle_freeze();
                 vec![Effect::Redraw]
             }
+            Action::RunSnippet => self.run_snippet(self.now),
             Action::Escape => self.escape(),
             Action::Quit => vec![Effect::Quit(ExitReason::User)],
         }
@@ -200,6 +203,7 @@ impl App {
         self.demos.scroll = 0;
         self.verdicts.shown = self.current_slide().verdicts;
         self.verdicts.queue.clear();
+        let left_snippet = self.leave_snippet(self.now);
         // Leaving the slide stops its demo, unless the presenter pinned it; the new slide
         // shows its own text again.
         let pinned = self.demos.running().is_some_and(|r| r.pinned);
@@ -209,6 +213,7 @@ impl App {
             self.demo_focus = false;
             self.stop_demo("slide changed", self.now)
         };
+        effects.extend(left_snippet);
         effects.extend(
             self.demos
                 .untrack_all_but(index)
@@ -270,6 +275,9 @@ impl App {
             self.jump.clear();
         } else if self.demo_focus {
             self.demo_focus = false;
+        } else if self.shown_snippet().is_some_and(|s| !s.is_running()) {
+            // A finished snippet's output gives the panel back to the demo.
+            self.snippet_shown = false;
         } else if self.show_notes {
             self.show_notes = false;
             self.clamp_scroll();

@@ -83,11 +83,11 @@ fn unreadable(line: &str, seen: &std::sync::atomic::AtomicU32) -> Option<Event> 
 /// Most output lines a run may send per second. A demo that floods its output is slowed
 /// down instead: its reader waits, the pipe fills, and the demo blocks in `write` — so the
 /// UI's queue and memory stay bounded and it keeps answering keys.
-const MAX_LINES_PER_SECOND: u32 = 5000;
+pub(crate) const MAX_LINES_PER_SECOND: u32 = 5000;
 
 /// Counts a run's lines per one-second window.
 #[derive(Debug)]
-struct Pace {
+pub(crate) struct Pace {
     window: std::time::Instant,
     lines: u32,
 }
@@ -103,7 +103,7 @@ impl Default for Pace {
 
 impl Pace {
     /// Lets one more line through, first waiting out the window if it is used up.
-    fn admit(&mut self) {
+    pub(crate) fn admit(&mut self) {
         let elapsed = self.window.elapsed();
         if elapsed >= std::time::Duration::from_secs(1) {
             *self = Self::default();
@@ -134,10 +134,16 @@ pub(crate) fn clean_up(tmp: &std::path::Path, run_id: &str) {
 
 /// A new private directory (mode 0700) under the system's temporary directory.
 fn private_tmp() -> io::Result<PathBuf> {
+    private_dir("lectern-demo")
+}
+
+/// A new private directory (mode 0700) under the system's temporary directory, named
+/// `PREFIX-PID-N`.
+pub(crate) fn private_dir(prefix: &str) -> io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
     let base = std::env::temp_dir();
     for attempt in 0..100u32 {
-        let dir = base.join(format!("lectern-demo-{}-{attempt}", std::process::id()));
+        let dir = base.join(format!("{prefix}-{}-{attempt}", std::process::id()));
         match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => return Ok(dir),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}

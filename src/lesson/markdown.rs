@@ -55,7 +55,8 @@ struct Builder {
     inline: Vec<Inline>,
     depths: Depths,
     table: Option<TableBuilder>,
-    code: Option<(Option<String>, String)>,
+    /// The open code block: its language, whether it is marked `norun`, and its text so far.
+    code: Option<(Option<String>, bool, String)>,
 }
 
 /// Deepest nesting of quotes, lists and items kept as structure (24 levels of lists). Deeper
@@ -73,7 +74,7 @@ impl Builder {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => match &mut self.code {
-                Some((_, code)) => code.push_str(&text),
+                Some((_, _, code)) => code.push_str(&text),
                 None => self.text(&text, false),
             },
             Event::Code(text) => self.text(&text, true),
@@ -114,13 +115,14 @@ impl Builder {
             Tag::Item => self.stack.push(Frame::Item(Vec::new())),
             Tag::CodeBlock(kind) => {
                 self.flush_paragraph();
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(str::to_ascii_lowercase)
-                    }
-                    CodeBlockKind::Indented => None,
+                let (lang, norun) = match kind {
+                    CodeBlockKind::Fenced(info) => (
+                        info.split_whitespace().next().map(str::to_ascii_lowercase),
+                        info.split_whitespace().skip(1).any(|word| word == "norun"),
+                    ),
+                    CodeBlockKind::Indented => (None, false),
                 };
-                self.code = Some((lang, String::new()));
+                self.code = Some((lang, norun, String::new()));
             }
             Tag::Table(align) => {
                 self.flush_paragraph();
@@ -174,8 +176,10 @@ impl Builder {
                 }
             }
             TagEnd::CodeBlock => {
-                if let Some((lang, code)) = self.code.take() {
-                    self.push_block(Block::Code(CodeBlock::new(lang, code)));
+                if let Some((lang, norun, code)) = self.code.take() {
+                    let mut block = CodeBlock::new(lang, code);
+                    block.norun = norun;
+                    self.push_block(Block::Code(block));
                 }
             }
             TagEnd::TableCell => {

@@ -126,6 +126,8 @@ pub struct CodeBlock {
     pub lang: Option<String>,
     /// The code as written.
     pub source: String,
+    /// Marked not to be run (```` ```python norun ````): the snippet key says so instead.
+    pub norun: bool,
     highlighted: std::sync::OnceLock<Vec<Vec<CodeToken>>>,
 }
 
@@ -136,6 +138,7 @@ impl CodeBlock {
         Self {
             lang,
             source,
+            norun: false,
             highlighted: std::sync::OnceLock::new(),
         }
     }
@@ -148,9 +151,17 @@ impl CodeBlock {
     }
 }
 
+impl CodeBlock {
+    /// Whether the block is Python code that may be run from the slide.
+    #[must_use]
+    pub fn is_runnable_python(&self) -> bool {
+        matches!(self.lang.as_deref(), Some("python" | "py" | "python3")) && !self.norun
+    }
+}
+
 impl PartialEq for CodeBlock {
     fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang && self.source == other.source
+        self.lang == other.lang && self.source == other.source && self.norun == other.norun
     }
 }
 

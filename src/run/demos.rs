@@ -21,6 +21,8 @@ pub(super) struct Demos<'a> {
     pub engines: Engines,
     /// The thread looking for CPython, until its answer is taken.
     pub probe: Option<EnginesAt>,
+    /// Running slide code, by snippet run number.
+    pub snippets: HashMap<u64, super::snippets::SnippetHandle>,
 }
 
 impl Demos<'_> {
@@ -100,6 +102,56 @@ impl Demos<'_> {
     pub(super) fn kill_all(&mut self) {
         for (_, handle) in self.runs.drain() {
             handle.kill();
+        }
+        for (_, snippet) in self.snippets.drain() {
+            snippet.kill();
+        }
+    }
+
+    /// Runs a slide's code with the CPython demos use (else `python3`), tracked in the
+    /// gauges as `snippet`; a failure to start comes back as the snippet's output and end.
+    pub(super) fn start_snippet(&mut self, run: u64, code: &str) {
+        let python = self
+            .engines
+            .python
+            .as_ref()
+            .map_or_else(|| "python3".into(), |(python, _)| python.program.clone());
+        match super::snippets::start(run, code, &python, &self.tx) {
+            Ok(handle) => {
+                self.sampler.send(Command::TrackTree {
+                    pid: handle.pid,
+                    label: Some("snippet".into()),
+                });
+                self.snippets.insert(run, handle);
+            }
+            Err(err) => {
+                let _ = self.tx.send(Msg::SnippetOutput {
+                    run,
+                    stream: crate::supervise::Stream::Stderr,
+                    line: format!("lectern: cannot run the code: {err}"),
+                });
+                let _ = self.tx.send(Msg::SnippetExited {
+                    run,
+                    exit: ExitInfo::Unknown,
+                });
+            }
+        }
+    }
+
+    /// Kills snippet run `run`.
+    pub(super) fn stop_snippet(&mut self, run: u64) {
+        if let Some(handle) = self.snippets.remove(&run) {
+            handle.kill();
+        }
+    }
+
+    /// Snippet run `run` ended by itself: the gauges learn how, and its handle goes.
+    pub(super) fn snippet_exited(&mut self, run: u64, exit: ExitInfo) {
+        if let Some(handle) = self.snippets.remove(&run) {
+            self.sampler.send(Command::Exited {
+                pid: handle.pid,
+                exit,
+            });
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod demos;
 mod layout;
+mod snippets;
 
 use std::collections::HashMap;
 use std::io;
@@ -108,6 +109,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         sampler: &sampler,
         engines: engines.unwrap_or_else(Engines::native_only),
         probe,
+        snippets: HashMap::new(),
     };
     let mut session = Session {
         app: &mut app,
@@ -277,6 +279,9 @@ impl Session<'_, '_> {
         if let Msg::DemoExited { run, exit } = &msg {
             self.demos.exited(*run, *exit);
         }
+        if let Msg::SnippetExited { run, exit } = &msg {
+            self.demos.snippet_exited(*run, *exit);
+        }
         let sample = matches!(msg, Msg::Sample(_));
         let mut redraw = false;
         for effect in self.app.update(msg, Instant::now()) {
@@ -290,6 +295,8 @@ impl Session<'_, '_> {
                     engine,
                 } => self.demos.start(run, demo, &params, engine),
                 Effect::StopDemo { run } => self.demos.stop(run),
+                Effect::StartSnippet { run, code } => self.demos.start_snippet(run, &code),
+                Effect::StopSnippet { run } => self.demos.stop_snippet(run),
                 Effect::Sampler(command) => self.demos.sampler.send(command),
             }
         }

@@ -4,6 +4,7 @@
 
 mod compare;
 mod content;
+mod snippet;
 mod verdicts;
 
 use ratatui::buffer::Buffer;
@@ -55,6 +56,10 @@ pub fn window(app: &App, area: Rect) -> Window {
 
 /// Draws the panel.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if let Some(snippet) = app.shown_snippet() {
+        snippet::render(app, snippet, area, buf);
+        return;
+    }
     let theme = &app.theme;
     let slide_demos = &app.current_slide().demos;
     let demos = slide_demos.len();

@@ -60,7 +60,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let cols = columns(width, longest);
     let text = if width >= 70 { LEGEND } else { LEGEND_SHORT };
     let legend = if area.height >= 8 {
-        wrap(&[(text, theme.muted)], width)
+        legend_lines(text, width, theme.muted)
     } else {
         Vec::new()
     };
@@ -127,6 +127,26 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
 /// The column headings; the memory column says what a full bar stands for.
 /// Columns of indentation before a process at `depth` (one per level below the first, so
 /// labels keep their room in a narrow panel; the `└` marks the nesting).
+/// The legend wrapped to `width`. It is the same on every frame, so the last wrapping is
+/// kept (per thread, like ratatui's layout cache) instead of wrapping the text ten times a
+/// second.
+fn legend_lines(text: &'static str, width: usize, style: Style) -> Vec<Line<'static>> {
+    type Kept = Option<(&'static str, usize, Style, Vec<Line<'static>>)>;
+    thread_local! {
+        static KEPT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(None) };
+    }
+    KEPT.with_borrow_mut(|kept| match kept {
+        Some((t, w, s, lines)) if std::ptr::eq(*t, text) && *w == width && *s == style => {
+            lines.clone()
+        }
+        _ => {
+            let lines = wrap(&[(text, style)], width);
+            *kept = Some((text, width, style, lines.clone()));
+            lines
+        }
+    })
+}
+
 fn indent_width(depth: u16) -> usize {
     usize::from(depth.saturating_sub(1)).min(6)
 }
