@@ -122,6 +122,11 @@ impl Demos<'_> {
                     pid: handle.pid,
                     label: Some("snippet".into()),
                 });
+                // A snippet's processes may live for milliseconds: look for them often
+                // while it runs (at most a minute), so the gauges show each one.
+                self.sampler.send(Command::CatchNew {
+                    until: std::time::Instant::now() + std::time::Duration::from_secs(60),
+                });
                 self.snippets.insert(run, handle);
             }
             Err(err) => {
@@ -142,7 +147,15 @@ impl Demos<'_> {
     pub(super) fn stop_snippet(&mut self, run: u64) {
         if let Some(handle) = self.snippets.remove(&run) {
             handle.kill();
+            self.stop_catching();
         }
+    }
+
+    /// Back to looking for new processes at each sample only.
+    fn stop_catching(&self) {
+        self.sampler.send(Command::CatchNew {
+            until: std::time::Instant::now(),
+        });
     }
 
     /// Snippet run `run` ended by itself: the gauges learn how, and its handle goes.
@@ -152,6 +165,7 @@ impl Demos<'_> {
                 pid: handle.pid,
                 exit,
             });
+            self.stop_catching();
         }
     }
 }

@@ -200,8 +200,25 @@ impl<S: Source> Collector<S> {
         }
     }
 
+    /// Finds new descendants and reads only them, leaving every other reading (and the cores)
+    /// for the next sample: between samples, while something may start processes that live
+    /// for a few milliseconds (a slide's code), so they are seen alive — their size, their
+    /// parent — instead of never.
+    pub fn catch_new(&mut self, now: Instant) {
+        // The fork counter is read with the cores, which wait for the sample: list /proc.
+        self.source.rescan();
+        self.discover(now);
+        self.read_entries(now, true);
+    }
+
     fn read_processes(&mut self, now: Instant) {
-        for entry in self.entries.iter_mut().filter(|e| e.gone_at.is_none()) {
+        self.read_entries(now, false);
+    }
+
+    /// Reads every live entry, or (`only_new`) those never read yet.
+    fn read_entries(&mut self, now: Instant, only_new: bool) {
+        let due = |e: &&mut Entry| e.gone_at.is_none() && (!only_new || e.cpu_prev.is_none());
+        for entry in self.entries.iter_mut().filter(due) {
             let Some(raw) = self.source.read(entry.pid) else {
                 // Vanished between two readings: the normal end of a process.
                 self.tree_changed_at = Some(now);

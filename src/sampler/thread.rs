@@ -18,6 +18,9 @@ pub const MAX_RATE_HZ: u8 = 20;
 /// Sampling rate when none is given.
 pub const DEFAULT_RATE_HZ: u8 = 5;
 
+/// How often new processes are looked for while [`Command::CatchNew`] asks.
+pub const CATCH_PERIOD: Duration = Duration::from_millis(10);
+
 /// What the sampler can be told between ticks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -48,6 +51,12 @@ pub enum Command {
         pid: u32,
         /// How it ended.
         exit: ExitInfo,
+    },
+    /// Look for new processes every [`CATCH_PERIOD`] until `until`, between samples, so
+    /// processes that live only milliseconds are seen (see `Collector::catch_new`).
+    CatchNew {
+        /// When to stop looking this often.
+        until: Instant,
     },
     /// Stop tracking a tree.
     Untrack {
@@ -80,8 +89,17 @@ impl Sampler {
                 let mut collector = Collector::new(PlatformSource::default(), Instant::now());
                 collector.prime();
                 let mut deadline = Instant::now() + period;
+                let mut catch_until: Option<Instant> = None;
                 loop {
-                    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    // While asked to, wake every CATCH_PERIOD between samples for new processes.
+                    let now = Instant::now();
+                    let catching = catch_until.filter(|until| *until > now);
+                    let wake = catching.map_or(deadline, |_| deadline.min(now + CATCH_PERIOD));
+                    match rx.recv_timeout(wake.saturating_duration_since(now)) {
+                        Ok(Command::CatchNew { until }) => {
+                            catch_until = Some(until);
+                            continue;
+                        }
                         Ok(command) => {
                             apply(&mut collector, command);
                             continue;
@@ -90,6 +108,10 @@ impl Sampler {
                         Err(RecvTimeoutError::Timeout) => {}
                     }
                     let now = Instant::now();
+                    if now < deadline {
+                        collector.catch_new(now);
+                        continue;
+                    }
                     if !deliver(collector.collect(now)) {
                         return;
                     }
@@ -121,6 +143,8 @@ fn apply(collector: &mut Collector<PlatformSource>, command: Command) {
         Command::Label { pid, label } => collector.set_label(pid, label),
         Command::Exited { pid, exit } => collector.record_exit(pid, exit),
         Command::Untrack { pid } => collector.untrack(pid),
+        // Handled by the thread's loop.
+        Command::CatchNew { .. } => {}
     }
 }
 

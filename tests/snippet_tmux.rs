@@ -1,0 +1,130 @@
+//! Running a slide's Python code (`o`) in a real terminal: its output in the panel, its
+//! processes in the gauges, and nothing left running however it ends.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{
+    LECTERN, Tmux, assert_all_gone, assert_gone_except, children_named, unique_tag, wait_for_tagged,
+};
+
+#[test]
+fn slide_6_runs_the_queue_example_shows_its_workers_and_leaves_nothing() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("snippet-queue");
+    tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 6"));
+    tmux.wait_for("6 / 12");
+    tmux.keys(&["o"]);
+    // sum(n * n for n in range(100)), printed by the snippet's own parent process.
+    tmux.wait_for("sum of squares: 328350");
+    tmux.wait_for("exit 0");
+    let lectern = children_named(tmux.shell_pid(), "lectern");
+    // The gauges caught the four workers (and the parent) although they lived milliseconds.
+    let screen = tmux.wait_until(
+        |s| s.matches("└ python3").count() >= 5,
+        "the snippet's parent and its 4 workers in the gauges",
+    );
+    assert!(screen.contains("snippet"), "{screen}");
+    tmux.keys(&["Right"]);
+    tmux.wait_for("7 / 12");
+    assert_gone_except(
+        &tag,
+        &lectern,
+        Duration::from_secs(1),
+        "after leaving the slide",
+    );
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
+}
+
+/// A lesson whose code starts a pool that never finishes (its workers sleep, so the test
+/// does not steal the cores from the others), one marked `norun`, and one printing a megabyte.
+const HANGING: &str = r#"+++
+title = "Snippets"
++++
+
+## A pool that never finishes
+
+```python
+import multiprocessing as mp, time
+
+def spin(_):
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    print("starting", flush=True)
+    with mp.Pool(3) as pool:
+        pool.map(spin, range(3))
+```
+
+---
+
+## Not for running
+
+```python norun
+import this_module_does_not_exist
+```
+
+---
+
+## A megabyte of output
+
+```python
+for i in range(20000):
+    print(f"line {i:05} " + "x" * 40)
+print("all", 20000 // 2 * 2, "lines printed")
+```
+"#;
+
+#[test]
+fn a_hanging_snippet_stops_with_x_and_with_a_slide_change_and_norun_is_refused() {
+    let dir = std::env::temp_dir().join(format!("lectern-snippets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let lesson = dir.join("snippets.md");
+    std::fs::write(&lesson, HANGING).expect("lesson");
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("snippet-hang");
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} {LECTERN} {}",
+        lesson.display()
+    ));
+    tmux.wait_for("1 / 3");
+    let lectern = children_named(tmux.shell_pid(), "lectern");
+    tmux.keys(&["o"]);
+    tmux.wait_for("starting");
+    // lectern, the supervisor, the parent and three pool workers, all waiting.
+    wait_for_tagged(&tag, 5);
+    tmux.keys(&["x"]);
+    tmux.wait_for("stopped with x");
+    assert_gone_except(&tag, &lectern, Duration::from_secs(1), "after x");
+    // Again, and this time leave the slide.
+    tmux.keys(&["o"]);
+    tmux.wait_for("starting");
+    wait_for_tagged(&tag, 5);
+    tmux.keys(&["Right"]);
+    tmux.wait_for("2 / 3");
+    assert_gone_except(
+        &tag,
+        &lectern,
+        Duration::from_secs(1),
+        "after the slide change",
+    );
+    tmux.keys(&["o"]);
+    tmux.wait_for("marked `norun`");
+    // A megabyte of output: the panel keeps the latest lines, and keys are still answered.
+    tmux.keys(&["Right"]);
+    tmux.wait_for("3 / 3");
+    tmux.keys(&["o"]);
+    let screen = tmux.wait_for("all 20000 lines printed");
+    assert!(screen.contains("earlier lines not shown"), "{screen}");
+    assert!(screen.contains("line 19999"), "{screen}");
+    tmux.keys(&["Left"]);
+    tmux.wait_for("2 / 3");
+    tmux.keys(&["q"]);
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
+    std::fs::remove_dir_all(&dir).expect("clean");
+}
