@@ -11,7 +11,10 @@
 //! 3. the same `lectern watch` and htop with about 100 and about 1,000 unrelated sleeping
 //!    processes on the machine, to show whether a sample's cost grows with them.
 //!
-//! Run with `cargo bench --bench overhead` (about five minutes; htop and btop are skipped when
+//! 4. a C program making the same `/proc` reads at 10 Hz and drawing nothing: the floor.
+//!
+//! Each program is measured [`ROUNDS`] times, interleaved, and the median is printed. Run with
+//! `cargo bench --bench overhead` (about seven minutes; htop and btop are skipped when
 //! missing: `apt-get install htop btop`).
 
 mod common;
@@ -27,8 +30,10 @@ use lectern::sampler::{Collector, PlatformSource};
 /// One program's measurement: CPU % of one core, or `None` when it is not installed.
 type Measure<'a> = Box<dyn Fn() -> Option<f64> + 'a>;
 
-const WINDOW: Duration = Duration::from_secs(15);
-const WARM_UP: Duration = Duration::from_secs(3);
+const WINDOW: Duration = Duration::from_secs(10);
+const WARM_UP: Duration = Duration::from_secs(2);
+/// Each program is measured this many times, interleaved with the others.
+const ROUNDS: usize = 3;
 
 fn main() {
     println!("machine: {} cores, {} processes", cores(), process_count());
@@ -37,11 +42,8 @@ fn main() {
     }
     let scratch = std::env::temp_dir().join(format!("lectern-overhead-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch directory");
-    println!(
-        "\nwhole programs, CPU % of one core over {} s (all threads):",
-        WINDOW.as_secs()
-    );
-    let rows: [(&str, Measure); 6] = [
+    let floor = build_floor(&scratch);
+    let programs: [(&str, Measure); 7] = [
         (
             "lectern watch --rate-hz 10, 16 processes",
             Box::new(watch_cost),
@@ -60,10 +62,17 @@ fn main() {
         ),
         ("htop -d 1 (10 Hz)", Box::new(htop_cost)),
         ("btop, update_ms = 100", Box::new(|| btop_cost(&scratch))),
+        (
+            "C floor: the same /proc reads at 10 Hz, nothing drawn",
+            Box::new(|| floor.as_deref().and_then(floor_cost)),
+        ),
     ];
-    for (what, measure) in &rows {
-        report(what, measure());
-    }
+    println!(
+        "\nwhole programs, CPU % of one core over {} s (all threads), {ROUNDS} rounds \
+         interleaved: median (min–max)",
+        WINDOW.as_secs()
+    );
+    rounds(&programs);
     for extra in [100, 1000] {
         let sleepers = sleepers(extra);
         std::thread::sleep(Duration::from_secs(1));
@@ -71,18 +80,81 @@ fn main() {
             "\nwith {extra} more sleeping processes ({} in all):",
             process_count()
         );
-        report("lectern watch --rate-hz 10, 16 processes", watch_cost());
-        report("htop -d 1 (10 Hz)", htop_cost());
+        let flat: [(&str, Measure); 2] = [
+            (
+                "lectern watch --rate-hz 10, 16 processes",
+                Box::new(watch_cost),
+            ),
+            ("htop -d 1 (10 Hz)", Box::new(htop_cost)),
+        ];
+        rounds(&flat);
         kill_group(sleepers);
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
-fn report(what: &str, pct: Option<f64>) {
-    match pct {
-        Some(pct) => println!("  {what:<50} {pct:>6.2}%"),
-        None => println!("  {what:<50}  (not installed)"),
+/// Measures every program once per round, the programs interleaved so that whatever else the
+/// machine does falls on all of them alike, and prints each one's median.
+fn rounds(programs: &[(&str, Measure)]) {
+    let mut measured: Vec<Vec<f64>> = vec![Vec::new(); programs.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, measure)) in programs.iter().enumerate() {
+            if let Some(pct) = measure() {
+                measured[i].push(pct);
+            }
+        }
     }
+    for ((what, _), mut pcts) in programs.iter().zip(measured) {
+        pcts.sort_by(f64::total_cmp);
+        match (pcts.first(), pcts.get(pcts.len() / 2), pcts.last()) {
+            (Some(lo), Some(median), Some(hi)) => {
+                println!("  {what:<55} {median:>6.2}%  ({lo:.2}–{hi:.2})");
+            }
+            _ => println!("  {what:<55}  (not installed)"),
+        }
+    }
+}
+
+/// Compiles `assets/bench/sampler_floor.c` with the system's C compiler, if there is one.
+fn build_floor(scratch: &Path) -> Option<std::path::PathBuf> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/bench/sampler_floor.c");
+    let binary = scratch.join("sampler_floor");
+    let built = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&binary)
+        .arg(source)
+        .status()
+        .ok()?;
+    built.success().then_some(binary)
+}
+
+/// The C floor reading a tree of 16 sleeping processes at 10 Hz.
+fn floor_cost(binary: &Path) -> Option<f64> {
+    let tree = sleepers(15);
+    std::thread::sleep(Duration::from_millis(300));
+    let mut pids = vec![tree.id().to_string()];
+    let children = Command::new("pgrep")
+        .args(["-P", &tree.id().to_string()])
+        .output()
+        .ok()?;
+    pids.extend(
+        String::from_utf8_lossy(&children.stdout)
+            .split_whitespace()
+            .map(String::from),
+    );
+    let seconds = (WARM_UP + WINDOW).as_secs() + 1;
+    let mut floor = Command::new(binary)
+        .arg(seconds.to_string())
+        .args(&pids)
+        .spawn()
+        .ok()?;
+    std::thread::sleep(WARM_UP);
+    let (before, at) = (cpu_ns(floor.id()), Instant::now());
+    std::thread::sleep(WINDOW);
+    let used = cpu_ns(floor.id()) - before;
+    let _ = floor.wait();
+    kill_group(tree);
+    Some(used as f64 / at.elapsed().as_nanos() as f64 * 100.0)
 }
 
 fn cores() -> usize {
@@ -201,13 +273,13 @@ fn lecture_idle(rate_hz: Option<u8>) -> Option<f64> {
 }
 
 /// The lecture on a one-slide lesson whose demo (the GIL demo on 15 worker processes plus its
-/// parent, for 60 s) is started with Enter before the measurement begins.
+/// parent, for 30 s) is started with Enter before the measurement begins.
 fn lecture_with_demo(scratch: &Path) -> Option<f64> {
     let lesson = scratch.join("demo.md");
     std::fs::write(
         &lesson,
         "+++\ntitle = \"Overhead\"\n+++\n\n## Sixteen busy processes\n\n\
-         <!-- demo: gil mode=processes workers=15 duration_s=60 -->\n",
+         <!-- demo: gil mode=processes workers=15 duration_s=30 -->\n",
     )
     .expect("write the lesson");
     let mut command = lectern();

@@ -17,7 +17,7 @@ impl App {
     /// screen too small to show a run beside the slide, the run takes the screen.
     pub(super) fn start_demo(&mut self, now: Instant) -> Vec<Effect> {
         // A demo takes the panel back from the slide's code (which keeps running, if it is).
-        self.snippet_shown = false;
+        self.hide_snippet();
         let slot = (self.slide, self.demos.selected);
         let Some(directive) = self.current_slide().demos.get(slot.1).cloned() else {
             self.status = Some("This slide has no demo.".into());

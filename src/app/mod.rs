@@ -158,8 +158,6 @@ pub struct App {
     pub laid_out: LaidOutText,
     /// The latest run of a slide's code (`o`).
     pub snippet: Option<SnippetRun>,
-    /// Whether the panel shows that run rather than the demo.
-    pub snippet_shown: bool,
     /// Snippet runs started so far (numbers the next).
     snippet_runs: u64,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
@@ -197,7 +195,6 @@ impl App {
             verdicts,
             laid_out: LaidOutText::default(),
             snippet: None,
-            snippet_shown: false,
             snippet_runs: 0,
             last_wheel_turn: None,
         }

@@ -41,6 +41,8 @@ pub struct SnippetRun {
     pub lines: VecDeque<(Stream, String)>,
     /// Lines dropped because more than [`SNIPPET_LINES`] came.
     pub dropped: usize,
+    /// Whether the panel shows it rather than the demo.
+    pub shown: bool,
 }
 
 impl SnippetRun {
@@ -87,8 +89,8 @@ impl App {
             ended: None,
             lines: VecDeque::new(),
             dropped: 0,
+            shown: true,
         });
-        self.snippet_shown = true;
         effects.push(Effect::StartSnippet { run, code: source });
         effects.push(Effect::Redraw);
         effects
@@ -110,7 +112,7 @@ impl App {
         &mut self,
         run: u64,
         stream: Stream,
-        line: String,
+        line: &str,
     ) -> Vec<Effect> {
         let Some(snippet) = self.snippet.as_mut().filter(|s| s.run == run) else {
             return Vec::new();
@@ -119,7 +121,7 @@ impl App {
             snippet.lines.pop_front();
             snippet.dropped += 1;
         }
-        let mut line = crate::watch::printable(&line);
+        let mut line = crate::watch::printable(line);
         if let Some((cut, _)) = line.char_indices().nth(SNIPPET_LINE_CHARS) {
             line.truncate(cut);
             line.push('…');
@@ -144,17 +146,24 @@ impl App {
         vec![Effect::Redraw]
     }
 
+    /// Gives the panel back to the demo.
+    pub(super) fn hide_snippet(&mut self) {
+        if let Some(snippet) = &mut self.snippet {
+            snippet.shown = false;
+        }
+    }
+
     /// The snippet to show in the panel: this slide's, while it is shown.
     #[must_use]
     pub fn shown_snippet(&self) -> Option<&SnippetRun> {
         self.snippet
             .as_ref()
-            .filter(|s| self.snippet_shown && s.slide == self.slide)
+            .filter(|s| s.shown && s.slide == self.slide)
     }
 
     /// Leaving the slide stops its snippet and stops showing it.
     pub(super) fn leave_snippet(&mut self, now: Instant) -> Vec<Effect> {
-        self.snippet_shown = false;
+        self.hide_snippet();
         self.stop_snippet("slide changed", now)
     }
 }

@@ -54,7 +54,7 @@ impl App {
             }
             Msg::Demo { run, event } => self.on_demo_event(run, event),
             Msg::DemoExited { run, exit } => self.on_demo_exit(run, exit, now),
-            Msg::SnippetOutput { run, stream, line } => self.on_snippet_output(run, stream, line),
+            Msg::SnippetOutput { run, stream, line } => self.on_snippet_output(run, stream, &line),
             Msg::SnippetExited { run, exit } => self.on_snippet_exit(run, exit, now),
             Msg::Engines(engines) => {
                 self.engines = EngineChoiceState {
@@ -277,7 +277,7 @@ impl App {
             self.demo_focus = false;
         } else if self.shown_snippet().is_some_and(|s| !s.is_running()) {
             // A finished snippet's output gives the panel back to the demo.
-            self.snippet_shown = false;
+            self.hide_snippet();
         } else if self.show_notes {
             self.show_notes = false;
             self.clamp_scroll();
