@@ -145,8 +145,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[],
         action: Action::Enter,
-        label: "Enter",
-        help: "run this slide's demo",
+        label: "Enter · o",
+        help: "run this slide's demo · run its Python code (o)",
     },
     Binding {
         keys: &[KeyCode::Tab],
@@ -193,8 +193,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('o')],
         action: Action::RunSnippet,
-        label: "o",
-        help: "run the slide's Python code (x stops it); its output replaces the demo",
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('r')],
