@@ -133,28 +133,32 @@ fn floor_cost(binary: &Path) -> Option<f64> {
     let tree = sleepers(15);
     std::thread::sleep(Duration::from_millis(300));
     let mut pids = vec![tree.id().to_string()];
-    let children = Command::new("pgrep")
+    if let Ok(children) = Command::new("pgrep")
         .args(["-P", &tree.id().to_string()])
         .output()
-        .ok()?;
-    pids.extend(
-        String::from_utf8_lossy(&children.stdout)
-            .split_whitespace()
-            .map(String::from),
-    );
+    {
+        pids.extend(
+            String::from_utf8_lossy(&children.stdout)
+                .split_whitespace()
+                .map(String::from),
+        );
+    }
     let seconds = (WARM_UP + WINDOW).as_secs() + 1;
-    let mut floor = Command::new(binary)
+    let measured = Command::new(binary)
         .arg(seconds.to_string())
         .args(&pids)
         .spawn()
-        .ok()?;
-    std::thread::sleep(WARM_UP);
-    let (before, at) = (cpu_ns(floor.id()), Instant::now());
-    std::thread::sleep(WINDOW);
-    let used = cpu_ns(floor.id()) - before;
-    let _ = floor.wait();
+        .ok()
+        .map(|mut floor| {
+            std::thread::sleep(WARM_UP);
+            let (before, at) = (cpu_ns(floor.id()), Instant::now());
+            std::thread::sleep(WINDOW);
+            let used = cpu_ns(floor.id()) - before;
+            let _ = floor.wait();
+            used as f64 / at.elapsed().as_nanos() as f64 * 100.0
+        });
     kill_group(tree);
-    Some(used as f64 / at.elapsed().as_nanos() as f64 * 100.0)
+    measured
 }
 
 fn cores() -> usize {
