@@ -34,7 +34,7 @@ const TAB: &str = "    ";
 pub fn highlight(lang: Option<&str>, code: &str) -> Vec<Vec<CodeToken>> {
     let code = code.replace('\t', TAB);
     let code = code.strip_suffix('\n').unwrap_or(&code);
-    let is_python = matches!(lang, Some("python" | "py" | "python3"));
+    let is_python = super::model::is_python(lang);
     let tokens = is_python.then(|| python_tokens(code)).flatten();
     let tokens = tokens.unwrap_or_else(|| vec![(TokenKind::Plain, code.to_string())]);
     split_lines(tokens)

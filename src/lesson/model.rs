@@ -152,11 +152,17 @@ impl CodeBlock {
 }
 
 impl CodeBlock {
-    /// Whether the block is Python code that may be run from the slide.
+    /// Whether the block is Python code (highlighted as such; `o` runs it unless `norun`).
     #[must_use]
-    pub fn is_runnable_python(&self) -> bool {
-        matches!(self.lang.as_deref(), Some("python" | "py" | "python3")) && !self.norun
+    pub fn is_python(&self) -> bool {
+        is_python(self.lang.as_deref())
     }
+}
+
+/// Whether a code block's language names Python.
+#[must_use]
+pub fn is_python(lang: Option<&str>) -> bool {
+    matches!(lang, Some("python" | "py" | "python3"))
 }
 
 impl PartialEq for CodeBlock {

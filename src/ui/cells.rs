@@ -28,6 +28,13 @@ pub fn is_single_cell(c: char) -> bool {
     ) && c != '\u{ad}'
 }
 
+/// Whether every character of every span of `line` is [`is_single_cell`].
+fn is_plain(line: &Line<'_>) -> bool {
+    line.spans
+        .iter()
+        .all(|s| s.content.chars().all(is_single_cell))
+}
+
 /// Writes `content` from `x` with `style` (patched onto each cell) while it fits in
 /// `max_width` cells, when every character is [`is_single_cell`]. Returns the column after
 /// the last cell written, or `None` (nothing written) for text that needs ratatui's handling.
@@ -39,9 +46,22 @@ fn put_simple(
     max_width: u16,
     style: Style,
 ) -> Option<u16> {
-    if !content.chars().all(is_single_cell) {
-        return None;
-    }
+    content
+        .chars()
+        .all(is_single_cell)
+        .then(|| write_cells(buf, x, y, content, max_width, style))
+}
+
+/// Writes `content`, known to be [`is_single_cell`] characters only, one cell each, while it
+/// fits in `max_width` cells. Returns the column after the last cell written.
+fn write_cells(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    content: &str,
+    max_width: u16,
+    style: Style,
+) -> u16 {
     let end = buf.area.right().min(x.saturating_add(max_width));
     let mut x = x;
     for c in content.chars() {
@@ -51,12 +71,25 @@ fn put_simple(
         buf[(x, y)].set_char(c).set_style(style);
         x += 1;
     }
-    Some(x)
+    x
 }
 
 /// What `Buffer::set_line` does, cell for cell: each span with the line's style patched by the
 /// span's, cut at `max_width`. Returns the column after the last cell written.
 pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) -> u16 {
+    write_line(buf, x, y, line, max_width, false)
+}
+
+/// [`set_line`], told whether the whole line is already known to be plain (so its characters
+/// are not checked again, span by span).
+fn write_line(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    line: &Line<'_>,
+    max_width: u16,
+    plain: bool,
+) -> u16 {
     if !buf.area.contains(ratatui::layout::Position::new(x, y)) {
         return x;
     }
@@ -68,7 +101,12 @@ pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u1
         }
         let style = line.style.patch(span.style);
         let room = end - at;
-        at = match put_simple(buf, at, y, &span.content, room, style) {
+        let written = if plain {
+            Some(write_cells(buf, at, y, &span.content, room, style))
+        } else {
+            put_simple(buf, at, y, &span.content, room, style)
+        };
+        at = match written {
             Some(next) => next,
             None => {
                 buf.set_stringn(at, y, &span.content, usize::from(room), style)
@@ -87,10 +125,7 @@ pub fn render_line(line: &Line<'_>, area: Rect, buf: &mut Buffer) {
         return;
     }
     let area = area.intersection(buf.area);
-    let simple = line
-        .spans
-        .iter()
-        .all(|s| s.content.chars().all(is_single_cell));
+    let simple = is_plain(line);
     let empty = if simple {
         line.spans.iter().all(|s| s.content.is_empty())
     } else {
@@ -109,7 +144,12 @@ pub fn render_line(line: &Line<'_>, area: Rect, buf: &mut Buffer) {
             break;
         }
         let room = row.right() - at;
-        at = if let Some(next) = put_simple(buf, at, row.y, &span.content, room, span.style) {
+        let written = if simple {
+            Some(write_cells(buf, at, row.y, &span.content, room, span.style))
+        } else {
+            put_simple(buf, at, row.y, &span.content, room, span.style)
+        };
+        at = if let Some(next) = written {
             next
         } else {
             let rest = Rect {
@@ -131,18 +171,14 @@ pub fn render_lines(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     let shown = &lines[..lines.len().min(usize::from(area.height))];
     let simple = shown.iter().all(|line| {
-        !matches!(line.alignment, Some(Alignment::Center | Alignment::Right))
-            && line
-                .spans
-                .iter()
-                .all(|s| s.content.chars().all(is_single_cell))
+        !matches!(line.alignment, Some(Alignment::Center | Alignment::Right)) && is_plain(line)
     });
     if !simple {
         ratatui::widgets::Paragraph::new(shown.to_vec()).render(area, buf);
         return;
     }
     for (line, y) in shown.iter().zip(area.top()..area.bottom()) {
-        set_line(buf, area.x, y, line, area.width);
+        write_line(buf, area.x, y, line, area.width, true);
     }
 }
 
