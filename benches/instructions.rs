@@ -13,8 +13,7 @@
 mod common;
 
 use std::io;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use lectern::app::App;
@@ -106,19 +105,6 @@ fn collected(mode: &str, calls: usize, function: &str) -> u64 {
         .unwrap_or_else(|| panic!("no count from callgrind: {stderr}"))
 }
 
-/// A shell and `TREE - 1` sleeping children.
-fn tree() -> Child {
-    let script = format!("for i in $(seq {}); do sleep 600 & done; wait", TREE - 1);
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start the tree")
-}
-
 /// A collector that has found the whole tree.
 fn collector(root: &Child) -> (Collector<PlatformSource>, Instant) {
     let start = Instant::now();
@@ -144,7 +130,7 @@ fn screen() -> Screen {
 }
 
 fn child(mode: &str, calls: usize) {
-    let mut root = tree();
+    let root = common::sleepers(TREE - 1);
     let (mut collector, started) = collector(&root);
     let theme = Theme::new(ThemeName::Dark, false);
     let mut screen = screen();
@@ -194,11 +180,7 @@ fn child(mode: &str, calls: usize) {
             other => panic!("unknown mode {other}"),
         }
     }
-    // The whole group: the shell's children too, which hold no pipe of ours.
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", root.id())])
-        .status();
-    let _ = root.wait();
+    common::kill_group(root);
 }
 
 #[inline(never)]

@@ -19,12 +19,11 @@
 
 mod common;
 
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{OnPty, cpu_ns};
+use common::{OnPty, cpu_ns, kill_group, sleepers};
 use lectern::sampler::{Collector, PlatformSource};
 
 /// One program's measurement: CPU % of one core, or `None` when it is not installed.
@@ -173,26 +172,6 @@ fn process_count() -> usize {
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
         .count()
-}
-
-/// `n` sleeping processes under one shell, in a process group of their own.
-fn sleepers(n: usize) -> Child {
-    let script = format!("for i in $(seq {n}); do sleep 900 & done; wait");
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start the sleepers")
-}
-
-fn kill_group(mut root: Child) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", root.id())])
-        .status();
-    let _ = root.wait();
 }
 
 fn sample_cost(n: usize) {

@@ -1,5 +1,5 @@
-//! Helpers shared by the benchmarks: a program on a pseudo-terminal, and CPU time from
-//! `/proc/PID/schedstat`.
+//! Helpers shared by the benchmarks: a program on a pseudo-terminal, CPU time from
+//! `/proc/PID/schedstat`, and trees of sleeping processes to watch.
 
 #![allow(dead_code, reason = "each benchmark uses a different part")]
 
@@ -104,4 +104,25 @@ pub fn cpu_ns(pid: u32) -> u64 {
         .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
         .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
         .sum()
+}
+
+/// A shell and `n` sleeping children, in a process group of their own, with no pipe of ours.
+pub fn sleepers(n: usize) -> Child {
+    let script = format!("for i in $(seq {n}); do sleep 900 & done; wait");
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("start the sleepers")
+}
+
+/// Kills the whole group of `root` (the shell's children too) and reaps the shell.
+pub fn kill_group(mut root: Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", root.id())])
+        .status();
+    let _ = root.wait();
 }
