@@ -57,23 +57,10 @@ fn check_positions(text: &str) {
             assert!(line.width() <= 60, "{line:?} is wider than 60");
         }
     }
-    let lines = text.split('\n').count().max(1);
     for d in &parsed.diagnostics {
-        assert!(
-            d.line >= 1 && d.line <= lines,
-            "line {} outside 1..={lines}: {d}",
-            d.line
-        );
-        let line_len = text
-            .split('\n')
-            .nth(d.line - 1)
-            .map_or(0, |l| l.chars().count());
-        assert!(
-            d.col >= 1 && d.col <= line_len + 1,
-            "col {} outside line {}: {d}",
-            d.col,
-            d.line
-        );
+        if let Err(why) = d.check_inside(text) {
+            panic!("{why}");
+        }
     }
 }
 

@@ -42,25 +42,11 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-/// The rule of `tests/check_fuzz.rs`: the line is one of the text's `\n`-separated lines and
-/// the column at most one past that line's last character.
+/// Every diagnostic must point inside the text (`Diagnostic::check_inside`).
 fn assert_inside(name: &str, text: &str, d: &Diagnostic) {
-    let lines = text.split('\n').count().max(1);
-    assert!(
-        d.line >= 1 && d.line <= lines,
-        "{name}: line {} outside 1..={lines}: {d}",
-        d.line
-    );
-    let line_len = text
-        .split('\n')
-        .nth(d.line - 1)
-        .map_or(0, |l| l.chars().count());
-    assert!(
-        d.col >= 1 && d.col <= line_len + 1,
-        "{name}: col {} outside line {} (of {line_len} chars): {d}",
-        d.col,
-        d.line
-    );
+    if let Err(why) = d.check_inside(text) {
+        panic!("{name}: {why}");
+    }
 }
 
 /// What `fuzz/fuzz_targets/lesson.rs` checks: parse, check the demo directives, every

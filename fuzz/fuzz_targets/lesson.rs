@@ -7,25 +7,11 @@ use lectern::theme::{Theme, ThemeName};
 use lectern::ui::{blocks_lines, slide_lines};
 use libfuzzer_sys::fuzz_target;
 
-/// The rule of `tests/check_fuzz.rs`: the line is one of the input's `\n`-separated lines,
-/// and the column at most one past that line's last character.
+/// Every diagnostic must point inside the text (`Diagnostic::check_inside`).
 fn assert_inside(text: &str, d: &Diagnostic) {
-    let lines = text.split('\n').count().max(1);
-    assert!(
-        d.line >= 1 && d.line <= lines,
-        "line {} outside 1..={lines}: {d}",
-        d.line
-    );
-    let line_len = text
-        .split('\n')
-        .nth(d.line - 1)
-        .map_or(0, |l| l.chars().count());
-    assert!(
-        d.col >= 1 && d.col <= line_len + 1,
-        "col {} outside line {} (of {line_len} chars): {d}",
-        d.col,
-        d.line
-    );
+    if let Err(why) = d.check_inside(text) {
+        panic!("{why}");
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -26,6 +26,31 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Checks that the position points inside `text`: the line is one of its `\n`-separated
+    /// lines and the column at most one past that line's last character (the end of a line
+    /// is a place an editor can put the cursor). Says what is wrong otherwise. The property
+    /// the parser's tests and fuzz targets hold every diagnostic to.
+    ///
+    /// # Errors
+    /// Which of the two is outside, and what it is outside of.
+    pub fn check_inside(&self, text: &str) -> Result<(), String> {
+        let lines = text.split('\n').count().max(1);
+        if self.line < 1 || self.line > lines {
+            return Err(format!("line {} outside 1..={lines}: {self}", self.line));
+        }
+        let line_len = text
+            .split('\n')
+            .nth(self.line - 1)
+            .map_or(0, |l| l.chars().count());
+        if self.col < 1 || self.col > line_len + 1 {
+            return Err(format!(
+                "col {} outside line {} (of {line_len} chars): {self}",
+                self.col, self.line
+            ));
+        }
+        Ok(())
+    }
+
     /// An error at `pos`.
     pub fn error(pos: Pos, message: impl Into<String>) -> Self {
         Self {
@@ -134,6 +159,26 @@ impl<'a> LineIndex<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_position_is_inside_up_to_one_past_its_lines_end() {
+        let at = |line, col| Diagnostic::error(Pos { line, col }, "x");
+        let text = "ab\nc";
+        assert_eq!(at(1, 3).check_inside(text), Ok(()));
+        assert_eq!(at(2, 2).check_inside(text), Ok(()));
+        assert!(
+            at(1, 4)
+                .check_inside(text)
+                .is_err_and(|e| e.contains("col 4 outside line 1"))
+        );
+        assert!(
+            at(3, 1)
+                .check_inside(text)
+                .is_err_and(|e| e.contains("line 3 outside 1..=2"))
+        );
+        assert!(at(0, 1).check_inside(text).is_err());
+    }
+
     use super::*;
 
     #[test]
