@@ -207,8 +207,10 @@ impl<S: Source> Collector<S> {
     /// for a few milliseconds (a slide's code), so they are seen alive — their size, their
     /// parent — instead of never.
     pub fn catch_new(&mut self, now: Instant) {
-        // The fork counter is read with the cores, which wait for the sample: list /proc.
-        self.source.rescan();
+        // The fork counter is read with the cores, which wait for the sample: list /proc, but
+        // read only processes new since the last listing (re-reading every process on the
+        // machine each pass made a pass slower than the workers it was looking for live).
+        self.source.list_again();
         self.discover(now);
         self.read_entries(now, true);
     }

@@ -225,6 +225,10 @@ impl Source for ProcfsSource {
         self.foreign.clear();
         self.forks_listed = None;
     }
+
+    fn list_again(&mut self) {
+        self.forks_listed = None;
+    }
 }
 
 #[cfg(test)]

@@ -52,4 +52,11 @@ pub trait Source {
     /// A new tree root was tracked: forget any shortcut that assumed the trees unchanged
     /// (processes judged outside them may be inside the new one).
     fn rescan(&mut self) {}
+
+    /// List `/proc` at the next [`Source::new_descendants`] even if nothing seems to have
+    /// forked, keeping what is known about processes outside the trees (so only processes
+    /// new since the last listing are read).
+    fn list_again(&mut self) {
+        self.rescan();
+    }
 }
