@@ -11,6 +11,7 @@ pub mod gauges;
 pub mod headless;
 pub mod input;
 pub mod lesson;
+pub mod link;
 pub mod msg;
 pub mod os;
 pub mod record;
