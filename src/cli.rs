@@ -94,6 +94,13 @@ pub struct EngineArgs {
     pub python: Option<OsString>,
 }
 
+/// Accepts session names the presenter link can use as file names.
+fn session_name(text: &str) -> Result<String, String> {
+    crate::link::dir::check_name(text)
+        .map(|()| text.to_string())
+        .map_err(|err| err.to_string())
+}
+
 /// Accepts sampling rates lectern supports.
 fn rate_parser() -> clap::builder::RangedI64ValueParser<u8> {
     clap::value_parser!(u8).range(i64::from(MIN_RATE_HZ)..=i64::from(MAX_RATE_HZ))
@@ -102,6 +109,29 @@ fn rate_parser() -> clap::builder::RangedI64ValueParser<u8> {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Present for the room, with the speaker's screen in another terminal: the same as
+    /// `lectern` without a subcommand, and it listens for `lectern presenter` on a local
+    /// socket in a private directory (no network port).
+    Present {
+        /// Options for presenting.
+        #[command(flatten)]
+        args: PresentArgs,
+        /// This session's name, for `lectern presenter --name` [default: the lesson file's
+        /// name, with `-2`, `-3`… when another lecture uses it]
+        #[arg(long, value_parser = session_name)]
+        name: Option<String>,
+    },
+    /// The presenter's screen, for the laptop while `lectern present` shows the room: the
+    /// current slide's notes, the next slide, the timer against the planned length and the
+    /// demo's state. Keys here drive both screens; q quits only this one.
+    Presenter {
+        /// Which lecture to follow [default: the only one being presented]
+        #[arg(long, value_parser = session_name)]
+        name: Option<String>,
+        /// Colour theme
+        #[arg(long, value_enum, default_value_t = ThemeName::Dark)]
+        theme: ThemeName,
+    },
     /// Run a command and show live CPU and memory gauges for its whole process tree.
     ///
     /// The command runs in its own process group; its output goes to a pane (or, with

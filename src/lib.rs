@@ -14,6 +14,7 @@ pub mod lesson;
 pub mod link;
 pub mod msg;
 pub mod os;
+pub mod presenter;
 pub mod record;
 pub mod run;
 pub mod sampler;

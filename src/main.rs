@@ -53,7 +53,11 @@ fn main() -> ExitCode {
                 None => ExitCode::from(2),
             },
         },
-        None => present(&cli.present),
+        Some(Command::Present { args, name }) => present(&args, Some(name)),
+        Some(Command::Presenter { name, theme }) => {
+            lectern::presenter::run(name, Theme::new(theme, Theme::no_color_requested()))
+        }
+        None => present(&cli.present, None),
     }
 }
 
@@ -120,7 +124,9 @@ fn report(
     report::run(&lesson, &name, &options)
 }
 
-fn present(args: &PresentArgs) -> ExitCode {
+/// Presents `args`; with `link` (`lectern present`), listening for presenter screens under
+/// the name given, or one made from the lesson's file name.
+fn present(args: &PresentArgs, link: Option<Option<String>>) -> ExitCode {
     // The report hook first; the terminal guard chains its own restore in front of it.
     let _ = color_eyre::install();
     let headless = !std::io::stdout().is_terminal();
@@ -181,6 +187,7 @@ fn present(args: &PresentArgs) -> ExitCode {
         },
         script,
         headless,
+        link: link.map(|name| link_options(args, name)),
     };
     match lectern::run::present(options) {
         Ok(ExitReason::Error(message)) => {
@@ -192,6 +199,26 @@ fn present(args: &PresentArgs) -> ExitCode {
             eprintln!("lectern: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn link_options(args: &PresentArgs, name: Option<String>) -> lectern::run::LinkOptions {
+    use lectern::link::{LessonRef, dir::default_name};
+    let lesson = match &args.lesson {
+        Some(path) => LessonRef::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())),
+        None => LessonRef::Embedded,
+    };
+    lectern::run::LinkOptions {
+        explicit: name.is_some(),
+        name: name.unwrap_or_else(|| {
+            // The built-in lecture is named like its file in `lessons/`.
+            let file = args
+                .lesson
+                .as_deref()
+                .unwrap_or(std::path::Path::new("25-multiprocessing.md"));
+            default_name(Some(file))
+        }),
+        lesson,
     }
 }
 

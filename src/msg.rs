@@ -57,6 +57,8 @@ pub enum Msg {
     },
     /// The engines demos can run on are known (CPython is looked for after the first frame).
     Engines(Box<crate::demo::engine::Engines>),
+    /// A presenter screen connected, left, or pressed a key (handled as if typed here).
+    Link(crate::link::LinkEvent),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
     Signal(i32),
     /// Reading terminal input failed (for instance the terminal went away).

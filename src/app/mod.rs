@@ -6,6 +6,7 @@
 mod demo;
 mod demo_update;
 mod keymap;
+mod room;
 mod snippet;
 mod stopwatch;
 mod update;

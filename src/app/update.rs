@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKin
 use ratatui::layout::Size;
 
 use super::{Action, App, EngineChoiceState, Step, action_for};
+use crate::link::LinkEvent;
 use crate::msg::{Effect, ExitReason, Msg};
 use crate::sampler::Command;
 
@@ -24,6 +25,22 @@ impl App {
         self.now = now;
         match msg {
             Msg::Key(key) => self.on_key(key),
+            // The presenter screen drives this one, but quitting it quits only itself.
+            Msg::Link(LinkEvent::Key(key)) => {
+                if action_for(key) == Some(Action::Quit) {
+                    Vec::new()
+                } else {
+                    self.on_key(key)
+                }
+            }
+            Msg::Link(LinkEvent::Joined) => {
+                self.status = Some("Presenter screen connected.".into());
+                vec![Effect::Redraw]
+            }
+            Msg::Link(LinkEvent::Left) => {
+                self.status = Some("The presenter screen has gone; this screen goes on.".into());
+                vec![Effect::Redraw]
+            }
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);

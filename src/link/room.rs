@@ -109,6 +109,12 @@ impl RoomLink {
         &self.name
     }
 
+    /// Makes the next [`publish`](Self::publish) send whatever it is given: a screen that
+    /// just joined has only the state last sent, whose clocks are old.
+    pub fn resend(&mut self) {
+        self.last_sent = None;
+    }
+
     /// Sends `state` to every presenter screen if it differs from the last one sent in more
     /// than the passing of time.
     pub fn publish(&mut self, state: RoomState, now: Instant) {

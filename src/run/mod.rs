@@ -17,6 +17,7 @@ use crate::app::App;
 use crate::demo::engine::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson::Lesson;
+use crate::link::{LessonRef, LinkEvent, RoomLink};
 use crate::msg::{Effect, ExitReason, Msg};
 use crate::sampler::{Command, Sampler};
 use crate::screen::{ScreenOptions, Screens};
@@ -48,6 +49,19 @@ pub struct PresentOptions {
     /// Draw into memory only: there is no terminal (a scripted recording in CI). Needs
     /// `screen.fixed`.
     pub headless: bool,
+    /// Listen for presenter screens (`lectern present`).
+    pub link: Option<LinkOptions>,
+}
+
+/// How the room listens for presenter screens.
+#[derive(Debug, Clone)]
+pub struct LinkOptions {
+    /// The session's name.
+    pub name: String,
+    /// Whether the user chose the name (then a taken name is an error, not `NAME-2`).
+    pub explicit: bool,
+    /// The lesson, so presenter screens can lay out its notes.
+    pub lesson: LessonRef,
 }
 
 /// Presents the lesson from its start slide until the user (or the script) quits, a signal
@@ -62,6 +76,26 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     // Signals first: a SIGTERM during start-up must still restore the terminal.
     let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;
+    // Before the screen changes, so a taken name is a plain error message.
+    let link = match &options.link {
+        Some(link) => {
+            let link_tx = tx.clone();
+            let dir = crate::link::dir::runtime_dir().map_err(io::Error::other)?;
+            Some(
+                RoomLink::open(
+                    &dir,
+                    &link.name,
+                    link.explicit,
+                    link.lesson.clone(),
+                    move |event| {
+                        let _ = link_tx.send(Msg::Link(event));
+                    },
+                )
+                .map_err(io::Error::other)?,
+            )
+        }
+        None => None,
+    };
     let (tty, window) = if options.headless {
         let size = options.screen.fixed.ok_or_else(|| {
             io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
@@ -100,6 +134,12 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         }
         probing @ EnginesAt::Probing(_) => probe = Some(probing),
     }
+    if let Some(link) = &link {
+        app.status = Some(format!(
+            "Presenter screen: `lectern presenter --name {}` in another terminal.",
+            link.name()
+        ));
+    }
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut app, false);
     screens.draw(&app, &[])?;
@@ -118,6 +158,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         layout: &mut layout,
         script: options.script.map(ScriptRunner::new),
         tty: !options.headless,
+        link,
     };
     let reason = session.event_loop(&rx);
     demos.kill_all();
@@ -144,6 +185,8 @@ struct Session<'a, 'b> {
     layout: &'a mut LayoutTracker,
     script: Option<ScriptRunner>,
     tty: bool,
+    /// Presenter screens, when the room listens for them.
+    link: Option<RoomLink>,
 }
 
 /// What handling a message asks of the loop.
@@ -201,6 +244,7 @@ impl Session<'_, '_> {
                 self.screens.draw(self.app, &markers)?;
                 markers.clear();
             }
+            self.tell_presenters();
             if let Some(reason) = self.run_script(&mut markers, &mut deadline)? {
                 return Ok(reason);
             }
@@ -255,6 +299,14 @@ impl Session<'_, '_> {
                 self.screens.draw(self.app, markers)?;
                 markers.clear();
             }
+            self.tell_presenters();
+        }
+    }
+
+    /// Sends the room's state to presenter screens (the link sends only what changed).
+    fn tell_presenters(&mut self) {
+        if let Some(link) = &mut self.link {
+            link.publish(self.app.room_state(), self.app.now);
         }
     }
 
@@ -281,6 +333,9 @@ impl Session<'_, '_> {
         }
         if let Msg::SnippetExited { run, exit } = &msg {
             self.demos.snippet_exited(*run, *exit);
+        }
+        if let (Msg::Link(LinkEvent::Joined), Some(link)) = (&msg, &mut self.link) {
+            link.resend();
         }
         let sample = matches!(msg, Msg::Sample(_));
         let mut redraw = false;

@@ -1,0 +1,60 @@
+//! What the presenter screen is told of the room's state (see [`crate::link`]).
+
+use std::time::Duration;
+
+use super::{App, RunEnd, SnippetEnd};
+use crate::link::{DemoState, RoomState};
+use crate::sampler::ExitInfo;
+
+impl App {
+    /// The room's state as the presenter screen shows it: slide, timer, the demo Enter
+    /// starts, the latest run and the slide's running code.
+    #[must_use]
+    pub fn room_state(&self) -> RoomState {
+        let selected_demo = self
+            .current_slide()
+            .demos
+            .get(self.demos.selected)
+            .map(|d| d.name.clone());
+        let demo = self.demos.runs.last().map(|run| DemoState {
+            name: run.demo.spec().name.to_string(),
+            engine: run.engine.name().to_string(),
+            running: run.is_running(),
+            elapsed_ms: millis(
+                run.duration
+                    .unwrap_or_else(|| self.now.saturating_duration_since(run.started)),
+            ),
+            outcome: run.ended.as_ref().map(|end| match (end, &run.error) {
+                (_, Some(error)) => format!("failed: {error}"),
+                (RunEnd::Finished(ExitInfo::Code(0)), None) => "finished".into(),
+                (RunEnd::Finished(exit), None) => format!("ended ({})", describe(*exit)),
+                (RunEnd::Stopped(why), None) => format!("stopped: {why}"),
+            }),
+        });
+        let snippet = self.snippet.as_ref().map(|s| match &s.ended {
+            None => "running".into(),
+            Some((_, SnippetEnd::Exited(exit))) => describe(*exit),
+            Some((_, SnippetEnd::Stopped(why))) => format!("stopped: {why}"),
+        });
+        RoomState {
+            slide: self.slide,
+            timer_ms: millis(self.elapsed()),
+            timer_running: self.stopwatch.is_running(),
+            selected_demo,
+            demo,
+            snippet,
+        }
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn describe(exit: ExitInfo) -> String {
+    match exit {
+        ExitInfo::Code(code) => format!("exit {code}"),
+        ExitInfo::Signal(signal) => format!("killed by {}", crate::sampler::signal_name(signal)),
+        ExitInfo::Unknown => "ended".into(),
+    }
+}

@@ -1,0 +1,289 @@
+//! The presenter screen's state and its one update function: what the room said, what was
+//! pressed here, and what to do about it. No I/O.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Size;
+
+use crate::app::{Action, Step, action_for};
+use crate::input::{FromInput, Input};
+use crate::lesson::Lesson;
+use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
+use crate::msg::ExitReason;
+use crate::theme::Theme;
+
+/// Everything that changes the presenter screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PresenterMsg {
+    /// A key pressed here.
+    Key(KeyEvent),
+    /// The window's new size.
+    Resize(u16, u16),
+    /// Time passed (the timer's second).
+    Tick,
+    /// The link reported something.
+    Room(FromRoom),
+    /// The room's lesson, loaded (or why it could not be).
+    Lesson(Result<Box<Lesson>, String>),
+    /// A termination signal.
+    Signal(i32),
+    /// Reading the terminal failed.
+    InputFailed(String),
+}
+
+impl FromInput for PresenterMsg {
+    fn from_input(input: Input) -> Option<Self> {
+        Some(match input {
+            Input::Key(key) => Self::Key(key),
+            Input::Mouse(_) => return None,
+            Input::Resize(width, height) => Self::Resize(width, height),
+            Input::Signal(signal) => Self::Signal(signal),
+            Input::Failed(why) => Self::InputFailed(why),
+        })
+    }
+}
+
+/// What `update` asks of the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PresenterEffect {
+    /// Draw again.
+    Redraw,
+    /// Send this to the room.
+    Send(ToRoom),
+    /// Load the room's lesson (then [`PresenterMsg::Lesson`]).
+    Load(LessonRef),
+    /// Leave.
+    Quit(ExitReason),
+}
+
+/// Where the link to the room stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    /// No room yet, and why.
+    Waiting(String),
+    /// Talking to the room.
+    Connected,
+    /// The room went away; the link keeps trying.
+    Lost,
+}
+
+/// The presenter screen.
+#[derive(Debug, Clone)]
+pub struct PresenterApp {
+    /// Styles.
+    pub theme: Theme,
+    /// Window size.
+    pub size: Size,
+    /// Time of the latest message.
+    pub now: Instant,
+    /// The link's state.
+    pub link: LinkState,
+    /// The session's name, once known.
+    pub name: Option<String>,
+    /// The lesson, once the room has said which and it loaded.
+    pub lesson: Option<Lesson>,
+    /// Why the lesson could not be loaded.
+    pub lesson_error: Option<String>,
+    /// The room's latest state (moved on here while the room is away).
+    pub room: RoomState,
+    /// When `room` was received, to move its clocks on.
+    pub room_at: Instant,
+    /// Lines of notes scrolled past.
+    pub notes_scroll: usize,
+    /// Whether the key help is shown.
+    pub show_help: bool,
+    /// A one-off message, cleared by the next key.
+    pub status: Option<String>,
+}
+
+impl PresenterApp {
+    /// A presenter screen waiting for its room.
+    #[must_use]
+    pub fn new(theme: Theme, size: Size, now: Instant) -> Self {
+        Self {
+            theme,
+            size,
+            now,
+            link: LinkState::Waiting("looking for the lecture…".into()),
+            name: None,
+            lesson: None,
+            lesson_error: None,
+            room: RoomState::default(),
+            room_at: now,
+            notes_scroll: 0,
+            show_help: false,
+            status: None,
+        }
+    }
+
+    /// The timer as the room shows it now.
+    #[must_use]
+    pub fn timer(&self) -> Duration {
+        moved_on(
+            self.room.timer_ms,
+            self.room.timer_running,
+            self.room_at,
+            self.now,
+        )
+    }
+
+    /// How long the latest demo run has run, as of now.
+    #[must_use]
+    pub fn demo_elapsed(&self) -> Option<Duration> {
+        let demo = self.room.demo.as_ref()?;
+        Some(moved_on(
+            demo.elapsed_ms,
+            demo.running,
+            self.room_at,
+            self.now,
+        ))
+    }
+
+    /// How long until the shown timer's second changes.
+    #[must_use]
+    pub fn next_wakeup(&self) -> Duration {
+        let into = self.timer().subsec_millis();
+        Duration::from_millis(u64::from(1000 - into).max(20))
+    }
+
+    /// Applies `msg` at `now`.
+    pub fn update(&mut self, msg: PresenterMsg, now: Instant) -> Vec<PresenterEffect> {
+        self.now = now;
+        match msg {
+            PresenterMsg::Key(key) => self.on_key(key),
+            PresenterMsg::Resize(width, height) => {
+                self.size = Size::new(width, height);
+                vec![PresenterEffect::Redraw]
+            }
+            PresenterMsg::Tick => vec![PresenterEffect::Redraw],
+            PresenterMsg::Room(from) => self.on_room(from, now),
+            PresenterMsg::Lesson(Ok(lesson)) => {
+                self.lesson = Some(*lesson);
+                self.lesson_error = None;
+                vec![PresenterEffect::Redraw]
+            }
+            PresenterMsg::Lesson(Err(why)) => {
+                self.lesson_error = Some(why);
+                vec![PresenterEffect::Redraw]
+            }
+            PresenterMsg::Signal(signal) => vec![PresenterEffect::Quit(ExitReason::Signal(signal))],
+            PresenterMsg::InputFailed(why) => {
+                vec![PresenterEffect::Quit(ExitReason::Error(format!(
+                    "reading the terminal failed: {why}"
+                )))]
+            }
+        }
+    }
+
+    fn on_room(&mut self, from: FromRoom, now: Instant) -> Vec<PresenterEffect> {
+        let mut effects = vec![PresenterEffect::Redraw];
+        match from {
+            FromRoom::Waiting(why) => {
+                if self.link != LinkState::Lost {
+                    self.link = LinkState::Waiting(why);
+                }
+            }
+            FromRoom::Connected(name) => {
+                self.link = LinkState::Connected;
+                self.name = Some(name);
+            }
+            FromRoom::Lost => {
+                // The clocks carry on here from what the room last said.
+                self.room.timer_ms = millis(self.timer());
+                if let Some(elapsed) = self.demo_elapsed()
+                    && let Some(demo) = &mut self.room.demo
+                {
+                    demo.elapsed_ms = millis(elapsed);
+                }
+                self.room_at = now;
+                self.link = LinkState::Lost;
+            }
+            FromRoom::Said(ToPresenter::Hello { name, lesson, .. }) => {
+                self.name = Some(name);
+                if self.lesson.is_none() {
+                    effects.push(PresenterEffect::Load(lesson));
+                }
+            }
+            FromRoom::Said(ToPresenter::State(state)) => {
+                if state.slide != self.room.slide {
+                    self.notes_scroll = 0;
+                }
+                self.room = state;
+                self.room_at = now;
+            }
+            FromRoom::Said(ToPresenter::Refused { reason }) => {
+                self.link = LinkState::Waiting(reason);
+            }
+        }
+        effects
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<PresenterEffect> {
+        self.status = None;
+        let quit = matches!(key.code, KeyCode::Char('q' | 'Q'))
+            || (key.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(key.code, KeyCode::Char('c' | 'C')));
+        if quit {
+            return vec![PresenterEffect::Quit(ExitReason::User)];
+        }
+        // The notes and the help are this screen's own.
+        match key.code {
+            KeyCode::Char(']') => {
+                self.notes_scroll = self.notes_scroll.saturating_add(3);
+                return vec![PresenterEffect::Redraw];
+            }
+            KeyCode::Char('[') => {
+                self.notes_scroll = self.notes_scroll.saturating_sub(3);
+                return vec![PresenterEffect::Redraw];
+            }
+            KeyCode::Char('?') => {
+                self.show_help = !self.show_help;
+                return vec![PresenterEffect::Redraw];
+            }
+            KeyCode::Esc if self.show_help => {
+                self.show_help = false;
+                return vec![PresenterEffect::Redraw];
+            }
+            _ => {}
+        }
+        if self.link == LinkState::Connected {
+            return vec![PresenterEffect::Send(ToRoom::Key { key })];
+        }
+        // No room: this screen follows the lecture alone, slide by slide.
+        let slides = self.lesson.as_ref().map_or(0, |l| l.slides.len());
+        let last = slides.saturating_sub(1);
+        let slide = self.room.slide;
+        let target = match action_for(key) {
+            Some(Action::Next | Action::Forward(Step::Page)) => (slide + 1).min(last),
+            Some(Action::Previous | Action::Back(Step::Page)) => slide.saturating_sub(1),
+            Some(Action::First) => 0,
+            Some(Action::Last) => last,
+            _ => {
+                self.status = Some(
+                    "The room's screen is not connected: only slide keys work here now.".into(),
+                );
+                return vec![PresenterEffect::Redraw];
+            }
+        };
+        if slides > 0 && target != slide {
+            self.room.slide = target;
+            self.notes_scroll = 0;
+        }
+        vec![PresenterEffect::Redraw]
+    }
+}
+
+/// A clock that read `ms` at `at`, read at `now`.
+fn moved_on(ms: u64, running: bool, at: Instant, now: Instant) -> Duration {
+    let base = Duration::from_millis(ms);
+    if running {
+        base + now.saturating_duration_since(at)
+    } else {
+        base
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

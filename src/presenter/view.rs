@@ -1,0 +1,331 @@
+//! Drawing the presenter screen: the current slide's notes, the timer against the planned
+//! length, the demo's state, the next slide's title and first lines, and how the link to
+//! the room stands. Pure: reads the state only.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Widget};
+
+use super::app::{LinkState, PresenterApp};
+use crate::app::format_clock;
+use crate::theme::Theme;
+use crate::ui::cells::render_lines;
+use crate::ui::frame::{begin, panel, panel_inner};
+use crate::ui::{blocks_lines, slide_lines};
+
+/// Widest screen that stacks the panels instead of putting them side by side.
+const STACKED_BELOW: u16 = 100;
+
+/// Draws one frame.
+pub fn render(app: &PresenterApp, frame: &mut Frame) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if !begin(&app.theme, area, buf) {
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, header, buf);
+    if area.width < STACKED_BELOW {
+        // Narrow (a laptop's half screen): the notes in the middle, the clock and the demo
+        // above them, the next slide below.
+        let [top, notes, next] = Layout::vertical([
+            Constraint::Length(5),
+            Constraint::Fill(1),
+            Constraint::Length(8),
+        ])
+        .areas(body);
+        let [clock, demo] =
+            Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(top);
+        render_clock(app, clock, buf);
+        render_demo(app, demo, buf);
+        render_notes(app, notes, buf);
+        render_next(app, next, buf);
+    } else {
+        let [notes, side] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
+        let [clock, demo, next] = Layout::vertical([
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Fill(1),
+        ])
+        .areas(side);
+        render_notes(app, notes, buf);
+        render_clock(app, clock, buf);
+        render_demo(app, demo, buf);
+        render_next(app, next, buf);
+    }
+    render_footer(app, footer, buf);
+    if app.show_help {
+        render_help(&app.theme, area, buf);
+    }
+}
+
+fn render_header(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    buf.set_style(area, theme.footer);
+    let title = app
+        .lesson
+        .as_ref()
+        .map_or_else(String::new, |l| l.meta.display_title());
+    let count = app.lesson.as_ref().map_or_else(String::new, |l| {
+        format!("slide {} / {} ", app.room.slide + 1, l.slides.len())
+    });
+    let left = format!(" Presenter · {title}");
+    let right_width = count.chars().count() as u16;
+    render_lines(
+        &[Line::styled(left, theme.footer)],
+        Rect {
+            width: area.width.saturating_sub(right_width),
+            ..area
+        },
+        buf,
+    );
+    render_lines(
+        &[Line::styled(count, theme.footer_accent)],
+        Rect {
+            x: area.right().saturating_sub(right_width),
+            width: right_width,
+            ..area
+        },
+        buf,
+    );
+}
+
+fn render_notes(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let slide = app
+        .lesson
+        .as_ref()
+        .and_then(|l| l.slides.get(app.room.slide));
+    let title = slide.map_or_else(
+        || "Notes".to_string(),
+        |s| {
+            format!(
+                "Now · {} · {}",
+                app.room.slide + 1,
+                s.title.as_deref().unwrap_or("(untitled)")
+            )
+        },
+    );
+    panel(title, theme).render(area, buf);
+    let inner = panel_inner(area);
+    let width = usize::from(inner.width);
+    let lines = match (slide, &app.lesson_error) {
+        (_, Some(why)) => vec![Line::styled(
+            format!("The lesson did not load: {why}"),
+            theme.bad,
+        )],
+        (None, None) => vec![Line::styled("Waiting for the room's lesson…", theme.muted)],
+        (Some(s), None) if s.notes.is_empty() => {
+            vec![Line::styled("No notes for this slide.", theme.muted)]
+        }
+        (Some(s), None) => blocks_lines(&s.notes, width, theme),
+    };
+    let scroll = app.notes_scroll.min(lines.len().saturating_sub(1));
+    render_lines(&lines[scroll..], inner, buf);
+    if lines.len() > scroll + usize::from(inner.height) {
+        more_below(theme, area, buf);
+    }
+}
+
+/// "more ↓" on the panel's bottom border.
+fn more_below(theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let label = " more: ] ";
+    let width = label.chars().count() as u16;
+    if area.width > width + 4 && area.height > 1 {
+        buf.set_string(
+            area.right() - width - 2,
+            area.bottom() - 1,
+            label,
+            theme.muted,
+        );
+    }
+}
+
+fn render_clock(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    panel("Timer", theme).render(area, buf);
+    let elapsed = app.timer();
+    let planned = app
+        .lesson
+        .as_ref()
+        .and_then(|l| l.meta.duration_minutes)
+        .map(|m| Duration::from_secs(u64::from(m) * 60));
+    let (symbol, state) = if app.room.timer_running {
+        ("▶", "running")
+    } else {
+        ("⏸", "paused")
+    };
+    let style = match planned {
+        Some(planned) if elapsed > planned => theme.bad,
+        Some(planned) if elapsed.as_secs() * 10 > planned.as_secs() * 9 => theme.caution,
+        _ => theme.title,
+    };
+    let mut first = vec![Span::styled(
+        format!("{symbol} {}", format_clock(elapsed)),
+        style,
+    )];
+    let mut second = Vec::new();
+    if let Some(planned) = planned {
+        first.push(Span::styled(
+            format!(" / {}", format_clock(planned)),
+            theme.text,
+        ));
+        let left = planned.saturating_sub(elapsed);
+        second.push(Span::styled(
+            if elapsed > planned {
+                format!("{} over · {state}", format_clock(elapsed - planned))
+            } else {
+                format!("{} left · {state}", format_clock(left))
+            },
+            theme.muted,
+        ));
+    } else {
+        second.push(Span::styled(
+            format!("{state} · no planned length"),
+            theme.muted,
+        ));
+    }
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    if let (Some(planned), Some(lesson)) = (planned, &app.lesson) {
+        // Where the lecture is against where the time is, to pace the rest.
+        let of_time = elapsed.as_secs() * 100 / planned.as_secs().max(1);
+        let of_slides = (app.room.slide + 1) * 100 / lesson.slides.len().max(1);
+        lines.push(Line::styled(
+            format!("time {of_time}% · slides {of_slides}%"),
+            theme.muted,
+        ));
+    }
+    render_lines(&lines, panel_inner(area), buf);
+}
+
+fn render_demo(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    panel("Demo", theme).render(area, buf);
+    let mut lines = Vec::new();
+    match &app.room.selected_demo {
+        Some(name) => lines.push(Line::from(vec![
+            Span::styled("Enter runs ", theme.muted),
+            Span::styled(name.clone(), theme.key),
+        ])),
+        None => lines.push(Line::styled("This slide has no demo.", theme.muted)),
+    }
+    if let Some(demo) = &app.room.demo {
+        let elapsed = app.demo_elapsed().unwrap_or_default();
+        let (state, style) = match &demo.outcome {
+            None => (
+                format!("running {:.1} s", elapsed.as_secs_f64()),
+                theme.good,
+            ),
+            Some(outcome) if outcome.starts_with("failed") => (outcome.clone(), theme.bad),
+            Some(outcome) => (
+                format!("{outcome} after {:.1} s", elapsed.as_secs_f64()),
+                theme.text,
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ({}): ", demo.name, demo.engine), theme.text),
+            Span::styled(state, style),
+        ]));
+    }
+    if let Some(snippet) = &app.room.snippet {
+        lines.push(Line::from(vec![
+            Span::styled("slide's code: ", theme.muted),
+            Span::styled(snippet.clone(), theme.text),
+        ]));
+    }
+    render_lines(&lines, panel_inner(area), buf);
+}
+
+fn render_next(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let next_index = app.room.slide + 1;
+    let next = app.lesson.as_ref().and_then(|l| l.slides.get(next_index));
+    let title = match next {
+        Some(slide) => format!(
+            "Next · {} · {}",
+            next_index + 1,
+            slide.title.as_deref().unwrap_or("(untitled)")
+        ),
+        None => "Next".into(),
+    };
+    panel(title, theme).render(area, buf);
+    let inner = panel_inner(area);
+    let lines = match next {
+        Some(slide) => slide_lines(slide, usize::from(inner.width), theme),
+        None if app.lesson.is_some() => vec![Line::styled("This is the last slide.", theme.muted)],
+        None => Vec::new(),
+    };
+    render_lines(&lines, inner, buf);
+}
+
+fn render_footer(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    buf.set_style(area, theme.footer);
+    let name = app.name.as_deref().unwrap_or("?");
+    let (text, style): (String, Style) = if let Some(status) = &app.status {
+        (status.clone(), theme.footer_accent)
+    } else {
+        match &app.link {
+            LinkState::Connected => (
+                format!(
+                    "● room `{name}` connected · PgDn/PgUp move both screens · [ ] notes · ? keys · q quits here"
+                ),
+                theme.footer,
+            ),
+            LinkState::Lost => (
+                format!(
+                    "○ room `{name}` gone: this screen goes on alone (slide keys work) and reconnects"
+                ),
+                theme.footer_accent,
+            ),
+            LinkState::Waiting(why) => (format!("○ {why}"), theme.footer_accent),
+        }
+    };
+    render_lines(&[Line::styled(format!(" {text}"), style)], area, buf);
+}
+
+fn render_help(theme: &Theme, screen: Rect, buf: &mut Buffer) {
+    let rows = [
+        ("→ ← PgDn PgUp", "next / previous slide, on both screens"),
+        (
+            "Enter x o E …",
+            "the room's keys: demos, code, engine (see ? there)",
+        ),
+        ("t  T", "pause / reset the room's timer"),
+        ("] [", "scroll these notes (this screen only)"),
+        ("?  Esc", "this help"),
+        ("q  Ctrl-C", "quit this screen (the room goes on)"),
+    ];
+    let lines: Vec<Line<'static>> = rows
+        .iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {keys:<15}"), theme.key),
+                Span::styled((*what).to_string(), theme.text),
+            ])
+        })
+        .collect();
+    let width = (lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4).min(screen.width);
+    let height = (lines.len() as u16 + 2).min(screen.height);
+    let area = Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(area, buf);
+    buf.set_style(area, theme.base);
+    panel("Presenter keys", theme).render(area, buf);
+    render_lines(&lines, panel_inner(area), buf);
+}
