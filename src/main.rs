@@ -53,7 +53,10 @@ fn main() -> ExitCode {
                 None => ExitCode::from(2),
             },
         },
-        Some(Command::Present { args, name }) => present(&args, Some(name)),
+        Some(Command::Present { args, name }) => {
+            let link = link_options(&args, name);
+            present(&args, Some(link))
+        }
         Some(Command::Presenter { name, theme }) => {
             lectern::presenter::run(name, Theme::new(theme, Theme::no_color_requested()))
         }
@@ -124,9 +127,8 @@ fn report(
     report::run(&lesson, &name, &options)
 }
 
-/// Presents `args`; with `link` (`lectern present`), listening for presenter screens under
-/// the name given, or one made from the lesson's file name.
-fn present(args: &PresentArgs, link: Option<Option<String>>) -> ExitCode {
+/// Presents `args`; with `link` (`lectern present`), listening for presenter screens.
+fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitCode {
     // The report hook first; the terminal guard chains its own restore in front of it.
     let _ = color_eyre::install();
     let headless = !std::io::stdout().is_terminal();
@@ -187,7 +189,7 @@ fn present(args: &PresentArgs, link: Option<Option<String>>) -> ExitCode {
         },
         script,
         headless,
-        link: link.map(|name| link_options(args, name)),
+        link,
     };
     match lectern::run::present(options) {
         Ok(ExitReason::Error(message)) => {
@@ -202,6 +204,8 @@ fn present(args: &PresentArgs, link: Option<Option<String>>) -> ExitCode {
     }
 }
 
+/// Where presenter screens find this lecture: the name given, or one made from the
+/// lesson's file name.
 fn link_options(args: &PresentArgs, name: Option<String>) -> lectern::run::LinkOptions {
     use lectern::link::{LessonRef, dir::default_name};
     let lesson = match &args.lesson {

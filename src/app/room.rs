@@ -28,7 +28,7 @@ impl App {
                 (_, Some(error)) => format!("failed: {error}"),
                 (RunEnd::Finished(ExitInfo::Code(0)), None) => "finished".into(),
                 (RunEnd::Finished(exit), None) => format!("ended ({})", describe(*exit)),
-                (RunEnd::Stopped(why), None) => format!("stopped: {why}"),
+                (RunEnd::Stopped(why), None) => (*why).to_string(),
             }),
         });
         let snippet = self.snippet.as_ref().map(|s| match &s.ended {

@@ -438,3 +438,55 @@ mod demos {
         assert_eq!(run.error, None);
     }
 }
+
+#[test]
+fn a_presenter_screen_drives_the_room_but_cannot_quit_it() {
+    use crate::link::LinkEvent;
+    let (mut app, now) = app_at(120, 40);
+    send(&mut app, now, Msg::Link(LinkEvent::Joined));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("connected"))
+    );
+    let remote = |code| Msg::Link(LinkEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    send(&mut app, now, remote(KeyCode::Right));
+    assert_eq!(app.slide, 1);
+    assert!(send(&mut app, now, remote(KeyCode::Char('q'))).is_empty());
+    let ctrl_c = Msg::Link(LinkEvent::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(send(&mut app, now, ctrl_c).is_empty());
+    send(&mut app, now, Msg::Link(LinkEvent::Left));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("has gone"))
+    );
+    // The room's own q still quits.
+    assert!(key(&mut app, now, KeyCode::Char('q')).contains(&Effect::Quit(ExitReason::User)));
+}
+
+#[test]
+fn the_room_state_says_slide_timer_and_the_demo_enter_starts() {
+    let (mut app, now) = app_at(120, 40);
+    keys(&mut app, now, &[KeyCode::Right, KeyCode::Right]);
+    let later = now + Duration::from_secs(3);
+    send(&mut app, later, Msg::Tick);
+    let state = app.room_state();
+    assert_eq!(state.slide, 2);
+    assert_eq!(state.timer_ms, 3_000);
+    assert!(state.timer_running);
+    assert_eq!(state.selected_demo.as_deref(), Some("start-methods"));
+    assert_eq!(state.demo, None);
+    key(&mut app, later, KeyCode::Enter);
+    let state = app.room_state();
+    let demo = state.demo.expect("a run");
+    assert_eq!(demo.name, "start-methods");
+    assert!(demo.running);
+    key(&mut app, later, KeyCode::Char('x'));
+    let demo = app.room_state().demo.expect("the run");
+    assert!(!demo.running);
+    assert!(demo.outcome.is_some_and(|o| o.contains('x')));
+}

@@ -98,17 +98,16 @@ fn run(
     let mut waiting_said = None;
     loop {
         let stream = match target(dir, name.as_deref()) {
-            Ok(chosen) => match UnixStream::connect(socket_path(dir, &chosen)) {
-                Ok(stream) => {
+            Ok(chosen) => {
+                if let Ok(stream) = UnixStream::connect(socket_path(dir, &chosen)) {
                     // Once chosen, always this lecture: a reconnect never picks another.
                     name = Some(chosen);
                     Some(stream)
-                }
-                Err(_) => {
+                } else {
                     let why = format!("waiting for the lecture `{chosen}` to be presented");
                     say_waiting(&mut waiting_said, why, deliver)
                 }
-            },
+            }
             Err(why) => say_waiting(&mut waiting_said, why, deliver),
         };
         let Some(stream) = stream else {

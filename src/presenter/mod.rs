@@ -13,6 +13,9 @@ use std::time::Instant;
 pub use app::{LinkState, PresenterApp, PresenterEffect, PresenterMsg};
 pub use view::render;
 
+#[cfg(test)]
+mod tests;
+
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson;
 use crate::link::dir::{live_sessions, runtime_dir};
@@ -110,7 +113,7 @@ fn event_loop(
                         }
                     }
                     PresenterEffect::Load(lesson) => {
-                        queue.push(PresenterMsg::Lesson(load(&lesson)))
+                        queue.push(PresenterMsg::Lesson(load(&lesson)));
                     }
                     PresenterEffect::Quit(reason) => return Ok(reason),
                 }

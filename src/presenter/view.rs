@@ -16,6 +16,7 @@ use crate::app::format_clock;
 use crate::theme::Theme;
 use crate::ui::cells::render_lines;
 use crate::ui::frame::{begin, panel, panel_inner};
+use crate::ui::wrap::truncate;
 use crate::ui::{blocks_lines, slide_lines};
 
 /// Widest screen that stacks the panels instead of putting them side by side.
@@ -80,8 +81,10 @@ fn render_header(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
     let count = app.lesson.as_ref().map_or_else(String::new, |l| {
         format!("slide {} / {} ", app.room.slide + 1, l.slides.len())
     });
-    let left = format!(" Presenter · {title}");
     let right_width = count.chars().count() as u16;
+    // The title gives way to the slide count, with a space between them.
+    let room = usize::from(area.width.saturating_sub(right_width + 1));
+    let left = truncate(&format!(" Presenter · {title}"), room);
     render_lines(
         &[Line::styled(left, theme.footer)],
         Rect {
@@ -184,7 +187,10 @@ fn render_clock(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
         let left = planned.saturating_sub(elapsed);
         second.push(Span::styled(
             if elapsed > planned {
-                format!("{} over · {state}", format_clock(elapsed - planned))
+                format!(
+                    "{} over · {state}",
+                    format_clock(elapsed.saturating_sub(planned))
+                )
             } else {
                 format!("{} left · {state}", format_clock(left))
             },

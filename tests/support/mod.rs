@@ -55,21 +55,73 @@ impl Tmux {
 
     /// Types `keys` (tmux key names such as `PageDown`, `Escape`, `C-c`, or literal text).
     pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
+        self.keys_in("main", keys);
+    }
+
+    /// Types `keys` into pane `pane` (an id from [`Self::split`]).
+    pub fn keys_in(&self, pane: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", pane];
         args.extend_from_slice(keys);
         assert!(self.run(&args).status.success(), "send-keys {keys:?}");
     }
 
     /// Types a shell command line and Enter.
     pub fn type_line(&self, line: &str) {
-        self.keys(&["-l", line]);
-        self.keys(&["Enter"]);
+        self.type_line_in("main", line);
+    }
+
+    /// Types a shell command line and Enter into pane `pane`.
+    pub fn type_line_in(&self, pane: &str, line: &str) {
+        self.keys_in(pane, &["-l", line]);
+        self.keys_in(pane, &["Enter"]);
+    }
+
+    /// Splits the window into two panes side by side, each running the plain shell; returns
+    /// their ids (left, right).
+    pub fn split(&self) -> (String, String) {
+        let left = self.pane_format("#{pane_id}");
+        let out = self.run(&[
+            "split-window",
+            "-h",
+            "-t",
+            "main",
+            "-P",
+            "-F",
+            "#{pane_id}",
+            "env",
+            "PS1=e2e$ ",
+            "TERM=tmux-256color",
+            "/bin/sh",
+        ]);
+        assert!(out.status.success(), "split-window: {out:?}");
+        let right = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        self.wait_for_in(&right, "e2e$");
+        (left, right)
+    }
+
+    /// Makes pane `pane` the active one (which `keys`, `screen` and the restoration check
+    /// use).
+    pub fn select(&self, pane: &str) {
+        assert!(self.run(&["select-pane", "-t", pane]).status.success());
+    }
+
+    /// PID of the shell in pane `pane`.
+    pub fn pane_pid(&self, pane: &str) -> u32 {
+        let out = self.run(&["display-message", "-p", "-t", pane, "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid")
     }
 
     /// The visible screen as text.
     pub fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
-            .into_owned()
+        self.screen_of("main")
+    }
+
+    /// Pane `pane`'s visible screen as text.
+    pub fn screen_of(&self, pane: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", pane]).stdout).into_owned()
     }
 
     /// Waits until the screen contains `text`, returning the screen.
@@ -77,11 +129,21 @@ impl Tmux {
         self.wait_until(|screen| screen.contains(text), &format!("{text:?}"))
     }
 
+    /// Waits until pane `pane` shows `text`, returning its screen.
+    pub fn wait_for_in(&self, pane: &str, text: &str) -> String {
+        self.wait_until_in(pane, |screen| screen.contains(text), &format!("{text:?}"))
+    }
+
     /// Waits until `ready(screen)` holds.
     pub fn wait_until(&self, ready: impl Fn(&str) -> bool, what: &str) -> String {
+        self.wait_until_in("main", ready, what)
+    }
+
+    /// Waits until `ready(screen)` holds for pane `pane`.
+    pub fn wait_until_in(&self, pane: &str, ready: impl Fn(&str) -> bool, what: &str) -> String {
         let start = Instant::now();
         loop {
-            let screen = self.screen();
+            let screen = self.screen_of(pane);
             if ready(&screen) {
                 return screen;
             }

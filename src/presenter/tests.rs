@@ -1,0 +1,159 @@
+//! The presenter screen's behaviour, driven by messages, and its drawing at two sizes.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+
+use super::*;
+use crate::link::{DemoState, FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
+use crate::theme::{Theme, ThemeName};
+
+fn key(code: KeyCode) -> PresenterMsg {
+    PresenterMsg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// A presenter screen connected to a room on slide `slide` of the built-in lecture.
+fn connected(slide: usize, now: Instant) -> PresenterApp {
+    let mut app = PresenterApp::new(Theme::new(ThemeName::Dark, false), Size::new(120, 30), now);
+    app.update(PresenterMsg::Room(FromRoom::Connected("talk".into())), now);
+    let effects = app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::Hello {
+            protocol: crate::link::wire::PROTOCOL,
+            name: "talk".into(),
+            lesson: LessonRef::Embedded,
+        })),
+        now,
+    );
+    assert!(effects.contains(&PresenterEffect::Load(LessonRef::Embedded)));
+    let lesson = lesson::embedded().expect("built-in lesson").0;
+    app.update(PresenterMsg::Lesson(Ok(Box::new(lesson))), now);
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(RoomState {
+            slide,
+            timer_ms: 754_000,
+            timer_running: true,
+            selected_demo: Some("queue-sentinel".into()),
+            demo: Some(DemoState {
+                name: "queue-sentinel".into(),
+                engine: "python".into(),
+                running: true,
+                elapsed_ms: 1_500,
+                outcome: None,
+            }),
+            snippet: None,
+        }))),
+        now,
+    );
+    app
+}
+
+#[test]
+fn keys_go_to_the_room_except_quitting_notes_and_help() {
+    let now = Instant::now();
+    let mut app = connected(5, now);
+    let page_down = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+    assert_eq!(
+        app.update(PresenterMsg::Key(page_down), now),
+        vec![PresenterEffect::Send(ToRoom::Key { key: page_down })]
+    );
+    // The slide moves when the room says so, not before.
+    assert_eq!(app.room.slide, 5);
+    for local in [KeyCode::Char(']'), KeyCode::Char('?')] {
+        assert_eq!(app.update(key(local), now), vec![PresenterEffect::Redraw]);
+    }
+    assert_eq!(app.notes_scroll, 3);
+    assert!(app.show_help);
+    assert_eq!(
+        app.update(key(KeyCode::Char('q')), now),
+        vec![PresenterEffect::Quit(ExitReason::User)]
+    );
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(matches!(
+        app.update(PresenterMsg::Key(ctrl_c), now).as_slice(),
+        [PresenterEffect::Quit(_)]
+    ));
+}
+
+#[test]
+fn the_clocks_move_on_between_states_and_a_new_slide_resets_the_notes() {
+    let now = Instant::now();
+    let mut app = connected(5, now);
+    app.update(key(KeyCode::Char(']')), now);
+    let later = now + Duration::from_secs(2);
+    app.update(PresenterMsg::Tick, later);
+    assert_eq!(app.timer(), Duration::from_secs(756));
+    assert_eq!(app.demo_elapsed(), Some(Duration::from_millis(3_500)));
+    let mut state = app.room.clone();
+    state.slide = 6;
+    state.timer_running = false;
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(state))),
+        later,
+    );
+    assert_eq!(app.notes_scroll, 0);
+    app.update(PresenterMsg::Tick, later + Duration::from_secs(5));
+    assert_eq!(app.timer(), Duration::from_secs(754), "paused");
+}
+
+#[test]
+fn without_the_room_the_screen_turns_its_own_slides_and_keeps_time() {
+    let now = Instant::now();
+    let mut app = connected(10, now);
+    let lost_at = now + Duration::from_secs(1);
+    app.update(PresenterMsg::Room(FromRoom::Lost), lost_at);
+    assert_eq!(app.link, LinkState::Lost);
+    // Waiting for the room to come back does not hide that it was lost.
+    app.update(
+        PresenterMsg::Room(FromRoom::Waiting("waiting for `talk`".into())),
+        lost_at,
+    );
+    assert_eq!(app.link, LinkState::Lost);
+    assert_eq!(
+        app.update(key(KeyCode::PageDown), lost_at),
+        vec![PresenterEffect::Redraw]
+    );
+    assert_eq!(app.room.slide, 11);
+    app.update(key(KeyCode::PageDown), lost_at);
+    assert_eq!(app.room.slide, 11, "the last slide stays the last");
+    app.update(key(KeyCode::Home), lost_at);
+    assert_eq!(app.room.slide, 0);
+    app.update(key(KeyCode::Enter), lost_at);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("not connected"))
+    );
+    app.update(PresenterMsg::Tick, lost_at + Duration::from_secs(10));
+    assert_eq!(app.timer(), Duration::from_secs(754 + 11));
+}
+
+fn draw(app: &PresenterApp) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.size.width, app.size.height)).expect("test terminal");
+    terminal.draw(|frame| render(app, frame)).expect("draws");
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_screen_shows_notes_next_slide_timer_demo_and_link_wide_and_narrow() {
+    let now = Instant::now();
+    let mut app = connected(5, now);
+    app.update(PresenterMsg::Tick, now + Duration::from_millis(500));
+    insta::assert_snapshot!("presenter_120x30", draw(&app));
+    app.update(PresenterMsg::Resize(80, 24), now);
+    app.update(PresenterMsg::Room(FromRoom::Lost), now);
+    insta::assert_snapshot!("presenter_80x24_room_gone", draw(&app));
+}
