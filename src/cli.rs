@@ -49,6 +49,9 @@ pub struct PresentArgs {
     /// Record the session as an asciicast v2 file, with a marker at each slide and demo
     #[arg(long, value_name = "FILE.cast")]
     pub record: Option<PathBuf>,
+    /// Where `w` writes the handout: every slide, with the verdicts measured in this session
+    #[arg(long, value_name = "FILE.html", default_value = "lectern-handout.html")]
+    pub handout: PathBuf,
     /// Run a tour script (keys, pauses, waits); lectern quits when it ends. With --size it
     /// needs no terminal, so a recording can be made in CI
     #[arg(long, value_name = "FILE")]

@@ -190,6 +190,7 @@ fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitC
         script,
         headless,
         link,
+        handout: args.handout.clone(),
     };
     match lectern::run::present(options) {
         Ok(ExitReason::Error(message)) => {

@@ -57,6 +57,8 @@ pub enum Msg {
     },
     /// The engines demos can run on are known (CPython is looked for after the first frame).
     Engines(Box<crate::demo::engine::Engines>),
+    /// The handout was written (what to tell the presenter), or why not.
+    HandoutWritten(Result<String, String>),
     /// A presenter screen connected, left, or pressed a key (handled as if typed here).
     Link(crate::link::LinkEvent),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
@@ -113,6 +115,9 @@ pub enum Effect {
         /// The run's number.
         run: u64,
     },
+    /// Write the handout (HTML) with this session's verdicts; answer with
+    /// [`Msg::HandoutWritten`].
+    WriteHandout,
     /// Tell the sampler something: label a demo's process.
     Sampler(crate::sampler::Command),
 }

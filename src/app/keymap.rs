@@ -68,6 +68,8 @@ pub enum Action {
     CompareEngines,
     /// Show the lesson's claims with this session's verdicts in the demo panel, or not.
     ToggleVerdicts,
+    /// Write the handout (HTML) with this session's verdicts.
+    WriteHandout,
     /// Close whatever is open; quit when nothing is.
     Escape,
     /// Quit lectern.
@@ -181,8 +183,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('v')],
         action: Action::ToggleVerdicts,
-        label: "v",
-        help: "verdicts: the lecture's claims, measured here",
+        label: "v · w",
+        help: "verdicts measured here · write them in the handout",
+    },
+    Binding {
+        keys: &[KeyCode::Char('w')],
+        action: Action::WriteHandout,
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('x')],

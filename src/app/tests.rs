@@ -490,3 +490,28 @@ fn the_room_state_says_slide_timer_and_the_demo_enter_starts() {
     assert!(!demo.running);
     assert!(demo.outcome.is_some_and(|o| o.contains('x')));
 }
+
+#[test]
+fn w_asks_for_the_handout_and_the_footer_says_how_it_went() {
+    let (mut app, now) = app_at(120, 40);
+    assert_eq!(
+        key(&mut app, now, KeyCode::Char('w')),
+        vec![Effect::WriteHandout]
+    );
+    send(
+        &mut app,
+        now,
+        Msg::HandoutWritten(Ok("Handout written to /x.html".into())),
+    );
+    assert_eq!(app.status.as_deref(), Some("Handout written to /x.html"));
+    send(
+        &mut app,
+        now,
+        Msg::HandoutWritten(Err("/ro/x.html: Read-only".into())),
+    );
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("The handout was not written"))
+    );
+}

@@ -33,6 +33,13 @@ impl App {
                     self.on_key(key)
                 }
             }
+            Msg::HandoutWritten(outcome) => {
+                self.status = Some(match outcome {
+                    Ok(said) => said,
+                    Err(why) => format!("The handout was not written: {why}"),
+                });
+                vec![Effect::Redraw]
+            }
             Msg::Link(LinkEvent::Joined) => {
                 self.status = Some("Presenter screen connected.".into());
                 vec![Effect::Redraw]
@@ -169,6 +176,7 @@ impl App {
             }
             Action::Enter if self.jump.is_empty() => self.start_demo(self.now),
             Action::ToggleVerdicts => self.toggle_verdicts(),
+            Action::WriteHandout => vec![Effect::WriteHandout],
             Action::Enter => self.jump(),
             Action::NextDemo
             | Action::StopDemo

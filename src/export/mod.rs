@@ -42,6 +42,28 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
     }
 }
 
+/// Writes the handout of `lesson` to `out` with the verdicts this lecture session measured
+/// (`w` in the lecture). Returns what to tell the presenter, or why it failed.
+///
+/// # Errors
+/// The reason the page could not be written, in words.
+pub fn write_session(
+    lesson: &Lesson,
+    verdicts: &crate::app::Verdicts,
+    out: &Path,
+) -> Result<String, String> {
+    let results = Results::from_session(verdicts);
+    write_whole(out, page(lesson, &results).as_bytes())
+        .map_err(|err| format!("{}: {err}", out.display()))?;
+    let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let n = results.len();
+    Ok(format!(
+        "Handout written to {} with {n} verdict{} measured in this session.",
+        shown.display(),
+        if n == 1 { "" } else { "s" }
+    ))
+}
+
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader
 /// (or a full disk) never sees half a page.
 fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -51,6 +51,8 @@ pub struct PresentOptions {
     pub headless: bool,
     /// Listen for presenter screens (`lectern present`).
     pub link: Option<LinkOptions>,
+    /// Where `w` writes the handout with this session's verdicts.
+    pub handout: std::path::PathBuf,
 }
 
 /// How the room listens for presenter screens.
@@ -159,6 +161,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         script: options.script.map(ScriptRunner::new),
         tty: !options.headless,
         link,
+        handout: options.handout,
     };
     let reason = session.event_loop(&rx);
     demos.kill_all();
@@ -187,6 +190,8 @@ struct Session<'a, 'b> {
     tty: bool,
     /// Presenter screens, when the room listens for them.
     link: Option<RoomLink>,
+    /// Where `w` writes the handout.
+    handout: std::path::PathBuf,
 }
 
 /// What handling a message asks of the loop.
@@ -353,6 +358,17 @@ impl Session<'_, '_> {
                 Effect::StartSnippet { run, code } => self.demos.start_snippet(run, &code),
                 Effect::StopSnippet { run } => self.demos.stop_snippet(run),
                 Effect::Sampler(command) => self.demos.sampler.send(command),
+                Effect::WriteHandout => {
+                    let outcome = crate::export::write_session(
+                        &self.app.lesson,
+                        &self.app.verdicts,
+                        &self.handout,
+                    );
+                    let said = self
+                        .app
+                        .update(Msg::HandoutWritten(outcome), Instant::now());
+                    redraw |= said.contains(&Effect::Redraw);
+                }
             }
         }
         self.layout.refresh(self.app, sample);
