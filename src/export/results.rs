@@ -77,6 +77,11 @@ fn value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     })
 }
 
+/// "1 outcome", "3 outcomes".
+fn outcomes(n: usize) -> String {
+    format!("{n} outcome{}", if n == 1 { "" } else { "s" })
+}
+
 /// The source of results measured in the lecture itself.
 const SESSION: &str = "this session";
 
@@ -171,14 +176,14 @@ impl Results {
     pub fn describe(&self) -> String {
         match &self.source {
             Some(source) if source == SESSION => format!(
-                "Measured results: {} outcomes from the demos run in the lecture that wrote \
-                 this handout, on the machine it ran on.",
-                self.measured.len()
+                "Measured results: {} from the demos run in the lecture that wrote this \
+                 handout, on the machine it ran on.",
+                outcomes(self.measured.len())
             ),
             Some(source) => format!(
-                "Measured results: {} outcomes from {source} (written by `lectern report --json` \
-                 on the machine it ran on).",
-                self.measured.len()
+                "Measured results: {} from {source} (written by `lectern report --json` on the \
+                 machine it ran on).",
+                outcomes(self.measured.len())
             ),
             None => "No measured results in this handout: run `lectern report --json > \
                      results.jsonl`, then `lectern export --html FILE --results results.jsonl`."
@@ -254,6 +259,6 @@ mod tests {
         assert_eq!(found[0].value.as_deref(), Some("1.812"));
         assert!(["holds", "differs"].contains(&found[0].verdict.as_str()));
         assert!(!found[0].simulated);
-        assert!(session.describe().contains("1 outcomes"));
+        assert!(session.describe().contains("1 outcome from"));
     }
 }
