@@ -458,6 +458,8 @@ fn a_presenter_screen_drives_the_room_but_cannot_quit_it() {
         KeyModifiers::CONTROL,
     )));
     assert!(send(&mut app, now, ctrl_c).is_empty());
+    // Esc with nothing open quits when typed here, not when sent by the presenter screen.
+    assert!(send(&mut app, now, remote(KeyCode::Esc)).is_empty());
     send(&mut app, now, Msg::Link(LinkEvent::Left));
     assert!(
         app.status

@@ -25,14 +25,13 @@ impl App {
         self.now = now;
         match msg {
             Msg::Key(key) => self.on_key(key),
-            // The presenter screen drives this one, but quitting it quits only itself.
-            Msg::Link(LinkEvent::Key(key)) => {
-                if action_for(key) == Some(Action::Quit) {
-                    Vec::new()
-                } else {
-                    self.on_key(key)
-                }
-            }
+            // The presenter screen drives this one, but no key of its own can quit the room
+            // (q, Ctrl-C, or an Esc with nothing left to close).
+            Msg::Link(LinkEvent::Key(key)) => self
+                .on_key(key)
+                .into_iter()
+                .filter(|effect| !matches!(effect, Effect::Quit(_)))
+                .collect(),
             Msg::HandoutWritten(outcome) => {
                 self.status = Some(match outcome {
                     Ok(said) => said,
