@@ -279,6 +279,9 @@ pub enum WorkerJob {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
     },
+    /// Highlight Python for the lecture's UI: a JSON array of sources on stdin, their
+    /// highlighted lines on stdout (so tree-sitter never lives in the UI's memory).
+    Highlight,
     /// Ask to die with the parent, then exec the command.
     Exec {
         /// PID of the lectern process that started this helper.

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         }) => lectern::headless::run(&name, &sets, json, quick, &engine),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
+            WorkerJob::Highlight => lectern::run::highlights::serve(),
             WorkerJob::Demo { name, parent, sets } => {
                 lectern::demo::worker::run_demo(&name, parent, &sets)
             }

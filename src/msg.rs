@@ -57,6 +57,9 @@ pub enum Msg {
     },
     /// The engines demos can run on are known (CPython is looked for after the first frame).
     Engines(Box<crate::demo::engine::Engines>),
+    /// The lesson's Python blocks, highlighted by a helper process (see
+    /// `lesson::highlight::highlight_elsewhere`), in the order of `Lesson::python_blocks`.
+    Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
     /// The handout was written (what to tell the presenter), or why not.
     HandoutWritten(Result<String, String>),
     /// A presenter screen connected, left, or pressed a key (handled as if typed here).

@@ -161,6 +161,9 @@ pub struct App {
     pub snippet: Option<SnippetRun>,
     /// Snippet runs started so far (numbers the next).
     snippet_runs: u64,
+    /// How many times code blocks received their highlighting from elsewhere: part of the
+    /// layout's key, so slides are laid out again with the colours.
+    pub highlights: u64,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
 }
@@ -197,6 +200,7 @@ impl App {
             laid_out: LaidOutText::default(),
             snippet: None,
             snippet_runs: 0,
+            highlights: 0,
             last_wheel_turn: None,
         }
     }

@@ -32,6 +32,14 @@ impl App {
                 .into_iter()
                 .filter(|effect| !matches!(effect, Effect::Quit(_)))
                 .collect(),
+            Msg::Highlighted(lines) => {
+                if self.lesson.take_highlighted(lines) > 0 {
+                    self.highlights += 1;
+                    vec![Effect::Redraw]
+                } else {
+                    Vec::new()
+                }
+            }
             Msg::HandoutWritten(outcome) => {
                 self.status = Some(match outcome {
                     Ok(said) => said,

@@ -4,6 +4,7 @@
 //! renderer never re-parses code.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
 
@@ -25,6 +26,23 @@ const CAPTURES: &[(&str, TokenKind)] = &[
     ("type", TokenKind::Type),
     ("constructor", TokenKind::Type),
 ];
+
+/// Whether this process highlights Python itself (the default).
+static HERE: AtomicBool = AtomicBool::new(true);
+
+/// From now on this process does not run the highlighter itself: Python blocks show plain
+/// until their highlighted lines are handed over (`CodeBlock::set_highlighted`). The lecture's
+/// UI calls it so tree-sitter's grammar and query (about 3 MiB resident) stay in a short-lived
+/// helper process (`lectern worker highlight`) instead of in the UI for the whole lecture.
+pub fn highlight_elsewhere() {
+    HERE.store(false, Ordering::Relaxed);
+}
+
+/// Whether this process highlights Python itself.
+#[must_use]
+pub fn here() -> bool {
+    HERE.load(Ordering::Relaxed)
+}
 
 /// Spaces a tab expands to, so widths are predictable in the terminal.
 const TAB: &str = "    ";

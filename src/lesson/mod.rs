@@ -7,7 +7,7 @@ mod claim_directive;
 pub mod diagnostic;
 mod directive;
 mod front_matter;
-mod highlight;
+pub mod highlight;
 mod markdown;
 pub mod model;
 mod parse;

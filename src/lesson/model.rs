@@ -31,6 +31,42 @@ pub struct LessonMeta {
     pub duration_minutes: Option<u32>,
 }
 
+impl Lesson {
+    /// Every Python code block, slide by slide (text, then notes), depth first — the order
+    /// in which highlighting done elsewhere is handed back.
+    #[must_use]
+    pub fn python_blocks(&self) -> Vec<&CodeBlock> {
+        fn walk<'a>(blocks: &'a [Block], found: &mut Vec<&'a CodeBlock>) {
+            for block in blocks {
+                match block {
+                    Block::Code(code) if code.is_python() => found.push(code),
+                    Block::Quote(inner) => walk(inner, found),
+                    Block::List(list) => list.items.iter().for_each(|item| walk(item, found)),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for slide in &self.slides {
+            walk(&slide.blocks, &mut found);
+            walk(&slide.notes, &mut found);
+        }
+        found
+    }
+
+    /// Hands lines highlighted elsewhere to the Python blocks not highlighted yet, in the
+    /// order of [`python_blocks`](Self::python_blocks); returns how many took them.
+    #[must_use = "nothing to redraw when no block took them"]
+    pub fn take_highlighted(&self, lines: Vec<Vec<Vec<CodeToken>>>) -> usize {
+        self.python_blocks()
+            .into_iter()
+            .filter(|code| !code.is_highlighted())
+            .zip(lines)
+            .filter(|(code, lines)| code.set_highlighted(lines.clone()))
+            .count()
+    }
+}
+
 impl LessonMeta {
     /// "Lecture 25 · Title", or just the title when there is no number.
     #[must_use]
@@ -129,6 +165,9 @@ pub struct CodeBlock {
     /// Marked not to be run (```` ```python norun ````): the snippet key says so instead.
     pub norun: bool,
     highlighted: std::sync::OnceLock<Vec<Vec<CodeToken>>>,
+    /// The lines unhighlighted, for a process that highlights elsewhere (see
+    /// [`highlight_elsewhere`](super::highlight::highlight_elsewhere)) until the result comes.
+    plain: std::sync::OnceLock<Vec<Vec<CodeToken>>>,
 }
 
 impl CodeBlock {
@@ -140,14 +179,37 @@ impl CodeBlock {
             source,
             norun: false,
             highlighted: std::sync::OnceLock::new(),
+            plain: std::sync::OnceLock::new(),
         }
     }
 
-    /// One entry per source line, highlighted on first use.
+    /// One entry per source line, highlighted on first use — or, in a process that
+    /// highlights elsewhere, plain until [`set_highlighted`](Self::set_highlighted) is given
+    /// the result.
     #[must_use]
     pub fn lines(&self) -> &[Vec<CodeToken>] {
-        self.highlighted
-            .get_or_init(|| super::highlight::highlight(self.lang.as_deref(), &self.source))
+        if let Some(lines) = self.highlighted.get() {
+            return lines;
+        }
+        if super::highlight::here() || !self.is_python() {
+            return self
+                .highlighted
+                .get_or_init(|| super::highlight::highlight(self.lang.as_deref(), &self.source));
+        }
+        self.plain
+            .get_or_init(|| super::highlight::highlight(None, &self.source))
+    }
+
+    /// Takes the block's highlighted lines from elsewhere (a helper process); `false` if it
+    /// already had some.
+    pub fn set_highlighted(&self, lines: Vec<Vec<CodeToken>>) -> bool {
+        self.highlighted.set(lines).is_ok()
+    }
+
+    /// Whether the block's highlighted lines are known.
+    #[must_use]
+    pub fn is_highlighted(&self) -> bool {
+        self.highlighted.get().is_some()
     }
 }
 
@@ -172,7 +234,7 @@ impl PartialEq for CodeBlock {
 }
 
 /// A run of code text of one syntactic kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct CodeToken {
     /// What the text is, for colouring.
     pub kind: TokenKind,
@@ -181,7 +243,7 @@ pub struct CodeToken {
 }
 
 /// Syntactic kinds the highlighter distinguishes; the theme gives each a style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
 pub enum TokenKind {
     /// Anything not otherwise classified.
     Plain,

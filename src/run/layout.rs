@@ -9,7 +9,7 @@ use crate::ui;
 /// costly one: laying the slide out) is redone only when the slide, size or notes changed.
 #[derive(Debug, Default)]
 pub struct LayoutTracker {
-    key: Option<(usize, u16, u16, bool)>,
+    key: Option<(usize, u16, u16, bool, u64)>,
     slide: crate::app::LayoutFacts,
 }
 

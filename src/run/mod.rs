@@ -3,6 +3,7 @@
 //! through `update` like typed ones.
 
 mod demos;
+pub mod highlights;
 mod layout;
 mod snippets;
 
@@ -11,7 +12,7 @@ use std::io;
 use std::time::Instant;
 
 use signal_hook::consts::SIGHUP;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 
 use crate::app::App;
 use crate::demo::engine::{Engines, EnginesAt};
@@ -79,25 +80,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;
     // Before the screen changes, so a taken name is a plain error message.
-    let link = match &options.link {
-        Some(link) => {
-            let link_tx = tx.clone();
-            let dir = crate::link::dir::runtime_dir().map_err(io::Error::other)?;
-            Some(
-                RoomLink::open(
-                    &dir,
-                    &link.name,
-                    link.explicit,
-                    link.lesson.clone(),
-                    move |event| {
-                        let _ = link_tx.send(Msg::Link(event));
-                    },
-                )
-                .map_err(io::Error::other)?,
-            )
-        }
-        None => None,
-    };
+    let link = open_link(options.link.as_ref(), &tx)?;
     let (tty, window) = if options.headless {
         let size = options.screen.fixed.ok_or_else(|| {
             io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
@@ -142,9 +125,18 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
             link.name()
         ));
     }
+    // An interactive lecture keeps tree-sitter out of its memory; a recording or a script
+    // highlights here, so every frame (the first included) has its colours.
+    let highlight_here = screen_options.keep_text || screen_options.record.is_some();
+    if !highlight_here {
+        crate::lesson::highlight::highlight_elsewhere();
+    }
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut app, false);
     screens.draw(&app, &[])?;
+    if !highlight_here {
+        highlights::start(&app.lesson, tx.clone());
+    }
     let mut demos = Demos {
         tx,
         runs: HashMap::new(),
@@ -178,6 +170,26 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         print!("{text}");
     }
     reason
+}
+
+/// Listens for presenter screens, when asked to; their events come in as [`Msg::Link`].
+fn open_link(link: Option<&LinkOptions>, tx: &Sender<Msg>) -> io::Result<Option<RoomLink>> {
+    let Some(link) = link else {
+        return Ok(None);
+    };
+    let dir = crate::link::dir::runtime_dir().map_err(io::Error::other)?;
+    let link_tx = tx.clone();
+    RoomLink::open(
+        &dir,
+        &link.name,
+        link.explicit,
+        link.lesson.clone(),
+        move |event| {
+            let _ = link_tx.send(Msg::Link(event));
+        },
+    )
+    .map(Some)
+    .map_err(io::Error::other)
 }
 
 /// Everything the loop works on.

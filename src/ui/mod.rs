@@ -129,9 +129,15 @@ pub fn lay_out(app: &App) -> crate::app::LaidOutText {
     }
 }
 
-/// What [`slide_facts`] depends on, so the loop can skip working them out again when none
-/// of it changed: slide, screen size, notes shown.
+/// What [`slide_facts`] and the laid-out text depend on, so the loop can skip working them
+/// out again when none of it changed: slide, screen size, notes shown, code highlighted.
 #[must_use]
-pub fn layout_key(app: &App) -> (usize, u16, u16, bool) {
-    (app.slide, app.size.width, app.size.height, app.show_notes)
+pub fn layout_key(app: &App) -> (usize, u16, u16, bool, u64) {
+    (
+        app.slide,
+        app.size.width,
+        app.size.height,
+        app.show_notes,
+        app.highlights,
+    )
 }
