@@ -149,7 +149,7 @@ pub const MAX_LINE: usize = 1024 * 1024;
 /// Reads one line into `line` (with its newline, if any), keeping at most `max` bytes and
 /// reading past the rest. Returns the bytes read (0 at end of file) and whether the line was
 /// longer than `max`.
-fn read_line_bounded(
+pub(crate) fn read_line_bounded(
     reader: &mut impl BufRead,
     line: &mut Vec<u8>,
     max: usize,

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{LECTERN, Tmux, assert_all_gone, children_named, unique_tag};
+use support::{LECTERN, Tmux, assert_all_gone, children_named, unique_tag, wait_for_tagged};
 
 /// A private runtime directory of the test's own, so it never meets a real lecture.
 fn runtime_dir(name: &str) -> String {
@@ -85,7 +85,7 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
     tmux.keys_in(&laptop, &["Enter"]);
     tmux.wait_for_in(&laptop, "start-methods (native)");
     tmux.keys_in(&laptop, &["x"]);
-    tmux.wait_for_in(&laptop, "stopped");
+    tmux.wait_for_in(&laptop, "stopped with x");
 
     // Killing the presenter's screen: the room goes on, and says so.
     kill(only_lectern_in(&tmux, &laptop));
@@ -100,12 +100,16 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
         &format!("LECTERN_RUNTIME_DIR={dir} {LECTERN} presenter --name e2e"),
     );
     tmux.wait_for_in(&laptop, "Now · 4 ·");
+    // A demo started from the laptop is running in the room when the room is killed.
+    tmux.keys_in(&laptop, &["Enter"]);
+    tmux.wait_for_in(&laptop, "process-cost (native): running");
+    wait_for_tagged(&tag, 1);
     // Killing the room: the presenter goes on alone, says so, and still turns its slides.
     kill(only_lectern_in(&tmux, &room));
     tmux.wait_for_in(&laptop, "room `e2e` gone");
     tmux.keys_in(&laptop, &["PageDown"]);
     tmux.wait_for_in(&laptop, "Now · 5 ·");
-    // The room's demos died with it.
+    // The room's demo died with it.
     assert_all_gone(&tag, Duration::from_secs(2), "after the room was killed");
     sane(&tmux, &room);
     // The room comes back under its name: the presenter follows it again.

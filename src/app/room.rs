@@ -1,8 +1,7 @@
 //! What the presenter screen is told of the room's state (see [`crate::link`]).
 
-use std::time::Duration;
-
 use super::{App, RunEnd, SnippetEnd};
+use crate::link::wire::millis;
 use crate::link::{DemoState, RoomState};
 use crate::sampler::ExitInfo;
 
@@ -27,13 +26,14 @@ impl App {
             outcome: run.ended.as_ref().map(|end| match (end, &run.error) {
                 (_, Some(error)) => format!("failed: {error}"),
                 (RunEnd::Finished(ExitInfo::Code(0)), None) => "finished".into(),
-                (RunEnd::Finished(exit), None) => format!("ended ({})", describe(*exit)),
-                (RunEnd::Stopped(why), None) => (*why).to_string(),
+                (RunEnd::Finished(exit), None) => format!("ended ({})", exit.describe()),
+                (RunEnd::Stopped("x"), None) => "stopped with x".into(),
+                (RunEnd::Stopped(why), None) => format!("stopped: {why}"),
             }),
         });
         let snippet = self.snippet.as_ref().map(|s| match &s.ended {
             None => "running".into(),
-            Some((_, SnippetEnd::Exited(exit))) => describe(*exit),
+            Some((_, SnippetEnd::Exited(exit))) => exit.describe(),
             Some((_, SnippetEnd::Stopped(why))) => format!("stopped: {why}"),
         });
         RoomState {
@@ -44,17 +44,5 @@ impl App {
             demo,
             snippet,
         }
-    }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn describe(exit: ExitInfo) -> String {
-    match exit {
-        ExitInfo::Code(code) => format!("exit {code}"),
-        ExitInfo::Signal(signal) => format!("killed by {}", crate::sampler::signal_name(signal)),
-        ExitInfo::Unknown => "ended".into(),
     }
 }

@@ -55,12 +55,9 @@ impl SnippetRun {
 
 /// The first Python code block of `blocks` (lists and quotes included), if any.
 fn first_python(blocks: &[Block]) -> Option<&crate::lesson::CodeBlock> {
-    blocks.iter().find_map(|block| match block {
-        Block::Code(code) if code.is_python() => Some(code),
-        Block::Quote(inner) => first_python(inner),
-        Block::List(list) => list.items.iter().find_map(|item| first_python(item)),
-        _ => None,
-    })
+    let mut found = Vec::new();
+    crate::lesson::model::python_blocks_in(blocks, &mut found);
+    found.first().copied()
 }
 
 impl App {

@@ -42,18 +42,14 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
     }
 }
 
-/// Writes the handout of `lesson` to `out` with the verdicts this lecture session measured
-/// (`w` in the lecture). Returns what to tell the presenter, or why it failed.
+/// Writes the handout of `lesson` to `out` with `results`, the verdicts this lecture session
+/// measured (`w` in the lecture, [`Results::from_session`]). Returns what to tell the
+/// presenter, or why it failed.
 ///
 /// # Errors
 /// The reason the page could not be written, in words.
-pub fn write_session(
-    lesson: &Lesson,
-    verdicts: &crate::app::Verdicts,
-    out: &Path,
-) -> Result<String, String> {
-    let results = Results::from_session(verdicts);
-    write_whole(out, page(lesson, &results).as_bytes())
+pub fn write_session(lesson: &Lesson, results: &Results, out: &Path) -> Result<String, String> {
+    write_whole(out, page(lesson, results).as_bytes())
         .map_err(|err| format!("{}: {err}", out.display()))?;
     let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let n = results.len();

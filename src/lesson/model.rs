@@ -36,20 +36,10 @@ impl Lesson {
     /// in which highlighting done elsewhere is handed back.
     #[must_use]
     pub fn python_blocks(&self) -> Vec<&CodeBlock> {
-        fn walk<'a>(blocks: &'a [Block], found: &mut Vec<&'a CodeBlock>) {
-            for block in blocks {
-                match block {
-                    Block::Code(code) if code.is_python() => found.push(code),
-                    Block::Quote(inner) => walk(inner, found),
-                    Block::List(list) => list.items.iter().for_each(|item| walk(item, found)),
-                    _ => {}
-                }
-            }
-        }
         let mut found = Vec::new();
         for slide in &self.slides {
-            walk(&slide.blocks, &mut found);
-            walk(&slide.notes, &mut found);
+            python_blocks_in(&slide.blocks, &mut found);
+            python_blocks_in(&slide.notes, &mut found);
         }
         found
     }
@@ -64,6 +54,22 @@ impl Lesson {
             .zip(lines)
             .filter(|(code, lines)| code.set_highlighted(lines.clone()))
             .count()
+    }
+}
+
+/// Adds the Python code blocks among `blocks` (inside quotes and lists too) to `found`, in
+/// order.
+pub fn python_blocks_in<'a>(blocks: &'a [Block], found: &mut Vec<&'a CodeBlock>) {
+    for block in blocks {
+        match block {
+            Block::Code(code) if code.is_python() => found.push(code),
+            Block::Quote(inner) => python_blocks_in(inner, found),
+            Block::List(list) => list
+                .items
+                .iter()
+                .for_each(|item| python_blocks_in(item, found)),
+            _ => {}
+        }
     }
 }
 

@@ -16,7 +16,8 @@ pub const DIR_ENV: &str = "LECTERN_RUNTIME_DIR";
 pub const MAX_NAME: usize = 40;
 
 /// The private directory for sockets: `$LECTERN_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/lectern`,
-/// else `/tmp/lectern-UID`. Created mode 0700 if missing; refused if another user owns it or
+/// else `/tmp/lectern-UID` (`/tmp` itself, not `$TMPDIR`, so two terminals with different
+/// temporary directories still meet). Created mode 0700 if missing; refused if another user owns it or
 /// others can enter it (someone could otherwise put a socket of their own in its place).
 ///
 /// # Errors
@@ -27,7 +28,7 @@ pub fn runtime_dir() -> Result<PathBuf, LinkError> {
     } else if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
         PathBuf::from(runtime).join("lectern")
     } else {
-        std::env::temp_dir().join(format!("lectern-{}", nix::unistd::getuid()))
+        PathBuf::from("/tmp").join(format!("lectern-{}", nix::unistd::getuid()))
     };
     ensure_private(&dir)?;
     Ok(dir)
@@ -118,17 +119,23 @@ pub fn default_name(lesson: Option<&Path>) -> String {
     }
 }
 
-/// Whether a lecture is listening on `socket`. A socket nobody listens on (its lectern was
-/// killed) is removed, so the name can be used again.
+/// Whether a lecture is listening on `socket`.
 #[must_use]
 pub fn is_live(socket: &Path) -> bool {
+    UnixStream::connect(socket).is_ok()
+}
+
+/// Whether `socket` can be claimed: nothing there, or a socket nobody listens on (its lectern
+/// was killed), which is removed. Only a room claiming a name calls this — a presenter screen
+/// polling could otherwise catch a room between its bind and its listen and remove a live
+/// socket.
+fn claim(socket: &Path) -> bool {
     match UnixStream::connect(socket) {
-        Ok(_) => true,
+        Ok(_) => false,
         Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
-            let _ = fs::remove_file(socket);
-            false
+            fs::remove_file(socket).is_ok()
         }
-        Err(_) => false,
+        Err(_) => !socket.exists(),
     }
 }
 
@@ -159,7 +166,7 @@ pub fn live_sessions(dir: &Path) -> Vec<String> {
 /// # Errors
 /// [`LinkError::Taken`] when `explicit` and a lecture already listens under the name.
 pub fn free_name(dir: &Path, wanted: &str, explicit: bool) -> Result<String, LinkError> {
-    if !is_live(&socket_path(dir, wanted)) {
+    if claim(&socket_path(dir, wanted)) {
         return Ok(wanted.to_string());
     }
     if explicit {
@@ -167,7 +174,7 @@ pub fn free_name(dir: &Path, wanted: &str, explicit: bool) -> Result<String, Lin
     }
     (2..1000)
         .map(|n| format!("{wanted}-{n}"))
-        .find(|name| !is_live(&socket_path(dir, name)))
+        .find(|name| claim(&socket_path(dir, name)))
         .ok_or_else(|| LinkError::Taken(wanted.to_string()))
 }
 
@@ -228,12 +235,13 @@ mod tests {
             free_name(&dir, "talk", true),
             Err(LinkError::Taken(name)) if name == "talk"
         ));
-        // A socket whose listener is gone (its lectern was killed) is cleared.
+        // A socket whose listener is gone (its lectern was killed) is not listed, and is
+        // cleared by the room that claims its name (only then).
         drop(UnixListener::bind(socket_path(&dir, "dead")).expect("bind"));
-        assert!(socket_path(&dir, "dead").exists());
         assert_eq!(live_sessions(&dir), vec!["talk".to_string()]);
-        assert!(!socket_path(&dir, "dead").exists());
+        assert!(socket_path(&dir, "dead").exists());
         assert_eq!(free_name(&dir, "dead", true).expect("free again"), "dead");
+        assert!(!socket_path(&dir, "dead").exists());
         drop(live);
         fs::remove_dir_all(&dir).expect("clean up");
     }

@@ -149,9 +149,10 @@ impl RoomLink {
 impl Drop for RoomLink {
     fn drop(&mut self) {
         self.shared.closed.store(true, Ordering::SeqCst);
-        let _ = std::fs::remove_file(&self.socket);
-        // Wakes the listening thread from `accept` so it sees `closed`.
+        // Wakes the listening thread from `accept` so it sees `closed` and ends (before the
+        // socket's file goes: connecting needs it).
         let _ = UnixStream::connect(&self.socket);
+        let _ = std::fs::remove_file(&self.socket);
         for client in self
             .shared
             .clients
@@ -198,7 +199,11 @@ fn accept(
         if shared.closed.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = stream else { continue };
+        let Ok(stream) = stream else {
+            // Out of descriptors, say: do not spin while it lasts.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
         let _ = serve(stream, shared, hello, deliver.clone());
     }
 }
@@ -228,6 +233,7 @@ fn serve(
         let _ = lines.try_send(latest);
     }
     let reader = stream.try_clone()?;
+    let replies = lines.clone();
     shared
         .clients
         .lock()
@@ -237,7 +243,8 @@ fn serve(
     std::thread::Builder::new()
         .name("room-link-in".into())
         .spawn(move || {
-            let joined = read_keys(reader, &deliver);
+            let joined = read_keys(reader, &replies, &deliver);
+            drop(replies);
             shared
                 .clients
                 .lock()
@@ -260,9 +267,13 @@ fn write_lines(mut stream: UnixStream, queue: &Receiver<Arc<str>>) {
 }
 
 /// Reads a presenter screen's hello, then its keys, until it goes. Returns whether it
-/// joined (spoke this protocol).
-fn read_keys(stream: UnixStream, deliver: &impl Fn(LinkEvent)) -> bool {
-    let mut refusal = stream.try_clone().ok();
+/// joined (spoke this protocol). A refusal goes through `replies`, after whatever is queued,
+/// and the writer closes the connection once the last sender of the queue is gone.
+fn read_keys(
+    stream: UnixStream,
+    replies: &SyncSender<Arc<str>>,
+    deliver: &impl Fn(LinkEvent),
+) -> bool {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     let mut joined = false;
@@ -275,13 +286,11 @@ fn read_keys(stream: UnixStream, deliver: &impl Fn(LinkEvent)) -> bool {
                 }
             }
             Ok(ToRoom::Hello { protocol }) => {
-                if let Some(out) = &mut refusal {
-                    let reason = format!(
-                        "this lectern speaks presenter protocol {PROTOCOL}, the presenter \
-                         screen {protocol}: use the same lectern for both"
-                    );
-                    let _ = out.write_all(encode(&ToPresenter::Refused { reason }).as_bytes());
-                }
+                let reason = format!(
+                    "the room's lectern speaks presenter protocol {PROTOCOL}, this one \
+                     {protocol}: use the same lectern for both"
+                );
+                let _ = replies.try_send(encode(&ToPresenter::Refused { reason }).into());
                 return joined;
             }
             Ok(ToRoom::Key { key }) if joined => deliver(LinkEvent::Key(key)),

@@ -19,8 +19,11 @@ pub const RETRY: Duration = Duration::from_millis(300);
 pub enum FromRoom {
     /// Nobody to talk to yet, and why (no lecture, or several to choose from).
     Waiting(String),
-    /// Connected to the lecture with this name.
+    /// Connected to the lecture with this name (it answered in this protocol).
     Connected(String),
+    /// The room will not talk to this screen, and why (another protocol version): the link
+    /// has stopped trying.
+    Refused(String),
     /// The room said this.
     Said(ToPresenter),
     /// The connection ended (the room quit or died); the link keeps trying.
@@ -119,8 +122,13 @@ fn run(
         };
         waiting_said = None;
         let chosen = name.clone().unwrap_or_default();
-        if !talk(stream, &chosen, writer, deliver) {
-            return;
+        match talk(stream, &chosen, writer, deliver) {
+            Talk::Ended => {}
+            Talk::ScreenGone => return,
+            Talk::Refused(why) => {
+                deliver(FromRoom::Refused(why));
+                return;
+            }
         }
         *writer.lock().unwrap_or_else(PoisonError::into_inner) = None;
         if !deliver(FromRoom::Lost) {
@@ -147,38 +155,62 @@ fn say_waiting(
     None
 }
 
-/// One connection: hello, then the room's lines until it ends. Returns false when the
-/// screen is gone.
+/// How a connection ended.
+enum Talk {
+    /// The room went (or spoke something else): try again later.
+    Ended,
+    /// Nobody listens to the link any more.
+    ScreenGone,
+    /// The room refused this screen, for this reason: do not try again.
+    Refused(String),
+}
+
+/// One connection: hello both ways, then the room's lines until it ends. The screen hears
+/// it is connected only once the room has answered in this protocol.
 fn talk(
     stream: UnixStream,
     name: &str,
     writer: &Mutex<Option<UnixStream>>,
     deliver: &impl Fn(FromRoom) -> bool,
-) -> bool {
+) -> Talk {
     let Ok(mut out) = stream.try_clone() else {
-        return true;
+        return Talk::Ended;
     };
     let _ = out.set_write_timeout(Some(Duration::from_secs(1)));
     if out
         .write_all(encode(&ToRoom::Hello { protocol: PROTOCOL }).as_bytes())
         .is_err()
     {
-        return true;
-    }
-    *writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(out);
-    if !deliver(FromRoom::Connected(name.to_string())) {
-        return false;
+        return Talk::Ended;
     }
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
+    let mut connected = false;
     while let Ok(true) = read_line(&mut reader, &mut line) {
         let Ok(message) = serde_json::from_str::<ToPresenter>(&line) else {
             // Not the room's protocol: treat as gone.
             break;
         };
-        if !deliver(FromRoom::Said(message)) {
-            return false;
+        match &message {
+            ToPresenter::Refused { reason } => return Talk::Refused(reason.clone()),
+            ToPresenter::Hello { protocol, .. } if *protocol != PROTOCOL => {
+                return Talk::Refused(format!(
+                    "the room's lectern speaks presenter protocol {protocol}, this one \
+                     {PROTOCOL}: use the same lectern for both"
+                ));
+            }
+            ToPresenter::Hello { .. } if !connected => {
+                connected = true;
+                *writer.lock().unwrap_or_else(PoisonError::into_inner) = out.try_clone().ok();
+                if !deliver(FromRoom::Connected(name.to_string())) {
+                    return Talk::ScreenGone;
+                }
+            }
+            _ => {}
+        }
+        if connected && !deliver(FromRoom::Said(message)) {
+            return Talk::ScreenGone;
         }
     }
-    true
+    Talk::Ended
 }

@@ -138,10 +138,14 @@ fn a_stranger_speaking_another_protocol_is_refused_without_harm() {
     stream
         .write_all(b"{\"type\":\"hello\",\"protocol\":99}\n")
         .expect("write");
-    let mut lines = BufReader::new(stream).lines();
-    let hello = lines.next().expect("a line").expect("text");
-    assert!(hello.contains("\"hello\""), "{hello}");
-    let refused = lines.next().expect("a line").expect("text");
+    // The refusal comes after what was already queued (the room's hello), and then the room
+    // closes the connection.
+    let lines: Vec<String> = BufReader::new(stream)
+        .lines()
+        .map(|line| line.expect("text"))
+        .collect();
+    assert!(lines[0].contains("\"hello\""), "{lines:?}");
+    let refused = lines.last().expect("a refusal");
     assert!(
         refused.contains("refused") && refused.contains("protocol 1"),
         "{refused}"
@@ -151,5 +155,33 @@ fn a_stranger_speaking_another_protocol_is_refused_without_harm() {
             .recv_timeout(Duration::from_millis(300))
             .is_err()
     );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn a_screen_refused_by_its_room_says_why_and_stops_trying() {
+    use std::io::Write;
+    let dir = temp_dir("refused");
+    // A room from another lectern: it speaks protocol 99.
+    let listener =
+        std::os::unix::net::UnixListener::bind(dir::socket_path(&dir, "old")).expect("bind");
+    let room = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("a screen");
+        stream
+            .write_all(
+                b"{\"type\":\"hello\",\"protocol\":99,\"name\":\"old\",\"lesson\":\"embedded\"}\n",
+            )
+            .expect("hello");
+        // Any further connection attempt would be accepted here: there must be none.
+        listener.set_nonblocking(true).expect("nonblocking");
+        std::thread::sleep(Duration::from_millis(800));
+        listener.accept().is_err()
+    });
+    let (_link, heard) = screen(&dir, Some("old"));
+    assert!(matches!(
+        next(&heard, "refusal"),
+        FromRoom::Refused(why) if why.contains("protocol 99")
+    ));
+    assert!(room.join().expect("room thread"), "the screen tried again");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }

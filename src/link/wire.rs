@@ -1,8 +1,9 @@
 //! What the room and the presenter screen say to each other: one JSON object per line, each
 //! tagged with its `type`; both sides start with a `hello` naming the protocol's version.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
@@ -93,6 +94,12 @@ pub enum ToRoom {
     },
 }
 
+/// A duration in whole milliseconds, as the messages carry clocks.
+#[must_use]
+pub fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// One message as a line (with its newline).
 #[must_use]
 pub fn encode<T: Serialize>(message: &T) -> String {
@@ -111,17 +118,18 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 pub fn read_line<R: BufRead>(reader: &mut R, line: &mut String) -> io::Result<bool> {
     line.clear();
     let mut bytes = Vec::new();
-    let read = Read::take(reader, MAX_LINE as u64 + 1).read_until(b'\n', &mut bytes)?;
+    let (read, cut) = crate::supervise::read_line_bounded(reader, &mut bytes, MAX_LINE + 1)?;
     if read == 0 {
         return Ok(false);
     }
-    if bytes.last() == Some(&b'\n') {
-        bytes.pop();
-    } else if bytes.len() > MAX_LINE {
+    if cut || bytes.len() > MAX_LINE + usize::from(bytes.last() == Some(&b'\n')) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("a line over {MAX_LINE} bytes"),
         ));
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
     }
     *line = String::from_utf8(bytes)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a line that is not UTF-8"))?;

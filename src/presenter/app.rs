@@ -3,12 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Size;
 
 use crate::app::{Action, Step, action_for};
 use crate::input::{FromInput, Input};
 use crate::lesson::Lesson;
+use crate::link::wire::millis;
 use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
 use crate::msg::ExitReason;
 use crate::theme::Theme;
@@ -66,6 +67,8 @@ pub enum LinkState {
     Connected,
     /// The room went away; the link keeps trying.
     Lost,
+    /// The room refused this screen, and why; the link has stopped.
+    Refused(String),
 }
 
 /// The presenter screen.
@@ -83,6 +86,9 @@ pub struct PresenterApp {
     pub name: Option<String>,
     /// The lesson, once the room has said which and it loaded.
     pub lesson: Option<Lesson>,
+    /// Which lesson was asked for last (a room presenting another one under the same name
+    /// makes this screen load that one).
+    pub lesson_ref: Option<LessonRef>,
     /// Why the lesson could not be loaded.
     pub lesson_error: Option<String>,
     /// The room's latest state (moved on here while the room is away).
@@ -108,6 +114,7 @@ impl PresenterApp {
             link: LinkState::Waiting("looking for the lecture…".into()),
             name: None,
             lesson: None,
+            lesson_ref: None,
             lesson_error: None,
             room: RoomState::default(),
             room_at: now,
@@ -159,6 +166,7 @@ impl PresenterApp {
             PresenterMsg::Tick => vec![PresenterEffect::Redraw],
             PresenterMsg::Room(from) => self.on_room(from, now),
             PresenterMsg::Lesson(Ok(lesson)) => {
+                self.room.slide = self.room.slide.min(lesson.slides.len().saturating_sub(1));
                 self.lesson = Some(*lesson);
                 self.lesson_error = None;
                 vec![PresenterEffect::Redraw]
@@ -184,6 +192,7 @@ impl PresenterApp {
                     self.link = LinkState::Waiting(why);
                 }
             }
+            FromRoom::Refused(why) => self.link = LinkState::Refused(why),
             FromRoom::Connected(name) => {
                 self.link = LinkState::Connected;
                 self.name = Some(name);
@@ -201,11 +210,19 @@ impl PresenterApp {
             }
             FromRoom::Said(ToPresenter::Hello { name, lesson, .. }) => {
                 self.name = Some(name);
-                if self.lesson.is_none() {
+                if self.lesson_ref.as_ref() != Some(&lesson) {
+                    self.lesson_ref = Some(lesson.clone());
+                    self.lesson = None;
                     effects.push(PresenterEffect::Load(lesson));
                 }
             }
-            FromRoom::Said(ToPresenter::State(state)) => {
+            FromRoom::Said(ToPresenter::State(mut state)) => {
+                // A slide the lesson does not have (another lesson, a bad line) is its last.
+                let last = self
+                    .lesson
+                    .as_ref()
+                    .map_or(usize::MAX / 2, |l| l.slides.len().saturating_sub(1));
+                state.slide = state.slide.min(last);
                 if state.slide != self.room.slide {
                     self.notes_scroll = 0;
                 }
@@ -213,7 +230,7 @@ impl PresenterApp {
                 self.room_at = now;
             }
             FromRoom::Said(ToPresenter::Refused { reason }) => {
-                self.link = LinkState::Waiting(reason);
+                self.link = LinkState::Refused(reason);
             }
         }
         effects
@@ -221,10 +238,7 @@ impl PresenterApp {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<PresenterEffect> {
         self.status = None;
-        let quit = matches!(key.code, KeyCode::Char('q' | 'Q'))
-            || (key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('c' | 'C')));
-        if quit {
+        if action_for(key) == Some(Action::Quit) {
             return vec![PresenterEffect::Quit(ExitReason::User)];
         }
         // The notes and the help are this screen's own.
@@ -282,8 +296,4 @@ fn moved_on(ms: u64, running: bool, at: Instant, now: Instant) -> Duration {
     } else {
         base
     }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

@@ -157,3 +157,50 @@ fn the_screen_shows_notes_next_slide_timer_demo_and_link_wide_and_narrow() {
     app.update(PresenterMsg::Room(FromRoom::Lost), now);
     insta::assert_snapshot!("presenter_80x24_room_gone", draw(&app));
 }
+
+#[test]
+fn another_lesson_under_the_same_name_is_loaded_and_bad_slides_are_clamped() {
+    let now = Instant::now();
+    let mut app = connected(3, now);
+    let hello = |lesson| {
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::Hello {
+            protocol: crate::link::wire::PROTOCOL,
+            name: "talk".into(),
+            lesson,
+        }))
+    };
+    // The same lesson again (a reconnect): nothing to load.
+    assert_eq!(
+        app.update(hello(LessonRef::Embedded), now),
+        vec![PresenterEffect::Redraw]
+    );
+    let other = LessonRef::File("/lessons/26.md".into());
+    assert!(
+        app.update(hello(other.clone()), now)
+            .contains(&PresenterEffect::Load(other))
+    );
+    assert!(
+        app.lesson.is_none(),
+        "the old lesson's notes are not shown for the new one"
+    );
+    // A slide beyond the lesson (a bad line, another lesson) becomes its last.
+    let lesson = lesson::embedded().expect("built-in lesson").0;
+    app.update(PresenterMsg::Lesson(Ok(Box::new(lesson))), now);
+    let state = RoomState {
+        slide: usize::MAX,
+        ..RoomState::default()
+    };
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(state))),
+        now,
+    );
+    assert_eq!(app.room.slide, 11);
+    assert!(!draw(&app).is_empty());
+    // A refusal is kept on screen.
+    app.update(
+        PresenterMsg::Room(FromRoom::Refused("protocol 99".into())),
+        now,
+    );
+    assert_eq!(app.link, LinkState::Refused("protocol 99".into()));
+    assert!(draw(&app).contains("✗ protocol 99"));
+}

@@ -206,7 +206,7 @@ fn render_clock(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
     if let (Some(planned), Some(lesson)) = (planned, &app.lesson) {
         // Where the lecture is against where the time is, to pace the rest.
         let of_time = elapsed.as_secs() * 100 / planned.as_secs().max(1);
-        let of_slides = (app.room.slide + 1) * 100 / lesson.slides.len().max(1);
+        let of_slides = (app.room.slide + 1).saturating_mul(100) / lesson.slides.len().max(1);
         lines.push(Line::styled(
             format!("time {of_time}% · slides {of_slides}%"),
             theme.muted,
@@ -296,6 +296,7 @@ fn render_footer(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
                 theme.footer_accent,
             ),
             LinkState::Waiting(why) => (format!("○ {why}"), theme.footer_accent),
+            LinkState::Refused(why) => (format!("✗ {why}"), theme.footer_accent),
         }
     };
     render_lines(&[Line::styled(format!(" {text}"), style)], area, buf);

@@ -320,6 +320,26 @@ impl Session<'_, '_> {
         }
     }
 
+    /// Writes the handout with this session's verdicts on a thread of its own (a slow disk
+    /// must not hold the lecture up); [`Msg::HandoutWritten`] says how it went.
+    fn write_handout(&self) {
+        let lesson = self.app.lesson.clone();
+        let results = crate::export::Results::from_session(&self.app.verdicts);
+        let out = self.handout.clone();
+        let tx = self.demos.tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("handout".into())
+            .spawn(move || {
+                let outcome = crate::export::write_session(&lesson, &results, &out);
+                let _ = tx.send(Msg::HandoutWritten(outcome));
+            });
+        if let Err(err) = spawned {
+            let _ = self.demos.tx.send(Msg::HandoutWritten(Err(format!(
+                "no thread to write it: {err}"
+            ))));
+        }
+    }
+
     /// Sends the room's state to presenter screens (the link sends only what changed).
     fn tell_presenters(&mut self) {
         if let Some(link) = &mut self.link {
@@ -339,7 +359,10 @@ impl Session<'_, '_> {
         };
         // CPython is looked for after the first frame; a key (which may start a demo) waits
         // for the answer, anything else takes it once it is there.
-        let input = matches!(msg, Msg::Key(_) | Msg::Mouse(_));
+        let input = matches!(
+            msg,
+            Msg::Key(_) | Msg::Mouse(_) | Msg::Link(LinkEvent::Key(_))
+        );
         if let Some(engines) = self.demos.settle_engines(input) {
             self.app
                 .update(Msg::Engines(Box::new(engines)), Instant::now());
@@ -370,17 +393,7 @@ impl Session<'_, '_> {
                 Effect::StartSnippet { run, code } => self.demos.start_snippet(run, &code),
                 Effect::StopSnippet { run } => self.demos.stop_snippet(run),
                 Effect::Sampler(command) => self.demos.sampler.send(command),
-                Effect::WriteHandout => {
-                    let outcome = crate::export::write_session(
-                        &self.app.lesson,
-                        &self.app.verdicts,
-                        &self.handout,
-                    );
-                    let said = self
-                        .app
-                        .update(Msg::HandoutWritten(outcome), Instant::now());
-                    redraw |= said.contains(&Effect::Redraw);
-                }
+                Effect::WriteHandout => self.write_handout(),
             }
         }
         self.layout.refresh(self.app, sample);
