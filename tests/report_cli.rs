@@ -149,7 +149,7 @@ fn a_verdict_on_a_simulated_quantity_says_so_with_the_runs_own_words() {
     let lesson = temp_lesson(
         "simulated.md",
         "## Imports\n\n\
-<!-- claim: start-methods import_ms=60 import_mb=30 result=spawn_median_ms expect=50..200 unit=ms text=\"Startup with imports\" -->\n\
+<!-- claim: start-methods import_ms=60 import_mb=30 result=spawn_median_ms expect=50..5000 unit=ms text=\"Startup with imports\" -->\n\
 <!-- claim: start-methods result=spawn_median_ms expect=>0 unit=ms text=\"Startup without\" -->\n",
     );
     let output = lectern(&[
@@ -176,6 +176,8 @@ fn a_verdict_on_a_simulated_quantity_says_so_with_the_runs_own_words() {
         text.contains("[1] native start-methods simulated: Each spawned child"),
         "the footnote quotes the run: {text}"
     );
+    // The claim's range is wide on purpose: a 60 ms burn per child holds even on a busy
+    // machine (at 50..200 a loaded CI run measured 233 ms and the summary had nothing to say).
     assert!(text.contains("on simulated runs"), "{text}");
 }
 
