@@ -54,7 +54,7 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
         &laptop,
         &format!("LECTERN_RUNTIME_DIR={dir} {LECTERN} presenter"),
     );
-    tmux.wait_for_in(&laptop, "room `e2e` connected");
+    tmux.wait_for_in(&laptop, "● room `e2e` ·");
     tmux.wait_for_in(&room, "Presenter screen connected");
     // The presenter's pane: this slide's notes and the next slide's title and first lines.
     let screen = tmux.wait_for_in(&laptop, "Next · 2 · Why Threads Fail on CPU-Bound Work");
@@ -120,7 +120,7 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
         ),
     );
     tmux.wait_for_in(&laptop, "Now · 9 ·");
-    tmux.wait_for_in(&laptop, "room `e2e` connected");
+    tmux.wait_for_in(&laptop, "● room `e2e` ·");
     // q on the presenter quits only the presenter, and its terminal is restored.
     tmux.keys_in(&laptop, &["q"]);
     tmux.select(&laptop);
@@ -165,7 +165,7 @@ fn two_lectures_on_one_machine_never_cross() {
     laptop.type_line(&format!(
         "LECTERN_RUNTIME_DIR={dir} {LECTERN} presenter --name beta"
     ));
-    laptop.wait_for("room `beta` connected");
+    laptop.wait_for("● room `beta` ·");
     laptop.keys(&["PageDown"]);
     tmux.wait_for_in(&second, "2 / 12");
     laptop.wait_for("Now · 2 ·");

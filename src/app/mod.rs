@@ -161,6 +161,8 @@ pub struct App {
     pub snippet: Option<SnippetRun>,
     /// Snippet runs started so far (numbers the next).
     snippet_runs: u64,
+    /// Presenter screens connected (`lectern present`).
+    pub presenters: usize,
     /// How many times code blocks received their highlighting from elsewhere: part of the
     /// layout's key, so slides are laid out again with the colours.
     pub highlights: u64,
@@ -201,6 +203,7 @@ impl App {
             snippet: None,
             snippet_runs: 0,
             highlights: 0,
+            presenters: 0,
             last_wheel_turn: None,
         }
     }

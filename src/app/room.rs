@@ -15,7 +15,15 @@ impl App {
             .demos
             .get(self.demos.selected)
             .map(|d| d.name.clone());
-        let demo = self.demos.runs.last().map(|run| DemoState {
+        // The run going (a pinned one may be from another slide), else this slide's latest.
+        let run = self.demos.running().or_else(|| {
+            self.demos
+                .runs
+                .iter()
+                .rev()
+                .find(|r| r.slot.0 == self.slide)
+        });
+        let demo = run.map(|run| DemoState {
             name: run.demo.spec().name.to_string(),
             engine: run.engine.name().to_string(),
             running: run.is_running(),
@@ -31,7 +39,11 @@ impl App {
                 (RunEnd::Stopped(why), None) => format!("stopped: {why}"),
             }),
         });
-        let snippet = self.snippet.as_ref().map(|s| match &s.ended {
+        let snippet = self
+            .snippet
+            .as_ref()
+            .filter(|s| s.slide == self.slide || s.is_running());
+        let snippet = snippet.map(|s| match &s.ended {
             None => "running".into(),
             Some((_, SnippetEnd::Exited(exit))) => exit.describe(),
             Some((_, SnippetEnd::Stopped(why))) => format!("stopped: {why}"),
@@ -43,6 +55,7 @@ impl App {
             selected_demo,
             demo,
             snippet,
+            jump: self.jump.clone(),
         }
     }
 }

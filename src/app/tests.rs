@@ -517,3 +517,22 @@ fn w_asks_for_the_handout_and_the_footer_says_how_it_went() {
             .is_some_and(|s| s.starts_with("The handout was not written"))
     );
 }
+
+#[test]
+fn the_room_counts_its_presenter_screens() {
+    use crate::link::LinkEvent;
+    let (mut app, now) = app_at(120, 40);
+    send(&mut app, now, Msg::Link(LinkEvent::Joined));
+    send(&mut app, now, Msg::Link(LinkEvent::Joined));
+    send(&mut app, now, Msg::Link(LinkEvent::Left));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("A presenter screen has gone (1 still connected).")
+    );
+    send(&mut app, now, Msg::Link(LinkEvent::Left));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("The presenter screen has gone"))
+    );
+}

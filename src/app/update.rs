@@ -48,11 +48,19 @@ impl App {
                 vec![Effect::Redraw]
             }
             Msg::Link(LinkEvent::Joined) => {
-                self.status = Some("Presenter screen connected.".into());
+                self.presenters += 1;
+                self.status = Some(match self.presenters {
+                    1 => "Presenter screen connected.".into(),
+                    n => format!("Presenter screen connected ({n} now)."),
+                });
                 vec![Effect::Redraw]
             }
             Msg::Link(LinkEvent::Left) => {
-                self.status = Some("The presenter screen has gone; this screen goes on.".into());
+                self.presenters = self.presenters.saturating_sub(1);
+                self.status = Some(match self.presenters {
+                    0 => "The presenter screen has gone; this screen goes on.".into(),
+                    n => format!("A presenter screen has gone ({n} still connected)."),
+                });
                 vec![Effect::Redraw]
             }
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),

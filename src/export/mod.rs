@@ -51,11 +51,10 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
 pub fn write_session(lesson: &Lesson, results: &Results, out: &Path) -> Result<String, String> {
     write_whole(out, page(lesson, results).as_bytes())
         .map_err(|err| format!("{}: {err}", out.display()))?;
-    let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let n = results.len();
     Ok(format!(
-        "Handout written to {} with {n} verdict{} measured in this session.",
-        shown.display(),
+        "Handout written: {} ({n} verdict{} measured here).",
+        out.display(),
         if n == 1 { "" } else { "s" }
     ))
 }

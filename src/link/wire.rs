@@ -61,6 +61,9 @@ pub struct RoomState {
     pub demo: Option<DemoState>,
     /// The slide's running code, if any: `running` or how it ended.
     pub snippet: Option<String>,
+    /// Digits typed so far for a jump to a slide.
+    #[serde(default)]
+    pub jump: String,
 }
 
 /// One demo run, as the presenter screen reports it.
@@ -156,6 +159,7 @@ mod tests {
                 outcome: Some("finished".into()),
             }),
             snippet: None,
+            jump: String::new(),
         };
         let to_presenter = [
             ToPresenter::Hello {

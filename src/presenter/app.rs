@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Size;
 
 use crate::app::{Action, Step, action_for};
@@ -25,6 +25,9 @@ pub enum PresenterMsg {
     Tick,
     /// The link reported something.
     Room(FromRoom),
+    /// How far the notes can scroll at the current size (the loop works it out after each
+    /// frame).
+    NotesMax(usize),
     /// The room's lesson, loaded (or why it could not be).
     Lesson(Result<Box<Lesson>, String>),
     /// A termination signal.
@@ -97,6 +100,8 @@ pub struct PresenterApp {
     pub room_at: Instant,
     /// Lines of notes scrolled past.
     pub notes_scroll: usize,
+    /// How far the notes can scroll at this size (from the drawing code, after each frame).
+    pub notes_max: usize,
     /// Whether the key help is shown.
     pub show_help: bool,
     /// A one-off message, cleared by the next key.
@@ -119,6 +124,7 @@ impl PresenterApp {
             room: RoomState::default(),
             room_at: now,
             notes_scroll: 0,
+            notes_max: usize::MAX,
             show_help: false,
             status: None,
         }
@@ -164,6 +170,15 @@ impl PresenterApp {
                 vec![PresenterEffect::Redraw]
             }
             PresenterMsg::Tick => vec![PresenterEffect::Redraw],
+            PresenterMsg::NotesMax(max) => {
+                self.notes_max = max;
+                if self.notes_scroll > max {
+                    self.notes_scroll = max;
+                    vec![PresenterEffect::Redraw]
+                } else {
+                    Vec::new()
+                }
+            }
             PresenterMsg::Room(from) => self.on_room(from, now),
             PresenterMsg::Lesson(Ok(lesson)) => {
                 self.room.slide = self.room.slide.min(lesson.slides.len().saturating_sub(1));
@@ -196,6 +211,8 @@ impl PresenterApp {
             FromRoom::Connected(name) => {
                 self.link = LinkState::Connected;
                 self.name = Some(name);
+                // What was said while alone is over.
+                self.status = None;
             }
             FromRoom::Lost => {
                 // The clocks carry on here from what the room last said.
@@ -207,6 +224,14 @@ impl PresenterApp {
                 }
                 self.room_at = now;
                 self.link = LinkState::Lost;
+                // A run the room was making is gone with the room.
+                if let Some(demo) = self.room.demo.as_mut().filter(|d| d.running) {
+                    demo.running = false;
+                    demo.outcome = Some("gone with the room".into());
+                }
+                if self.room.snippet.as_deref() == Some("running") {
+                    self.room.snippet = Some("gone with the room".into());
+                }
             }
             FromRoom::Said(ToPresenter::Hello { name, lesson, .. }) => {
                 self.name = Some(name);
@@ -238,25 +263,30 @@ impl PresenterApp {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<PresenterEffect> {
         self.status = None;
-        if action_for(key) == Some(Action::Quit) {
+        let action = action_for(key);
+        if action == Some(Action::Quit) {
             return vec![PresenterEffect::Quit(ExitReason::User)];
         }
-        // The notes and the help are this screen's own.
-        match key.code {
-            KeyCode::Char(']') => {
-                self.notes_scroll = self.notes_scroll.saturating_add(3);
+        // The notes and the help are this screen's own; the notes stay off the projector.
+        match action {
+            Some(Action::NotesDown) => {
+                self.notes_scroll = (self.notes_scroll + NOTES_STEP).min(self.notes_max);
                 return vec![PresenterEffect::Redraw];
             }
-            KeyCode::Char('[') => {
-                self.notes_scroll = self.notes_scroll.saturating_sub(3);
+            Some(Action::NotesUp) => {
+                self.notes_scroll = self.notes_scroll.saturating_sub(NOTES_STEP);
                 return vec![PresenterEffect::Redraw];
             }
-            KeyCode::Char('?') => {
+            Some(Action::ToggleHelp) => {
                 self.show_help = !self.show_help;
                 return vec![PresenterEffect::Redraw];
             }
-            KeyCode::Esc if self.show_help => {
+            Some(Action::Escape) if self.show_help => {
                 self.show_help = false;
+                return vec![PresenterEffect::Redraw];
+            }
+            Some(Action::ToggleNotes) => {
+                self.status = Some("The notes are on this screen, not the room's.".into());
                 return vec![PresenterEffect::Redraw];
             }
             _ => {}
@@ -264,29 +294,74 @@ impl PresenterApp {
         if self.link == LinkState::Connected {
             return vec![PresenterEffect::Send(ToRoom::Key { key })];
         }
-        // No room: this screen follows the lecture alone, slide by slide.
+        self.alone(action);
+        vec![PresenterEffect::Redraw]
+    }
+
+    /// No room: this screen follows the lecture alone — slides, a typed slide number, the
+    /// timer.
+    fn alone(&mut self, action: Option<Action>) {
         let slides = self.lesson.as_ref().map_or(0, |l| l.slides.len());
         let last = slides.saturating_sub(1);
         let slide = self.room.slide;
-        let target = match action_for(key) {
+        let target = match action {
+            Some(Action::Digit(d)) => {
+                if self.room.jump.len() < 4 {
+                    self.room.jump.push(char::from(b'0' + d));
+                }
+                return;
+            }
+            Some(Action::Enter) if !self.room.jump.is_empty() => {
+                let typed = std::mem::take(&mut self.room.jump);
+                match typed.parse::<usize>() {
+                    Ok(n) if (1..=slides).contains(&n) => n - 1,
+                    _ => {
+                        self.status = Some(format!("There is no slide {typed}."));
+                        return;
+                    }
+                }
+            }
             Some(Action::Next | Action::Forward(Step::Page)) => (slide + 1).min(last),
             Some(Action::Previous | Action::Back(Step::Page)) => slide.saturating_sub(1),
             Some(Action::First) => 0,
             Some(Action::Last) => last,
+            Some(Action::ToggleTimer) => {
+                self.room.timer_ms = millis(self.timer());
+                self.room.timer_running = !self.room.timer_running;
+                self.room_at = self.now;
+                return;
+            }
+            Some(Action::ResetTimer) => {
+                self.room.timer_ms = 0;
+                self.room_at = self.now;
+                return;
+            }
             _ => {
                 self.status = Some(
-                    "The room's screen is not connected: only slide keys work here now.".into(),
+                    "The room's screen is not connected: slide keys, digits and t work here now."
+                        .into(),
                 );
-                return vec![PresenterEffect::Redraw];
+                return;
             }
         };
         if slides > 0 && target != slide {
             self.room.slide = target;
             self.notes_scroll = 0;
+            // What the room last said of demos belonged to another slide.
+            self.room.demo = None;
+            self.room.snippet = None;
+            self.room.selected_demo = self
+                .lesson
+                .as_ref()
+                .and_then(|l| l.slides.get(target))
+                .and_then(|s| s.demos.first())
+                .map(|d| d.name.clone());
         }
-        vec![PresenterEffect::Redraw]
     }
 }
+
+/// Lines `]` and `[` scroll the notes.
+const NOTES_STEP: usize = 3;
 
 /// A clock that read `ms` at `at`, read at `now`.
 fn moved_on(ms: u64, running: bool, at: Instant, now: Instant) -> Duration {

@@ -121,6 +121,10 @@ fn event_loop(
         }
         if redraw {
             session.terminal.draw(|frame| render(app, frame))?;
+            let max = view::notes_max_scroll(app);
+            if max != app.notes_max {
+                app.update(PresenterMsg::NotesMax(max), Instant::now());
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ fn connected(slide: usize, now: Instant) -> PresenterApp {
                 outcome: None,
             }),
             snippet: None,
+            jump: String::new(),
         }))),
         now,
     );
@@ -203,4 +204,63 @@ fn another_lesson_under_the_same_name_is_loaded_and_bad_slides_are_clamped() {
     );
     assert_eq!(app.link, LinkState::Refused("protocol 99".into()));
     assert!(draw(&app).contains("✗ protocol 99"));
+}
+
+#[test]
+fn alone_it_jumps_keeps_time_and_forgets_the_rooms_runs_and_notes_stay_here() {
+    let now = Instant::now();
+    let mut app = connected(5, now);
+    // `s` would put the notes on the projector: not sent.
+    assert_eq!(
+        app.update(key(KeyCode::Char('s')), now),
+        vec![PresenterEffect::Redraw]
+    );
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("notes are on this screen"))
+    );
+    // The notes stop scrolling at their end.
+    app.update(PresenterMsg::NotesMax(4), now);
+    for _ in 0..5 {
+        app.update(key(KeyCode::Char(']')), now);
+    }
+    assert_eq!(app.notes_scroll, 4);
+    app.update(key(KeyCode::Char('[')), now);
+    assert_eq!(app.notes_scroll, 1);
+    // The room goes with a demo running: the demo is not shown running on.
+    app.update(PresenterMsg::Room(FromRoom::Lost), now);
+    let demo = app.room.demo.clone().expect("the last run");
+    assert!(!demo.running);
+    assert_eq!(demo.outcome.as_deref(), Some("gone with the room"));
+    // Digits and Enter jump; the room's runs belonged to another slide.
+    app.update(key(KeyCode::Char('9')), now);
+    assert!(draw(&app).contains("go to slide: 9"));
+    app.update(key(KeyCode::Enter), now);
+    assert_eq!(app.room.slide, 8);
+    assert_eq!(app.room.demo, None);
+    assert_eq!(app.room.selected_demo.as_deref(), Some("paths-vs-payloads"));
+    app.update(key(KeyCode::Char('4')), now);
+    app.update(key(KeyCode::Char('2')), now);
+    app.update(key(KeyCode::Enter), now);
+    assert_eq!(app.room.slide, 8);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("no slide 42"))
+    );
+    // t pauses the timer here.
+    let later = now + Duration::from_secs(2);
+    app.update(key(KeyCode::Char('t')), later);
+    assert!(!app.room.timer_running);
+    app.update(PresenterMsg::Tick, later + Duration::from_secs(60));
+    assert_eq!(app.timer(), Duration::from_secs(756));
+    // Back in touch: the message from being alone goes.
+    app.update(key(KeyCode::Char('x')), later);
+    assert!(app.status.is_some());
+    app.update(
+        PresenterMsg::Room(FromRoom::Connected("talk".into())),
+        later,
+    );
+    assert_eq!(app.status, None);
 }

@@ -16,26 +16,29 @@ use crate::app::format_clock;
 use crate::theme::Theme;
 use crate::ui::cells::render_lines;
 use crate::ui::frame::{begin, panel, panel_inner};
-use crate::ui::wrap::truncate;
+use crate::ui::wrap::{truncate, wrap};
 use crate::ui::{blocks_lines, slide_lines};
 
 /// Widest screen that stacks the panels instead of putting them side by side.
 const STACKED_BELOW: u16 = 100;
 
-/// Draws one frame.
-pub fn render(app: &PresenterApp, frame: &mut Frame) {
-    let area = frame.area();
-    let buf = frame.buffer_mut();
-    if !begin(&app.theme, area, buf) {
-        return;
-    }
+/// Where each part of the presenter screen goes.
+struct Areas {
+    header: Rect,
+    notes: Rect,
+    clock: Rect,
+    demo: Rect,
+    next: Rect,
+    footer: Rect,
+}
+
+fn areas(area: Rect) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    render_header(app, header, buf);
     if area.width < STACKED_BELOW {
         // Narrow (a laptop's half screen): the notes in the middle, the clock and the demo
         // above them, the next slide below.
@@ -47,10 +50,14 @@ pub fn render(app: &PresenterApp, frame: &mut Frame) {
         .areas(body);
         let [clock, demo] =
             Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(top);
-        render_clock(app, clock, buf);
-        render_demo(app, demo, buf);
-        render_notes(app, notes, buf);
-        render_next(app, next, buf);
+        Areas {
+            header,
+            notes,
+            clock,
+            demo,
+            next,
+            footer,
+        }
     } else {
         let [notes, side] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
@@ -60,15 +67,73 @@ pub fn render(app: &PresenterApp, frame: &mut Frame) {
             Constraint::Fill(1),
         ])
         .areas(side);
-        render_notes(app, notes, buf);
-        render_clock(app, clock, buf);
-        render_demo(app, demo, buf);
-        render_next(app, next, buf);
+        Areas {
+            header,
+            notes,
+            clock,
+            demo,
+            next,
+            footer,
+        }
     }
-    render_footer(app, footer, buf);
+}
+
+/// Draws one frame.
+pub fn render(app: &PresenterApp, frame: &mut Frame) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if !begin(&app.theme, area, buf) {
+        return;
+    }
+    let parts = areas(area);
+    render_header(app, parts.header, buf);
+    render_notes(app, parts.notes, buf);
+    render_clock(app, parts.clock, buf);
+    render_demo(app, parts.demo, buf);
+    render_next(app, parts.next, buf);
+    render_footer(app, parts.footer, buf);
     if app.show_help {
         render_help(&app.theme, area, buf);
     }
+}
+
+/// How far the notes can scroll at this size (the loop tells the state after each frame,
+/// so `]` stops at the end).
+#[must_use]
+pub fn notes_max_scroll(app: &PresenterApp) -> usize {
+    let area = Rect::new(0, 0, app.size.width, app.size.height);
+    let inner = panel_inner(areas(area).notes);
+    notes_lines(app, usize::from(inner.width))
+        .len()
+        .saturating_sub(usize::from(inner.height))
+}
+
+/// The current slide's notes (or why there are none) laid out `width` columns wide.
+fn notes_lines(app: &PresenterApp, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let slide = app
+        .lesson
+        .as_ref()
+        .and_then(|l| l.slides.get(app.room.slide));
+    match (slide, &app.lesson_error) {
+        (_, Some(why)) => vec![Line::styled(
+            format!("The lesson did not load: {why}"),
+            theme.bad,
+        )],
+        (None, None) => vec![Line::styled("Waiting for the room's lesson…", theme.muted)],
+        (Some(s), None) if s.notes.is_empty() => {
+            vec![Line::styled("No notes for this slide.", theme.muted)]
+        }
+        (Some(s), None) => blocks_lines(&s.notes, width, theme),
+    }
+}
+
+/// A panel title cut to fit `area` (with `…`).
+fn titled(title: &str, area: Rect, theme: &Theme) -> ratatui::widgets::Block<'static> {
+    panel(
+        truncate(title, usize::from(area.width.saturating_sub(6))),
+        theme,
+    )
 }
 
 fn render_header(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
@@ -120,20 +185,9 @@ fn render_notes(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
             )
         },
     );
-    panel(title, theme).render(area, buf);
+    titled(&title, area, theme).render(area, buf);
     let inner = panel_inner(area);
-    let width = usize::from(inner.width);
-    let lines = match (slide, &app.lesson_error) {
-        (_, Some(why)) => vec![Line::styled(
-            format!("The lesson did not load: {why}"),
-            theme.bad,
-        )],
-        (None, None) => vec![Line::styled("Waiting for the room's lesson…", theme.muted)],
-        (Some(s), None) if s.notes.is_empty() => {
-            vec![Line::styled("No notes for this slide.", theme.muted)]
-        }
-        (Some(s), None) => blocks_lines(&s.notes, width, theme),
-    };
+    let lines = notes_lines(app, usize::from(inner.width));
     let scroll = app.notes_scroll.min(lines.len().saturating_sub(1));
     render_lines(&lines[scroll..], inner, buf);
     if lines.len() > scroll + usize::from(inner.height) {
@@ -184,7 +238,8 @@ fn render_clock(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
             format!(" / {}", format_clock(planned)),
             theme.text,
         ));
-        let left = planned.saturating_sub(elapsed);
+        // From the whole seconds shown, so elapsed and left add up to the plan.
+        let left = planned.saturating_sub(Duration::from_secs(elapsed.as_secs()));
         second.push(Span::styled(
             if elapsed > planned {
                 format!(
@@ -218,6 +273,8 @@ fn render_clock(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
 fn render_demo(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     panel("Demo", theme).render(area, buf);
+    let inner = panel_inner(area);
+    let width = usize::from(inner.width);
     let mut lines = Vec::new();
     match &app.room.selected_demo {
         Some(name) => lines.push(Line::from(vec![
@@ -239,18 +296,16 @@ fn render_demo(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
                 theme.text,
             ),
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ({}): ", demo.name, demo.engine), theme.text),
-            Span::styled(state, style),
-        ]));
+        let label = format!("{} ({}): ", demo.name, demo.engine);
+        lines.extend(wrap(&[(&label, theme.text), (&state, style)], width));
     }
     if let Some(snippet) = &app.room.snippet {
-        lines.push(Line::from(vec![
-            Span::styled("slide's code: ", theme.muted),
-            Span::styled(snippet.clone(), theme.text),
-        ]));
+        lines.extend(wrap(
+            &[("slide's code: ", theme.muted), (snippet, theme.text)],
+            width,
+        ));
     }
-    render_lines(&lines, panel_inner(area), buf);
+    render_lines(&lines, inner, buf);
 }
 
 fn render_next(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
@@ -265,7 +320,7 @@ fn render_next(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
         ),
         None => "Next".into(),
     };
-    panel(title, theme).render(area, buf);
+    titled(&title, area, theme).render(area, buf);
     let inner = panel_inner(area);
     let lines = match next {
         Some(slide) => slide_lines(slide, usize::from(inner.width), theme),
@@ -279,13 +334,18 @@ fn render_footer(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     buf.set_style(area, theme.footer);
     let name = app.name.as_deref().unwrap_or("?");
-    let (text, style): (String, Style) = if let Some(status) = &app.status {
+    let (text, style): (String, Style) = if !app.room.jump.is_empty() {
+        (
+            format!("go to slide: {}▏", app.room.jump),
+            theme.footer_accent,
+        )
+    } else if let Some(status) = &app.status {
         (status.clone(), theme.footer_accent)
     } else {
         match &app.link {
             LinkState::Connected => (
                 format!(
-                    "● room `{name}` connected · PgDn/PgUp move both screens · [ ] notes · ? keys · q quits here"
+                    "● room `{name}` · PgDn/PgUp: both screens · [ ]: notes · ?: keys · q: quit here"
                 ),
                 theme.footer,
             ),

@@ -121,7 +121,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     }
     if let Some(link) = &link {
         app.status = Some(format!(
-            "Presenter screen: `lectern presenter --name {}` in another terminal.",
+            "Presenter screen: lectern presenter --name {}",
             link.name()
         ));
     }
