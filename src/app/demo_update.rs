@@ -175,12 +175,14 @@ impl App {
     /// Switches the engine demos run on and runs the selected demo again on it.
     fn switch_engine(&mut self, now: Instant) -> Vec<Effect> {
         if self.engines.python.is_none() {
-            let why = self
-                .engines
-                .why_not_python
-                .clone()
-                .unwrap_or_else(|| "no CPython was found".into());
-            self.status = Some(format!("Only the native engine is available: {why}"));
+            // Without a reason, CPython was not looked for: `--engine native` (with `auto`,
+            // a failed search always says why).
+            self.status = Some(match &self.engines.why_not_python {
+                Some(why) => format!("Only the native engine is available: {why}"),
+                None => "Only the native engine is in use: lectern was started with \
+                         --engine native."
+                    .into(),
+            });
             return vec![Effect::Redraw];
         }
         self.engines.current = self.engines.current.other();
