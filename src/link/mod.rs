@@ -39,8 +39,8 @@ pub enum LinkError {
     },
     /// A session name with characters a file name should not have.
     #[error(
-        "`{0}` is not a usable name: use letters, digits, `.`, `_` and `-` (at most {max} \
-         characters, not starting with `.`)",
+        "`{0}` is not a usable name: use ASCII letters, digits, `.`, `_` and `-` (at most \
+         {max} characters, not starting with `.`)",
         max = dir::MAX_NAME
     )]
     BadName(String),

@@ -107,7 +107,16 @@ fn run(
                     name = Some(chosen);
                     Some(stream)
                 } else {
-                    let why = format!("waiting for the lecture `{chosen}` to be presented");
+                    let others = live_sessions(dir);
+                    let why = if others.is_empty() {
+                        format!("waiting for the lecture `{chosen}` to be presented")
+                    } else {
+                        format!(
+                            "waiting for the lecture `{chosen}` to be presented (presented \
+                             now: {})",
+                            others.join(", ")
+                        )
+                    };
                     say_waiting(&mut waiting_said, why, deliver)
                 }
             }
