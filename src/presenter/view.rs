@@ -359,7 +359,8 @@ fn render_footer(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
             LinkState::Refused(why) => (format!("✗ {why}"), theme.footer_accent),
         }
     };
-    render_lines(&[Line::styled(format!(" {text}"), style)], area, buf);
+    let text = truncate(&format!(" {text}"), usize::from(area.width));
+    render_lines(&[Line::styled(text, style)], area, buf);
 }
 
 fn render_help(theme: &Theme, screen: Rect, buf: &mut Buffer) {
