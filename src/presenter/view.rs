@@ -129,7 +129,7 @@ fn notes_lines(app: &PresenterApp, width: usize) -> Vec<Line<'static>> {
 }
 
 /// A panel title cut to fit `area` (with `…`).
-fn titled(title: &str, area: Rect, theme: &Theme) -> ratatui::widgets::Block<'static> {
+fn titled(title: &str, area: Rect, theme: &Theme) -> crate::ui::panel::Panel {
     panel(
         truncate(title, usize::from(area.width.saturating_sub(6))),
         theme,

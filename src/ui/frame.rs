@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, BorderType, Padding};
 
 use super::layout::is_too_small;
 use super::too_small;
+use super::panel::Panel;
 use crate::theme::Theme;
 
 /// Paints the theme's background and, when the terminal is below the minimum, the message
@@ -25,7 +26,8 @@ pub fn begin(theme: &Theme, screen: Rect, buf: &mut Buffer) -> bool {
     true
 }
 
-/// The panel's shape: rounded border, a column of padding each side.
+/// The panel's shape: rounded border, a column of padding each side (its content area is
+/// ratatui's answer for that shape, so it never differs from `Block`'s).
 fn shape() -> Block<'static> {
     Block::bordered()
         .border_type(BorderType::Rounded)
@@ -34,8 +36,8 @@ fn shape() -> Block<'static> {
 
 /// A rounded, titled panel with a column of padding each side.
 #[must_use]
-pub fn panel(title: impl Into<String>, theme: &Theme) -> Block<'static> {
-    shape().border_style(theme.border).title(Span::styled(
+pub fn panel(title: impl Into<String>, theme: &Theme) -> Panel {
+    Panel::new(theme.border).title(Span::styled(
         format!(" {} ", title.into()),
         theme.panel_title,
     ))

@@ -9,6 +9,7 @@ pub mod gauges;
 mod help;
 mod layout;
 mod notes;
+pub mod panel;
 mod sidebar;
 mod slide_view;
 mod table;
