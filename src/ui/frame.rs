@@ -8,8 +8,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Padding};
 
 use super::layout::is_too_small;
-use super::too_small;
 use super::panel::Panel;
+use super::too_small;
 use crate::theme::Theme;
 
 /// Paints the theme's background and, when the terminal is below the minimum, the message
