@@ -9,13 +9,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Widget};
+use ratatui::widgets::Widget;
 
 use super::app::{LinkState, PresenterApp};
 use crate::app::format_clock;
 use crate::theme::Theme;
 use crate::ui::cells::render_lines;
-use crate::ui::frame::{begin, panel, panel_inner};
+use crate::ui::frame::{begin, key_rows, overlay, panel, panel_inner};
 use crate::ui::wrap::{truncate, wrap};
 use crate::ui::{blocks_lines, slide_lines};
 
@@ -375,25 +375,9 @@ fn render_help(theme: &Theme, screen: Rect, buf: &mut Buffer) {
         ("?  Esc", "this help"),
         ("q  Ctrl-C", "quit this screen (the room goes on)"),
     ];
-    let lines: Vec<Line<'static>> = rows
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {keys:<15}"), theme.key),
-                Span::styled((*what).to_string(), theme.text),
-            ])
-        })
-        .collect();
-    let width = (lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4).min(screen.width);
-    let height = (lines.len() as u16 + 2).min(screen.height);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(area, buf);
-    buf.set_style(area, theme.base);
+    let lines = key_rows(&rows, 15, theme);
+    let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let area = overlay(width, lines.len() as u16 + 2, theme, screen, buf);
     panel("Presenter keys", theme).render(area, buf);
     render_lines(&lines, panel_inner(area), buf);
 }

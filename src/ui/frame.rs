@@ -4,8 +4,8 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, BorderType, Padding};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
 
 use super::layout::is_too_small;
 use super::panel::Panel;
@@ -47,4 +47,34 @@ pub fn panel(title: impl Into<String>, theme: &Theme) -> Panel {
 #[must_use]
 pub fn panel_inner(area: Rect) -> Rect {
     shape().inner(area)
+}
+
+/// One line per `(keys, what they do)` row of a key-help overlay, the keys padded to
+/// `keys_width` columns.
+#[must_use]
+pub fn key_rows(rows: &[(&str, &str)], keys_width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    rows.iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {keys:<keys_width$}"), theme.key),
+                Span::styled((*what).to_string(), theme.text),
+            ])
+        })
+        .collect()
+}
+
+/// A `width`×`height` area centred on `screen` (cut to it), cleared and painted with the
+/// theme's background, for an overlay.
+pub fn overlay(width: u16, height: u16, theme: &Theme, screen: Rect, buf: &mut Buffer) -> Rect {
+    let width = width.min(screen.width);
+    let height = height.min(screen.height);
+    let area = Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(area, buf);
+    buf.set_style(area, theme.base);
+    area
 }

@@ -4,13 +4,13 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 use super::app::WatchApp;
 use crate::app::format_clock;
 use crate::supervise::Stream;
 use crate::theme::Theme;
-use crate::ui::frame::panel;
+use crate::ui::frame::{key_rows, overlay, panel};
 use crate::ui::gauges;
 
 /// Draws one frame.
@@ -133,25 +133,8 @@ fn render_help(theme: &Theme, screen: Rect, buf: &mut Buffer) {
         ("f", "freeze / unfreeze the gauges"),
         ("?", "this help"),
     ];
-    let lines: Vec<Line<'_>> = rows
-        .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<16}"), theme.key),
-                Span::styled(*v, theme.text),
-            ])
-        })
-        .collect();
-    let width = 72.min(screen.width);
-    let height = (lines.len() as u16 + 2).min(screen.height);
-    let area = Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(area, buf);
-    buf.set_style(area, theme.base);
+    let lines = key_rows(&rows, 16, theme);
+    let area = overlay(72, lines.len() as u16 + 2, theme, screen, buf);
     Paragraph::new(lines)
         .block(
             Block::bordered()
