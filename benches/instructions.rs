@@ -22,10 +22,10 @@ use lectern::msg::Msg as LectureMsg;
 use lectern::run::LayoutTracker;
 use lectern::sampler::{Collector, PlatformSource, Sample};
 use lectern::theme::{Theme, ThemeName};
+use lectern::ui::damage::Damage;
 use lectern::watch::{Msg, WatchApp};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::{Rect, Size};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 
 /// Calls before the measured ones in the shorter run.
 const WARM_UP: usize = 5;
@@ -36,7 +36,11 @@ const SIZE: Size = Size::new(120, 40);
 /// Processes in the watched tree.
 const TREE: usize = 16;
 
-type Screen = Terminal<CrosstermBackend<io::Sink>>;
+/// A terminal drawn on as the event loops draw: a plan at a time, only what changed.
+struct Screen {
+    backend: CrosstermBackend<io::Sink>,
+    damage: Damage,
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; the child cases are `MODE CALLS`.
@@ -121,12 +125,13 @@ fn collector(root: &Child) -> (Collector<PlatformSource>, Instant) {
     (collector, start)
 }
 
+const AREA: Rect = Rect::new(0, 0, SIZE.width, SIZE.height);
+
 fn screen() -> Screen {
-    let area = Rect::new(0, 0, SIZE.width, SIZE.height);
-    let options = TerminalOptions {
-        viewport: Viewport::Fixed(area),
-    };
-    Terminal::with_options(CrosstermBackend::new(io::sink()), options).expect("a screen")
+    Screen {
+        backend: CrosstermBackend::new(io::sink()),
+        damage: Damage::new(AREA),
+    }
 }
 
 fn child(mode: &str, calls: usize) {
@@ -161,7 +166,8 @@ fn child(mode: &str, calls: usize) {
                 let sample = collector.collect(now);
                 measured_frame(&mut screen, &mut |s: &mut Screen| {
                     watch.update(Msg::Sample(Box::new(sample.clone())), now);
-                    s.draw(|f| lectern::watch::render(&watch, f)).map(drop)
+                    s.damage
+                        .draw(&lectern::watch::plan(&watch, AREA), &mut s.backend)
                 });
             }
             "lecture" | "lecture-unchanged" => {
@@ -174,7 +180,8 @@ fn child(mode: &str, calls: usize) {
                 measured_frame(&mut screen, &mut |s: &mut Screen| {
                     lecture.update(LectureMsg::Sample(Box::new(sample.clone())), now);
                     layout.refresh(&mut lecture, true);
-                    s.draw(|f| lectern::ui::render(&lecture, f)).map(drop)
+                    s.damage
+                        .draw(&lectern::ui::plan(&lecture, AREA), &mut s.backend)
                 });
             }
             other => panic!("unknown mode {other}"),

@@ -111,7 +111,8 @@ impl Screens {
     pub fn draw(&mut self, app: &App, extra_markers: &[String]) -> io::Result<()> {
         let Some(memory) = &mut self.memory else {
             if let Some(tty) = &mut self.tty {
-                tty.terminal.draw(|frame| ui::render(app, frame))?;
+                let area = tty.area();
+                tty.draw(&ui::plan(app, area))?;
             }
             return Ok(());
         };

@@ -16,6 +16,8 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use crate::ui::damage::{Damage, Plan};
+
 /// The ratatui terminal lectern draws on.
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -23,6 +25,8 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 pub struct TerminalSession {
     /// The terminal to draw on.
     pub terminal: Tui,
+    /// What it shows, part by part, for frames drawn from a [`Plan`].
+    damage: Damage,
 }
 
 impl TerminalSession {
@@ -47,7 +51,10 @@ impl TerminalSession {
             fixed_terminal(width, height)
         })();
         match entered {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(mut terminal) => Ok(Self {
+                damage: Damage::new(terminal.get_frame().area()),
+                terminal,
+            }),
             Err(err) => {
                 restore();
                 Err(err)
@@ -64,7 +71,24 @@ impl TerminalSession {
     pub fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
         execute!(stdout(), Clear(ClearType::All))?;
         self.terminal = fixed_terminal(width, height)?;
+        self.damage = Damage::new(self.area());
         Ok(())
+    }
+
+    /// The area frames are drawn on: the whole window.
+    #[must_use]
+    pub fn area(&mut self) -> Rect {
+        self.terminal.get_frame().area()
+    }
+
+    /// Draws `plan`, writing only the parts that changed since the last plan drawn. Frames
+    /// drawn with `terminal.draw` and frames drawn from plans must not be mixed: each
+    /// keeps its own idea of what the screen shows.
+    ///
+    /// # Errors
+    /// If the terminal cannot be written.
+    pub fn draw(&mut self, plan: &Plan<'_>) -> io::Result<()> {
+        self.damage.draw(plan, self.terminal.backend_mut())
     }
 }
 

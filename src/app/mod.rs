@@ -168,6 +168,11 @@ pub struct App {
     pub highlights: u64,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     last_wheel_turn: Option<Instant>,
+    /// Counts the changes to what the screen shows other than the gauges and the clocks:
+    /// every message but a sample (unless a demo is running: its panel keeps the samples)
+    /// and the timer's tick, and every new layout of the slide. The parts of a frame other
+    /// than the gauges are drawn again only when it moves (see [`crate::ui::plan`]).
+    pub revision: u64,
 }
 
 impl App {
@@ -205,6 +210,7 @@ impl App {
             highlights: 0,
             presenters: 0,
             last_wheel_turn: None,
+            revision: 0,
         }
     }
 

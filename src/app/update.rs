@@ -23,6 +23,15 @@ impl App {
     /// Applies one message at time `now` and says what the loop should do next.
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
         self.now = now;
+        let changes_view = match &msg {
+            Msg::Tick => false,
+            Msg::Sample(_) => self.demos.running().is_some(),
+            Msg::Layout(facts) => *facts != self.layout,
+            _ => true,
+        };
+        if changes_view {
+            self.revision = self.revision.wrapping_add(1);
+        }
         match msg {
             Msg::Key(key) => self.on_key(key),
             // The presenter screen drives this one, but no key of its own can quit the room

@@ -27,6 +27,7 @@ impl LayoutTracker {
         if self.key != Some(key) || theme_changed {
             self.key = Some(key);
             app.laid_out = ui::lay_out(app);
+            app.revision = app.revision.wrapping_add(1);
             self.slide = ui::slide_facts(app);
         } else if sample {
             return;

@@ -2,6 +2,7 @@
 
 mod blocks;
 pub mod cells;
+pub mod damage;
 mod demo_panel;
 mod footer;
 pub mod frame;
@@ -25,29 +26,65 @@ pub use demo_panel::{Window, panel_lines};
 pub use layout::{MIN_HEIGHT, MIN_WIDTH, areas, is_too_small, slide_text_area};
 
 use crate::app::{App, LayoutFacts};
+use damage::Plan;
 
 /// Draws one frame of the app.
 pub fn render(app: &App, frame: &mut Frame) {
     let screen = frame.area();
-    let buf = frame.buffer_mut();
-    if !frame::begin(&app.theme, screen, buf) {
-        return;
+    plan(app, screen).render(frame.buffer_mut());
+}
+
+/// One frame of the app cut into parts, each keyed on what it shows: everything but the
+/// gauges and the clocks changes only with [`App::revision`], the gauges with each sample
+/// they show, the footer's timer and a running demo's clock once a second.
+#[must_use]
+pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
+    let plan = Plan::new(screen, app.theme.base);
+    if is_too_small(screen) {
+        return plan.overlay(Box::new(|area, buf| {
+            too_small::render(&app.theme, area, buf);
+        }));
     }
     let areas = areas(screen, app.show_notes, app.demo_focus);
-    if app.demo_focus {
-        slide_view::render_title(app, areas.slide, buf);
-    } else {
-        slide_view::render(app, areas.slide, buf);
-    }
+    let revision = app.revision;
+    let mut plan = plan.part(
+        areas.slide,
+        revision,
+        Box::new(|area, buf| {
+            if app.demo_focus {
+                slide_view::render_title(app, area, buf);
+            } else {
+                slide_view::render(app, area, buf);
+            }
+        }),
+    );
     if let Some(notes_area) = areas.notes {
-        notes::render(app, notes_area, buf);
+        plan = plan.part(
+            notes_area,
+            revision,
+            Box::new(|area, buf| notes::render(app, area, buf)),
+        );
     }
-    demo_panel::render(app, areas.demo, buf);
-    sidebar::render_gauges(app, areas.gauges, buf);
-    footer::render(app, areas.footer, buf);
+    plan = plan
+        .part(
+            areas.demo,
+            (revision, demo_panel::clock_key(app)),
+            Box::new(|area, buf| demo_panel::render(app, area, buf)),
+        )
+        .part(
+            areas.gauges,
+            (revision, app.gauges.shown().count),
+            Box::new(|area, buf| sidebar::render_gauges(app, area, buf)),
+        )
+        .part(
+            areas.footer,
+            (revision, app.elapsed().as_secs()),
+            Box::new(|area, buf| footer::render(app, area, buf)),
+        );
     if app.show_help {
-        help::render(app, screen, buf);
+        plan = plan.overlay(Box::new(|screen, buf| help::render(app, screen, buf)));
     }
+    plan
 }
 
 fn screen(app: &App) -> Rect {

@@ -62,6 +62,9 @@ pub struct WatchApp {
     pub exit_at_end: bool,
     /// How and when the command ended, once it has.
     pub ended: Option<(ExitInfo, Instant)>,
+    /// Counts the changes to what the screen shows other than the gauges, the output and
+    /// the clocks (keys, a resize, the end): the screen's parts are keyed on it.
+    pub revision: u64,
 }
 
 impl WatchApp {
@@ -90,6 +93,7 @@ impl WatchApp {
             show_help: false,
             exit_at_end: false,
             ended: None,
+            revision: 0,
         }
     }
 
@@ -103,6 +107,9 @@ impl WatchApp {
     /// Applies a message.
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<WatchEffect> {
         self.now = now;
+        if !matches!(msg, Msg::Sample(_) | Msg::Output { .. }) {
+            self.revision = self.revision.wrapping_add(1);
+        }
         match msg {
             // After the end, any key leaves: there is nothing left to stop.
             Msg::Key(key) if self.ended.is_some() && key.code != KeyCode::Char('f') => {

@@ -19,7 +19,7 @@ pub use child::{Running, TERM_GRACE, exit_code};
 pub use json::{Record, emit};
 
 pub use msg::Msg;
-pub use view::render;
+pub use view::{plan, render};
 
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::msg::ExitReason;
@@ -259,7 +259,7 @@ fn tui_loop(
     sampler: &Sampler,
     deadline: Option<Instant>,
 ) -> io::Result<Outcome> {
-    session.terminal.draw(|frame| render(app, frame))?;
+    draw(app, session)?;
     loop {
         // Once the command has ended there is nothing left to time out.
         let deadline = if app.ended.is_some() { None } else { deadline };
@@ -324,9 +324,15 @@ fn tui_loop(
             }
         }
         if redraw {
-            session.terminal.draw(|frame| render(app, frame))?;
+            draw(app, session)?;
         }
     }
+}
+
+/// Draws what changed since the last frame.
+fn draw(app: &WatchApp, session: &mut TerminalSession) -> io::Result<()> {
+    let area = session.area();
+    session.draw(&plan(app, area))
 }
 
 /// The outcome of a command that ended by itself.

@@ -10,15 +10,25 @@ use super::app::WatchApp;
 use crate::app::format_clock;
 use crate::supervise::Stream;
 use crate::theme::Theme;
+use crate::ui::damage::Plan;
 use crate::ui::frame::{key_rows, overlay, panel};
 use crate::ui::gauges;
 
 /// Draws one frame.
 pub fn render(app: &WatchApp, frame: &mut Frame) {
     let screen = frame.area();
-    let buf = frame.buffer_mut();
-    if !crate::ui::frame::begin(&app.theme, screen, buf) {
-        return;
+    plan(app, screen).render(frame.buffer_mut());
+}
+
+/// One frame cut into parts, each keyed on what it shows (see [`crate::ui::damage`]): the
+/// header on the clock, the gauges on each sample shown, the output on each line.
+#[must_use]
+pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
+    let plan = Plan::new(screen, app.theme.base);
+    if crate::ui::is_too_small(screen) {
+        return plan.overlay(Box::new(|area, buf| {
+            crate::ui::too_small::render(&app.theme, area, buf);
+        }));
     }
     let output_height = (screen.height / 4).clamp(5, 12);
     let cores = app
@@ -37,24 +47,52 @@ pub fn render(app: &WatchApp, frame: &mut Frame) {
         Constraint::Length(output_height),
     ])
     .areas(screen);
-    render_header(app, header, buf);
-    let shown = app.gauges.shown();
-    let core_title = format!("CPU · {cores} cores");
-    let block = panel(&core_title, &app.theme);
-    let inner = block.inner(cores_area);
-    block.render(cores_area, buf);
-    gauges::render_cores(shown, &app.theme, inner, buf);
-    let block = panel(
-        "Processes: the command's tree, then lectern itself",
-        &app.theme,
+    let revision = app.revision;
+    let shown = app.gauges.shown().count;
+    let clock = (
+        app.elapsed().as_secs(),
+        app.deadline
+            .map(|deadline| deadline.saturating_duration_since(app.now).as_secs()),
     );
-    let inner = block.inner(procs_area);
-    block.render(procs_area, buf);
-    gauges::render_procs(shown, &app.theme, inner, buf);
-    render_output(app, output_area, buf);
+    let lines = app.output_dropped + app.output.len();
+    let mut plan = plan
+        .part(
+            header,
+            (revision, clock),
+            Box::new(|area, buf| render_header(app, area, buf)),
+        )
+        .part(
+            cores_area,
+            (revision, shown, cores),
+            Box::new(move |area, buf| {
+                let block = panel(format!("CPU · {cores} cores"), &app.theme);
+                let inner = block.inner(area);
+                block.render(area, buf);
+                gauges::render_cores(app.gauges.shown(), &app.theme, inner, buf);
+            }),
+        )
+        .part(
+            procs_area,
+            (revision, shown),
+            Box::new(|area, buf| {
+                let block = panel(
+                    "Processes: the command's tree, then lectern itself",
+                    &app.theme,
+                );
+                let inner = block.inner(area);
+                block.render(area, buf);
+                gauges::render_procs(app.gauges.shown(), &app.theme, inner, buf);
+            }),
+        )
+        .part(
+            output_area,
+            (revision, lines),
+            Box::new(|area, buf| render_output(app, area, buf)),
+        );
     if app.show_help {
-        render_help(&app.theme, screen, buf);
+        plan = plan.overlay(Box::new(|screen, buf| render_help(&app.theme, screen, buf)));
     }
+    plan
 }
 
 fn render_header(app: &WatchApp, area: Rect, buf: &mut Buffer) {

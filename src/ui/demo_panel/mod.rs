@@ -54,7 +54,23 @@ pub fn window(app: &App, area: Rect) -> Window {
     Window::new(top.len(), body.len(), usize::from(inner.height))
 }
 
-/// Draws the panel.
+/// What of the panel moves with the clock alone: the seconds a running demo and a running
+/// snippet have run (the panel shows them), for the panel's key in [`crate::ui::plan`].
+#[must_use]
+pub fn clock_key(app: &App) -> (Option<u64>, Option<u64>) {
+    let run = app
+        .demos
+        .running()
+        .map(|run| app.now.saturating_duration_since(run.started).as_secs());
+    let snippet = app
+        .snippet
+        .as_ref()
+        .filter(|s| s.ended.is_none())
+        .map(|s| app.now.saturating_duration_since(s.started).as_secs());
+    (run, snippet)
+}
+
+/// Draws the demo panel (or the slide's running code) into `area`.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(snippet) = app.shown_snippet() {
         snippet::render(app, snippet, area, buf);

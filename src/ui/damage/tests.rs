@@ -1,0 +1,149 @@
+use std::cell::Cell as Counter;
+
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use super::*;
+
+const SCREEN: Rect = Rect::new(0, 0, 20, 4);
+const LEFT: Rect = Rect::new(0, 0, 10, 4);
+const RIGHT: Rect = Rect::new(10, 0, 10, 4);
+
+/// A plan of two parts that write `left` and `right`, keyed on `keys`; `drawn` counts the
+/// parts drawn.
+fn plan<'a>(left: &'a str, right: &'a str, keys: (u8, u8), drawn: &'a Counter<u32>) -> Plan<'a> {
+    let text = |text: &'a str| -> DrawFn<'a> {
+        Box::new(move |area, buf| {
+            drawn.set(drawn.get() + 1);
+            Line::raw(text).render(area, buf);
+        })
+    };
+    Plan::new(SCREEN, Style::default())
+        .part(LEFT, keys.0, text(left))
+        .part(RIGHT, keys.1, text(right))
+}
+
+fn whole(plan: &Plan<'_>) -> Buffer {
+    let mut buf = Buffer::empty(SCREEN);
+    plan.render(&mut buf);
+    buf
+}
+
+#[test]
+fn a_part_whose_key_stands_is_neither_drawn_nor_written_again() {
+    let drawn = Counter::new(0);
+    let mut backend = TestBackend::new(20, 4);
+    let mut damage = Damage::new(SCREEN);
+    damage
+        .draw(&plan("slide", "cpu 10%", (1, 1), &drawn), &mut backend)
+        .expect("draws");
+    assert_eq!(drawn.get(), 2, "the first frame draws every part");
+    assert_eq!(
+        *backend.buffer(),
+        whole(&plan("slide", "cpu 10%", (1, 1), &drawn))
+    );
+
+    // The right part's key moves: only it is drawn.
+    drawn.set(0);
+    damage
+        .draw(&plan("slide", "cpu 55%", (1, 2), &drawn), &mut backend)
+        .expect("draws");
+    assert_eq!(drawn.get(), 1);
+    assert_eq!(
+        *backend.buffer(),
+        whole(&plan("slide", "cpu 55%", (1, 2), &drawn))
+    );
+
+    // A part whose key stands keeps what it showed, even if it would now draw otherwise:
+    // that is what the key promises, and what saves the work.
+    drawn.set(0);
+    damage
+        .draw(&plan("CHANGED", "cpu 55%", (1, 2), &drawn), &mut backend)
+        .expect("draws");
+    assert_eq!(drawn.get(), 0);
+    assert_eq!(
+        *backend.buffer(),
+        whole(&plan("slide", "cpu 55%", (1, 2), &drawn))
+    );
+}
+
+#[test]
+fn an_overlay_draws_the_frame_whole_and_what_it_covered_comes_back() {
+    let drawn = Counter::new(0);
+    let mut backend = TestBackend::new(20, 4);
+    let mut damage = Damage::new(SCREEN);
+    damage
+        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
+        .expect("draws");
+    let help = plan("slide", "cpu", (1, 1), &drawn).overlay(Box::new(|area, buf| {
+        Line::raw("HELP HELP HELP HELP").render(area, buf);
+    }));
+    damage.draw(&help, &mut backend).expect("draws");
+    assert_eq!(*backend.buffer(), whole(&help));
+    // The overlay goes with no key moving: the parts under it are written again.
+    damage
+        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
+        .expect("draws");
+    assert_eq!(
+        *backend.buffer(),
+        whole(&plan("slide", "cpu", (1, 1), &drawn))
+    );
+}
+
+#[test]
+fn parts_that_move_draw_the_frame_whole() {
+    let drawn = Counter::new(0);
+    let mut backend = TestBackend::new(20, 4);
+    let mut damage = Damage::new(SCREEN);
+    damage
+        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
+        .expect("draws");
+    // The same keys, other areas (the notes pane opened, say): drawn whole, gaps included.
+    let moved = Plan::new(SCREEN, Style::default()).part(
+        Rect::new(0, 0, 20, 2),
+        1_u8,
+        Box::new(|area, buf| Line::raw("wide").render(area, buf)),
+    );
+    damage.draw(&moved, &mut backend).expect("draws");
+    assert_eq!(*backend.buffer(), whole(&moved));
+}
+
+#[test]
+fn the_background_and_wide_characters_come_out_as_ratatui_draws_them() {
+    let base = Style::default().bg(Color::White).fg(Color::Black);
+    let wide = |text: &'static str, key: u8| {
+        Plan::new(SCREEN, base)
+            .part(
+                LEFT,
+                0_u8,
+                Box::new(|area, buf| Line::raw("left").render(area, buf)),
+            )
+            .part(
+                RIGHT,
+                key,
+                Box::new(move |area, buf| Line::raw(text).render(area, buf)),
+            )
+    };
+    let mut backend = TestBackend::new(20, 4);
+    let mut damage = Damage::new(SCREEN);
+    // The reference: ratatui's own terminal drawing every frame whole. (Cells hidden behind
+    // a wide character keep whatever style they had, in both: they are never written.)
+    let mut reference = ratatui::Terminal::new(TestBackend::new(20, 4)).expect("a terminal");
+    for (i, text) in ["コンピュータ", "ab", "aコb", "📌 pinned", "x"]
+        .iter()
+        .enumerate()
+    {
+        let plan = wide(text, i as u8);
+        damage.draw(&plan, &mut backend).expect("draws");
+        reference
+            .draw(|frame| plan.render(frame.buffer_mut()))
+            .expect("draws");
+        assert_eq!(
+            backend.buffer(),
+            reference.backend().buffer(),
+            "after {text:?}"
+        );
+    }
+}
