@@ -105,9 +105,12 @@ impl Lecture {
         let mut sample: Sample = sample();
         let wobble = (self.step * 37 % 100) as f32;
         sample.cores = vec![wobble, 100.0 - wobble];
+        // The processes change on every third sample only: in between, the cores move and
+        // the table must stay as drawn.
+        let moved = (self.step / 3) as f32;
         for (i, proc) in sample.procs.iter_mut().enumerate() {
-            proc.cpu_pct = (wobble + i as f32 * 7.0) % 100.0;
-            proc.rss_bytes += u64::from(self.step) << 16;
+            proc.cpu_pct = (moved * 37.0 + i as f32 * 7.0) % 100.0;
+            proc.rss_bytes += u64::from(self.step / 3) << 16;
         }
         self.send(100, Msg::Sample(Box::new(sample)), "sample");
     }

@@ -55,7 +55,7 @@ impl ProcSample {
 }
 
 /// Why a process is tracked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// lectern's own UI process.
@@ -67,7 +67,7 @@ pub enum Role {
 }
 
 /// Scheduler state as `/proc/PID/stat` reports it, plus `Exited` for a process that is gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProcState {
     /// On a CPU or ready to run (`R`).
@@ -102,7 +102,7 @@ impl ProcState {
 }
 
 /// How a process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExitInfo {
     /// It exited with this status code.

@@ -52,7 +52,9 @@ impl<'a> Plan<'a> {
     }
 
     /// Adds a part in `area` (cut to the screen), drawn by `draw`. `key` must change
-    /// whenever what `draw` would draw changes; parts must not overlap.
+    /// whenever what `draw` would draw changes. Parts must not overlap, except that a part
+    /// may lie inside an earlier one whose drawing leaves that area alone (the process
+    /// table inside the gauges panel).
     #[must_use]
     pub fn part(mut self, area: Rect, key: impl Hash, draw: DrawFn<'a>) -> Self {
         let mut hasher = DefaultHasher::new();
@@ -180,9 +182,20 @@ impl Damage {
         self.parts = plan
             .parts
             .iter()
-            .map(|part| Drawn {
-                key: part.key,
-                cells: cut(&next, part.area),
+            .enumerate()
+            .map(|(i, part)| {
+                let mut cells = cut(&next, part.area);
+                // A part inside this one is drawn by itself: this part's own cells there
+                // are its background, as it draws them on its own.
+                for inner in &plan.parts[i + 1..] {
+                    if !inner.area.is_empty() && part.area.intersection(inner.area) == inner.area {
+                        blank(&mut cells, inner.area, plan.base);
+                    }
+                }
+                Drawn {
+                    key: part.key,
+                    cells,
+                }
             })
             .collect();
         self.whole = next;
@@ -208,6 +221,18 @@ fn copy(from: &Buffer, to: &mut Buffer) {
         for x in area.left()..area.right() {
             to[(x, y)] = from[(x, y)].clone();
         }
+    }
+}
+
+/// Empties `area` of `cells` to the background `base`.
+fn blank(cells: &mut Buffer, area: Rect, base: Style) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            cells[(x, y)].reset();
+        }
+    }
+    if base != Style::default() {
+        cells.set_style(area, base);
     }
 }
 

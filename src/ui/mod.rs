@@ -81,6 +81,15 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
             (revision, app.elapsed().as_secs()),
             Box::new(|area, buf| footer::render(app, area, buf)),
         );
+    // The process table lies inside the gauges panel, which leaves its area alone: a part
+    // of its own, drawn when what it shows changes (most samples change only the cores).
+    if let Some(table) = sidebar::table_area(app, areas.gauges) {
+        plan = plan.part(
+            table,
+            (revision, sidebar::table_key(app, table)),
+            Box::new(|area, buf| sidebar::render_table(app, area, buf)),
+        );
+    }
     if app.show_help {
         plan = plan.overlay(Box::new(|screen, buf| help::render(app, screen, buf)));
     }

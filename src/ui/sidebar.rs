@@ -1,24 +1,44 @@
 //! The gauges panel beside (or under) the slide.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
-use super::frame::panel;
+use super::frame::{panel, panel_inner};
 use super::gauges;
 use crate::app::App;
 
-/// The gauges panel: per-core CPU and the tracked processes (lectern's own and those of the
-/// slide's demos), with a badge while frozen.
+/// Where the parts of the gauges panel in `area` go: the cores and, when there is room, the
+/// process table. A low strip shows the cores, beside the processes when it is wide enough
+/// for both.
+fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
+    let inner = panel_inner(area);
+    if inner.height < 6 && inner.width >= 70 {
+        let [cores, procs] = Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)])
+            .spacing(2)
+            .areas(inner);
+        (cores, Some(procs))
+    } else if inner.height < 6 {
+        (inner, None)
+    } else {
+        gauges::split(app.gauges.shown(), inner)
+    }
+}
+
+/// Where the process table goes in the gauges panel drawn in `area`, if it has one: a part
+/// of the frame of its own, since it changes less often than the cores.
+#[must_use]
+pub fn table_area(app: &App, area: Rect) -> Option<Rect> {
+    split(app, area).1
+}
+
+/// The gauges panel but for its process table ([`render_table`]): per-core CPU, with a badge
+/// while frozen. The table's area is left as it is.
 pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let cores = app
-        .gauges
-        .shown()
-        .sample
-        .as_ref()
-        .map_or(0, |s| s.cores.len());
+    let data = app.gauges.shown();
+    let cores = data.sample.as_ref().map_or(0, |s| s.cores.len());
     let title = if cores > 0 {
         format!("CPU & memory · {cores} cores")
     } else {
@@ -28,22 +48,18 @@ pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
     if app.gauges.is_frozen() {
         block = block.title(Span::styled(" ❄ FROZEN (f) ", theme.warning));
     }
-    let inner = block.inner(area);
     block.render(area, buf);
-    let data = app.gauges.shown();
-    // A low strip shows the cores, beside the processes when it is wide enough for both.
-    if inner.height < 6 && inner.width >= 70 {
-        let [cores, procs] = ratatui::layout::Layout::horizontal([
-            ratatui::layout::Constraint::Percentage(45),
-            ratatui::layout::Constraint::Fill(1),
-        ])
-        .spacing(2)
-        .areas(inner);
-        gauges::render_cores(data, theme, cores, buf);
-        gauges::render_procs(data, theme, procs, buf);
-    } else if inner.height < 6 {
-        gauges::render_cores(data, theme, inner, buf);
-    } else {
-        gauges::render(data, theme, inner, buf);
-    }
+    gauges::render_cores(data, theme, split(app, area).0, buf);
+}
+
+/// The tracked processes (lectern's own and those of the slide's demos), in `area` from
+/// [`table_area`].
+pub fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
+    gauges::render_procs(app.gauges.shown(), &app.theme, area, buf);
+}
+
+/// The process table's key for the damage-tracked screen.
+#[must_use]
+pub fn table_key(app: &App, area: Rect) -> u64 {
+    gauges::procs_key(app.gauges.shown(), &app.theme, area)
 }

@@ -73,7 +73,14 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
         )
         .part(
             procs_area,
-            (revision, shown),
+            (
+                revision,
+                gauges::procs_key(
+                    app.gauges.shown(),
+                    &app.theme,
+                    crate::ui::frame::panel_inner(procs_area),
+                ),
+            ),
             Box::new(|area, buf| {
                 let block = panel(
                     "Processes: the command's tree, then lectern itself",

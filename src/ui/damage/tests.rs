@@ -147,3 +147,40 @@ fn the_background_and_wide_characters_come_out_as_ratatui_draws_them() {
         );
     }
 }
+
+#[test]
+fn a_part_inside_another_keeps_its_cells_when_only_the_outer_one_is_drawn_again() {
+    let inner = Rect::new(2, 1, 6, 2);
+    let nested = |outer: &'static str, keys: (u8, u8)| {
+        Plan::new(SCREEN, Style::default())
+            .part(
+                LEFT,
+                keys.0,
+                // Draws its first row only: the inner part's area is left alone.
+                Box::new(move |area, buf| Line::raw(outer).render(area, buf)),
+            )
+            .part(
+                inner,
+                keys.1,
+                Box::new(|area, buf| Line::raw("table").render(area, buf)),
+            )
+            .part(
+                RIGHT,
+                0_u8,
+                Box::new(|area, buf| Line::raw("r").render(area, buf)),
+            )
+    };
+    let mut backend = TestBackend::new(20, 4);
+    let mut damage = Damage::new(SCREEN);
+    damage
+        .draw(&nested("cpu 10%", (1, 1)), &mut backend)
+        .expect("draws");
+    damage
+        .draw(&nested("cpu 90%", (2, 1)), &mut backend)
+        .expect("draws");
+    assert_eq!(*backend.buffer(), whole(&nested("cpu 90%", (2, 1))));
+    damage
+        .draw(&nested("cpu 90%", (2, 2)), &mut backend)
+        .expect("draws");
+    assert_eq!(*backend.buffer(), whole(&nested("cpu 90%", (2, 2))));
+}

@@ -15,29 +15,31 @@ pub use procs::{LEGEND, LEGEND_SHORT};
 use crate::gauges::GaugeData;
 use crate::theme::Theme;
 
-/// Draws cores and processes into `area`, giving the cores what they need up to half of it.
-pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Where cores and processes go in `area`: the cores get what they need up to half of it,
+/// the table (when there is room for one) what is left under a blank row.
+#[must_use]
+pub fn split(data: &GaugeData, area: Rect) -> (Rect, Option<Rect>) {
     let cores = data.sample.as_ref().map_or(1, |s| s.cores.len());
     let wanted = cores::wanted_rows(cores, usize::from(area.width)) as u16;
     let core_rows = wanted.min(area.height / 2).max(area.height.min(2));
-    let (top, bottom) = (
-        Rect {
-            height: core_rows,
-            ..area
-        },
-        Rect {
-            y: area.y + core_rows,
-            height: area.height - core_rows,
-            ..area
-        },
-    );
+    let top = Rect {
+        height: core_rows,
+        ..area
+    };
+    let below = area.height - core_rows;
+    let table = (below > 1).then(|| Rect {
+        y: area.y + core_rows + 1,
+        height: below - 1,
+        ..area
+    });
+    (top, table)
+}
+
+/// Draws cores and processes into `area`, as [`split`] places them.
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let (top, table) = split(data, area);
     cores::render(data, theme, top, buf);
-    if bottom.height > 1 {
-        let table = Rect {
-            y: bottom.y + 1,
-            height: bottom.height - 1,
-            ..bottom
-        };
+    if let Some(table) = table {
         procs::render(data, theme, table, buf);
     }
 }
@@ -51,6 +53,12 @@ pub fn wanted_core_rows(cores: usize, width: usize) -> usize {
 /// Draws only the per-core part (for cramped panels).
 pub fn render_cores(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     cores::render(data, theme, area, buf);
+}
+
+/// The process table's key (see [`procs::key`]).
+#[must_use]
+pub fn procs_key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
+    procs::key(data, theme, area)
 }
 
 /// Draws only the process table.

@@ -3,6 +3,8 @@
 //! projector washes dim text out); same-role siblings folded into one row when there is no
 //! room for each; tree totals; a legend.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -45,12 +47,16 @@ fn columns(width: usize, longest_label: usize) -> Columns {
     Columns { bar, pss, label }
 }
 
-/// Draws the table, totals and legend into `area`.
-pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    if area.is_empty() {
-        return;
-    }
-    let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
+/// How the table fills `area`: its columns, the legend under it, the rows left for the
+/// table and, of those, the rows for processes.
+struct Shape {
+    cols: Columns,
+    legend: Vec<Line<'static>>,
+    table_rows: usize,
+    room: usize,
+}
+
+fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
     let width = usize::from(area.width);
     let longest = procs
         .iter()
@@ -64,13 +70,75 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         Vec::new()
     };
-    let legend_rows = legend.len() as u16;
-    let table_rows = usize::from(area.height.saturating_sub(legend_rows));
-
-    let mut lines = Vec::new();
-    let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
+    let table_rows = usize::from(area.height).saturating_sub(legend.len());
+    let has_tree = procs.iter().any(|p| p.role != Role::Ui);
     // Keep a row each for the totals and, when cut, the "more" line.
-    let room = table_rows.saturating_sub(2 + usize::from(!tree.is_empty()));
+    let room = table_rows.saturating_sub(2 + usize::from(has_tree));
+    Shape {
+        cols,
+        legend,
+        table_rows,
+        room,
+    }
+}
+
+/// A percentage as the table shows it: whole percent. The table's key uses the same
+/// rounding, so a change too small to show does not draw the table again.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a rounded percentage of a few thousand at most"
+)]
+fn shown_pct(pct: f32) -> i64 {
+    // Adding 0.0 turns -0.0 into 0.0, so an empty sum never shows "-0%".
+    (pct + 0.0).round() as i64
+}
+
+/// What the table in `area` shows, as a number that changes whenever any of it changes
+/// (and, mostly, only then): every process's fields as shown — percentages rounded as
+/// drawn — and the sums of folded rows and of the tree's totals. The damage-tracked screen
+/// draws the table again only when this moves.
+#[must_use]
+pub fn key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
+    let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
+    let mut hasher = DefaultHasher::new();
+    area.hash(&mut hasher);
+    procs.len().hash(&mut hasher);
+    let hash_rows = |rows: &[ProcSample], hasher: &mut DefaultHasher| {
+        for p in rows {
+            (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes).hash(hasher);
+            (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)).hash(hasher);
+            (p.state, p.exit, p.depth, p.role).hash(hasher);
+        }
+    };
+    hash_rows(procs, &mut hasher);
+    if !area.is_empty() && procs.len() > shape(procs, theme, area).room {
+        hash_rows(&super::groups::fold(procs), &mut hasher);
+    }
+    let live_cpu: f32 = procs
+        .iter()
+        .filter(|p| p.role != Role::Ui && !p.is_gone())
+        .map(|p| p.cpu_pct)
+        .sum();
+    shown_pct(live_cpu).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Draws the table, totals and legend into `area`.
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
+    let width = usize::from(area.width);
+    let Shape {
+        cols,
+        legend,
+        table_rows,
+        room,
+    } = shape(procs, theme, area);
+    let legend_rows = legend.len() as u16;
+    let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
+    let mut lines = Vec::new();
     let folded;
     let rows: &[ProcSample] = if procs.len() > room {
         folded = super::groups::fold(procs);
@@ -230,7 +298,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
         (ProcState::Exited | ProcState::Zombie, Some(exit)) => exit.short(),
         (ProcState::Zombie, None) => "zombie".to_string(),
         (ProcState::Exited, None) => "exited".to_string(),
-        _ => format!("{:.0}%", proc.cpu_pct),
+        _ => format!("{}%", shown_pct(proc.cpu_pct)),
     };
     spans.push(Span::styled(format!("{cpu:>8}"), dim(theme.text)));
     Line::from(spans)
@@ -240,8 +308,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
 fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let live: Vec<&&ProcSample> = tree.iter().filter(|p| !p.is_gone()).collect();
     let rss: u64 = live.iter().map(|p| p.rss_bytes).sum();
-    // Float sums start at -0.0; adding 0.0 keeps an empty tree from showing "-0%".
-    let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum::<f32>() + 0.0;
+    let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum::<f32>();
     let pss = live.iter().map(|p| p.pss_bytes).sum::<Option<u64>>();
     let pss = pss.map_or_else(|| "measuring".to_string(), mib);
     let exited = tree.len() - live.len();
@@ -251,7 +318,7 @@ fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static
         String::new()
     };
     let count = format!("{} processes{exited}", live.len());
-    let (rss, cpu) = (mib(rss), format!("{cpu:.0}%"));
+    let (rss, cpu) = (mib(rss), format!("{}%", shown_pct(cpu)));
     let runs = [
         ("tree: ", theme.muted),
         (count.as_str(), theme.text),
@@ -270,4 +337,83 @@ fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static
             Line::from(spans)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampler::Sample;
+    use crate::theme::ThemeName;
+
+    fn data(cpu: &[f32]) -> GaugeData {
+        let procs = cpu
+            .iter()
+            .enumerate()
+            .map(|(i, &cpu_pct)| ProcSample {
+                pid: 100 + i as u32,
+                ppid: 1,
+                name: "python3".into(),
+                label: "pool worker".into(),
+                rss_bytes: 8 << 20,
+                pss_bytes: Some(2 << 20),
+                uss_bytes: None,
+                cpu_pct,
+                state: ProcState::Running,
+                exit: None,
+                depth: 1,
+                role: Role::Descendant,
+            })
+            .collect();
+        GaugeData {
+            sample: Some(Sample {
+                t: 0.0,
+                cores: vec![50.0, 50.0],
+                total: 50.0,
+                procs,
+            }),
+            ..GaugeData::default()
+        }
+    }
+
+    fn drawn(data: &GaugeData, area: Rect) -> Buffer {
+        let mut buf = Buffer::empty(area);
+        render(data, &Theme::new(ThemeName::Dark, false), area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn the_key_moves_whenever_what_is_drawn_does_and_mostly_only_then() {
+        let theme = Theme::new(ThemeName::Dark, false);
+        // Roomy (a row each) and cramped (the rows folded into one, with their sums).
+        for (area, folded) in [
+            (Rect::new(0, 0, 60, 20), false),
+            (Rect::new(0, 0, 60, 6), true),
+        ] {
+            let cases = [
+                (vec![10.0, 20.0, 30.0, 40.0], vec![10.2, 19.9, 30.4, 40.0]),
+                (vec![10.0, 20.0, 30.0, 40.0], vec![10.0, 20.0, 30.0, 41.0]),
+                (vec![0.4, 0.4, 0.4, 0.4], vec![0.4, 0.4, 0.4, 0.6]),
+                (vec![10.0, 20.0, 30.0, 40.0], vec![10.0, 20.0, 30.4, 40.4]),
+                (vec![0.0; 4], vec![0.0; 4]),
+            ];
+            for (before, after) in cases {
+                let (a, b) = (data(&before), data(&after));
+                let same_key = key(&a, &theme, area) == key(&b, &theme, area);
+                let same_cells = drawn(&a, area) == drawn(&b, area);
+                let what = format!("{area:?}: {before:?} → {after:?}");
+                // A key that stood while the cells changed would leave a stale table.
+                assert!(
+                    !same_cells || same_key || folded,
+                    "{what}: key moved, cells did not"
+                );
+                assert!(
+                    same_key <= same_cells,
+                    "{what}: cells changed under a standing key"
+                );
+                if !folded {
+                    assert_eq!(same_key, same_cells, "{what}");
+                }
+            }
+        }
+    }
 }
