@@ -11,7 +11,8 @@
 //! 3. the same `lectern watch` and htop with about 100 and about 1,000 unrelated sleeping
 //!    processes on the machine, to show whether a sample's cost grows with them.
 //!
-//! 4. a C program making the same `/proc` reads at 10 Hz and drawing nothing: the floor.
+//! 4. a C program making the same `/proc` reads at 10 Hz and drawing nothing: the floor; and
+//!    the same program reading nothing, only waking at 10 Hz: what a wake-up alone costs.
 //!
 //! Each program is measured [`ROUNDS`] times, interleaved, and the median is printed. Run with
 //! `cargo bench --bench overhead` (about seven minutes; htop and btop are skipped when
@@ -42,7 +43,7 @@ fn main() {
     let scratch = std::env::temp_dir().join(format!("lectern-overhead-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch directory");
     let floor = build_floor(&scratch);
-    let programs: [(&str, Measure); 7] = [
+    let programs: [(&str, Measure); 8] = [
         (
             "lectern watch --rate-hz 10, 16 processes",
             Box::new(watch_cost),
@@ -63,7 +64,11 @@ fn main() {
         ("btop, update_ms = 100", Box::new(|| btop_cost(&scratch))),
         (
             "C floor: the same /proc reads at 10 Hz, nothing drawn",
-            Box::new(|| floor.as_deref().and_then(floor_cost)),
+            Box::new(|| floor.as_deref().and_then(|floor| floor_cost(floor, true))),
+        ),
+        (
+            "C, waking at 10 Hz and nothing else",
+            Box::new(|| floor.as_deref().and_then(|floor| floor_cost(floor, false))),
         ),
     ];
     println!(
@@ -127,8 +132,9 @@ fn build_floor(scratch: &Path) -> Option<std::path::PathBuf> {
     built.success().then_some(binary)
 }
 
-/// The C floor reading a tree of 16 sleeping processes at 10 Hz.
-fn floor_cost(binary: &Path) -> Option<f64> {
+/// The C floor reading a tree of 16 sleeping processes at 10 Hz — or, without `reads`, only
+/// waking at 10 Hz: what the machine charges for a wake-up alone.
+fn floor_cost(binary: &Path, reads: bool) -> Option<f64> {
     let tree = sleepers(15);
     std::thread::sleep(Duration::from_millis(300));
     let mut pids = vec![tree.id().to_string()];
@@ -143,6 +149,9 @@ fn floor_cost(binary: &Path) -> Option<f64> {
         );
     }
     let seconds = (WARM_UP + WINDOW).as_secs() + 1;
+    if !reads {
+        pids = vec!["--wake-only".into()];
+    }
     let measured = Command::new(binary)
         .arg(seconds.to_string())
         .args(&pids)

@@ -2,8 +2,10 @@
  * drawn. Ten times a second it reads /proc/stat (per-core CPU) and /proc/PID/stat of every PID
  * given (CPU time, RSS), through files kept open and re-read with pread, and parses the fields
  * lectern uses. Built and run by `cargo bench --bench overhead`; stops after SECONDS.
+ * With `--wake-only` it reads nothing: what merely waking ten times a second costs.
  *
  *   cc -O2 -o sampler_floor sampler_floor.c && ./sampler_floor SECONDS PID...
+ *   ./sampler_floor SECONDS --wake-only
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,7 +43,8 @@ static long parse_proc(const char *text) {
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     int seconds = atoi(argv[1]);
-    int n = argc - 2;
+    int wake_only = argc > 2 && strcmp(argv[2], "--wake-only") == 0;
+    int n = wake_only ? 0 : argc - 2;
     int stat_fd = open("/proc/stat", O_RDONLY);
     int *fds = calloc(n > 0 ? n : 1, sizeof(int));
     for (int i = 0; i < n; i++) {
@@ -56,6 +59,7 @@ int main(int argc, char **argv) {
         next.tv_nsec += 100000000L;
         if (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec++; }
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        if (wake_only) continue;
         ssize_t got = pread(stat_fd, buf, sizeof buf - 1, 0);
         if (got > 0) { buf[got] = 0; sink += parse_core_busy(buf); }
         for (int i = 0; i < n; i++) {

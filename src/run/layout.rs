@@ -18,6 +18,11 @@ impl LayoutTracker {
     /// when the slide, size, notes or theme changed. `sample` says the message just handled
     /// was a sample, which changes only the gauges: the demo panel's facts stand.
     pub fn refresh(&mut self, app: &mut App, sample: bool) {
+        // A sample changes neither the slide, the size, the notes nor the theme, and the
+        // demo panel's facts stand: nothing to work out (not even comparing themes).
+        if sample && self.key.is_some() {
+            return;
+        }
         let key = ui::layout_key(app);
         let theme_changed = app
             .laid_out
@@ -29,8 +34,6 @@ impl LayoutTracker {
             app.laid_out = ui::lay_out(app);
             app.revision = app.revision.wrapping_add(1);
             self.slide = ui::slide_facts(app);
-        } else if sample {
-            return;
         }
         let mut facts = self.slide;
         ui::demo_facts(app, &mut facts);
