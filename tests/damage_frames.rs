@@ -115,6 +115,16 @@ impl Lecture {
         self.send(100, Msg::Sample(Box::new(sample)), "sample");
     }
 
+    /// Samples with both cores idle: after a sparkline's worth of them the cores show the
+    /// same on every frame, and only the clocks move.
+    fn idle_samples(&mut self, n: usize) {
+        for _ in 0..n {
+            let mut sample: Sample = sample();
+            sample.cores = vec![0.0, 0.0];
+            self.send(100, Msg::Sample(Box::new(sample)), "idle sample");
+        }
+    }
+
     fn samples(&mut self, n: usize) {
         for _ in 0..n {
             self.sample();
@@ -128,6 +138,8 @@ fn the_lecture_drawn_part_by_part_equals_it_drawn_whole() {
         let mut lecture = Lecture::new(theme);
         // Idle on a slide: samples and the timer's seconds.
         lecture.samples(25);
+        lecture.idle_samples(30);
+        lecture.samples(2);
         lecture.send(0, Msg::Tick, "tick");
         // Through every slide, with samples between.
         for _ in 0..12 {

@@ -35,8 +35,9 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 /// One frame of the app cut into parts, each keyed on what it shows: everything but the
-/// gauges and the clocks changes only with [`App::revision`], the gauges with each sample
-/// they show, the footer's timer and a running demo's clock once a second.
+/// gauges and the clocks changes only with [`App::revision`], the cores and the process
+/// table when a sample changes what they show, the footer's timer and a running demo's clock
+/// once a second.
 #[must_use]
 pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
     let plan = Plan::new(screen, app.theme.base);
@@ -73,7 +74,7 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
         )
         .part(
             areas.gauges,
-            (revision, app.gauges.shown().count),
+            (revision, sidebar::gauges_key(app, areas.gauges)),
             Box::new(|area, buf| sidebar::render_gauges(app, area, buf)),
         )
         .part(

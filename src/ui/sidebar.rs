@@ -58,6 +58,13 @@ pub fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     gauges::render_procs(app.gauges.shown(), &app.theme, area, buf);
 }
 
+/// The key of the gauges panel but for its table, for the damage-tracked screen: its title
+/// and badge change only with the revision, its cores with what they show.
+#[must_use]
+pub fn gauges_key(app: &App, area: Rect) -> u64 {
+    gauges::cores_key(app.gauges.shown(), split(app, area).0)
+}
+
 /// The process table's key for the damage-tracked screen.
 #[must_use]
 pub fn table_key(app: &App, area: Rect) -> u64 {

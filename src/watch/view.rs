@@ -48,7 +48,6 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
     ])
     .areas(screen);
     let revision = app.revision;
-    let shown = app.gauges.shown().count;
     let clock = (
         app.elapsed().as_secs(),
         app.deadline
@@ -63,7 +62,13 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
         )
         .part(
             cores_area,
-            (revision, shown, cores),
+            (
+                revision,
+                gauges::cores_key(
+                    app.gauges.shown(),
+                    crate::ui::frame::panel_inner(cores_area),
+                ),
+            ),
             Box::new(move |area, buf| {
                 let block = panel(format!("CPU · {cores} cores"), &app.theme);
                 let inner = block.inner(area);

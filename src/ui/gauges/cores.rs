@@ -2,17 +2,22 @@
 //! there is room, a grid of short bars when there is less, one block per core when there are
 //! very many.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format::{bar, level, sparkline};
-use crate::gauges::GaugeData;
+use crate::gauges::{GaugeData, SMOOTHING};
 use crate::theme::Theme;
 
 /// Width of a grid cell: `127▕████▏ 99` plus a gap.
 const GRID_CELL: usize = 16;
+
+/// Cells of history a core's sparkline shows, when its row has room for one.
+const SPARK_WIDTH: usize = 16;
 
 /// How the cores are laid out in a given area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,24 @@ pub fn wanted_rows(cores: usize, width: usize) -> usize {
     } else {
         cores.div_ceil(columns).min(8)
     }
+}
+
+/// What the core gauges show, as a number that moves whenever any of it may: every value
+/// the bars, percentages and sparklines are drawn from — each core's newest history, as
+/// much as a sparkline shows (the averaged percentages come from the newest three) — and
+/// the area. Idle cores that keep reading the same keep it still.
+#[must_use]
+pub fn key(data: &GaugeData, area: Rect) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (area, data.sample.is_some(), data.history.len()).hash(&mut hasher);
+    for history in &data.history {
+        // A sparkline shorter than its cells is drawn right-aligned: its length shows.
+        history.len().min(SPARK_WIDTH).hash(&mut hasher);
+        for pct in history.iter().rev().take(SPARK_WIDTH.max(SMOOTHING)) {
+            pct.to_bits().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// Style for a load percentage.
@@ -114,7 +137,7 @@ fn render_rows(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let cores = data.history.len();
     let label_width = format!("cpu{}", cores.saturating_sub(1)).len();
     let width = usize::from(area.width);
-    let spark_width = if width >= 44 { 16 } else { 0 };
+    let spark_width = if width >= 44 { SPARK_WIDTH } else { 0 };
     let bar_width =
         width.saturating_sub(label_width + 8 + spark_width + usize::from(spark_width > 0));
     for (core, row) in (0..cores).zip(area.y..area.bottom()) {
@@ -247,5 +270,65 @@ mod tests {
         assert_eq!(choose_layout(128, 40, 6), CoreLayout::Blocks);
         assert_eq!(choose_layout(128, 130, 20), CoreLayout::Grid { columns: 7 });
         assert_eq!(choose_layout(4, 40, 0), CoreLayout::Blocks);
+    }
+
+    /// Gauge data after `history` samples of two cores: the first core's values as given,
+    /// the second idle.
+    fn data(history: &[f32]) -> GaugeData {
+        let mut gauges = crate::gauges::Gauges::default();
+        for &pct in history {
+            gauges.push(crate::sampler::Sample {
+                t: 0.0,
+                cores: vec![pct, 0.0],
+                total: pct / 2.0,
+                procs: Vec::new(),
+            });
+        }
+        gauges.shown().clone()
+    }
+
+    fn drawn(data: &GaugeData, area: Rect) -> Buffer {
+        let theme = Theme::new(crate::theme::ThemeName::Dark, false);
+        let mut buf = Buffer::empty(area);
+        render(data, &theme, area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn the_key_moves_whenever_what_is_drawn_does() {
+        let long: Vec<f32> = (0..40).map(|i| (i * 7 % 100) as f32).collect();
+        let mut older_changed = long.clone();
+        // Beyond the sparkline's sixteen cells: not shown, so the key stands.
+        older_changed[5] += 3.0;
+        let mut newest_changed = long.clone();
+        newest_changed[39] += 3.0;
+        let steady = vec![0.0; 40];
+        let mut steady_one_more = steady.clone();
+        steady_one_more.push(0.0);
+        // Rows with sparklines, rows without, a grid, blocks.
+        for area in [
+            Rect::new(0, 0, 50, 4),
+            Rect::new(0, 0, 30, 4),
+            Rect::new(0, 0, 20, 2),
+            Rect::new(0, 0, 3, 3),
+        ] {
+            for (before, after, same) in [
+                (&long, &older_changed, true),
+                (&long, &newest_changed, false),
+                (&steady, &steady_one_more, true),
+                (&long[..3].to_vec(), &long[..4].to_vec(), false),
+            ] {
+                let (a, b) = (data(before), data(after));
+                let same_key = key(&a, area) == key(&b, area);
+                let same_cells = drawn(&a, area) == drawn(&b, area);
+                assert!(
+                    same_key <= same_cells,
+                    "{area:?}: cells changed under a standing key"
+                );
+                if area.width >= 44 {
+                    assert_eq!(same_key, same, "{area:?}: {before:?} → {after:?}");
+                }
+            }
+        }
     }
 }
