@@ -137,6 +137,29 @@ fn install_panic_hook() {
     });
 }
 
+/// Asks [`hung_up`] at most once a second: the question is a system call, and the event
+/// loops wake ten times a second. A frame written to a hung-up terminal fails, and the loops
+/// ask again then, so a closed window is never taken for an error.
+#[derive(Debug, Default)]
+pub struct HangupCheck {
+    last: Option<std::time::Instant>,
+}
+
+impl HangupCheck {
+    /// Whether the terminal has hung up, if a second has passed since the last answer;
+    /// otherwise `false`.
+    pub fn hung_up(&mut self, now: std::time::Instant) -> bool {
+        let asked_lately = self.last.is_some_and(|last| {
+            now.saturating_duration_since(last) < std::time::Duration::from_secs(1)
+        });
+        if asked_lately {
+            return false;
+        }
+        self.last = Some(now);
+        hung_up()
+    }
+}
+
 /// Whether the terminal has hung up (its window was closed). A hung-up terminal answers every
 /// query with EIO. lectern may not get SIGHUP in that case (the kernel signals only the
 /// session leader, and not every shell passes it on), and crossterm's input reader does not

@@ -154,6 +154,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         tty: !options.headless,
         link,
         handout: options.handout,
+        hangup: crate::terminal::HangupCheck::default(),
     };
     let reason = session.event_loop(&rx);
     demos.kill_all();
@@ -204,6 +205,8 @@ struct Session<'a, 'b> {
     link: Option<RoomLink>,
     /// Where `w` writes the handout.
     handout: std::path::PathBuf,
+    /// Whether the terminal has hung up, asked at most once a second.
+    hangup: crate::terminal::HangupCheck,
 }
 
 /// What handling a message asks of the loop.
@@ -244,8 +247,8 @@ impl Session<'_, '_> {
                     Err(_) => return Ok(disconnected()),
                 },
             };
-            // One ioctl per wake-up; samples guarantee a wake-up at least every second.
-            if self.tty && crate::terminal::hung_up() {
+            // One ioctl a second at most; samples guarantee a wake-up at least every second.
+            if self.tty && self.hangup.hung_up(now) {
                 return Ok(ExitReason::Signal(SIGHUP));
             }
             let mut redraw = false;
@@ -258,7 +261,13 @@ impl Session<'_, '_> {
                 }
             }
             if redraw {
-                self.screens.draw(self.app, &markers)?;
+                if let Err(err) = self.screens.draw(self.app, &markers) {
+                    // A window closed between two checks: the write is what noticed.
+                    if self.tty && crate::terminal::hung_up() {
+                        return Ok(ExitReason::Signal(SIGHUP));
+                    }
+                    return Err(err);
+                }
                 markers.clear();
             }
             self.tell_presenters();

@@ -12,13 +12,20 @@
 //! snapshots, recordings and scripts, and the reference the damage-tracked screen is tested
 //! against (the two must give the same cells after any sequence of frames).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io;
 
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+
+/// The hasher parts' keys are made with: fast and the same in every run (keys are compared
+/// only with keys of the same run, so no protection against chosen collisions is needed).
+#[must_use]
+pub fn key_hasher() -> impl Hasher {
+    foldhash::fast::FixedState::default().build_hasher()
+}
 
 /// Draws a part (or an overlay) into the buffer, within the area it is given.
 pub type DrawFn<'a> = Box<dyn Fn(Rect, &mut Buffer) + 'a>;
@@ -57,7 +64,7 @@ impl<'a> Plan<'a> {
     /// table inside the gauges panel).
     #[must_use]
     pub fn part(mut self, area: Rect, key: impl Hash, draw: DrawFn<'a>) -> Self {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = key_hasher();
         key.hash(&mut hasher);
         self.parts.push(Part {
             area: area.intersection(self.screen),

@@ -260,6 +260,7 @@ fn tui_loop(
     deadline: Option<Instant>,
 ) -> io::Result<Outcome> {
     draw(app, session)?;
+    let mut hangup = crate::terminal::HangupCheck::default();
     loop {
         // Once the command has ended there is nothing left to time out.
         let deadline = if app.ended.is_some() { None } else { deadline };
@@ -269,7 +270,7 @@ fn tui_loop(
             Err(_) => return Ok(stop(app, running, rx, "an internal error")),
         };
         let mut redraw = false;
-        if crate::terminal::hung_up() {
+        if hangup.hung_up(Instant::now()) {
             if let Some((exit, _)) = app.ended {
                 return Ok(ended(app, exit));
             }
@@ -323,8 +324,15 @@ fn tui_loop(
                 }
             }
         }
-        if redraw {
-            draw(app, session)?;
+        if redraw && let Err(err) = draw(app, session) {
+            // A window closed between two checks: the write is what noticed.
+            if crate::terminal::hung_up() {
+                if let Some((exit, _)) = app.ended {
+                    return Ok(ended(app, exit));
+                }
+                return Ok(stop(app, running, rx, "the terminal closing"));
+            }
+            return Err(err);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! there is room, a grid of short bars when there is less, one block per core when there are
 //! very many.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -67,7 +67,7 @@ pub fn wanted_rows(cores: usize, width: usize) -> usize {
 /// the area. Idle cores that keep reading the same keep it still.
 #[must_use]
 pub fn key(data: &GaugeData, area: Rect) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = crate::ui::damage::key_hasher();
     (area, data.sample.is_some(), data.history.len()).hash(&mut hasher);
     for history in &data.history {
         // A sparkline shorter than its cells is drawn right-aligned: its length shows.

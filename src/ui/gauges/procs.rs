@@ -3,7 +3,7 @@
 //! projector washes dim text out); same-role siblings folded into one row when there is no
 //! room for each; tree totals; a legend.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -100,16 +100,9 @@ fn shown_pct(pct: f32) -> i64 {
 #[must_use]
 pub fn key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
     let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = crate::ui::damage::key_hasher();
     area.hash(&mut hasher);
     procs.len().hash(&mut hasher);
-    let hash_rows = |rows: &[ProcSample], hasher: &mut DefaultHasher| {
-        for p in rows {
-            (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes).hash(hasher);
-            (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)).hash(hasher);
-            (p.state, p.exit, p.depth, p.role).hash(hasher);
-        }
-    };
     hash_rows(procs, &mut hasher);
     if !area.is_empty() && procs.len() > shape(procs, theme, area).room {
         hash_rows(&super::groups::fold(procs), &mut hasher);
@@ -121,6 +114,15 @@ pub fn key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
         .sum();
     shown_pct(live_cpu).hash(&mut hasher);
     hasher.finish()
+}
+
+/// Feeds every field of `rows` the table shows into `hasher`, percentages as drawn.
+fn hash_rows(rows: &[ProcSample], hasher: &mut impl Hasher) {
+    for p in rows {
+        (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes).hash(hasher);
+        (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)).hash(hasher);
+        (p.state, p.exit, p.depth, p.role).hash(hasher);
+    }
 }
 
 /// Draws the table, totals and legend into `area`.
