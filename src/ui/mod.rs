@@ -74,16 +74,23 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
         )
         .part(
             areas.gauges,
-            (revision, sidebar::gauges_key(app, areas.gauges)),
-            Box::new(|area, buf| sidebar::render_gauges(app, area, buf)),
+            (revision, sidebar::core_count(app)),
+            Box::new(|area, buf| sidebar::render_frame(app, area, buf)),
         )
         .part(
             areas.footer,
             (revision, app.elapsed().as_secs()),
             Box::new(|area, buf| footer::render(app, area, buf)),
         );
-    // The process table lies inside the gauges panel, which leaves its area alone: a part
-    // of its own, drawn when what it shows changes (most samples change only the cores).
+    // The cores and the process table lie inside the gauges panel, whose frame leaves them
+    // alone: parts of their own, drawn when what they show changes (a sample at rest on a
+    // slide changes the cores' few rows, often nothing at all).
+    let cores = sidebar::cores_area(app, areas.gauges);
+    plan = plan.part(
+        cores,
+        (revision, sidebar::cores_key(app, cores)),
+        Box::new(|area, buf| sidebar::render_cores(app, area, buf)),
+    );
     if let Some(table) = sidebar::table_area(app, areas.gauges) {
         plan = plan.part(
             table,

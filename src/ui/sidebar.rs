@@ -26,19 +26,24 @@ fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     }
 }
 
-/// Where the process table goes in the gauges panel drawn in `area`, if it has one: a part
-/// of the frame of its own, since it changes less often than the cores.
+/// Where the cores go in the gauges panel drawn in `area`.
+#[must_use]
+pub fn cores_area(app: &App, area: Rect) -> Rect {
+    split(app, area).0
+}
+
+/// Where the process table goes in the gauges panel drawn in `area`, if it has one.
 #[must_use]
 pub fn table_area(app: &App, area: Rect) -> Option<Rect> {
     split(app, area).1
 }
 
-/// The gauges panel but for its process table ([`render_table`]): per-core CPU, with a badge
-/// while frozen. The table's area is left as it is.
-pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
+/// The gauges panel's frame: border, title (with the core count) and a badge while frozen.
+/// What goes inside is drawn by [`render_cores`] and [`render_table`], parts of the frame of
+/// their own: they change on samples, the frame almost never.
+pub fn render_frame(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let data = app.gauges.shown();
-    let cores = data.sample.as_ref().map_or(0, |s| s.cores.len());
+    let cores = core_count(app);
     let title = if cores > 0 {
         format!("CPU & memory · {cores} cores")
     } else {
@@ -49,7 +54,21 @@ pub fn render_gauges(app: &App, area: Rect, buf: &mut Buffer) {
         block = block.title(Span::styled(" ❄ FROZEN (f) ", theme.warning));
     }
     block.render(area, buf);
-    gauges::render_cores(data, theme, split(app, area).0, buf);
+}
+
+/// Cores in the sample shown (0 before the first).
+#[must_use]
+pub fn core_count(app: &App) -> usize {
+    app.gauges
+        .shown()
+        .sample
+        .as_ref()
+        .map_or(0, |s| s.cores.len())
+}
+
+/// Per-core CPU, in `area` from [`cores_area`].
+pub fn render_cores(app: &App, area: Rect, buf: &mut Buffer) {
+    gauges::render_cores(app.gauges.shown(), &app.theme, area, buf);
 }
 
 /// The tracked processes (lectern's own and those of the slide's demos), in `area` from
@@ -58,11 +77,10 @@ pub fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     gauges::render_procs(app.gauges.shown(), &app.theme, area, buf);
 }
 
-/// The key of the gauges panel but for its table, for the damage-tracked screen: its title
-/// and badge change only with the revision, its cores with what they show.
+/// The cores' key for the damage-tracked screen (`area` from [`cores_area`]).
 #[must_use]
-pub fn gauges_key(app: &App, area: Rect) -> u64 {
-    gauges::cores_key(app.gauges.shown(), split(app, area).0)
+pub fn cores_key(app: &App, area: Rect) -> u64 {
+    gauges::cores_key(app.gauges.shown(), area)
 }
 
 /// The process table's key for the damage-tracked screen.
