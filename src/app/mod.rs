@@ -214,6 +214,13 @@ impl App {
         }
     }
 
+    /// Keeps `text` as the slide's text and notes laid out anew, and moves the revision:
+    /// the slide and the notes are drawn from it.
+    pub fn set_laid_out(&mut self, text: LaidOutText) {
+        self.laid_out = text;
+        self.revision = self.revision.wrapping_add(1);
+    }
+
     /// The slide on screen.
     #[must_use]
     pub fn current_slide(&self) -> &Slide {

@@ -39,7 +39,7 @@ fn areas(area: Rect) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
-    if area.width < STACKED_BELOW {
+    let (notes, clock, demo, next) = if area.width < STACKED_BELOW {
         // Narrow (a laptop's half screen): the notes in the middle, the clock and the demo
         // above them, the next slide below.
         let [top, notes, next] = Layout::vertical([
@@ -50,14 +50,7 @@ fn areas(area: Rect) -> Areas {
         .areas(body);
         let [clock, demo] =
             Layout::horizontal([Constraint::Length(34), Constraint::Fill(1)]).areas(top);
-        Areas {
-            header,
-            notes,
-            clock,
-            demo,
-            next,
-            footer,
-        }
+        (notes, clock, demo, next)
     } else {
         let [notes, side] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
@@ -67,14 +60,15 @@ fn areas(area: Rect) -> Areas {
             Constraint::Fill(1),
         ])
         .areas(side);
-        Areas {
-            header,
-            notes,
-            clock,
-            demo,
-            next,
-            footer,
-        }
+        (notes, clock, demo, next)
+    };
+    Areas {
+        header,
+        notes,
+        clock,
+        demo,
+        next,
+        footer,
     }
 }
 

@@ -31,8 +31,7 @@ impl LayoutTracker {
             .is_none_or(|kept| kept.theme != app.theme);
         if self.key != Some(key) || theme_changed {
             self.key = Some(key);
-            app.laid_out = ui::lay_out(app);
-            app.revision = app.revision.wrapping_add(1);
+            app.set_laid_out(ui::lay_out(app));
             self.slide = ui::slide_facts(app);
         }
         let mut facts = self.slide;

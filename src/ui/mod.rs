@@ -85,13 +85,13 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
     // The cores and the process table lie inside the gauges panel, whose frame leaves them
     // alone: parts of their own, drawn when what they show changes (a sample at rest on a
     // slide changes the cores' few rows, often nothing at all).
-    let cores = sidebar::cores_area(app, areas.gauges);
+    let (cores, table) = sidebar::inner_areas(app, areas.gauges);
     plan = plan.part(
         cores,
         (revision, sidebar::cores_key(app, cores)),
         Box::new(|area, buf| sidebar::render_cores(app, area, buf)),
     );
-    if let Some(table) = sidebar::table_area(app, areas.gauges) {
+    if let Some(table) = table {
         plan = plan.part(
             table,
             (revision, sidebar::table_key(app, table)),

@@ -12,7 +12,8 @@ use crate::app::App;
 /// Where the parts of the gauges panel in `area` go: the cores and, when there is room, the
 /// process table. A low strip shows the cores, beside the processes when it is wide enough
 /// for both.
-fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
+#[must_use]
+pub fn inner_areas(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     let inner = panel_inner(area);
     if inner.height < 6 && inner.width >= 70 {
         let [cores, procs] = Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)])
@@ -26,21 +27,9 @@ fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     }
 }
 
-/// Where the cores go in the gauges panel drawn in `area`.
-#[must_use]
-pub fn cores_area(app: &App, area: Rect) -> Rect {
-    split(app, area).0
-}
-
-/// Where the process table goes in the gauges panel drawn in `area`, if it has one.
-#[must_use]
-pub fn table_area(app: &App, area: Rect) -> Option<Rect> {
-    split(app, area).1
-}
-
 /// The gauges panel's frame: border, title (with the core count) and a badge while frozen.
-/// What goes inside is drawn by [`render_cores`] and [`render_table`], parts of the frame of
-/// their own: they change on samples, the frame almost never.
+/// What goes inside ([`inner_areas`]) is drawn by [`render_cores`] and [`render_table`],
+/// parts of the frame of their own: they change on samples, the frame almost never.
 pub fn render_frame(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let cores = core_count(app);
@@ -66,18 +55,18 @@ pub fn core_count(app: &App) -> usize {
         .map_or(0, |s| s.cores.len())
 }
 
-/// Per-core CPU, in `area` from [`cores_area`].
+/// Per-core CPU, in the cores' area from [`inner_areas`].
 pub fn render_cores(app: &App, area: Rect, buf: &mut Buffer) {
     gauges::render_cores(app.gauges.shown(), &app.theme, area, buf);
 }
 
 /// The tracked processes (lectern's own and those of the slide's demos), in `area` from
-/// [`table_area`].
+/// [`inner_areas`].
 pub fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
     gauges::render_procs(app.gauges.shown(), &app.theme, area, buf);
 }
 
-/// The cores' key for the damage-tracked screen (`area` from [`cores_area`]).
+/// The cores' key for the damage-tracked screen (`area` from [`inner_areas`]).
 #[must_use]
 pub fn cores_key(app: &App, area: Rect) -> u64 {
     gauges::cores_key(app.gauges.shown(), area)

@@ -25,6 +25,31 @@ fn plan<'a>(left: &'a str, right: &'a str, keys: (u8, u8), drawn: &'a Counter<u3
         .part(RIGHT, keys.1, text(right))
 }
 
+/// A damage-tracked terminal of the size of [`SCREEN`].
+struct Screen {
+    damage: Damage,
+    backend: TestBackend,
+}
+
+impl Screen {
+    fn new() -> Self {
+        Self {
+            damage: Damage::new(SCREEN),
+            backend: TestBackend::new(SCREEN.width, SCREEN.height),
+        }
+    }
+
+    /// Draws `plan` as the event loops do.
+    fn show(&mut self, plan: &Plan<'_>) {
+        self.damage.draw(plan, &mut self.backend).expect("draws");
+    }
+
+    /// What the terminal shows.
+    fn shown(&self) -> &Buffer {
+        self.backend.buffer()
+    }
+}
+
 fn whole(plan: &Plan<'_>) -> Buffer {
     let mut buf = Buffer::empty(SCREEN);
     plan.render(&mut buf);
@@ -34,37 +59,30 @@ fn whole(plan: &Plan<'_>) -> Buffer {
 #[test]
 fn a_part_whose_key_stands_is_neither_drawn_nor_written_again() {
     let drawn = Counter::new(0);
-    let mut backend = TestBackend::new(20, 4);
-    let mut damage = Damage::new(SCREEN);
-    damage
-        .draw(&plan("slide", "cpu 10%", (1, 1), &drawn), &mut backend)
-        .expect("draws");
+    let mut screen = Screen::new();
+    screen.show(&plan("slide", "cpu 10%", (1, 1), &drawn));
     assert_eq!(drawn.get(), 2, "the first frame draws every part");
     assert_eq!(
-        *backend.buffer(),
+        *screen.shown(),
         whole(&plan("slide", "cpu 10%", (1, 1), &drawn))
     );
 
     // The right part's key moves: only it is drawn.
     drawn.set(0);
-    damage
-        .draw(&plan("slide", "cpu 55%", (1, 2), &drawn), &mut backend)
-        .expect("draws");
+    screen.show(&plan("slide", "cpu 55%", (1, 2), &drawn));
     assert_eq!(drawn.get(), 1);
     assert_eq!(
-        *backend.buffer(),
+        *screen.shown(),
         whole(&plan("slide", "cpu 55%", (1, 2), &drawn))
     );
 
     // A part whose key stands keeps what it showed, even if it would now draw otherwise:
     // that is what the key promises, and what saves the work.
     drawn.set(0);
-    damage
-        .draw(&plan("CHANGED", "cpu 55%", (1, 2), &drawn), &mut backend)
-        .expect("draws");
+    screen.show(&plan("CHANGED", "cpu 55%", (1, 2), &drawn));
     assert_eq!(drawn.get(), 0);
     assert_eq!(
-        *backend.buffer(),
+        *screen.shown(),
         whole(&plan("slide", "cpu 55%", (1, 2), &drawn))
     );
 }
@@ -72,22 +90,17 @@ fn a_part_whose_key_stands_is_neither_drawn_nor_written_again() {
 #[test]
 fn an_overlay_draws_the_frame_whole_and_what_it_covered_comes_back() {
     let drawn = Counter::new(0);
-    let mut backend = TestBackend::new(20, 4);
-    let mut damage = Damage::new(SCREEN);
-    damage
-        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
-        .expect("draws");
+    let mut screen = Screen::new();
+    screen.show(&plan("slide", "cpu", (1, 1), &drawn));
     let help = plan("slide", "cpu", (1, 1), &drawn).overlay(Box::new(|area, buf| {
         Line::raw("HELP HELP HELP HELP").render(area, buf);
     }));
-    damage.draw(&help, &mut backend).expect("draws");
-    assert_eq!(*backend.buffer(), whole(&help));
+    screen.show(&help);
+    assert_eq!(*screen.shown(), whole(&help));
     // The overlay goes with no key moving: the parts under it are written again.
-    damage
-        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
-        .expect("draws");
+    screen.show(&plan("slide", "cpu", (1, 1), &drawn));
     assert_eq!(
-        *backend.buffer(),
+        *screen.shown(),
         whole(&plan("slide", "cpu", (1, 1), &drawn))
     );
 }
@@ -95,19 +108,16 @@ fn an_overlay_draws_the_frame_whole_and_what_it_covered_comes_back() {
 #[test]
 fn parts_that_move_draw_the_frame_whole() {
     let drawn = Counter::new(0);
-    let mut backend = TestBackend::new(20, 4);
-    let mut damage = Damage::new(SCREEN);
-    damage
-        .draw(&plan("slide", "cpu", (1, 1), &drawn), &mut backend)
-        .expect("draws");
+    let mut screen = Screen::new();
+    screen.show(&plan("slide", "cpu", (1, 1), &drawn));
     // The same keys, other areas (the notes pane opened, say): drawn whole, gaps included.
     let moved = Plan::new(SCREEN, Style::default()).part(
         Rect::new(0, 0, 20, 2),
         1_u8,
         Box::new(|area, buf| Line::raw("wide").render(area, buf)),
     );
-    damage.draw(&moved, &mut backend).expect("draws");
-    assert_eq!(*backend.buffer(), whole(&moved));
+    screen.show(&moved);
+    assert_eq!(*screen.shown(), whole(&moved));
 }
 
 #[test]
@@ -126,8 +136,7 @@ fn the_background_and_wide_characters_come_out_as_ratatui_draws_them() {
                 Box::new(move |area, buf| Line::raw(text).render(area, buf)),
             )
     };
-    let mut backend = TestBackend::new(20, 4);
-    let mut damage = Damage::new(SCREEN);
+    let mut screen = Screen::new();
     // The reference: ratatui's own terminal drawing every frame whole. (Cells hidden behind
     // a wide character keep whatever style they had, in both: they are never written.)
     let mut reference = ratatui::Terminal::new(TestBackend::new(20, 4)).expect("a terminal");
@@ -136,12 +145,12 @@ fn the_background_and_wide_characters_come_out_as_ratatui_draws_them() {
         .enumerate()
     {
         let plan = wide(text, i as u8);
-        damage.draw(&plan, &mut backend).expect("draws");
+        screen.show(&plan);
         reference
             .draw(|frame| plan.render(frame.buffer_mut()))
             .expect("draws");
         assert_eq!(
-            backend.buffer(),
+            screen.shown(),
             reference.backend().buffer(),
             "after {text:?}"
         );
@@ -170,17 +179,10 @@ fn a_part_inside_another_keeps_its_cells_when_only_the_outer_one_is_drawn_again(
                 Box::new(|area, buf| Line::raw("r").render(area, buf)),
             )
     };
-    let mut backend = TestBackend::new(20, 4);
-    let mut damage = Damage::new(SCREEN);
-    damage
-        .draw(&nested("cpu 10%", (1, 1)), &mut backend)
-        .expect("draws");
-    damage
-        .draw(&nested("cpu 90%", (2, 1)), &mut backend)
-        .expect("draws");
-    assert_eq!(*backend.buffer(), whole(&nested("cpu 90%", (2, 1))));
-    damage
-        .draw(&nested("cpu 90%", (2, 2)), &mut backend)
-        .expect("draws");
-    assert_eq!(*backend.buffer(), whole(&nested("cpu 90%", (2, 2))));
+    let mut screen = Screen::new();
+    screen.show(&nested("cpu 10%", (1, 1)));
+    screen.show(&nested("cpu 90%", (2, 1)));
+    assert_eq!(*screen.shown(), whole(&nested("cpu 90%", (2, 1))));
+    screen.show(&nested("cpu 90%", (2, 2)));
+    assert_eq!(*screen.shown(), whole(&nested("cpu 90%", (2, 2))));
 }

@@ -47,11 +47,12 @@ fn columns(width: usize, longest_label: usize) -> Columns {
     Columns { bar, pss, label }
 }
 
-/// How the table fills `area`: its columns, the legend under it, the rows left for the
-/// table and, of those, the rows for processes.
+/// How the table fills `area`: its columns, the legend under it (its text and rows), the
+/// rows left for the table and, of those, the rows for processes.
 struct Shape {
     cols: Columns,
-    legend: Vec<Line<'static>>,
+    legend: &'static str,
+    legend_rows: usize,
     table_rows: usize,
     room: usize,
 }
@@ -64,19 +65,20 @@ fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
         .max()
         .unwrap_or(0);
     let cols = columns(width, longest);
-    let text = if width >= 70 { LEGEND } else { LEGEND_SHORT };
-    let legend = if area.height >= 8 {
-        legend_lines(text, width, theme.muted)
+    let legend = if width >= 70 { LEGEND } else { LEGEND_SHORT };
+    let legend_rows = if area.height >= 8 {
+        with_legend(legend, width, theme.muted, <[_]>::len)
     } else {
-        Vec::new()
+        0
     };
-    let table_rows = usize::from(area.height).saturating_sub(legend.len());
+    let table_rows = usize::from(area.height).saturating_sub(legend_rows);
     let has_tree = procs.iter().any(|p| p.role != Role::Ui);
     // Keep a row each for the totals and, when cut, the "more" line.
     let room = table_rows.saturating_sub(2 + usize::from(has_tree));
     Shape {
         cols,
         legend,
+        legend_rows,
         table_rows,
         room,
     }
@@ -135,10 +137,11 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Shape {
         cols,
         legend,
+        legend_rows,
         table_rows,
         room,
     } = shape(procs, theme, area);
-    let legend_rows = legend.len() as u16;
+    let legend_rows = legend_rows as u16;
     let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
     let mut lines = Vec::new();
     let folded;
@@ -190,37 +193,44 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
             height: legend_rows,
             ..area
         };
-        crate::ui::cells::render_lines(&legend, legend_area, buf);
+        with_legend(legend, width, theme.muted, |lines| {
+            crate::ui::cells::render_lines(lines, legend_area, buf);
+        });
     }
 }
 
-/// The column headings; the memory column says what a full bar stands for.
-/// Columns of indentation before a process at `depth` (one per level below the first, so
-/// labels keep their room in a narrow panel; the `└` marks the nesting).
-/// The legend wrapped to `width`. It is the same on every frame, so the last wrapping is
-/// kept (per thread, like ratatui's layout cache) instead of wrapping the text ten times a
-/// second.
-fn legend_lines(text: &'static str, width: usize, style: Style) -> Vec<Line<'static>> {
+/// Hands `f` the legend wrapped to `width`. It is the same on every frame, so the last
+/// wrapping is kept (per thread, like ratatui's layout cache) and lent, not copied: the table's
+/// key asks for its height on every sample.
+fn with_legend<R>(
+    text: &'static str,
+    width: usize,
+    style: Style,
+    f: impl FnOnce(&[Line<'static>]) -> R,
+) -> R {
     type Kept = Option<(&'static str, usize, Style, Vec<Line<'static>>)>;
     thread_local! {
         static KEPT: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(None) };
     }
-    KEPT.with_borrow_mut(|kept| match kept {
-        Some((t, w, s, lines)) if std::ptr::eq(*t, text) && *w == width && *s == style => {
-            lines.clone()
+    KEPT.with_borrow_mut(|kept| {
+        let fresh = !matches!(kept, Some((t, w, s, _))
+            if std::ptr::eq(*t, text) && *w == width && *s == style);
+        if fresh {
+            *kept = Some((text, width, style, wrap(&[(text, style)], width)));
         }
-        _ => {
-            let lines = wrap(&[(text, style)], width);
-            *kept = Some((text, width, style, lines.clone()));
-            lines
-        }
+        f(kept
+            .as_ref()
+            .map_or(&[], |(_, _, _, lines)| lines.as_slice()))
     })
 }
 
+/// Columns of indentation before a process at `depth` (one per level below the first, so
+/// labels keep their room in a narrow panel; the `└` marks the nesting).
 fn indent_width(depth: u16) -> usize {
     usize::from(depth.saturating_sub(1)).min(6)
 }
 
+/// The column headings; the memory column says what a full bar stands for.
 fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     let memory = if cols.bar > 0 {
         let scaled = format!("MEMORY (full bar {})", bytes(largest));
