@@ -17,7 +17,7 @@ use crate::sampler::{Command, ExitInfo, Sampler};
 pub(super) struct Demos<'a> {
     pub tx: Sender<Msg>,
     pub runs: HashMap<u64, RunHandle>,
-    pub sampler: &'a Sampler,
+    pub sampler: &'a mut Sampler,
     pub engines: Engines,
     /// The thread looking for CPython, until its answer is taken.
     pub probe: Option<EnginesAt>,
@@ -152,7 +152,7 @@ impl Demos<'_> {
     }
 
     /// Back to looking for new processes at each sample only.
-    fn stop_catching(&self) {
+    fn stop_catching(&mut self) {
         self.sampler.send(Command::CatchNew {
             until: std::time::Instant::now(),
         });

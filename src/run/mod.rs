@@ -12,7 +12,7 @@ use std::io;
 use std::time::Instant;
 
 use signal_hook::consts::SIGHUP;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::app::App;
 use crate::demo::engine::{Engines, EnginesAt};
@@ -20,7 +20,7 @@ use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson::Lesson;
 use crate::link::{LessonRef, LinkEvent, RoomLink};
 use crate::msg::{Effect, ExitReason, Msg};
-use crate::sampler::{Command, Sampler};
+use crate::sampler::{Command, Sampler, Woke};
 use crate::screen::{ScreenOptions, Screens};
 use crate::script::{Script, ScriptRunner};
 use crate::terminal::TerminalSession;
@@ -95,10 +95,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     let mut screen_options = options.screen.clone();
     screen_options.keep_text = options.script.is_some() || options.headless;
     let mut screens = Screens::new(tty, window, &screen_options, &options.lesson.meta.title)?;
-    let sample_tx = tx.clone();
-    let sampler = Sampler::spawn(options.rate_hz, move |sample| {
-        sample_tx.send(Msg::Sample(Box::new(sample))).is_ok()
-    })?;
+    let mut sampler = Sampler::new(options.rate_hz);
     sampler.send(Command::TrackSelf {
         pid: std::process::id(),
         label: UI_LABEL.into(),
@@ -140,7 +137,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     let mut demos = Demos {
         tx,
         runs: HashMap::new(),
-        sampler: &sampler,
+        sampler: &mut sampler,
         engines: engines.unwrap_or_else(Engines::native_only),
         probe,
         snippets: HashMap::new(),
@@ -226,26 +223,19 @@ impl Session<'_, '_> {
             return Ok(reason);
         }
         loop {
-            // Sleep until a message arrives, the timer's second ticks over or the script's
-            // deadline comes: no frame tick.
+            // Sleep until a message arrives, a sample is due, the timer's second ticks over or
+            // the script's deadline comes: no frame tick. Samples are taken on this thread,
+            // so a tick wakes one thread.
             let now = Instant::now();
-            let wait = [
-                self.app.next_wakeup(now),
-                deadline.map(|d: Instant| d.saturating_duration_since(now)),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let first = match wait {
-                Some(wait) => match rx.recv_timeout(wait) {
-                    Ok(msg) => msg,
-                    Err(RecvTimeoutError::Timeout) => Msg::Tick,
-                    Err(RecvTimeoutError::Disconnected) => return Ok(disconnected()),
-                },
-                None => match rx.recv() {
-                    Ok(msg) => msg,
-                    Err(_) => return Ok(disconnected()),
-                },
+            let until = [self.app.next_wakeup(now).map(|wait| now + wait), deadline]
+                .into_iter()
+                .flatten()
+                .min();
+            let first = match self.demos.sampler.wait(rx, until) {
+                Woke::Message(msg) => msg,
+                Woke::Sample(sample) => Msg::Sample(sample),
+                Woke::TimedOut => Msg::Tick,
+                Woke::Disconnected => return Ok(disconnected()),
             };
             // One ioctl a second at most; samples guarantee a wake-up at least every second.
             if self.tty && self.hangup.hung_up(now) {

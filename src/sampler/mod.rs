@@ -1,5 +1,6 @@
 //! The sampler: per-core CPU and per-process memory of the tracked process trees, measured
-//! from the kernel on a thread of its own and delivered as owned [`Sample`]s.
+//! from the kernel by the thread that shows them, between its messages ([`Sampler::wait`]),
+//! as owned [`Sample`]s.
 //!
 //! On Linux it reads `/proc` directly (only the tracked PIDs, with kept-open files); other
 //! systems use `sysinfo`, which gives per-core CPU and RSS but no PSS.
@@ -14,12 +15,12 @@ mod source;
 // Built on Linux too when testing, so the fallback is exercised where CI runs.
 #[cfg(any(not(target_os = "linux"), test))]
 mod sysinfo_source;
-mod thread;
+mod ticker;
 
 pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL, FOOTPRINT_MAX_AGE};
 pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};
 pub use source::{Footprint, RawProc, Source};
-pub use thread::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler};
+pub use ticker::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler, Woke};
 
 /// The source for this platform.
 #[cfg(target_os = "linux")]

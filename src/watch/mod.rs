@@ -23,7 +23,7 @@ pub use view::{plan, render};
 
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::msg::ExitReason;
-use crate::sampler::{Command, ExitInfo, Sampler, signal_name};
+use crate::sampler::{Command, ExitInfo, Sampler, Woke, signal_name};
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 
@@ -80,10 +80,7 @@ fn watch(options: &WatchOptions) -> io::Result<Outcome> {
     let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;
     let started = Instant::now();
-    let sample_tx = tx.clone();
-    let sampler = Sampler::spawn(options.rate_hz, move |s| {
-        sample_tx.send(Msg::Sample(Box::new(s))).is_ok()
-    })?;
+    let mut sampler = Sampler::new(options.rate_hz);
     let running = child::start(&options.command, tx.clone())?;
     sampler.send(Command::TrackTree {
         pid: running.pid,
@@ -95,7 +92,7 @@ fn watch(options: &WatchOptions) -> io::Result<Outcome> {
     });
     let deadline = options.seconds.map(|s| started + s);
     let outcome = if options.json {
-        json_loop(options, running, &rx, started, deadline)
+        json_loop(options, running, &rx, &mut sampler, started, deadline)
     } else {
         let mut session = TerminalSession::enter()?;
         spawn_input_reader(tx)?;
@@ -110,7 +107,7 @@ fn watch(options: &WatchOptions) -> io::Result<Outcome> {
         );
         app.deadline = deadline;
         app.exit_at_end = options.exit_at_end;
-        let outcome = tui_loop(&mut app, &mut session, running, &rx, &sampler, deadline);
+        let outcome = tui_loop(&mut app, &mut session, running, &rx, &mut sampler, deadline);
         drop(session);
         // The view is gone: leave the command's output where the user can read it.
         print_output(&app);
@@ -171,16 +168,18 @@ fn print_output(app: &WatchApp) {
     let _ = out.flush();
 }
 
-/// Waits for the next message, or `None` when the time limit has run out.
-fn next(rx: &Receiver<Msg>, deadline: Option<Instant>) -> Result<Option<Msg>, RecvTimeoutError> {
-    let received = match deadline {
-        Some(deadline) => rx.recv_timeout(deadline.saturating_duration_since(Instant::now())),
-        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-    };
-    match received {
-        Ok(msg) => Ok(Some(msg)),
-        Err(RecvTimeoutError::Timeout) => Ok(None),
-        Err(err) => Err(err),
+/// Waits for the next message or sample (taken here), or `None` when the time limit has run
+/// out.
+fn next(
+    rx: &Receiver<Msg>,
+    sampler: &mut Sampler,
+    deadline: Option<Instant>,
+) -> Result<Option<Msg>, RecvTimeoutError> {
+    match sampler.wait(rx, deadline) {
+        Woke::Message(msg) => Ok(Some(msg)),
+        Woke::Sample(sample) => Ok(Some(Msg::Sample(sample))),
+        Woke::TimedOut => Ok(None),
+        Woke::Disconnected => Err(RecvTimeoutError::Disconnected),
     }
 }
 
@@ -188,6 +187,7 @@ fn json_loop(
     options: &WatchOptions,
     running: Running,
     rx: &Receiver<Msg>,
+    sampler: &mut Sampler,
     started: Instant,
     deadline: Option<Instant>,
 ) -> io::Result<Outcome> {
@@ -221,7 +221,7 @@ fn json_loop(
         },
     )?;
     let (exit, stopped_by) = loop {
-        let stop_because = match next(rx, deadline) {
+        let stop_because = match next(rx, sampler, deadline) {
             Ok(None) => "the time limit (--seconds)".to_string(),
             Ok(Some(Msg::Exited(exit))) => break (exit, None),
             Ok(Some(Msg::Signal(signal))) => signal_name(signal),
@@ -256,7 +256,7 @@ fn tui_loop(
     session: &mut TerminalSession,
     running: Running,
     rx: &Receiver<Msg>,
-    sampler: &Sampler,
+    sampler: &mut Sampler,
     deadline: Option<Instant>,
 ) -> io::Result<Outcome> {
     draw(app, session)?;
@@ -264,7 +264,7 @@ fn tui_loop(
     loop {
         // Once the command has ended there is nothing left to time out.
         let deadline = if app.ended.is_some() { None } else { deadline };
-        let first = match next(rx, deadline) {
+        let first = match next(rx, sampler, deadline) {
             Ok(Some(msg)) => msg,
             Ok(None) => return Ok(stop(app, running, rx, "the time limit (--seconds)")),
             Err(_) => return Ok(stop(app, running, rx, "an internal error")),
