@@ -305,7 +305,7 @@ fn pool_memory(pool: &[(u32, String)]) -> (Vec<f64>, Vec<f64>) {
         .collect();
     let pss = pool
         .iter()
-        .filter_map(|(pid, _)| source.footprint(*pid).map(|f| mib(f.pss)))
+        .filter_map(|(pid, _)| crate::sampler::footprint_now(*pid).map(|f| mib(f.pss)))
         .collect();
     (rss, pss)
 }

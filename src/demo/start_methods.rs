@@ -573,7 +573,7 @@ fn measure_memory(ctx: &mut Ctx, started: &[Started], me: u32) {
                 rss.push(mib(raw.rss_bytes));
                 ctx.measure("rss_mb", mib(raw.rss_bytes), "MiB", Some(&child.role));
             }
-            if let Some(footprint) = source.footprint(child.pid) {
+            if let Some(footprint) = crate::sampler::footprint_now(child.pid) {
                 pss.push(mib(footprint.pss));
                 ctx.measure("pss_mb", mib(footprint.pss), "MiB", Some(&child.role));
             }

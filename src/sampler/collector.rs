@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::sample::{ExitInfo, ProcSample, ProcState, Role, Sample};
-use super::source::{Footprint, Source};
+use super::source::{Footprint, FootprintReading, Source};
 
 /// How long an exited process stays listed (dimmed, with its exit status).
 pub const EXITED_LINGER: Duration = Duration::from_secs(5);
@@ -279,9 +279,13 @@ impl<S: Source> Collector<S> {
         // Never-read processes first, then the stalest.
         due.sort_by_key(|&i| self.entries[i].footprint_at);
         for i in due.into_iter().take(FOOTPRINTS_PER_PASS) {
-            let pid = self.entries[i].pid;
-            let footprint = self.source.footprint(pid);
             let entry = &mut self.entries[i];
+            let footprint = match self.source.footprint(entry.pid) {
+                // Still being read: due again at the next sample, when the answer is in.
+                FootprintReading::Pending => continue,
+                FootprintReading::Read(footprint) => Some(footprint),
+                FootprintReading::Unavailable => None,
+            };
             entry.footprint_at = Some(now);
             entry.footprint_rss = entry.rss;
             if footprint.is_some() {

@@ -7,6 +7,8 @@
 
 mod collector;
 #[cfg(target_os = "linux")]
+mod footprints;
+#[cfg(target_os = "linux")]
 mod proc_text;
 #[cfg(target_os = "linux")]
 mod procfs_source;
@@ -19,8 +21,22 @@ mod ticker;
 
 pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL, FOOTPRINT_MAX_AGE};
 pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};
-pub use source::{Footprint, RawProc, Source};
+pub use source::{Footprint, FootprintReading, RawProc, Source};
 pub use ticker::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler, Woke};
+
+/// PSS and USS of `pid`, read now on the calling thread (for demos measuring themselves; the
+/// gauges ask [`Source::footprint`], which may read elsewhere). `None` where the platform
+/// does not tell, or once the process is gone.
+#[must_use]
+pub fn footprint_now(pid: u32) -> Option<Footprint> {
+    #[cfg(target_os = "linux")]
+    return footprints::read(pid);
+    #[cfg(not(target_os = "linux"))]
+    return {
+        let _ = pid;
+        None
+    };
+}
 
 /// The source for this platform.
 #[cfg(target_os = "linux")]

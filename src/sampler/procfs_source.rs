@@ -1,5 +1,6 @@
 //! The Linux source: `/proc`, read through kept-open files with `pread`; the per-tick files
-//! are parsed for the fields used only (`proc_text`), PSS by the `procfs` crate.
+//! are parsed for the fields used only (`proc_text`), PSS by the `procfs` crate on a thread
+//! of its own (`footprints`).
 //!
 //! Keeping files open halves the cost of a reading, and a kept file errors once its process
 //! dies, so a recycled PID is never mistaken for the process we were watching. Only tracked
@@ -12,12 +13,11 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 
-use nix::unistd::{SysconfVar, sysconf};
-use procfs::FromBufRead;
-
+use super::footprints::Footprints;
 use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
 use super::sample::ProcState;
-use super::source::{Footprint, RawProc, Source};
+use super::source::{FootprintReading, RawProc, Source};
+use nix::unistd::{SysconfVar, sysconf};
 
 /// Busy percentage of each core between two readings (saturating: counters never go back,
 /// but a hot-plugged core may appear with no history).
@@ -59,6 +59,8 @@ pub struct ProcfsSource {
     /// still nothing new can have appeared, so listing `/proc` again would find nothing.
     forks_now: Option<u64>,
     forks_listed: Option<u64>,
+    /// PSS and USS, read on a thread of their own.
+    footprints: Footprints,
 }
 
 impl ProcfsSource {
@@ -86,6 +88,7 @@ impl ProcfsSource {
             foreign: HashSet::new(),
             forks_now: None,
             forks_listed: None,
+            footprints: Footprints::default(),
         }
     }
 
@@ -163,15 +166,8 @@ impl Source for ProcfsSource {
         reading
     }
 
-    fn footprint(&mut self, pid: u32) -> Option<Footprint> {
-        let file = File::open(format!("/proc/{pid}/smaps_rollup")).ok()?;
-        let rollup = procfs::process::SmapsRollup::from_buf_read(io::BufReader::new(file)).ok()?;
-        let map = &rollup.memory_map_rollup.0.first()?.extension.map;
-        let get = |key: &str| map.get(key).copied().unwrap_or(0);
-        Some(Footprint {
-            pss: map.get("Pss").copied()?,
-            uss: get("Private_Clean") + get("Private_Dirty") + get("Private_Hugetlb"),
-        })
+    fn footprint(&mut self, pid: u32) -> FootprintReading {
+        self.footprints.ask(pid)
     }
 
     fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
@@ -219,6 +215,7 @@ impl Source for ProcfsSource {
 
     fn forget(&mut self, pid: u32) {
         self.files.remove(&pid);
+        self.footprints.forget(pid);
     }
 
     fn rescan(&mut self) {

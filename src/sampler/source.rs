@@ -29,6 +29,17 @@ pub struct Footprint {
     pub uss: u64,
 }
 
+/// What asking a source for a footprint gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FootprintReading {
+    /// The process's PSS and USS.
+    Read(Footprint),
+    /// Being read elsewhere: ask again at the next sample.
+    Pending,
+    /// Not readable: the process is gone, or its memory map is not ours to read.
+    Unavailable,
+}
+
 /// A source of readings. Every method tolerates processes vanishing mid-read: that is the
 /// normal end of a process, not an error.
 pub trait Source {
@@ -39,8 +50,9 @@ pub trait Source {
     /// Reads one process; `None` once it is gone.
     fn read(&mut self, pid: u32) -> Option<RawProc>;
 
-    /// Reads PSS and USS (expensive: call at most about once a second per process).
-    fn footprint(&mut self, pid: u32) -> Option<Footprint>;
+    /// PSS and USS (expensive to read: ask at most about once a second per process). A
+    /// source may read them elsewhere and answer `Pending` until the reading is in.
+    fn footprint(&mut self, pid: u32) -> FootprintReading;
 
     /// Processes not yet tracked whose parent chain leads to a process in `tree`, as
     /// `(pid, ppid)`, parents before their children.

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sysinfo::{Pid, ProcessRefreshKind, ProcessStatus, ProcessesToUpdate, System};
 
 use super::sample::ProcState;
-use super::source::{Footprint, RawProc, Source};
+use super::source::{FootprintReading, RawProc, Source};
 
 /// Reads the system through `sysinfo`.
 pub struct SysinfoSource {
@@ -62,8 +62,8 @@ impl Source for SysinfoSource {
         })
     }
 
-    fn footprint(&mut self, _pid: u32) -> Option<Footprint> {
-        None
+    fn footprint(&mut self, _pid: u32) -> FootprintReading {
+        FootprintReading::Unavailable
     }
 
     fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
@@ -120,7 +120,7 @@ mod tests {
         child.wait().unwrap();
         assert_eq!(
             source.footprint(me),
-            None,
+            FootprintReading::Unavailable,
             "sysinfo has no PSS: unknown, not guessed"
         );
     }

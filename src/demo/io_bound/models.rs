@@ -14,7 +14,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use super::super::pool::{Pool, join};
 use super::super::util::ms_since;
 use super::CPU;
-use crate::sampler::{PlatformSource, Source};
+use crate::sampler::footprint_now;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -46,10 +46,9 @@ pub(super) fn serve(listener: &UnixListener, delay: Duration) -> ! {
 
 /// PSS of this process (and `others`), MiB, read from the kernel now.
 fn pss_mb(others: &[u32]) -> f64 {
-    let mut source = PlatformSource::default();
     std::iter::once(std::process::id())
         .chain(others.iter().copied())
-        .filter_map(|pid| source.footprint(pid))
+        .filter_map(footprint_now)
         .map(|f| f.pss as f64 / MIB)
         .sum()
 }

@@ -11,6 +11,8 @@ struct FakeSource {
     cores: Vec<f32>,
     procs: HashMap<u32, RawProc>,
     footprints_read: Vec<u32>,
+    /// How many more asks for a footprint answer `Pending` before it is read.
+    footprints_pending: u32,
 }
 
 impl FakeSource {
@@ -34,9 +36,13 @@ impl Source for FakeSource {
     fn read(&mut self, pid: u32) -> Option<RawProc> {
         self.procs.get(&pid).cloned()
     }
-    fn footprint(&mut self, pid: u32) -> Option<Footprint> {
+    fn footprint(&mut self, pid: u32) -> FootprintReading {
         self.footprints_read.push(pid);
-        Some(Footprint { pss: 10, uss: 5 })
+        if self.footprints_pending > 0 {
+            self.footprints_pending -= 1;
+            return FootprintReading::Pending;
+        }
+        FootprintReading::Read(Footprint { pss: 10, uss: 5 })
     }
     fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
@@ -192,6 +198,26 @@ fn footprints_are_read_at_most_once_a_second_and_only_when_they_can_have_changed
     c.source.spawn(11, 10, 0);
     c.collect(t0 + Duration::from_millis(3100) + FOOTPRINT_MAX_AGE);
     assert_eq!(c.source.footprints_read, [10, 10, 10, 11, 10]);
+}
+
+#[test]
+fn a_footprint_being_read_elsewhere_is_asked_for_again_at_each_sample_until_it_is_in() {
+    let (mut c, t0) = collector();
+    c.source.footprints_pending = 2;
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, None);
+    let first = c.collect(t0);
+    let second = c.collect(t0 + Duration::from_millis(100));
+    assert_eq!(first.procs[0].pss_bytes, None);
+    assert_eq!(second.procs[0].pss_bytes, None);
+    let third = c.collect(t0 + Duration::from_millis(200));
+    assert_eq!(third.procs[0].pss_bytes, Some(10), "in at the third ask");
+    c.collect(t0 + Duration::from_millis(300));
+    assert_eq!(
+        c.source.footprints_read,
+        [10, 10, 10],
+        "and then not again within the second"
+    );
 }
 
 #[test]
