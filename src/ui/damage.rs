@@ -96,14 +96,18 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// One part on its own, on the background.
-    fn render_part(&self, part: &Part<'_>) -> Buffer {
-        let mut cells = Buffer::empty(part.area);
+    /// One part on its own, on the background, into `cells` (emptied first; reused from
+    /// frame to frame so that a redrawn part allocates nothing).
+    fn render_part(&self, part: &Part<'_>, cells: &mut Buffer) {
+        if cells.area == part.area {
+            cells.reset();
+        } else {
+            *cells = Buffer::empty(part.area);
+        }
         if self.base != Style::default() {
             cells.set_style(part.area, self.base);
         }
-        (part.draw)(part.area, &mut cells);
-        cells
+        (part.draw)(part.area, cells);
     }
 }
 
@@ -112,6 +116,8 @@ impl<'a> Plan<'a> {
 struct Drawn {
     key: u64,
     cells: Buffer,
+    /// The buffer the part's next drawing goes into (then the two swap).
+    spare: Buffer,
 }
 
 /// What the terminal shows, part by part, so that the next frame writes only what changed.
@@ -157,14 +163,12 @@ impl Damage {
                 if drawn.key == part.key {
                     continue;
                 }
-                let cells = plan.render_part(part);
+                plan.render_part(part, &mut drawn.spare);
                 backend
-                    .draw(drawn.cells.diff_iter(&cells))
+                    .draw(drawn.cells.diff_iter(&drawn.spare))
                     .map_err(io_error)?;
-                *drawn = Drawn {
-                    key: part.key,
-                    cells,
-                };
+                std::mem::swap(&mut drawn.cells, &mut drawn.spare);
+                drawn.key = part.key;
             }
         }
         backend.flush().map_err(io_error)
@@ -201,6 +205,8 @@ impl Damage {
                 }
                 Drawn {
                     key: part.key,
+                    // Made when the part is first drawn again: most parts never are.
+                    spare: Buffer::empty(Rect::default()),
                     cells,
                 }
             })
