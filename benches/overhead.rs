@@ -15,12 +15,14 @@
 //!    the same program reading nothing, only waking at 10 Hz: what a wake-up alone costs.
 //!
 //! Each program is measured [`ROUNDS`] times, interleaved, and the median is printed. Run with
-//! `cargo bench --bench overhead` (about seven minutes; htop and btop are skipped when
-//! missing: `apt-get install htop btop`).
+//! `cargo bench --bench overhead` (about ten minutes; htop and btop are skipped when
+//! missing: `apt-get install htop btop`). With `LECTERN_BASELINE=path/to/another/lectern`,
+//! that build's four lectern rows are measured in the same rounds, marked `[baseline]`: a
+//! change compared with the code before it, in one run.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -30,10 +32,10 @@ use lectern::sampler::{Collector, PlatformSource};
 /// One program's measurement: CPU % of one core, or `None` when it is not installed.
 type Measure<'a> = Box<dyn Fn() -> Option<f64> + 'a>;
 
-const WINDOW: Duration = Duration::from_secs(10);
+const WINDOW: Duration = Duration::from_secs(6);
 const WARM_UP: Duration = Duration::from_secs(2);
 /// Each program is measured this many times, interleaved with the others.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 fn main() {
     println!("machine: {} cores, {} processes", cores(), process_count());
@@ -43,23 +45,32 @@ fn main() {
     let scratch = std::env::temp_dir().join(format!("lectern-overhead-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch directory");
     let floor = build_floor(&scratch);
-    let programs: [(&str, Measure); 8] = [
-        (
-            "lectern watch --rate-hz 10, 16 processes",
-            Box::new(watch_cost),
-        ),
-        (
-            "lecture idle, gauges at 10 Hz",
-            Box::new(|| lecture_idle(Some(10))),
-        ),
-        (
-            "lecture idle, default rate (5 Hz)",
-            Box::new(|| lecture_idle(None)),
-        ),
-        (
-            "lecture, a demo of 16 processes running (10 Hz)",
-            Box::new(|| lecture_with_demo(&scratch)),
-        ),
+    let ours = PathBuf::from(env!("CARGO_BIN_EXE_lectern"));
+    // Another build to compare with, measured in the same rounds (`LECTERN_BASELINE=path`).
+    let baseline = std::env::var_os("LECTERN_BASELINE").map(PathBuf::from);
+    let mut programs: Vec<(String, Measure)> = Vec::new();
+    for (bin, tag) in
+        std::iter::once((&ours, "")).chain(baseline.iter().map(|b| (b, " [baseline]")))
+    {
+        programs.push((
+            format!("lectern watch --rate-hz 10, 16 processes{tag}"),
+            Box::new(move || watch_cost(bin)),
+        ));
+        programs.push((
+            format!("lecture idle, gauges at 10 Hz{tag}"),
+            Box::new(move || lecture_idle(bin, Some(10))),
+        ));
+        programs.push((
+            format!("lecture idle, default rate (5 Hz){tag}"),
+            Box::new(move || lecture_idle(bin, None)),
+        ));
+        let scratch = &scratch;
+        programs.push((
+            format!("lecture, a demo of 16 processes running (10 Hz){tag}"),
+            Box::new(move || lecture_with_demo(bin, scratch)),
+        ));
+    }
+    let anchors: [(&str, Measure); 4] = [
         ("htop -d 1 (10 Hz)", Box::new(htop_cost)),
         ("btop, update_ms = 100", Box::new(|| btop_cost(&scratch))),
         (
@@ -71,6 +82,7 @@ fn main() {
             Box::new(|| floor.as_deref().and_then(|floor| floor_cost(floor, false))),
         ),
     ];
+    programs.extend(anchors.map(|(what, measure)| (what.to_string(), measure)));
     println!(
         "\nwhole programs, CPU % of one core over {} s (all threads), {ROUNDS} rounds \
          interleaved: median (min–max)",
@@ -84,12 +96,12 @@ fn main() {
             "\nwith {extra} more sleeping processes ({} in all):",
             process_count()
         );
-        let flat: [(&str, Measure); 2] = [
+        let flat: [(String, Measure); 2] = [
             (
-                "lectern watch --rate-hz 10, 16 processes",
-                Box::new(watch_cost),
+                "lectern watch --rate-hz 10, 16 processes".into(),
+                Box::new(|| watch_cost(&ours)),
             ),
-            ("htop -d 1 (10 Hz)", Box::new(htop_cost)),
+            ("htop -d 1 (10 Hz)".into(), Box::new(htop_cost)),
         ];
         rounds(&flat);
         kill_group(sleepers);
@@ -99,7 +111,7 @@ fn main() {
 
 /// Measures every program once per round, the programs interleaved so that whatever else the
 /// machine does falls on all of them alike, and prints each one's median.
-fn rounds(programs: &[(&str, Measure)]) {
+fn rounds(programs: &[(String, Measure)]) {
     let mut measured: Vec<Vec<f64>> = vec![Vec::new(); programs.len()];
     for _ in 0..ROUNDS {
         for (i, (_, measure)) in programs.iter().enumerate() {
@@ -120,7 +132,7 @@ fn rounds(programs: &[(&str, Measure)]) {
 }
 
 /// Compiles `assets/bench/sampler_floor.c` with the system's C compiler, if there is one.
-fn build_floor(scratch: &Path) -> Option<std::path::PathBuf> {
+fn build_floor(scratch: &Path) -> Option<PathBuf> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/bench/sampler_floor.c");
     let binary = scratch.join("sampler_floor");
     let built = Command::new("cc")
@@ -198,16 +210,19 @@ fn sample_cost(n: usize) {
             break;
         }
     }
-    // Ten seconds of real 10 Hz sampling; only the time inside `collect` counts.
+    // Ten seconds of real 10 Hz sampling; the time inside `collect` counts, and the CPU time
+    // of the thread that reads PSS for it.
     let passes = 100;
     let mut busy = Duration::ZERO;
     let mut tracked = 0;
+    let footprints_before = thread_cpu_ns("footprints");
     for _ in 0..passes {
         std::thread::sleep(Duration::from_millis(100));
         let started = Instant::now();
         tracked = collector.collect(started).procs.len();
         busy += started.elapsed();
     }
+    busy += Duration::from_nanos(thread_cpu_ns("footprints") - footprints_before);
     let per_pass = busy / passes;
     let pct_at_10hz = per_pass.as_secs_f64() * 10.0 * 100.0;
     println!(
@@ -215,6 +230,21 @@ fn sample_cost(n: usize) {
         per_pass.as_secs_f64() * 1e6
     );
     kill_group(root);
+}
+
+/// CPU time used so far by this process's threads called `name`, in nanoseconds.
+fn thread_cpu_ns(name: &str) -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("comm")).is_ok_and(|comm| comm.trim() == name)
+        })
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 /// CPU % of one core used by the program on `pty` over [`WINDOW`], after [`WARM_UP`].
@@ -244,19 +274,19 @@ fn measure(command: &mut Command, ready: Option<&[u8]>, quit: &[u8]) -> Option<f
     Some(pct)
 }
 
-fn lectern() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lectern"))
+fn lectern(bin: &Path) -> Command {
+    Command::new(bin)
 }
 
-fn watch_cost() -> Option<f64> {
+fn watch_cost(bin: &Path) -> Option<f64> {
     let script = "for i in $(seq 15); do sleep 600 & done; wait";
-    let mut command = lectern();
+    let mut command = lectern(bin);
     command.args(["watch", "--rate-hz", "10", "--", "sh", "-c", script]);
     measure(&mut command, Some(b"q quit"), b"q")
 }
 
-fn lecture_idle(rate_hz: Option<u8>) -> Option<f64> {
-    let mut command = lectern();
+fn lecture_idle(bin: &Path, rate_hz: Option<u8>) -> Option<f64> {
+    let mut command = lectern(bin);
     if let Some(rate) = rate_hz {
         command.args(["--rate-hz", &rate.to_string()]);
     }
@@ -266,7 +296,7 @@ fn lecture_idle(rate_hz: Option<u8>) -> Option<f64> {
 
 /// The lecture on a one-slide lesson whose demo (the GIL demo on 15 worker processes plus its
 /// parent, for 30 s) is started with Enter before the measurement begins.
-fn lecture_with_demo(scratch: &Path) -> Option<f64> {
+fn lecture_with_demo(bin: &Path, scratch: &Path) -> Option<f64> {
     let lesson = scratch.join("demo.md");
     std::fs::write(
         &lesson,
@@ -274,7 +304,7 @@ fn lecture_with_demo(scratch: &Path) -> Option<f64> {
          <!-- demo: gil mode=processes workers=15 duration_s=30 -->\n",
     )
     .expect("write the lesson");
-    let mut command = lectern();
+    let mut command = lectern(bin);
     command.args(["--rate-hz", "10"]).arg(&lesson);
     let mut pty = OnPty::try_start(&mut command, 120, 40)?;
     pty.wait_for(b"? help", Duration::from_secs(10));

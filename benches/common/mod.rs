@@ -96,7 +96,7 @@ impl OnPty {
 
 /// CPU time `pid` has used, all its threads, in nanoseconds: the sum of each thread's
 /// `/proc/PID/task/TID/schedstat` (the process's own `schedstat` counts only its main thread,
-/// which would leave out lectern's sampler and input threads).
+/// which would leave out lectern's input and PSS-reading threads).
 pub fn cpu_ns(pid: u32) -> u64 {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("task list");
     tasks
