@@ -179,6 +179,35 @@ fn two_spinning_pool_workers_fill_both_cores() {
 }
 
 #[test]
+fn samples_go_on_while_a_stopped_command_takes_its_time_to_exit() {
+    // The command outlives the time limit by 0.6 s after SIGTERM: the gauges keep measuring it.
+    let script = "trap 'sleep 0.6; exit 3' TERM; while true; do sleep 0.05; done";
+    let output = watch(&[
+        "--json",
+        "--seconds",
+        "1",
+        "--rate-hz",
+        "10",
+        "--",
+        "sh",
+        "-c",
+        script,
+    ]);
+    let records = records(&output);
+    let last_sample = records
+        .iter()
+        .filter(|r| r["type"] == "sample")
+        .filter_map(|r| r["t"].as_f64())
+        .fold(0.0, f64::max);
+    let exit = records.last().unwrap();
+    assert_eq!(exit["type"], "exit");
+    assert!(
+        last_sample > 1.3,
+        "no sample after the time limit: last at {last_sample} s, exit {exit}"
+    );
+}
+
+#[test]
 fn a_closed_pipe_stops_the_command_promptly() {
     let marker = format!("lectern-test-pipe-{}", std::process::id());
     let mut child = Command::new(LECTERN)

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, Sender};
 
 use super::Msg;
-use crate::sampler::ExitInfo;
+use crate::sampler::{ExitInfo, Sampler, Woke};
 use crate::supervise::{OnLine, spawn_waited};
 
 /// How long a command gets to exit after SIGTERM before SIGKILL.
@@ -77,30 +77,31 @@ pub fn start(argv: &[OsString], tx: Sender<Msg>) -> io::Result<Running> {
 }
 
 /// Ends the command: SIGTERM to its group, SIGKILL after [`TERM_GRACE`], and waits until it
-/// has been reaped. Messages other than the exit that arrive meanwhile go to `other`.
-/// Returns how the command ended.
-pub fn stop(running: Running, rx: &Receiver<Msg>, mut other: impl FnMut(Msg)) -> ExitInfo {
+/// has been reaped. Messages other than the exit that arrive meanwhile, and the samples taken
+/// meanwhile (as [`Msg::Sample`]), go to `other`. Returns how the command ended.
+pub fn stop(
+    running: Running,
+    rx: &Receiver<Msg>,
+    sampler: &mut Sampler,
+    mut other: impl FnMut(Msg),
+) -> ExitInfo {
     running.signal_group(Signal::SIGTERM);
-    let deadline = Instant::now() + TERM_GRACE;
+    let grace = Instant::now() + TERM_GRACE;
     let mut killed = false;
     loop {
-        let received = if killed {
-            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else {
-            rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        };
-        match received {
-            Ok(Msg::Exited(exit)) => {
+        match sampler.wait(rx, (!killed).then_some(grace)) {
+            Woke::Message(Msg::Exited(exit)) => {
                 // Anything left in the group (background children) goes too.
                 running.signal_group(Signal::SIGKILL);
                 return exit;
             }
-            Ok(msg) => other(msg),
-            Err(RecvTimeoutError::Timeout) => {
+            Woke::Message(msg) => other(msg),
+            Woke::Sample(sample) => other(Msg::Sample(sample)),
+            Woke::TimedOut => {
                 running.signal_group(Signal::SIGKILL);
                 killed = true;
             }
-            Err(RecvTimeoutError::Disconnected) => return ExitInfo::Unknown,
+            Woke::Disconnected => return ExitInfo::Unknown,
         }
     }
 }

@@ -232,7 +232,7 @@ fn json_loop(
             },
             Err(_) => "an internal error".to_string(),
         };
-        let exit = child::stop(running, rx, |msg| {
+        let exit = child::stop(running, rx, sampler, |msg| {
             let _ = write(&mut out, &msg);
         });
         break (exit, Some(stop_because));
@@ -266,15 +266,23 @@ fn tui_loop(
         let deadline = if app.ended.is_some() { None } else { deadline };
         let first = match next(rx, sampler, deadline) {
             Ok(Some(msg)) => msg,
-            Ok(None) => return Ok(stop(app, running, rx, "the time limit (--seconds)")),
-            Err(_) => return Ok(stop(app, running, rx, "an internal error")),
+            Ok(None) => {
+                return Ok(stop(
+                    app,
+                    running,
+                    rx,
+                    sampler,
+                    "the time limit (--seconds)",
+                ));
+            }
+            Err(_) => return Ok(stop(app, running, rx, sampler, "an internal error")),
         };
         let mut redraw = false;
         if hangup.hung_up(Instant::now()) {
             if let Some((exit, _)) = app.ended {
                 return Ok(ended(app, exit));
             }
-            return Ok(stop(app, running, rx, "the terminal closing"));
+            return Ok(stop(app, running, rx, sampler, "the terminal closing"));
         }
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             if let Msg::Resize(width, height) = msg {
@@ -319,7 +327,7 @@ fn tui_loop(
                             ExitReason::Signal(signal) => signal_name(signal),
                             ExitReason::Error(message) => message,
                         };
-                        return Ok(stop(app, running, rx, &why));
+                        return Ok(stop(app, running, rx, sampler, &why));
                     }
                 }
             }
@@ -330,7 +338,7 @@ fn tui_loop(
                 if let Some((exit, _)) = app.ended {
                     return Ok(ended(app, exit));
                 }
-                return Ok(stop(app, running, rx, "the terminal closing"));
+                return Ok(stop(app, running, rx, sampler, "the terminal closing"));
             }
             return Err(err);
         }
@@ -352,8 +360,14 @@ fn ended(app: &WatchApp, exit: ExitInfo) -> Outcome {
     }
 }
 
-fn stop(app: &mut WatchApp, running: Running, rx: &Receiver<Msg>, why: &str) -> Outcome {
-    let exit = child::stop(running, rx, |_| {});
+fn stop(
+    app: &mut WatchApp,
+    running: Running,
+    rx: &Receiver<Msg>,
+    sampler: &mut Sampler,
+    why: &str,
+) -> Outcome {
+    let exit = child::stop(running, rx, sampler, |_| {});
     Outcome {
         exit,
         stopped_by: Some(why.to_string()),
