@@ -84,7 +84,7 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
         );
     // The cores and the process table lie inside the gauges panel, whose frame leaves them
     // alone: parts of their own, drawn when what they show changes (a sample at rest on a
-    // slide changes the cores' few rows, often nothing at all).
+    // slide changes the cores' few rows and a row or two of the table, often nothing at all).
     let (cores, table) = sidebar::inner_areas(app, areas.gauges);
     plan = plan.part(
         cores,
@@ -92,11 +92,10 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
         Box::new(|area, buf| sidebar::render_cores(app, area, buf)),
     );
     if let Some(table) = table {
-        plan = plan.part(
-            table,
-            (revision, sidebar::table_key(app, table)),
-            Box::new(|area, buf| sidebar::render_table(app, area, buf)),
-        );
+        // Line by line: a sample that moves one process's figures redraws that row alone.
+        for part in gauges::table_parts(app.gauges.shown(), &app.theme, table) {
+            plan = plan.part(part.area, (revision, part.key), part.draw);
+        }
     }
     if app.show_help {
         plan = plan.overlay(Box::new(|screen, buf| help::render(app, screen, buf)));

@@ -28,8 +28,9 @@ pub fn inner_areas(app: &App, area: Rect) -> (Rect, Option<Rect>) {
 }
 
 /// The gauges panel's frame: border, title (with the core count) and a badge while frozen.
-/// What goes inside ([`inner_areas`]) is drawn by [`render_cores`] and [`render_table`],
-/// parts of the frame of their own: they change on samples, the frame almost never.
+/// What goes inside ([`inner_areas`]) is drawn by [`render_cores`] and the process table's
+/// parts (`gauges::table_parts`), parts of their own: they change on samples, the frame
+/// almost never.
 pub fn render_frame(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let cores = core_count(app);
@@ -60,20 +61,8 @@ pub fn render_cores(app: &App, area: Rect, buf: &mut Buffer) {
     gauges::render_cores(app.gauges.shown(), &app.theme, area, buf);
 }
 
-/// The tracked processes (lectern's own and those of the slide's demos), in `area` from
-/// [`inner_areas`].
-pub fn render_table(app: &App, area: Rect, buf: &mut Buffer) {
-    gauges::render_procs(app.gauges.shown(), &app.theme, area, buf);
-}
-
 /// The cores' key for the damage-tracked screen (`area` from [`inner_areas`]).
 #[must_use]
 pub fn cores_key(app: &App, area: Rect) -> u64 {
     gauges::cores_key(app.gauges.shown(), area)
-}
-
-/// The process table's key for the damage-tracked screen.
-#[must_use]
-pub fn table_key(app: &App, area: Rect) -> u64 {
-    gauges::procs_key(app.gauges.shown(), &app.theme, area)
 }

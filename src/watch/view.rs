@@ -78,22 +78,13 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
         )
         .part(
             procs_area,
-            (
-                revision,
-                gauges::procs_key(
-                    app.gauges.shown(),
-                    &app.theme,
-                    crate::ui::frame::panel_inner(procs_area),
-                ),
-            ),
+            revision,
             Box::new(|area, buf| {
-                let block = panel(
+                panel(
                     "Processes: the command's tree, then lectern itself",
                     &app.theme,
-                );
-                let inner = block.inner(area);
-                block.render(area, buf);
-                gauges::render_procs(app.gauges.shown(), &app.theme, inner, buf);
+                )
+                .render(area, buf);
             }),
         )
         .part(
@@ -101,6 +92,12 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
             (revision, lines),
             Box::new(|area, buf| render_output(app, area, buf)),
         );
+    // The table inside the panel's border, line by line: a sample that moves one process's
+    // figures (lectern watch's own CPU, most often) redraws that row alone.
+    let table = crate::ui::frame::panel_inner(procs_area);
+    for part in gauges::table_parts(app.gauges.shown(), &app.theme, table) {
+        plan = plan.part(part.area, (revision, part.key), part.draw);
+    }
     if app.show_help {
         plan = plan.overlay(Box::new(|screen, buf| render_help(&app.theme, screen, buf)));
     }

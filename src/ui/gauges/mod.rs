@@ -4,6 +4,7 @@ mod cores;
 mod format;
 mod groups;
 mod procs;
+mod table_parts;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,6 +12,7 @@ use ratatui::layout::Rect;
 pub use cores::{CoreLayout, choose_layout};
 pub use format::{bar, bytes, level, sparkline};
 pub use procs::{LEGEND, LEGEND_SHORT};
+pub use table_parts::{TablePart, table_parts};
 
 use crate::gauges::GaugeData;
 use crate::theme::Theme;
@@ -59,15 +61,4 @@ pub fn render_cores(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffe
 #[must_use]
 pub fn cores_key(data: &GaugeData, area: Rect) -> u64 {
     cores::key(data, area)
-}
-
-/// The process table's key (see [`procs::key`]).
-#[must_use]
-pub fn procs_key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
-    procs::key(data, theme, area)
-}
-
-/// Draws only the process table.
-pub fn render_procs(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    procs::render(data, theme, area, buf);
 }

@@ -3,8 +3,6 @@
 //! projector washes dim text out); same-role siblings folded into one row when there is no
 //! room for each; tree totals; a legend.
 
-use std::hash::{Hash, Hasher};
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -26,8 +24,8 @@ shared pages between their sharers. Fork children share their parent's pages, so
 counts those pages again and their PSS does not.";
 
 /// Which optional columns fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Columns {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Columns {
     bar: usize,
     pss: bool,
     label: usize,
@@ -49,15 +47,15 @@ fn columns(width: usize, longest_label: usize) -> Columns {
 
 /// How the table fills `area`: its columns, the legend under it (its text and rows), the
 /// rows left for the table and, of those, the rows for processes.
-struct Shape {
-    cols: Columns,
-    legend: &'static str,
-    legend_rows: usize,
-    table_rows: usize,
-    room: usize,
+pub(super) struct Shape {
+    pub(super) cols: Columns,
+    pub(super) legend: &'static str,
+    pub(super) legend_rows: usize,
+    pub(super) table_rows: usize,
+    pub(super) room: usize,
 }
 
-fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
+pub(super) fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
     let width = usize::from(area.width);
     let longest = procs
         .iter()
@@ -84,47 +82,15 @@ fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
     }
 }
 
-/// A percentage as the table shows it: whole percent. The table's key uses the same
-/// rounding, so a change too small to show does not draw the table again.
+/// A percentage as the table shows it: whole percent. The table's keys use the same
+/// rounding, so a change too small to show does not draw a row again.
 #[expect(
     clippy::cast_possible_truncation,
     reason = "a rounded percentage of a few thousand at most"
 )]
-fn shown_pct(pct: f32) -> i64 {
+pub(super) fn shown_pct(pct: f32) -> i64 {
     // Adding 0.0 turns -0.0 into 0.0, so an empty sum never shows "-0%".
     (pct + 0.0).round() as i64
-}
-
-/// What the table in `area` shows, as a number that changes whenever any of it changes
-/// (and, mostly, only then): every process's fields as shown — percentages rounded as
-/// drawn — and the sums of folded rows and of the tree's totals. The damage-tracked screen
-/// draws the table again only when this moves.
-#[must_use]
-pub fn key(data: &GaugeData, theme: &Theme, area: Rect) -> u64 {
-    let procs: &[ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
-    let mut hasher = crate::ui::damage::key_hasher();
-    area.hash(&mut hasher);
-    procs.len().hash(&mut hasher);
-    hash_rows(procs, &mut hasher);
-    if !area.is_empty() && procs.len() > shape(procs, theme, area).room {
-        hash_rows(&super::groups::fold(procs), &mut hasher);
-    }
-    let live_cpu: f32 = procs
-        .iter()
-        .filter(|p| p.role != Role::Ui && !p.is_gone())
-        .map(|p| p.cpu_pct)
-        .sum();
-    shown_pct(live_cpu).hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Feeds every field of `rows` the table shows into `hasher`, percentages as drawn.
-fn hash_rows(rows: &[ProcSample], hasher: &mut impl Hasher) {
-    for p in rows {
-        (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes).hash(hasher);
-        (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)).hash(hasher);
-        (p.state, p.exit, p.depth, p.role).hash(hasher);
-    }
 }
 
 /// Draws the table, totals and legend into `area`.
@@ -202,7 +168,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
 /// Hands `f` the legend wrapped to `width`. It is the same on every frame, so the last
 /// wrapping is kept (per thread, like ratatui's layout cache) and lent, not copied: the table's
 /// key asks for its height on every sample.
-fn with_legend<R>(
+pub(super) fn with_legend<R>(
     text: &'static str,
     width: usize,
     style: Style,
@@ -231,7 +197,7 @@ fn indent_width(depth: u16) -> usize {
 }
 
 /// The column headings; the memory column says what a full bar stands for.
-fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
+pub(super) fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     let memory = if cols.bar > 0 {
         let scaled = format!("MEMORY (full bar {})", bytes(largest));
         let heading = if text_width(&scaled) <= cols.bar {
@@ -259,7 +225,7 @@ fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     Line::styled(text, theme.muted.add_modifier(Modifier::BOLD))
 }
 
-fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
+pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'static> {
     let gone = proc.is_gone();
     let dim = |style: Style| {
         if gone {
@@ -317,7 +283,7 @@ fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme) -> Line<'s
 }
 
 /// The tree's live totals, wrapped to `width` so narrow panels still show all of them.
-fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static>> {
+pub(super) fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let live: Vec<&&ProcSample> = tree.iter().filter(|p| !p.is_gone()).collect();
     let rss: u64 = live.iter().map(|p| p.rss_bytes).sum();
     let cpu: f32 = live.iter().map(|p| p.cpu_pct).sum::<f32>();
@@ -349,83 +315,4 @@ fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<Line<'static
             Line::from(spans)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sampler::Sample;
-    use crate::theme::ThemeName;
-
-    fn data(cpu: &[f32]) -> GaugeData {
-        let procs = cpu
-            .iter()
-            .enumerate()
-            .map(|(i, &cpu_pct)| ProcSample {
-                pid: 100 + i as u32,
-                ppid: 1,
-                name: "python3".into(),
-                label: "pool worker".into(),
-                rss_bytes: 8 << 20,
-                pss_bytes: Some(2 << 20),
-                uss_bytes: None,
-                cpu_pct,
-                state: ProcState::Running,
-                exit: None,
-                depth: 1,
-                role: Role::Descendant,
-            })
-            .collect();
-        GaugeData {
-            sample: Some(Sample {
-                t: 0.0,
-                cores: vec![50.0, 50.0],
-                total: 50.0,
-                procs,
-            }),
-            ..GaugeData::default()
-        }
-    }
-
-    fn drawn(data: &GaugeData, area: Rect) -> Buffer {
-        let mut buf = Buffer::empty(area);
-        render(data, &Theme::new(ThemeName::Dark, false), area, &mut buf);
-        buf
-    }
-
-    #[test]
-    fn the_key_moves_whenever_what_is_drawn_does_and_mostly_only_then() {
-        let theme = Theme::new(ThemeName::Dark, false);
-        // Roomy (a row each) and cramped (the rows folded into one, with their sums).
-        for (area, folded) in [
-            (Rect::new(0, 0, 60, 20), false),
-            (Rect::new(0, 0, 60, 6), true),
-        ] {
-            let cases = [
-                (vec![10.0, 20.0, 30.0, 40.0], vec![10.2, 19.9, 30.4, 40.0]),
-                (vec![10.0, 20.0, 30.0, 40.0], vec![10.0, 20.0, 30.0, 41.0]),
-                (vec![0.4, 0.4, 0.4, 0.4], vec![0.4, 0.4, 0.4, 0.6]),
-                (vec![10.0, 20.0, 30.0, 40.0], vec![10.0, 20.0, 30.4, 40.4]),
-                (vec![0.0; 4], vec![0.0; 4]),
-            ];
-            for (before, after) in cases {
-                let (a, b) = (data(&before), data(&after));
-                let same_key = key(&a, &theme, area) == key(&b, &theme, area);
-                let same_cells = drawn(&a, area) == drawn(&b, area);
-                let what = format!("{area:?}: {before:?} → {after:?}");
-                // A key that stood while the cells changed would leave a stale table.
-                assert!(
-                    !same_cells || same_key || folded,
-                    "{what}: key moved, cells did not"
-                );
-                assert!(
-                    same_key <= same_cells,
-                    "{what}: cells changed under a standing key"
-                );
-                if !folded {
-                    assert_eq!(same_key, same_cells, "{what}");
-                }
-            }
-        }
-    }
 }
