@@ -58,7 +58,10 @@ pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec
         y: 0,
         made: Vec::new(),
     };
-    parts.lines(vec![header(shape.cols, largest, theme)]);
+    let cols = shape.cols;
+    parts.drawn_later(1, (cols, largest, theme.muted), move |area, buf| {
+        crate::ui::cells::render_line(&header(cols, largest, theme), area, buf);
+    });
     for i in 0..shown {
         parts.process(&rows, i, shape.cols, largest, theme);
     }
@@ -76,9 +79,36 @@ pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec
             theme.muted,
         )]);
     }
-    let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
-    if !tree.is_empty() {
-        parts.lines(totals(&tree, theme, width));
+    if procs.iter().any(|p| p.role != Role::Ui) {
+        // The rest of the table's rows: the totals wrap to as many as they need.
+        let live = procs.iter().filter(|p| p.role != Role::Ui && !p.is_gone());
+        let sums = live.fold((0_usize, 0_u64, 0.0_f32, Some(0_u64)), |sums, p| {
+            let pss = sums.3.zip(p.pss_bytes).map(|(a, b)| a + b);
+            (sums.0 + 1, sums.1 + p.rss_bytes, sums.2 + p.cpu_pct, pss)
+        });
+        let exited = procs.iter().filter(|p| p.role != Role::Ui).count() - sums.0;
+        let key = (
+            sums.0,
+            exited,
+            sums.1,
+            shown_pct(sums.2),
+            sums.3,
+            theme.muted,
+            theme.text,
+        );
+        let rows = parts.table_rows.saturating_sub(parts.y);
+        parts.drawn_later(rows, key, move |area, buf| {
+            let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
+            let lines = totals(&tree, theme, usize::from(area.width));
+            for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+                let row = Rect {
+                    y,
+                    height: 1,
+                    ..area
+                };
+                crate::ui::cells::render_line(line, row, buf);
+            }
+        });
     }
     if shape.legend_rows > 0 {
         parts.legend(shape.legend, shape.legend_rows, theme);
@@ -120,6 +150,29 @@ impl<'a> Cutter<'a> {
                     crate::ui::cells::render_line(line, row, buf);
                 }
             }),
+        });
+    }
+
+    /// A part of the next `rows` rows (fewer if the table ends first), keyed on `key`, drawn
+    /// by `draw` only when the key moved.
+    fn drawn_later(
+        &mut self,
+        rows: usize,
+        key: impl Hash,
+        draw: impl Fn(Rect, &mut ratatui::buffer::Buffer) + 'a,
+    ) {
+        let height = rows.min(self.table_rows.saturating_sub(self.y));
+        if height == 0 {
+            return;
+        }
+        let area = line_area(self.area, self.y, height);
+        self.y += height;
+        let mut hasher = key_hasher();
+        (key, area).hash(&mut hasher);
+        self.made.push(TablePart {
+            area,
+            key: hasher.finish(),
+            draw: Box::new(draw),
         });
     }
 
