@@ -23,6 +23,9 @@ type Answer = (u32, u64, Option<Footprint>);
 pub struct Footprints {
     /// Started at the first request.
     thread: Option<(Sender<Request>, Receiver<Answer>)>,
+    /// Whether starting it was tried: a thread that could not be started is not tried again
+    /// on every request (footprints are then read where they are asked for).
+    tried: bool,
     /// Requests sent and not yet collected, by PID: their serial numbers.
     pending: HashMap<u32, u64>,
     /// Answers received and not yet collected, by PID.
@@ -73,9 +76,10 @@ impl Footprints {
         }
     }
 
-    /// The reader thread's request channel, starting the thread the first time.
+    /// The reader thread's channels, starting the thread the first time.
     fn reader(&mut self) -> Option<&(Sender<Request>, Receiver<Answer>)> {
-        if self.thread.is_none() {
+        if !self.tried {
+            self.tried = true;
             self.thread = start_reader().ok();
         }
         self.thread.as_ref()

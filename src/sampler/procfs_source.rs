@@ -13,11 +13,12 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 
+use nix::unistd::{SysconfVar, sysconf};
+
 use super::footprints::Footprints;
 use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
 use super::sample::ProcState;
 use super::source::{FootprintReading, RawProc, Source};
-use nix::unistd::{SysconfVar, sysconf};
 
 /// Busy percentage of each core between two readings (saturating: counters never go back,
 /// but a hot-plugged core may appear with no history).

@@ -134,7 +134,8 @@ impl Sampler {
             if until.is_some_and(|until| until <= now) {
                 return Woke::TimedOut;
             }
-            let wake = until.map_or(self.next_wake(now), |until| until.min(self.next_wake(now)));
+            let wake = self.next_wake(now);
+            let wake = until.map_or(wake, |until| until.min(wake));
             match rx.recv_timeout(wake.saturating_duration_since(now)) {
                 Ok(msg) => return Woke::Message(msg),
                 Err(RecvTimeoutError::Disconnected) => return Woke::Disconnected,

@@ -142,17 +142,11 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if !tree.is_empty() {
         lines.extend(totals(&tree, theme, width));
     }
-    for (i, line) in lines.into_iter().take(table_rows).enumerate() {
-        crate::ui::cells::render_line(
-            &line,
-            Rect {
-                y: area.y + i as u16,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
-    }
+    let table_area = Rect {
+        height: table_rows as u16,
+        ..area
+    };
+    render_rows(&lines, table_area, buf);
     if legend_rows > 0 {
         let legend_area = Rect {
             y: area.bottom() - legend_rows,
@@ -165,9 +159,22 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Draws `lines` one to a row of `area`, each on its own (so a line never spills into the
+/// next), as many as fit.
+pub(super) fn render_rows(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        let row = Rect {
+            y,
+            height: 1,
+            ..area
+        };
+        crate::ui::cells::render_line(line, row, buf);
+    }
+}
+
 /// Hands `f` the legend wrapped to `width`. It is the same on every frame, so the last
-/// wrapping is kept (per thread, like ratatui's layout cache) and lent, not copied: the table's
-/// key asks for its height on every sample.
+/// wrapping is kept (per thread, like ratatui's layout cache) and lent, not copied: laying the
+/// table out asks for its height on every frame.
 pub(super) fn with_legend<R>(
     text: &'static str,
     width: usize,

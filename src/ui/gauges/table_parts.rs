@@ -14,7 +14,7 @@ use std::rc::Rc;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::procs::{Columns, header, row, shape, shown_pct, totals, with_legend};
+use super::procs::{Columns, header, render_rows, row, shape, shown_pct, totals, with_legend};
 use crate::gauges::GaugeData;
 use crate::sampler::{ProcSample, Role};
 use crate::theme::Theme;
@@ -99,15 +99,7 @@ pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec
         let rows = parts.table_rows.saturating_sub(parts.y);
         parts.drawn_later(rows, key, move |area, buf| {
             let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
-            let lines = totals(&tree, theme, usize::from(area.width));
-            for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-                let row = Rect {
-                    y,
-                    height: 1,
-                    ..area
-                };
-                crate::ui::cells::render_line(line, row, buf);
-            }
+            render_rows(&totals(&tree, theme, usize::from(area.width)), area, buf);
         });
     }
     if shape.legend_rows > 0 {
@@ -128,28 +120,10 @@ struct Cutter<'a> {
 impl<'a> Cutter<'a> {
     /// Lines worked out already (cheap: one or two each), as one part keyed on the lines.
     fn lines(&mut self, lines: Vec<Line<'static>>) {
-        let height = lines.len().min(self.table_rows.saturating_sub(self.y));
-        if height == 0 {
-            return;
-        }
-        let area = line_area(self.area, self.y, height);
-        self.y += height;
         let mut hasher = key_hasher();
-        (&lines, area).hash(&mut hasher);
-        self.made.push(TablePart {
-            area,
-            key: hasher.finish(),
-            draw: Box::new(move |area, buf| {
-                // Line by line, as the whole table draws them.
-                for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-                    let row = Rect {
-                        y,
-                        height: 1,
-                        ..area
-                    };
-                    crate::ui::cells::render_line(line, row, buf);
-                }
-            }),
+        lines.hash(&mut hasher);
+        self.drawn_later(lines.len(), hasher.finish(), move |area, buf| {
+            render_rows(&lines, area, buf);
         });
     }
 
@@ -167,13 +141,7 @@ impl<'a> Cutter<'a> {
         }
         let area = line_area(self.area, self.y, height);
         self.y += height;
-        let mut hasher = key_hasher();
-        (key, area).hash(&mut hasher);
-        self.made.push(TablePart {
-            area,
-            key: hasher.finish(),
-            draw: Box::new(draw),
-        });
+        self.push(area, key, draw);
     }
 
     /// Process row `i` of `rows`, keyed on every field it shows (percentages as drawn) and
@@ -186,42 +154,44 @@ impl<'a> Cutter<'a> {
         largest: u64,
         theme: &'a Theme,
     ) {
-        if self.y >= self.table_rows {
-            return;
-        }
-        let area = line_area(self.area, self.y, 1);
-        self.y += 1;
-        let mut hasher = key_hasher();
         let p = &rows[i];
-        (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes).hash(&mut hasher);
-        (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)).hash(&mut hasher);
-        (p.state, p.exit, p.depth, p.role).hash(&mut hasher);
-        (cols, largest, area).hash(&mut hasher);
-        (theme.muted, theme.text, theme.rule, theme.gauge_memory).hash(&mut hasher);
+        let key = (
+            (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes),
+            (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)),
+            (p.state, p.exit, p.depth, p.role),
+            (cols, largest),
+            (theme.muted, theme.text, theme.rule, theme.gauge_memory),
+        );
         let rows = Rc::clone(rows);
-        self.made.push(TablePart {
-            area,
-            key: hasher.finish(),
-            draw: Box::new(move |area, buf| {
-                let line = row(&rows[i], cols, largest, theme);
-                crate::ui::cells::render_line(&line, area, buf);
-            }),
+        self.drawn_later(1, key, move |area, buf| {
+            let line = row(&rows[i], cols, largest, theme);
+            crate::ui::cells::render_line(&line, area, buf);
         });
     }
 
     /// The legend, in the last `rows` rows of the table's area.
     fn legend(&mut self, legend: &'static str, rows: usize, theme: &'a Theme) {
         let area = line_area(self.area, usize::from(self.area.height) - rows, rows);
+        self.push(area, (legend, theme.muted), move |area, buf| {
+            with_legend(legend, usize::from(area.width), theme.muted, |lines| {
+                crate::ui::cells::render_lines(lines, area, buf);
+            });
+        });
+    }
+
+    /// A part in `area`, keyed on `key` and the area.
+    fn push(
+        &mut self,
+        area: Rect,
+        key: impl Hash,
+        draw: impl Fn(Rect, &mut ratatui::buffer::Buffer) + 'a,
+    ) {
         let mut hasher = key_hasher();
-        (legend, area, theme.muted).hash(&mut hasher);
+        (key, area).hash(&mut hasher);
         self.made.push(TablePart {
             area,
             key: hasher.finish(),
-            draw: Box::new(move |area, buf| {
-                with_legend(legend, usize::from(area.width), theme.muted, |lines| {
-                    crate::ui::cells::render_lines(lines, area, buf);
-                });
-            }),
+            draw: Box::new(draw),
         });
     }
 }
