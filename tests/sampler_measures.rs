@@ -114,7 +114,7 @@ fn a_parent_child_grandchild_tree_is_tracked_whole() {
         .expect("a grandchild");
     assert_eq!(child.ppid, pid);
     assert_eq!(grandchild.ppid, child.pid);
-    assert_eq!(grandchild.name, "sleep");
+    assert_eq!(&*grandchild.name, "sleep");
     // Clean up the whole tree, not only the root.
     for p in &sample.procs {
         let _ = nix::sys::signal::kill(

@@ -301,7 +301,7 @@ fn pool_memory(pool: &[(u32, String)]) -> (Vec<f64>, Vec<f64>) {
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     let rss = pool
         .iter()
-        .filter_map(|(pid, _)| source.read(*pid).map(|r| mib(r.rss_bytes)))
+        .filter_map(|(pid, _)| source.read(*pid, Instant::now()).map(|r| mib(r.rss_bytes)))
         .collect();
     let pss = pool
         .iter()
@@ -369,7 +369,7 @@ fn report(ctx: &mut Ctx, settings: &Settings, m: &Measured) {
         ],
     );
     let parent_rss = PlatformSource::default()
-        .read(std::process::id())
+        .read(std::process::id(), Instant::now())
         .map_or(0.0, |r| r.rss_bytes as f64 / (1024.0 * 1024.0));
     let (rss, pss) = (median(&m.worker_rss), median(&m.worker_pss));
     ctx.view(

@@ -562,14 +562,14 @@ fn measure_memory(ctx: &mut Ctx, started: &[Started], me: u32) {
     let mut source = PlatformSource::default();
     ctx.progress("measuring each child's memory (RSS and PSS)", None, None);
     let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-    if let Some(parent) = source.read(me) {
+    if let Some(parent) = source.read(me, Instant::now()) {
         ctx.result("parent_rss_mb", mib(parent.rss_bytes));
     }
     for method in METHODS {
         let mut rss = Vec::new();
         let mut pss = Vec::new();
         for child in started.iter().filter(|c| c.method == method) {
-            if let Some(raw) = source.read(child.pid) {
+            if let Some(raw) = source.read(child.pid, Instant::now()) {
                 rss.push(mib(raw.rss_bytes));
                 ctx.measure("rss_mb", mib(raw.rss_bytes), "MiB", Some(&child.role));
             }

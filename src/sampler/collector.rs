@@ -2,6 +2,7 @@
 //! low rate, and exited processes kept on show for a few seconds.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::sample::{ExitInfo, ProcSample, ProcState, Role, Sample};
@@ -31,8 +32,8 @@ struct Entry {
     parent: Option<u32>,
     depth: u16,
     role: Role,
-    name: String,
-    label: Option<String>,
+    name: Arc<str>,
+    label: Option<Arc<str>>,
     cpu_prev: Option<(u64, Instant)>,
     cpu_pct: f32,
     rss: u64,
@@ -47,13 +48,14 @@ struct Entry {
 
 impl Entry {
     fn new(pid: u32, role: Role, parent: Option<u32>, depth: u16, label: Option<String>) -> Self {
+        let label = label.map(Arc::from);
         Self {
             pid,
             ppid: 0,
             parent,
             depth,
             role,
-            name: String::new(),
+            name: Arc::from(""),
             label,
             cpu_prev: None,
             cpu_pct: 0.0,
@@ -122,7 +124,7 @@ impl<S: Source> Collector<S> {
     /// Gives `pid` a role label such as `worker 3`.
     pub fn set_label(&mut self, pid: u32, label: String) {
         match self.entries.iter_mut().find(|e| e.pid == pid) {
-            Some(entry) => entry.label = Some(label),
+            Some(entry) => entry.label = Some(label.into()),
             None => {
                 self.pending_labels.insert(pid, label);
             }
@@ -223,7 +225,7 @@ impl<S: Source> Collector<S> {
     fn read_entries(&mut self, now: Instant, only_new: bool) {
         let due = |e: &&mut Entry| e.gone_at.is_none() && (!only_new || e.cpu_prev.is_none());
         for entry in self.entries.iter_mut().filter(due) {
-            let Some(raw) = self.source.read(entry.pid) else {
+            let Some(raw) = self.source.read(entry.pid, now) else {
                 // Vanished between two readings: the normal end of a process.
                 self.tree_changed_at = Some(now);
                 entry.state = ProcState::Exited;
@@ -345,7 +347,7 @@ impl<S: Source> Collector<S> {
             pid: e.pid,
             ppid: e.ppid,
             name: e.name.clone(),
-            label: e.label.clone().unwrap_or_else(|| e.name.clone()),
+            label: e.label.as_ref().unwrap_or(&e.name).clone(),
             rss_bytes: e.rss,
             pss_bytes: e.footprint.map(|f| f.pss),
             uss_bytes: e.footprint.map(|f| f.uss),

@@ -18,6 +18,8 @@ mod source;
 #[cfg(any(not(target_os = "linux"), test))]
 mod sysinfo_source;
 mod ticker;
+#[cfg(target_os = "linux")]
+mod unchanged;
 
 pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL, FOOTPRINT_MAX_AGE};
 pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};

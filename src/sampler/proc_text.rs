@@ -59,6 +59,8 @@ pub struct ProcStat<'a> {
     pub ticks: u64,
     /// Resident pages.
     pub rss_pages: u64,
+    /// Threads in the process.
+    pub threads: u32,
     /// The wait status a zombie will be reaped with (field 52; kernels from 3.5).
     pub exit_code: Option<i32>,
 }
@@ -71,9 +73,9 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
     let close = memchr::memrchr(b')', text)?;
     let comm = text.get(open + 1..close)?;
     // The fields after the name (field 3, the state, comes first) are separated by single
-    // spaces; memchr finds the separators a word at a time, and only six fields are kept.
+    // spaces; memchr finds the separators a word at a time, and only seven fields are kept.
     let rest = text.get(close + 2..)?;
-    let mut wanted: [&[u8]; 6] = [&[]; 6];
+    let mut wanted: [&[u8]; 7] = [&[]; 7];
     let mut start = 0;
     let ends = memchr::memchr2_iter(b' ', b'\n', rest).chain(std::iter::once(rest.len()));
     for (field, end) in (3..=52).zip(ends) {
@@ -82,8 +84,9 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
             4 => 1,
             14 => 2,
             15 => 3,
-            24 => 4,
-            52 => 5,
+            20 => 4,
+            24 => 5,
+            52 => 6,
             _ => usize::MAX,
         };
         if let Some(kept) = wanted.get_mut(slot) {
@@ -91,11 +94,12 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
         }
         start = end + 1;
     }
-    let [state, ppid, utime, stime, rss, exit] = wanted;
+    let [state, ppid, utime, stime, threads, rss, exit] = wanted;
     let state = char::from(*state.first()?);
     let ppid = u32::try_from(number(ppid)?).ok()?;
     let ticks = number(utime)? + number(stime)?;
     let rss_pages = number(rss)?;
+    let threads = u32::try_from(number(threads)?).ok()?;
     // Field 52 is the last one; older kernels stop earlier.
     let exit_code = std::str::from_utf8(exit).ok().and_then(|f| f.parse().ok());
     Some(ProcStat {
@@ -104,8 +108,18 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
         ppid,
         ticks,
         rss_pages,
+        threads,
         exit_code,
     })
+}
+
+/// The first field of `/proc/PID/schedstat`: nanoseconds the process's main thread has spent
+/// on a CPU. `None` if the text is not one, or reads zero (a kernel without scheduler
+/// statistics writes `0 0 0`, which must not pass for a thread that never ran).
+#[must_use]
+pub fn main_thread_run_ns(text: &[u8]) -> Option<u64> {
+    let end = memchr::memchr(b' ', text)?;
+    number(text.get(..end)?).filter(|&ns| ns > 0)
 }
 
 /// A decimal number made of ASCII digits only.
@@ -168,6 +182,7 @@ procs_running 2\n";
         assert_eq!(i64::from(ours.ppid), i64::from(theirs.ppid));
         assert_eq!(ours.ticks, theirs.utime + theirs.stime);
         assert_eq!(ours.rss_pages, theirs.rss);
+        assert_eq!(i64::from(ours.threads), theirs.num_threads);
         assert_eq!(ours.exit_code, theirs.exit_code);
     }
 
@@ -179,7 +194,7 @@ procs_running 2\n";
         let stat = proc_stat(&text).expect("parses");
         assert_eq!(stat.comm, b"a) b (c)");
         assert_eq!((stat.state, stat.ppid), ('S', 7));
-        assert_eq!((stat.ticks, stat.rss_pages), (11, 99));
+        assert_eq!((stat.ticks, stat.rss_pages, stat.threads), (11, 99, 1));
         assert_eq!(
             stat.exit_code, None,
             "an old kernel's line stops before field 52"
@@ -195,6 +210,13 @@ procs_running 2\n";
             None
         );
         assert_eq!(number(b"12a"), None);
+        assert_eq!(
+            main_thread_run_ns(b"0 0 0\n"),
+            None,
+            "no scheduler statistics"
+        );
+        assert_eq!(main_thread_run_ns(b"x 1 2\n"), None);
+        assert_eq!(main_thread_run_ns(b"123456 789 3\n"), Some(123_456));
         assert_eq!(number(b"99999999999999999999999"), None);
     }
 }

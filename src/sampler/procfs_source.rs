@@ -12,13 +12,15 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
+use std::time::Instant;
 
 use nix::unistd::{SysconfVar, sysconf};
 
 use super::footprints::Footprints;
-use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
+use super::proc_text::{CoreTimes, kernel_stat, main_thread_run_ns, proc_stat};
 use super::sample::ProcState;
 use super::source::{FootprintReading, RawProc, Source};
+use super::unchanged::LastReading;
 
 /// Busy percentage of each core between two readings (saturating: counters never go back,
 /// but a hot-plugged core may appear with no history).
@@ -39,9 +41,12 @@ fn usage(before: &[CoreTimes], now: &[CoreTimes]) -> Vec<f32> {
         .collect()
 }
 
-/// Files kept open for one tracked process.
+/// Files kept open for one tracked process, and its last reading.
 struct ProcFiles {
     stat: File,
+    /// `schedstat`, opened the first time a probe is worth it.
+    schedstat: Schedstat,
+    last: Option<LastReading>,
 }
 
 /// Reads `/proc`.
@@ -62,6 +67,9 @@ pub struct ProcfsSource {
     forks_listed: Option<u64>,
     /// PSS and USS, read on a thread of their own.
     footprints: Footprints,
+    /// Processes' `stat` files read so far (the rest of the readings were kept: tests
+    /// check that sleeping processes are not read in full every time).
+    stat_reads: u64,
 }
 
 impl ProcfsSource {
@@ -90,15 +98,21 @@ impl ProcfsSource {
             forks_now: None,
             forks_listed: None,
             footprints: Footprints::default(),
+            stat_reads: 0,
         }
     }
 
-    fn files(&mut self, pid: u32) -> Option<&ProcFiles> {
-        match self.files.entry(pid) {
+    /// The files kept for `pid` in `kept`, opened if they are not yet.
+    fn files(kept: &mut HashMap<u32, ProcFiles>, pid: u32) -> Option<&mut ProcFiles> {
+        match kept.entry(pid) {
             Entry::Occupied(kept) => Some(kept.into_mut()),
             Entry::Vacant(slot) => {
                 let stat = File::open(format!("/proc/{pid}/stat")).ok()?;
-                Some(slot.insert(ProcFiles { stat }))
+                Some(slot.insert(ProcFiles {
+                    stat,
+                    schedstat: Schedstat::Unopened,
+                    last: None,
+                }))
             }
         }
     }
@@ -107,6 +121,44 @@ impl ProcfsSource {
 impl Default for ProcfsSource {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A process's `schedstat` file.
+enum Schedstat {
+    /// Not needed yet.
+    Unopened,
+    Open(File),
+    /// The kernel has none: `stat` is always read.
+    Absent,
+}
+
+/// What probing a process's run time gave.
+enum Probe {
+    /// Nanoseconds its main thread has run.
+    RunNs(u64),
+    /// Not known here (no `schedstat`, or no scheduler statistics in it).
+    Unknown,
+    /// The process is gone.
+    Gone,
+}
+
+impl ProcFiles {
+    /// The main thread's run time from `schedstat` (opened on first use).
+    fn probe(&mut self, pid: u32, buf: &mut Vec<u8>) -> Probe {
+        if matches!(self.schedstat, Schedstat::Unopened) {
+            self.schedstat = match File::open(format!("/proc/{pid}/schedstat")) {
+                Ok(file) => Schedstat::Open(file),
+                Err(_) => Schedstat::Absent,
+            };
+        }
+        let Schedstat::Open(file) = &self.schedstat else {
+            return Probe::Unknown;
+        };
+        match pread_all(file, buf) {
+            Ok(text) => main_thread_run_ns(text).map_or(Probe::Unknown, Probe::RunNs),
+            Err(_) => Probe::Gone,
+        }
     }
 }
 
@@ -141,24 +193,46 @@ impl Source for ProcfsSource {
         Some(usage)
     }
 
-    fn read(&mut self, pid: u32) -> Option<RawProc> {
+    fn read(&mut self, pid: u32, now: Instant) -> Option<RawProc> {
         let ns_per_tick = self.ns_per_tick;
         let page_size = self.page_size;
         let mut buf = std::mem::take(&mut self.buf);
         let reading = (|| {
-            let files = self.files(pid)?;
+            let files = Self::files(&mut self.files, pid)?;
+            // A sleeping process with one thread: if its main thread has not run since its
+            // last reading, that reading still stands (see `unchanged`).
+            let run_ns = match &files.last {
+                Some(last) if last.worth_probing() => match files.probe(pid, &mut buf) {
+                    Probe::RunNs(ns) => Some(ns),
+                    Probe::Unknown => None,
+                    Probe::Gone => return None,
+                },
+                _ => None,
+            };
+            if let (Some(last), Some(run_ns)) = (&files.last, run_ns)
+                && last.stands(run_ns, now)
+            {
+                return Some(last.raw.clone());
+            }
+            self.stat_reads += 1;
             let stat = proc_stat(pread_all(&files.stat, &mut buf).ok()?)?;
             // utime + stime cover every thread of the process, including threads that have
             // exited (schedstat, finer, counts only the main thread). Clock ticks are 10 ms,
             // so the widget averages what it shows.
-            Some(RawProc {
+            let raw = RawProc {
                 ppid: stat.ppid,
                 state: ProcState::from_code(stat.state),
                 cpu_ns: stat.ticks * ns_per_tick,
                 rss_bytes: stat.rss_pages * page_size,
                 exit_status: stat.exit_code,
-                name: String::from_utf8_lossy(stat.comm).into_owned(),
-            })
+                // The name rarely changes (only at exec): share the last one when it has not.
+                name: match &files.last {
+                    Some(last) if last.raw.name.as_bytes() == stat.comm => last.raw.name.clone(),
+                    _ => String::from_utf8_lossy(stat.comm).into(),
+                },
+            };
+            let last = LastReading::after(files.last.as_ref(), raw, stat.threads, run_ns, now);
+            Some(files.last.insert(last).raw.clone())
         })();
         self.buf = buf;
         if reading.is_none() {
@@ -238,11 +312,13 @@ mod tests {
         let mut source = ProcfsSource::new();
         let me = std::process::id();
         // Enough CPU to show up in 10 ms clock ticks.
-        let end = std::time::Instant::now() + std::time::Duration::from_millis(40);
-        while std::time::Instant::now() < end {
+        let end = Instant::now() + std::time::Duration::from_millis(40);
+        while Instant::now() < end {
             std::hint::black_box(0u64.wrapping_add(1));
         }
-        let raw = source.read(me).expect("own process is readable");
+        let raw = source
+            .read(me, Instant::now())
+            .expect("own process is readable");
         assert!(raw.rss_bytes > 0);
         assert!(raw.cpu_ns > 0);
         assert!(!source.cpu().expect("cores").is_empty());
@@ -299,8 +375,46 @@ mod tests {
     }
 
     #[test]
+    fn a_sleeping_process_is_probed_and_a_woken_one_read_again() {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        // Sleeps in `read` until a line comes, then spins: one thread throughout.
+        let mut child = Command::new("sh")
+            .args(["-c", "read x; while :; do :; done"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut source = ProcfsSource::new();
+        let start = Instant::now();
+        let at = |ms| start + std::time::Duration::from_millis(ms);
+        let first = source.read(pid, at(0)).unwrap();
+        for tick in 1..=5 {
+            assert_eq!(source.read(pid, at(tick * 100)).unwrap(), first);
+        }
+        // The first read, the second (now known idle), the third (probed, then read to have
+        // a run time to compare with); then three kept readings.
+        assert_eq!(source.stat_reads, 3);
+        // A second on, the reading is read again even though it has not run.
+        assert_eq!(source.read(pid, at(1400)).unwrap(), first);
+        assert_eq!(source.stat_reads, 4);
+        // Woken: it runs, so the probe differs and its new state and CPU time show.
+        child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(120));
+        let woken = source.read(pid, at(1500)).unwrap();
+        assert_eq!(source.stat_reads, 5);
+        assert_eq!(woken.state, ProcState::Running);
+        assert!(woken.cpu_ns > first.cpu_ns, "{woken:?} after {first:?}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Gone: a kept reading is never handed out for a dead process.
+        assert_eq!(source.read(pid, at(1600)), None);
+    }
+
+    #[test]
     fn a_missing_process_reads_as_none() {
         let mut source = ProcfsSource::new();
-        assert_eq!(source.read(u32::MAX - 1), None);
+        assert_eq!(source.read(u32::MAX - 1, Instant::now()), None);
     }
 }

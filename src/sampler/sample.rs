@@ -1,6 +1,8 @@
 //! What one sampling pass measured: per-core CPU and the tracked processes. Owned and
 //! serialisable, so it crosses threads by value and prints as one JSON object.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// One measurement of the machine and the tracked process trees.
@@ -23,10 +25,11 @@ pub struct ProcSample {
     pub pid: u32,
     /// Parent process ID (1 once orphaned).
     pub ppid: u32,
-    /// The kernel's command name (`comm`, at most 15 bytes).
-    pub name: String,
+    /// The kernel's command name (`comm`, at most 15 bytes). Shared, not copied, from
+    /// sample to sample: a sample is taken ten times a second.
+    pub name: Arc<str>,
     /// A role given by whoever started it (`parent`, `worker 3`), else the command name.
-    pub label: String,
+    pub label: Arc<str>,
     /// Resident set size: every page in RAM this process maps, shared or not.
     pub rss_bytes: u64,
     /// Proportional set size: shared pages split between their sharers; `None` until read

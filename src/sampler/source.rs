@@ -1,6 +1,8 @@
 //! Where raw readings come from: `/proc` on Linux, sysinfo elsewhere. The collector turns
 //! them into rates and samples; a source only reads.
 
+use std::sync::Arc;
+
 use super::sample::ProcState;
 
 /// One reading of one process.
@@ -9,7 +11,7 @@ pub struct RawProc {
     /// Parent PID.
     pub ppid: u32,
     /// Command name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Scheduler state.
     pub state: ProcState,
     /// Cumulative CPU time, in nanoseconds.
@@ -47,8 +49,10 @@ pub trait Source {
     /// counters and its result is discarded), or `None` if it cannot be read.
     fn cpu(&mut self) -> Option<Vec<f32>>;
 
-    /// Reads one process; `None` once it is gone.
-    fn read(&mut self, pid: u32) -> Option<RawProc>;
+    /// Reads one process at `now`; `None` once it is gone. A source may answer with an
+    /// earlier reading of a process that cannot have changed since (Linux: one that has not
+    /// run, for at most [`super::unchanged::MAX_AGE`]).
+    fn read(&mut self, pid: u32, now: std::time::Instant) -> Option<RawProc>;
 
     /// PSS and USS (expensive to read: ask at most about once a second per process). A
     /// source may read them elsewhere and answer `Pending` until the reading is in.

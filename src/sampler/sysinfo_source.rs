@@ -46,7 +46,7 @@ impl Source for SysinfoSource {
         )
     }
 
-    fn read(&mut self, pid: u32) -> Option<RawProc> {
+    fn read(&mut self, pid: u32, _now: std::time::Instant) -> Option<RawProc> {
         let target = [Pid::from_u32(pid)];
         let kind = ProcessRefreshKind::nothing().with_memory().with_cpu();
         self.system
@@ -54,7 +54,7 @@ impl Source for SysinfoSource {
         let process = self.system.process(target[0])?;
         Some(RawProc {
             ppid: process.parent().map_or(0, Pid::as_u32),
-            name: process.name().to_string_lossy().into_owned(),
+            name: process.name().to_string_lossy().into(),
             state: state_of(process.status()),
             cpu_ns: process.accumulated_cpu_time().saturating_mul(1_000_000),
             rss_bytes: process.memory(),
@@ -108,7 +108,9 @@ mod tests {
         let mut source = SysinfoSource::default();
         assert!(!source.cpu().expect("cores").is_empty());
         let me = std::process::id();
-        let raw = source.read(me).expect("own process");
+        let raw = source
+            .read(me, std::time::Instant::now())
+            .expect("own process");
         assert!(raw.rss_bytes > 0);
         let mut child = std::process::Command::new("sleep")
             .arg("5")

@@ -199,7 +199,7 @@ mod tests {
         assert!(started.elapsed() >= Duration::from_millis(45));
         assert!(!first.cores.is_empty());
         assert_eq!(first.procs.len(), 1);
-        assert_eq!(first.procs[0].label, "me");
+        assert_eq!(&*first.procs[0].label, "me");
         assert!(first.procs[0].rss_bytes > 0);
     }
 

@@ -19,7 +19,7 @@ impl FakeSource {
     fn spawn(&mut self, pid: u32, parent: u32, cpu_ns: u64) {
         let raw = RawProc {
             ppid: parent,
-            name: format!("p{pid}"),
+            name: format!("p{pid}").into(),
             state: ProcState::Running,
             cpu_ns,
             rss_bytes: u64::from(pid) * 1000,
@@ -33,7 +33,7 @@ impl Source for FakeSource {
     fn cpu(&mut self) -> Option<Vec<f32>> {
         Some(self.cores.clone())
     }
-    fn read(&mut self, pid: u32) -> Option<RawProc> {
+    fn read(&mut self, pid: u32, _now: Instant) -> Option<RawProc> {
         self.procs.get(&pid).cloned()
     }
     fn footprint(&mut self, pid: u32) -> FootprintReading {
@@ -93,7 +93,7 @@ fn process_cpu_is_cpu_time_over_wall_time() {
         "{}",
         sample.procs[0].cpu_pct
     );
-    assert_eq!(sample.procs[0].label, "parent");
+    assert_eq!(&*sample.procs[0].label, "parent");
 }
 
 #[test]
@@ -123,9 +123,9 @@ fn descendants_join_in_tree_order_and_the_ui_process_comes_last() {
             (5, 0, Role::Ui),
         ]
     );
-    assert_eq!(sample.procs[4].label, "lectern (this UI)");
+    assert_eq!(&*sample.procs[4].label, "lectern (this UI)");
     assert_eq!(
-        sample.procs[1].label, "p30",
+        &*sample.procs[1].label, "p30",
         "unlabelled processes show their name"
     );
 }

@@ -45,7 +45,7 @@ pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
     rows.into_iter()
         .map(|(mut row, members)| {
             if members > 1 {
-                row.label = format!("{} ×{members}", base(&row.label));
+                row.label = format!("{} ×{members}", base(&row.label)).into();
             }
             row
         })
@@ -84,7 +84,7 @@ mod tests {
             proc(14, "forkserver", 1, 3),
         ];
         let rows = fold(&procs);
-        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_ref()).collect();
         assert_eq!(
             labels,
             [
