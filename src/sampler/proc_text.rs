@@ -113,6 +113,13 @@ pub fn proc_stat(text: &[u8]) -> Option<ProcStat<'_>> {
     })
 }
 
+/// Resident pages: the second field of `/proc/PID/statm`.
+#[must_use]
+pub fn statm_resident_pages(text: &[u8]) -> Option<u64> {
+    let mut fields = text.split(|&b| b == b' ' || b == b'\n');
+    number(fields.nth(1)?)
+}
+
 /// The first field of `/proc/PID/schedstat`: nanoseconds the process's main thread has spent
 /// on a CPU. `None` if the text is not one, or reads zero (a kernel without scheduler
 /// statistics writes `0 0 0`, which must not pass for a thread that never ran).
@@ -217,6 +224,8 @@ procs_running 2\n";
         );
         assert_eq!(main_thread_run_ns(b"x 1 2\n"), None);
         assert_eq!(main_thread_run_ns(b"123456 789 3\n"), Some(123_456));
+        assert_eq!(statm_resident_pages(b"5000 1234 300 10 0 900 0\n"), Some(1234));
+        assert_eq!(statm_resident_pages(b"5000\n"), None);
         assert_eq!(number(b"99999999999999999999999"), None);
     }
 }
