@@ -224,7 +224,10 @@ procs_running 2\n";
         );
         assert_eq!(main_thread_run_ns(b"x 1 2\n"), None);
         assert_eq!(main_thread_run_ns(b"123456 789 3\n"), Some(123_456));
-        assert_eq!(statm_resident_pages(b"5000 1234 300 10 0 900 0\n"), Some(1234));
+        assert_eq!(
+            statm_resident_pages(b"5000 1234 300 10 0 900 0\n"),
+            Some(1234)
+        );
         assert_eq!(statm_resident_pages(b"5000\n"), None);
         assert_eq!(number(b"99999999999999999999999"), None);
     }

@@ -488,11 +488,17 @@ mod tests {
             .unwrap();
         assert_eq!(source.stat_reads, 1);
         // 5 ms of spinning: less than one clock tick, yet the CPU clock sees it.
-        assert!(second.cpu_ns >= first.cpu_ns + 4_000_000, "{first:?} {second:?}");
+        assert!(
+            second.cpu_ns >= first.cpu_ns + 4_000_000,
+            "{first:?} {second:?}"
+        );
         assert!(second.rss_bytes > 0);
         assert_eq!((second.ppid, &second.name), (first.ppid, &first.name));
         source.read(me, start + MAX_AGE).unwrap();
-        assert_eq!(source.stat_reads, 2, "parent and name read again after a second");
+        assert_eq!(
+            source.stat_reads, 2,
+            "parent and name read again after a second"
+        );
     }
 
     #[test]

@@ -117,6 +117,68 @@ fn write_line(
     at
 }
 
+/// A cursor writing one-cell characters along a row, each with the current style: for lines
+/// redrawn at every sample (the core gauges), built cell by cell with no string in between.
+/// Characters must be [`is_single_cell`]; writing stops at the end of the row.
+pub struct Pen<'b> {
+    buf: &'b mut Buffer,
+    x: u16,
+    y: u16,
+    end: u16,
+    style: Style,
+}
+
+impl<'b> Pen<'b> {
+    /// A pen at the start of the first row of `area` (cut to the buffer).
+    pub fn new(buf: &'b mut Buffer, area: Rect) -> Self {
+        let area = area.intersection(buf.area);
+        Self {
+            x: area.x,
+            y: area.y,
+            // An empty area: nothing is written.
+            end: if area.is_empty() {
+                area.x
+            } else {
+                area.right()
+            },
+            style: Style::default(),
+            buf,
+        }
+    }
+
+    /// Writes what follows in `style`.
+    pub fn style(&mut self, style: Style) -> &mut Self {
+        self.style = style;
+        self
+    }
+
+    /// Writes the characters of `chars`, one cell each.
+    pub fn chars(&mut self, chars: impl IntoIterator<Item = char>) -> &mut Self {
+        for c in chars {
+            if self.x >= self.end {
+                break;
+            }
+            debug_assert!(is_single_cell(c), "{c:?} is not one cell");
+            self.buf[(self.x, self.y)].set_char(c).set_style(self.style);
+            self.x += 1;
+        }
+        self
+    }
+
+    /// Writes `text`, one cell per character.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        self.chars(text.chars())
+    }
+}
+
+/// `write!` straight into the cells (numbers formatted with no string in between).
+impl std::fmt::Write for Pen<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text(s);
+        Ok(())
+    }
+}
+
 /// What `Line::render` does for a left-aligned line (the line's style over the whole row,
 /// then the spans); other alignments go to ratatui.
 pub fn render_line(line: &Line<'_>, area: Rect, buf: &mut Buffer) {

@@ -54,27 +54,26 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
             .map(|deadline| deadline.saturating_duration_since(app.now).as_secs()),
     );
     let lines = app.output_dropped + app.output.len();
+    let cores_inner = crate::ui::frame::panel_inner(cores_area);
     let mut plan = plan
         .part(
             header,
             (revision, clock),
             Box::new(|area, buf| render_header(app, area, buf)),
         )
+        // The panel's border and title on their own, the gauges inside redrawn alone at
+        // each sample (as with the process table below).
         .part(
             cores_area,
-            (
-                revision,
-                gauges::cores_key(
-                    app.gauges.shown(),
-                    crate::ui::frame::panel_inner(cores_area),
-                ),
-            ),
+            (revision, cores),
             Box::new(move |area, buf| {
-                let block = panel(format!("CPU · {cores} cores"), &app.theme);
-                let inner = block.inner(area);
-                block.render(area, buf);
-                gauges::render_cores(app.gauges.shown(), &app.theme, inner, buf);
+                panel(format!("CPU · {cores} cores"), &app.theme).render(area, buf);
             }),
+        )
+        .part(
+            cores_inner,
+            (revision, gauges::cores_key(app.gauges.shown(), cores_inner)),
+            Box::new(|area, buf| gauges::render_cores(app.gauges.shown(), &app.theme, area, buf)),
         )
         .part(
             procs_area,

@@ -2,6 +2,7 @@
 //! there is room, a grid of short bars when there is less, one block per core when there are
 //! very many.
 
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use ratatui::buffer::Buffer;
@@ -9,9 +10,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::format::{bar, level, sparkline};
+use super::format::{bar, bar_chars, level, spark_chars};
 use crate::gauges::{GaugeData, SMOOTHING};
 use crate::theme::Theme;
+use crate::ui::cells::Pen;
 
 /// Width of a grid cell: `127▕████▏ 99` plus a gap.
 const GRID_CELL: usize = 16;
@@ -102,23 +104,16 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let cores = sample.cores.len();
     let width = usize::from(area.width);
     let total = data.smoothed_total();
-    let label = format!(
-        "{:<w$} ",
-        "all",
-        w = format!("cpu{}", cores.saturating_sub(1)).len()
-    );
-    let bar_width = width.saturating_sub(label.len() + 7).max(1);
-    let line = Line::from(vec![
-        Span::styled(label, theme.text),
-        Span::styled("▕", theme.rule),
-        Span::styled(
-            bar(f64::from(total) / 100.0, bar_width),
-            load_style(theme, total),
-        ),
-        Span::styled("▏", theme.rule),
-        Span::styled(format!("{total:>4.0}%"), theme.text),
-    ]);
-    crate::ui::cells::render_line(&line, Rect { height: 1, ..area }, buf);
+    // Drawn ten times a second: written into the cells, no strings in between.
+    let label_width = core_label_width(cores);
+    let bar_width = width.saturating_sub(label_width + 1 + 7).max(1);
+    let mut pen = Pen::new(buf, area);
+    let _ = write!(pen.style(theme.text), "{:<label_width$} ", "all");
+    pen.style(theme.rule).text("▕");
+    pen.style(load_style(theme, total))
+        .chars(bar_chars(f64::from(total) / 100.0, bar_width));
+    pen.style(theme.rule).text("▏");
+    let _ = write!(pen.style(theme.text), "{total:>4.0}%");
 
     let body = Rect {
         y: area.y + 1,
@@ -133,44 +128,34 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// Cells the widest core label (`cpu15`) takes.
+fn core_label_width(cores: usize) -> usize {
+    "cpu".len() + cores.saturating_sub(1).to_string().len()
+}
+
 fn render_rows(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let cores = data.history.len();
-    let label_width = format!("cpu{}", cores.saturating_sub(1)).len();
+    let label_width = core_label_width(cores);
+    let number_width = label_width - "cpu".len();
     let width = usize::from(area.width);
     let spark_width = if width >= 44 { SPARK_WIDTH } else { 0 };
     let bar_width =
         width.saturating_sub(label_width + 8 + spark_width + usize::from(spark_width > 0));
     for (core, row) in (0..cores).zip(area.y..area.bottom()) {
         let pct = data.smoothed(core);
-        let mut spans = vec![
-            Span::styled(
-                format!("{:<label_width$} ", format!("cpu{core}")),
-                theme.muted,
-            ),
-            Span::styled("▕", theme.rule),
-            Span::styled(
-                bar(f64::from(pct) / 100.0, bar_width.max(1)),
-                load_style(theme, pct),
-            ),
-            Span::styled("▏", theme.rule),
-            Span::styled(format!("{pct:>4.0}%"), theme.text),
-        ];
+        let mut pen = Pen::new(buf, Rect { y: row, ..area });
+        let _ = write!(pen.style(theme.muted), "cpu{core:<number_width$} ");
+        pen.style(theme.rule).text("▕");
+        pen.style(load_style(theme, pct))
+            .chars(bar_chars(f64::from(pct) / 100.0, bar_width.max(1)));
+        pen.style(theme.rule).text("▏");
+        let _ = write!(pen.style(theme.text), "{pct:>4.0}%");
         if spark_width > 0 {
             let history = data.history[core].iter().copied();
-            spans.push(Span::styled(
-                format!(" {}", sparkline(history, spark_width)),
-                theme.muted,
-            ));
+            pen.style(theme.muted)
+                .text(" ")
+                .chars(spark_chars(history, spark_width));
         }
-        crate::ui::cells::render_line(
-            &Line::from(spans),
-            Rect {
-                y: row,
-                height: 1,
-                ..area
-            },
-            buf,
-        );
     }
 }
 

@@ -8,19 +8,23 @@ const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇',
 
 /// A bar `width` cells wide, filled to `fraction` (clamped to 0–1) with eighth-cell precision.
 #[must_use]
+pub fn bar(fraction: f64, width: usize) -> String {
+    bar_chars(fraction, width).collect()
+}
+
+/// The characters of [`bar`], one per cell, for drawing without building a string.
 #[expect(
     clippy::cast_sign_loss,
     reason = "the value is clamped to be non-negative"
 )]
-pub fn bar(fraction: f64, width: usize) -> String {
+pub fn bar_chars(fraction: f64, width: usize) -> impl Iterator<Item = char> {
     let eighths = (fraction.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
-    let full = eighths / 8;
-    let mut out = "█".repeat(full.min(width));
-    if full < width {
-        out.push(EIGHTHS[eighths % 8]);
-        out.push_str(&" ".repeat(width - full - 1));
-    }
-    out
+    let full = (eighths / 8).min(width);
+    let partial = (full < width).then(|| EIGHTHS[eighths % 8]);
+    let blank = width.saturating_sub(full + 1);
+    std::iter::repeat_n('█', full)
+        .chain(partial)
+        .chain(std::iter::repeat_n(' ', blank))
 }
 
 /// One character for a percentage (0–100), as a block of that height.
@@ -36,10 +40,18 @@ pub fn level(pct: f32) -> char {
 
 /// The last `width` percentages as a sparkline, right-aligned.
 #[must_use]
-pub fn sparkline(values: impl DoubleEndedIterator<Item = f32>, width: usize) -> String {
-    let mut chars: Vec<char> = values.rev().take(width).map(level).collect();
-    chars.reverse();
-    format!("{:>width$}", chars.into_iter().collect::<String>())
+pub fn sparkline(values: impl ExactSizeIterator<Item = f32>, width: usize) -> String {
+    spark_chars(values, width).collect()
+}
+
+/// The characters of [`sparkline`], one per cell, for drawing without building a string.
+pub fn spark_chars(
+    values: impl ExactSizeIterator<Item = f32>,
+    width: usize,
+) -> impl Iterator<Item = char> {
+    let shown = values.len().min(width);
+    let skipped = values.len() - shown;
+    std::iter::repeat_n(' ', width - shown).chain(values.skip(skipped).map(level))
 }
 
 /// A byte count in binary units with 3 significant digits: `512K`, `45.2M`, `1.50G`.
