@@ -48,7 +48,7 @@ struct ProcFiles {
     stat: File,
     /// `schedstat`, opened the first time a probe is worth it.
     schedstat: Schedstat,
-    /// `statm`, for lectern's own process only (see [`ProcfsSource::read_own`]).
+    /// `statm`, for lectern's own process only (see [`ProcFiles::own_usage`]).
     statm: Option<File>,
     last: Option<LastReading>,
 }
@@ -75,7 +75,7 @@ pub struct ProcfsSource {
     forks_listed: Option<u64>,
     /// PSS and USS, read on a thread of their own.
     footprints: Footprints,
-    /// This process's PID: it is read differently (see [`ProcfsSource::read_own`]).
+    /// This process's PID: it is read differently (see [`ProcFiles::own_usage`]).
     own_pid: u32,
     /// Processes' `stat` files read so far (the rest of the readings were kept: tests
     /// check that sleeping processes are not read in full every time).
@@ -130,34 +130,21 @@ impl ProcfsSource {
     }
 }
 
-impl ProcfsSource {
-    /// Our own process, read without its `stat` (but for a full read a second, for its
-    /// parent and name): its CPU time from the process CPU clock (every thread, exited ones
-    /// included, like `stat`'s utime + stime, in nanoseconds rather than 10 ms ticks) and its
-    /// RSS from `statm`. `stat` makes the kernel add up every thread's times, check access
-    /// and print 52 fields; with the UI alone on screen it was an eighth of a sample's cost
-    /// (perf). `None` when a full read is due or the cheap one fails.
-    fn read_own(
-        files: &mut ProcFiles,
-        page_size: u64,
-        buf: &mut Vec<u8>,
-        now: Instant,
-    ) -> Option<RawProc> {
-        let last = files.last.as_ref()?;
-        if now.saturating_duration_since(last.at) >= MAX_AGE {
-            return None;
+impl ProcFiles {
+    /// Our own process's CPU time and RSS, read without its `stat`: the CPU time from the
+    /// process CPU clock (every thread, exited ones included, like `stat`'s utime + stime,
+    /// in nanoseconds rather than 10 ms ticks), the RSS from `statm`. `stat` makes the kernel
+    /// add up every thread's times, check access and print 52 fields: with the UI alone on
+    /// screen it was an eighth of a sample's cost (perf). Both are always taken from here,
+    /// even when `stat` is read (for the parent and name, once a second): `stat`'s RSS may
+    /// differ from `statm`'s by a few pages (per-CPU counters), and mixing the two would
+    /// make the figure flicker.
+    fn own_usage(&mut self, page_size: u64, buf: &mut Vec<u8>) -> Option<(u64, u64)> {
+        if self.statm.is_none() {
+            self.statm = File::open("/proc/self/statm").ok();
         }
-        if files.statm.is_none() {
-            files.statm = File::open("/proc/self/statm").ok();
-        }
-        let resident = statm_resident_pages(pread_all(files.statm.as_ref()?, buf).ok()?)?;
-        Some(RawProc {
-            cpu_ns: own_cpu_ns()?,
-            rss_bytes: resident * page_size,
-            // It is running: it is reading this.
-            state: ProcState::Running,
-            ..last.raw.clone()
-        })
+        let resident = statm_resident_pages(pread_all(self.statm.as_ref()?, buf).ok()?)?;
+        Some((own_cpu_ns()?, resident * page_size))
     }
 }
 
@@ -250,10 +237,21 @@ impl Source for ProcfsSource {
         let mut buf = std::mem::take(&mut self.buf);
         let reading = (|| {
             let files = Self::files(&mut self.files, pid)?;
-            if pid == self.own_pid
-                && let Some(own) = Self::read_own(files, page_size, &mut buf, now)
+            let own = if pid == self.own_pid {
+                files.own_usage(page_size, &mut buf)
+            } else {
+                None
+            };
+            if let (Some((cpu_ns, rss_bytes)), Some(last)) = (own, &files.last)
+                && now.saturating_duration_since(last.at) < MAX_AGE
             {
-                return Some(own);
+                return Some(RawProc {
+                    cpu_ns,
+                    rss_bytes,
+                    // It is running: it is reading this.
+                    state: ProcState::Running,
+                    ..last.raw.clone()
+                });
             }
             // A sleeping process with one thread: if its main thread has not run since its
             // last reading, that reading still stands (see `unchanged`).
@@ -278,13 +276,8 @@ impl Source for ProcfsSource {
             let raw = RawProc {
                 ppid: stat.ppid,
                 state: ProcState::from_code(stat.state),
-                // Our own from the same clock as between `stat` reads, so rates never mix
-                // clock ticks with nanoseconds.
-                cpu_ns: (pid == self.own_pid)
-                    .then(own_cpu_ns)
-                    .flatten()
-                    .unwrap_or(stat.ticks * ns_per_tick),
-                rss_bytes: stat.rss_pages * page_size,
+                cpu_ns: own.map_or(stat.ticks * ns_per_tick, |(cpu_ns, _)| cpu_ns),
+                rss_bytes: own.map_or(stat.rss_pages * page_size, |(_, rss)| rss),
                 exit_status: stat.exit_code,
                 // The name rarely changes (only at exec): share the last one when it has not.
                 name: match &files.last {
