@@ -14,11 +14,14 @@
 //! 4. a C program making the same `/proc` reads at 10 Hz and drawing nothing: the floor; and
 //!    the same program reading nothing, only waking at 10 Hz: what a wake-up alone costs.
 //!
-//! Each program is measured [`ROUNDS`] times, interleaved, and the median is printed. Run with
-//! `cargo bench --bench overhead` (about ten minutes; htop and btop are skipped when
+//! Each program is measured [`ROUNDS`] times, interleaved (the order reversed every other
+//! round, so neither of two neighbours always goes first), and the median is printed. Run
+//! with `cargo bench --bench overhead` (about ten minutes; htop and btop are skipped when
 //! missing: `apt-get install htop btop`). With `LECTERN_BASELINE=path/to/another/lectern`,
-//! that build's four lectern rows are measured in the same rounds, marked `[baseline]`: a
-//! change compared with the code before it, in one run.
+//! that build's four lectern rows are measured in the same rounds, each right beside the same
+//! row of this build, marked `[baseline]`; then, for each row, the median over the rounds of
+//! this build's figure divided by the baseline's from the same round: the host's load moves
+//! both figures of a round alike, so the ratio holds better than either figure.
 
 mod common;
 
@@ -49,21 +52,29 @@ fn main() {
     // Another build to compare with, measured in the same rounds (`LECTERN_BASELINE=path`).
     let baseline = std::env::var_os("LECTERN_BASELINE").map(PathBuf::from);
     let mut programs: Vec<(String, Measure)> = Vec::new();
-    for (bin, tag) in
-        std::iter::once((&ours, "")).chain(baseline.iter().map(|b| (b, " [baseline]")))
-    {
+    // Each row of this build, then the same row of the baseline: neighbours in every round.
+    let builds: Vec<(&Path, &str)> = std::iter::once((ours.as_path(), ""))
+        .chain(baseline.iter().map(|b| (b.as_path(), " [baseline]")))
+        .collect();
+    for &(bin, tag) in &builds {
         programs.push((
             format!("lectern watch --rate-hz 10, 16 processes{tag}"),
             Box::new(move || watch_cost(bin)),
         ));
+    }
+    for &(bin, tag) in &builds {
         programs.push((
             format!("lecture idle, gauges at 10 Hz{tag}"),
             Box::new(move || lecture_idle(bin, Some(10))),
         ));
+    }
+    for &(bin, tag) in &builds {
         programs.push((
             format!("lecture idle, default rate (5 Hz){tag}"),
             Box::new(move || lecture_idle(bin, None)),
         ));
+    }
+    for &(bin, tag) in &builds {
         let scratch = &scratch;
         programs.push((
             format!("lecture, a demo of 16 processes running (10 Hz){tag}"),
@@ -88,7 +99,15 @@ fn main() {
          interleaved: median (min–max)",
         WINDOW.as_secs()
     );
-    rounds(&programs);
+    let measured = rounds(&programs);
+    if baseline.is_some() {
+        println!("\nthis build ÷ the baseline, per round: median ratio (min–max), rounds cheaper");
+        for pair in programs.iter().zip(&measured).collect::<Vec<_>>().chunks(2) {
+            if let [((what, _), ours), (_, theirs)] = pair {
+                print_ratio(what, ours, theirs);
+            }
+        }
+    }
     for extra in [100, 1000] {
         let sleepers = sleepers(extra);
         std::thread::sleep(Duration::from_secs(1));
@@ -110,17 +129,21 @@ fn main() {
 }
 
 /// Measures every program once per round, the programs interleaved so that whatever else the
-/// machine does falls on all of them alike, and prints each one's median.
-fn rounds(programs: &[(String, Measure)]) {
-    let mut measured: Vec<Vec<f64>> = vec![Vec::new(); programs.len()];
-    for _ in 0..ROUNDS {
-        for (i, (_, measure)) in programs.iter().enumerate() {
-            if let Some(pct) = measure() {
-                measured[i].push(pct);
-            }
+/// machine does falls on all of them alike (in reverse order every other round), and prints
+/// each one's median. Returns each program's figures, round by round (`None`: not installed).
+fn rounds(programs: &[(String, Measure)]) -> Vec<Vec<Option<f64>>> {
+    let mut measured: Vec<Vec<Option<f64>>> = vec![Vec::new(); programs.len()];
+    for round in 0..ROUNDS {
+        let mut order: Vec<usize> = (0..programs.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            measured[i].push((programs[i].1)());
         }
     }
-    for ((what, _), mut pcts) in programs.iter().zip(measured) {
+    for ((what, _), figures) in programs.iter().zip(&measured) {
+        let mut pcts: Vec<f64> = figures.iter().flatten().copied().collect();
         pcts.sort_by(f64::total_cmp);
         match (pcts.first(), pcts.get(pcts.len() / 2), pcts.last()) {
             (Some(lo), Some(median), Some(hi)) => {
@@ -128,6 +151,26 @@ fn rounds(programs: &[(String, Measure)]) {
             }
             _ => println!("  {what:<55}  (not installed)"),
         }
+    }
+    measured
+}
+
+/// The median over the rounds of `ours ÷ theirs` measured in the same round.
+fn print_ratio(what: &str, ours: &[Option<f64>], theirs: &[Option<f64>]) {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(theirs)
+        .filter_map(|(a, b)| Some(a.as_ref()? / b.filter(|b| *b > 0.0)?))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let cheaper = ratios.iter().filter(|r| **r < 1.0).count();
+    if let (Some(lo), Some(median), Some(hi)) =
+        (ratios.first(), ratios.get(ratios.len() / 2), ratios.last())
+    {
+        println!(
+            "  {what:<55} {median:>6.2}   ({lo:.2}–{hi:.2}), cheaper in {cheaper} of {}",
+            ratios.len()
+        );
     }
 }
 
