@@ -9,6 +9,8 @@ mod collector;
 #[cfg(target_os = "linux")]
 mod footprints;
 #[cfg(target_os = "linux")]
+mod kept_files;
+#[cfg(target_os = "linux")]
 mod proc_text;
 #[cfg(target_os = "linux")]
 mod procfs_source;

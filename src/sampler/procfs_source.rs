@@ -7,19 +7,15 @@
 //! PIDs are read each pass; discovering new descendants lists `/proc` and reads the `stat` of
 //! PIDs never seen before, remembering the ones outside our trees so they are read only once.
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
-use std::io;
-use std::os::unix::fs::FileExt;
 use std::time::Instant;
 
 use nix::unistd::{SysconfVar, sysconf};
 
 use super::footprints::Footprints;
-use super::proc_text::{
-    CoreTimes, kernel_stat, main_thread_run_ns, proc_stat, statm_resident_pages,
-};
+use super::kept_files::{self, KeptFiles, Probe, pread_all};
+use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
 use super::sample::ProcState;
 use super::source::{FootprintReading, RawProc, Source};
 use super::unchanged::{LastReading, MAX_AGE};
@@ -43,20 +39,6 @@ fn usage(before: &[CoreTimes], now: &[CoreTimes]) -> Vec<f32> {
         .collect()
 }
 
-/// Files kept open for one tracked process, and its last reading.
-struct ProcFiles {
-    stat: File,
-    /// `schedstat`, opened the first time a probe is worth it.
-    schedstat: Schedstat,
-    /// `statm`, for lectern's own process only (see [`ProcFiles::own_usage`]).
-    statm: Option<File>,
-    last: Option<LastReading>,
-}
-
-/// Files kept per PID, looked up for every tracked process at every sample: hashed with
-/// foldhash (PIDs are not chosen by an attacker, so the standard hasher's protection buys nothing).
-type KeptFiles = HashMap<u32, ProcFiles, foldhash::fast::FixedState>;
-
 /// Reads `/proc`.
 pub struct ProcfsSource {
     proc_stat: Option<File>,
@@ -75,7 +57,7 @@ pub struct ProcfsSource {
     forks_listed: Option<u64>,
     /// PSS and USS, read on a thread of their own.
     footprints: Footprints,
-    /// This process's PID: it is read differently (see [`ProcFiles::own_usage`]).
+    /// This process's PID: it is read differently (see `ProcFiles::own_usage`).
     own_pid: u32,
     /// Processes' `stat` files read so far (the rest of the readings were kept: tests
     /// check that sleeping processes are not read in full every time).
@@ -112,103 +94,11 @@ impl ProcfsSource {
             own_pid: std::process::id(),
         }
     }
-
-    /// The files kept for `pid` in `kept`, opened if they are not yet.
-    fn files(kept: &mut KeptFiles, pid: u32) -> Option<&mut ProcFiles> {
-        match kept.entry(pid) {
-            Entry::Occupied(kept) => Some(kept.into_mut()),
-            Entry::Vacant(slot) => {
-                let stat = File::open(format!("/proc/{pid}/stat")).ok()?;
-                Some(slot.insert(ProcFiles {
-                    stat,
-                    schedstat: Schedstat::Unopened,
-                    statm: None,
-                    last: None,
-                }))
-            }
-        }
-    }
-}
-
-impl ProcFiles {
-    /// Our own process's CPU time and RSS, read without its `stat`: the CPU time from the
-    /// process CPU clock (every thread, exited ones included, like `stat`'s utime + stime,
-    /// in nanoseconds rather than 10 ms ticks), the RSS from `statm`. `stat` makes the kernel
-    /// add up every thread's times, check access and print 52 fields: with the UI alone on
-    /// screen it was an eighth of a sample's cost (perf). Both are always taken from here,
-    /// even when `stat` is read (for the parent and name, once a second): `stat`'s RSS may
-    /// differ from `statm`'s by a few pages (per-CPU counters), and mixing the two would
-    /// make the figure flicker.
-    fn own_usage(&mut self, page_size: u64, buf: &mut Vec<u8>) -> Option<(u64, u64)> {
-        if self.statm.is_none() {
-            self.statm = File::open("/proc/self/statm").ok();
-        }
-        let resident = statm_resident_pages(pread_all(self.statm.as_ref()?, buf).ok()?)?;
-        Some((own_cpu_ns()?, resident * page_size))
-    }
-}
-
-/// CPU time of this process, every thread included, in nanoseconds.
-fn own_cpu_ns() -> Option<u64> {
-    let time = nix::time::clock_gettime(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID).ok()?;
-    let secs = u64::try_from(time.tv_sec()).ok()?;
-    let nanos = u64::try_from(time.tv_nsec()).ok()?;
-    Some(secs * 1_000_000_000 + nanos)
 }
 
 impl Default for ProcfsSource {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// A process's `schedstat` file.
-enum Schedstat {
-    /// Not needed yet.
-    Unopened,
-    Open(File),
-    /// The kernel has none: `stat` is always read.
-    Absent,
-}
-
-/// What probing a process's run time gave.
-enum Probe {
-    /// Nanoseconds its main thread has run.
-    RunNs(u64),
-    /// Not known here (no `schedstat`, or no scheduler statistics in it).
-    Unknown,
-    /// The process is gone.
-    Gone,
-}
-
-impl ProcFiles {
-    /// The main thread's run time from `schedstat` (opened on first use).
-    fn probe(&mut self, pid: u32, buf: &mut Vec<u8>) -> Probe {
-        if matches!(self.schedstat, Schedstat::Unopened) {
-            self.schedstat = match File::open(format!("/proc/{pid}/schedstat")) {
-                Ok(file) => Schedstat::Open(file),
-                Err(_) => Schedstat::Absent,
-            };
-        }
-        let Schedstat::Open(file) = &self.schedstat else {
-            return Probe::Unknown;
-        };
-        match pread_all(file, buf) {
-            Ok(text) => main_thread_run_ns(text).map_or(Probe::Unknown, Probe::RunNs),
-            Err(_) => Probe::Gone,
-        }
-    }
-}
-
-/// Reads the whole of a kept `/proc` file from offset 0, growing `buf` as needed.
-fn pread_all<'a>(file: &File, buf: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
-    loop {
-        let n = file.read_at(buf, 0)?;
-        if n < buf.len() {
-            return Ok(&buf[..n]);
-        }
-        let bigger = buf.len() * 2;
-        buf.resize(bigger, 0);
     }
 }
 
@@ -236,7 +126,7 @@ impl Source for ProcfsSource {
         let page_size = self.page_size;
         let mut buf = std::mem::take(&mut self.buf);
         let reading = (|| {
-            let files = Self::files(&mut self.files, pid)?;
+            let files = kept_files::files(&mut self.files, pid)?;
             let own = if pid == self.own_pid {
                 files.own_usage(page_size, &mut buf)
             } else {
