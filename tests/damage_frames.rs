@@ -175,6 +175,8 @@ fn the_lecture_drawn_part_by_part_equals_it_drawn_whole() {
                 lecture.sample();
             }
         }
+        // Samples alone while it still runs: they must not leave its panel stale.
+        lecture.samples(5);
         lecture.send(
             10,
             Msg::DemoExited {
@@ -228,7 +230,7 @@ fn the_lecture_drawn_part_by_part_equals_it_drawn_whole() {
 }
 
 #[test]
-fn a_sample_changes_only_the_gauges_part_unless_a_demo_runs() {
+fn a_sample_changes_only_the_gauges_part_even_while_a_demo_runs() {
     let mut lecture = Lecture::new(ThemeName::Dark);
     let before = lecture.app.revision;
     lecture.samples(5);
@@ -239,6 +241,20 @@ fn a_sample_changes_only_the_gauges_part_unless_a_demo_runs() {
     );
     lecture.press(KeyCode::Right);
     assert_ne!(lecture.app.revision, before, "a key moves the rest");
+    // A demo running (slide 3, recorded events): its events move the revision, samples not.
+    lecture.press(KeyCode::Char('3'));
+    lecture.press(KeyCode::Enter);
+    lecture.press(KeyCode::Enter);
+    let run = lecture.app.demos.next_run - 1;
+    let event = recorded("start-methods").into_iter().next().expect("an event");
+    lecture.send(90, Msg::Demo { run, event }, "demo event");
+    assert!(lecture.app.demos.running().is_some());
+    let running = lecture.app.revision;
+    lecture.samples(5);
+    assert_eq!(
+        lecture.app.revision, running,
+        "a running demo's panel does not change with samples"
+    );
 }
 
 #[test]

@@ -24,8 +24,11 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Instant) -> Vec<Effect> {
         self.now = now;
         let changes_view = match &msg {
-            Msg::Tick => false,
-            Msg::Sample(_) => self.demos.running().is_some(),
+            // A sample moves only the gauges, which are keyed on their values. A running
+            // demo records the cores from it (`Run::cores`), but that timeline is shown only
+            // once the run has ended, and the end moves the revision. (Moving it on every
+            // sample while a demo ran redrew the whole screen ten times a second.)
+            Msg::Tick | Msg::Sample(_) => false,
             Msg::Layout(facts) => *facts != self.layout,
             _ => true,
         };
