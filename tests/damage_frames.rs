@@ -246,7 +246,10 @@ fn a_sample_changes_only_the_gauges_part_even_while_a_demo_runs() {
     lecture.press(KeyCode::Enter);
     lecture.press(KeyCode::Enter);
     let run = lecture.app.demos.next_run - 1;
-    let event = recorded("start-methods").into_iter().next().expect("an event");
+    let event = recorded("start-methods")
+        .into_iter()
+        .next()
+        .expect("an event");
     lecture.send(90, Msg::Demo { run, event }, "demo event");
     assert!(lecture.app.demos.running().is_some());
     let running = lecture.app.revision;
