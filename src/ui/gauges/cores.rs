@@ -128,9 +128,14 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// Cells the widest core label (`cpu15`) takes.
+/// Cells the widest core label (`cpu15`) takes (counted, not formatted: this runs at every
+/// sample).
 fn core_label_width(cores: usize) -> usize {
-    "cpu".len() + cores.saturating_sub(1).to_string().len()
+    let digits = cores
+        .saturating_sub(1)
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    "cpu".len() + digits
 }
 
 fn render_rows(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -245,6 +250,14 @@ fn render_blocks(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_core_label_is_as_wide_as_the_last_cores_name() {
+        for cores in [0, 1, 2, 10, 11, 100, 101, 1024] {
+            let last = format!("cpu{}", usize::saturating_sub(cores, 1));
+            assert_eq!(core_label_width(cores), last.len(), "{cores} cores");
+        }
+    }
 
     #[test]
     fn layouts_degrade_as_space_shrinks() {
