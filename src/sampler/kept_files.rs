@@ -60,6 +60,23 @@ impl ProcFiles {
         let resident = statm_resident_pages(pread_all(self.statm.as_ref()?, buf).ok()?)?;
         Some((own_cpu_ns()?, resident * page_size))
     }
+
+    /// The main thread's run time from `schedstat` (opened on first use).
+    pub fn probe(&mut self, pid: u32, buf: &mut Vec<u8>) -> Probe {
+        if matches!(self.schedstat, Schedstat::Unopened) {
+            self.schedstat = match File::open(format!("/proc/{pid}/schedstat")) {
+                Ok(file) => Schedstat::Open(file),
+                Err(_) => Schedstat::Absent,
+            };
+        }
+        let Schedstat::Open(file) = &self.schedstat else {
+            return Probe::Unknown;
+        };
+        match pread_all(file, buf) {
+            Ok(text) => main_thread_run_ns(text).map_or(Probe::Unknown, Probe::RunNs),
+            Err(_) => Probe::Gone,
+        }
+    }
 }
 
 /// CPU time of this process, every thread included, in nanoseconds.
@@ -87,25 +104,6 @@ pub enum Probe {
     Unknown,
     /// The process is gone.
     Gone,
-}
-
-impl ProcFiles {
-    /// The main thread's run time from `schedstat` (opened on first use).
-    pub fn probe(&mut self, pid: u32, buf: &mut Vec<u8>) -> Probe {
-        if matches!(self.schedstat, Schedstat::Unopened) {
-            self.schedstat = match File::open(format!("/proc/{pid}/schedstat")) {
-                Ok(file) => Schedstat::Open(file),
-                Err(_) => Schedstat::Absent,
-            };
-        }
-        let Schedstat::Open(file) = &self.schedstat else {
-            return Probe::Unknown;
-        };
-        match pread_all(file, buf) {
-            Ok(text) => main_thread_run_ns(text).map_or(Probe::Unknown, Probe::RunNs),
-            Err(_) => Probe::Gone,
-        }
-    }
 }
 
 /// Reads the whole of a kept `/proc` file from offset 0, growing `buf` as needed.

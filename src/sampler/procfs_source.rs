@@ -18,7 +18,7 @@ use super::kept_files::{self, KeptFiles, Probe, pread_all};
 use super::proc_text::{CoreTimes, kernel_stat, proc_stat};
 use super::sample::ProcState;
 use super::source::{FootprintReading, RawProc, Source};
-use super::unchanged::{LastReading, MAX_AGE};
+use super::unchanged::LastReading;
 
 /// Busy percentage of each core between two readings (saturating: counters never go back,
 /// but a hot-plugged core may appear with no history).
@@ -133,7 +133,7 @@ impl Source for ProcfsSource {
                 None
             };
             if let (Some((cpu_ns, rss_bytes)), Some(last)) = (own, &files.last)
-                && now.saturating_duration_since(last.at) < MAX_AGE
+                && last.young(now)
             {
                 return Some(RawProc {
                     cpu_ns,
@@ -250,6 +250,7 @@ impl Source for ProcfsSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sampler::unchanged::MAX_AGE;
 
     #[test]
     fn reads_this_process() {

@@ -71,9 +71,14 @@ impl LastReading {
     /// Whether this reading still stands, given the main thread's run time probed `now`.
     #[must_use]
     pub fn stands(&self, probed_run_ns: u64, now: Instant) -> bool {
-        self.worth_probing()
-            && self.run_ns == Some(probed_run_ns)
-            && now.saturating_duration_since(self.at) < MAX_AGE
+        self.worth_probing() && self.run_ns == Some(probed_run_ns) && self.young(now)
+    }
+
+    /// Whether it is less than [`MAX_AGE`] old at `now`: what `stat` alone tells (the
+    /// parent, the name) may stand in for a fresh reading until then.
+    #[must_use]
+    pub fn young(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.at) < MAX_AGE
     }
 }
 

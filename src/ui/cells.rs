@@ -62,9 +62,22 @@ fn write_cells(
     max_width: u16,
     style: Style,
 ) -> u16 {
+    write_chars(buf, x, y, content.chars(), max_width, style)
+}
+
+/// [`write_cells`] for characters from anywhere (a [`Pen`] writes bars and sparklines
+/// without building a string first).
+fn write_chars(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    chars: impl IntoIterator<Item = char>,
+    max_width: u16,
+    style: Style,
+) -> u16 {
     let end = buf.area.right().min(x.saturating_add(max_width));
     let mut x = x;
-    for c in content.chars() {
+    for c in chars {
         if x >= end {
             break;
         }
@@ -154,14 +167,8 @@ impl<'b> Pen<'b> {
 
     /// Writes the characters of `chars`, one cell each.
     pub fn chars(&mut self, chars: impl IntoIterator<Item = char>) -> &mut Self {
-        for c in chars {
-            if self.x >= self.end {
-                break;
-            }
-            debug_assert!(is_single_cell(c), "{c:?} is not one cell");
-            self.buf[(self.x, self.y)].set_char(c).set_style(self.style);
-            self.x += 1;
-        }
+        let room = self.end.saturating_sub(self.x);
+        self.x = write_chars(self.buf, self.x, self.y, chars, room, self.style);
         self
     }
 

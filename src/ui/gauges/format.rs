@@ -38,13 +38,7 @@ pub fn level(pct: f32) -> char {
     LEVELS[index.min(8)]
 }
 
-/// The last `width` percentages as a sparkline, right-aligned.
-#[must_use]
-pub fn sparkline(values: impl ExactSizeIterator<Item = f32>, width: usize) -> String {
-    spark_chars(values, width).collect()
-}
-
-/// The characters of [`sparkline`], one per cell, for drawing without building a string.
+/// The last `width` percentages as a sparkline, right-aligned, one character per cell.
 pub fn spark_chars(
     values: impl ExactSizeIterator<Item = f32>,
     width: usize,
@@ -96,8 +90,14 @@ mod tests {
 
     #[test]
     fn sparklines_show_the_latest_values_right_aligned() {
-        assert_eq!(sparkline([0.0, 50.0, 100.0].into_iter(), 5), "   ▄█");
-        assert_eq!(sparkline([100.0; 10].into_iter(), 3), "███");
+        assert_eq!(
+            spark_chars([0.0, 50.0, 100.0].into_iter(), 5).collect::<String>(),
+            "   ▄█"
+        );
+        assert_eq!(
+            spark_chars([100.0; 10].into_iter(), 3).collect::<String>(),
+            "███"
+        );
     }
 
     #[test]

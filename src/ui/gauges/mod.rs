@@ -10,7 +10,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 pub use cores::{CoreLayout, choose_layout};
-pub use format::{bar, bytes, level, sparkline};
+pub use format::{bar, bytes, level, spark_chars};
 pub use procs::{LEGEND, LEGEND_SHORT};
 pub use table_parts::{TablePart, table_parts};
 
