@@ -82,7 +82,7 @@ fn main() {
         let per_call = long.saturating_sub(short) / CALLS as u64;
         println!(
             "  {what}: {}",
-            lectern::demo::view::group(per_call as f64, 0)
+            lectern::demo_runtime::view::group(per_call as f64, 0)
         );
     }
 }

@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::demo;
 use crate::lesson::{Diagnostic, Lesson, Pos, Severity, parse_bytes};
 
 /// Problems with the lesson's demo and claim directives: unknown demos, unknown parameters,
@@ -15,7 +14,7 @@ pub fn demo_diagnostics(lesson: &Lesson) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for directive in lesson.slides.iter().flat_map(|s| &s.demos) {
         let pos = Pos::new(directive.line, directive.col);
-        let checked = demo::find(&directive.name).and_then(|spec| {
+        let checked = crate::demos::find(&directive.name).and_then(|spec| {
             spec.params_from(
                 directive
                     .params

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::demo::engine::EngineChoice;
+use crate::demo_runtime::engine::EngineChoice;
 use crate::sampler::{DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ};
 use crate::theme::ThemeName;
 

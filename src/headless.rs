@@ -9,14 +9,19 @@ use std::sync::Arc;
 use std::sync::mpsc::channel;
 
 use crate::cli::EngineArgs;
-use crate::demo::engine::{self, Engine, EngineChoice, Engines};
-use crate::demo::params::{Kind, split_set};
-use crate::demo::protocol::{Event, NoteLevel, ResultValue};
-use crate::demo::runner::{self, Launch, Report};
-use crate::demo::view::Views;
-use crate::demo::{ALL, Demo, find};
+use crate::demo_runtime::Demo;
+use crate::demo_runtime::engine::{Engine, EngineChoice};
+use crate::demo_runtime::launch::Engines;
+use crate::demo_runtime::launch::Launch;
+use crate::demo_runtime::params::Kind;
+use crate::demo_runtime::protocol::{Event, NoteLevel, ResultValue};
+use crate::demo_runtime::python;
+use crate::demo_runtime::runner::{self, Report};
+use crate::demo_runtime::unit::split_set;
+use crate::demo_runtime::view::Views;
+use crate::demos::{ALL, find};
 use crate::input::{FromInput, Input, listen_for_signals};
-use crate::sampler::{ExitInfo, signal_name};
+use crate::process::{ExitInfo, signal_name};
 use crate::theme::{Theme, ThemeName};
 use crate::ui::views;
 
@@ -52,7 +57,7 @@ pub fn list() -> ExitCode {
                 format!(" {}", param.unit)
             };
             let default = match param.default {
-                crate::demo::params::Default::SameAs(other) => format!("same as {other}"),
+                crate::demo_runtime::params::Default::SameAs(other) => format!("same as {other}"),
                 _ => param.default_value().to_string(),
             };
             let only = match (
@@ -100,8 +105,8 @@ fn built_in_uses() -> BTreeMap<String, Vec<String>> {
 /// # Errors
 /// A sentence for the user when `--engine python` cannot be honoured.
 pub fn launch_for(demo: &dyn Demo, args: &EngineArgs) -> Result<Launch, String> {
-    let program = engine::python_program(args.python.as_ref());
-    let engines = Engines::prepare(args.engine, &program)?;
+    let program = python::python_program(args.python.as_ref());
+    let engines = Engines::prepare(args.engine, &program, crate::demos::TWINS)?;
     if let Some(why) = &engines.why_not_python {
         eprintln!("lectern: {why}");
     }

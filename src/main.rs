@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use lectern::cli::{Cli, Command, PresentArgs, WatchArgs, WorkerJob};
-use lectern::demo::engine::{EngineChoice, EnginesAt};
+use lectern::demo_runtime::engine::EngineChoice;
+use lectern::demo_runtime::launch::{Engines, EnginesAt};
 use lectern::lesson::{self, Lesson};
 use lectern::msg::ExitReason;
 use lectern::theme::Theme;
@@ -37,19 +38,19 @@ fn main() -> ExitCode {
             engine,
         }) => lectern::headless::run(&name, &sets, json, quick, &engine),
         Some(Command::Worker { job }) => match job {
-            WorkerJob::Exec { parent, command } => lectern::worker::exec_command(parent, &command),
+            WorkerJob::Exec { parent, command } => lectern::process::exec_command(parent, &command),
             WorkerJob::Highlight => lectern::run::highlights::serve(),
             WorkerJob::Demo { name, parent, sets } => {
-                lectern::demo::worker::run_demo(&name, parent, &sets)
+                lectern::demos::run_worker(&name, parent, &sets)
             }
-            WorkerJob::Child { demo, job } => lectern::demo::worker::run_child(&demo, &job),
+            WorkerJob::Child { demo, job } => lectern::demos::run_child(&demo, &job),
             WorkerJob::Supervise {
                 parent,
                 cap,
                 command,
             } => match command.split_first() {
                 Some((program, args)) => {
-                    lectern::demo::supervisor::supervise(parent, cap, program, args)
+                    lectern::demo_runtime::supervisor::supervise(parent, cap, program, args)
                 }
                 None => ExitCode::from(2),
             },
@@ -163,13 +164,13 @@ fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitC
         return ExitCode::from(2);
     }
     let theme = Theme::new(args.theme, Theme::no_color_requested());
-    let program = lectern::demo::engine::python_program(args.engine.python.as_ref());
+    let program = lectern::demo_runtime::python::python_program(args.engine.python.as_ref());
     // `auto` never fails, so it can look for CPython while the first frame is drawn; an
     // explicit choice is checked now, so a bad one is an error before the screen changes.
     let engines = if args.engine.engine == EngineChoice::Auto {
-        EnginesAt::probe_auto(program)
+        EnginesAt::probe_auto(program, lectern::demos::TWINS)
     } else {
-        match lectern::demo::engine::Engines::prepare(args.engine.engine, &program) {
+        match Engines::prepare(args.engine.engine, &program, lectern::demos::TWINS) {
             Ok(engines) => EnginesAt::Ready(engines),
             Err(message) => {
                 eprintln!("lectern: {message}");

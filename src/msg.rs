@@ -4,9 +4,10 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::app::LayoutFacts;
-use crate::demo::protocol::Event;
+use crate::demo_runtime::protocol::Event;
 use crate::input::{FromInput, Input};
-use crate::sampler::{ExitInfo, Sample};
+use crate::process::ExitInfo;
+use crate::sampler::Sample;
 
 /// Everything that can change the lecture's state, sent on the one channel the UI thread
 /// reads. Payloads are owned so senders never share memory with the UI.
@@ -44,7 +45,7 @@ pub enum Msg {
         /// Which snippet run.
         run: u64,
         /// Standard output or error.
-        stream: crate::supervise::Stream,
+        stream: crate::process::Stream,
         /// The line, without its newline.
         line: String,
     },
@@ -56,7 +57,7 @@ pub enum Msg {
         exit: ExitInfo,
     },
     /// The engines demos can run on are known (CPython is looked for after the first frame).
-    Engines(Box<crate::demo::engine::Engines>),
+    Engines(Box<crate::demo_runtime::launch::Engines>),
     /// The lesson's Python blocks, highlighted by a helper process (see
     /// `lesson::highlight::highlight_elsewhere`), in the order of `Lesson::python_blocks`.
     Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
@@ -96,10 +97,10 @@ pub enum Effect {
         /// The demo's name.
         demo: &'static str,
         /// Its parameters.
-        params: crate::demo::Params,
+        params: crate::demo_runtime::Params,
         /// The engine to run it on (native when the demo has no twin or CPython is not
         /// ready).
-        engine: crate::demo::engine::Engine,
+        engine: crate::demo_runtime::engine::Engine,
     },
     /// Kill every process of run `run`.
     StopDemo {

@@ -40,28 +40,34 @@ pub fn fork_child() -> io::Result<Forked> {
     match forked {
         ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw().unsigned_abs())),
         ForkResult::Child => {
-            die_with_parent(parent);
+            die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
             Ok(Forked::Child)
         }
     }
 }
 
-/// Asks for SIGKILL when the parent (the thread that created this process) exits, and exits
-/// now if `expected_parent` is already gone (the request would never fire).
-pub fn die_with_parent(expected_parent: u32) {
-    die_with_parent_signal(expected_parent, nix::sys::signal::Signal::SIGKILL);
-}
-
-/// Like [`die_with_parent`], with `signal` instead of SIGKILL (one the process can catch, to
-/// clean up first).
-pub fn die_with_parent_signal(expected_parent: u32, signal: nix::sys::signal::Signal) {
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_pdeathsig(signal);
-    #[cfg(not(target_os = "linux"))]
-    let _ = signal;
+/// Asks the kernel for `signal` when the parent (the *thread* that created this process)
+/// exits, and exits now, with status 125, if `expected_parent` is already gone (the request
+/// would never fire). The one way a process of lectern's asks to die with its parent;
+/// [`die_with_parent_on_exec`] makes the same request for a program that cannot.
+pub fn die_with_parent(expected_parent: u32, signal: nix::sys::signal::Signal) {
+    // Nothing is printed if the request fails: this also runs in children forked from a
+    // multithreaded process, where taking stderr's lock could wait forever. (Only an
+    // invalid signal makes it fail.)
+    let _ = request_parent_death_signal(signal);
     if std::os::unix::process::parent_id() != expected_parent {
         std::process::exit(125);
     }
+}
+
+/// `PR_SET_PDEATHSIG`. It survives `exec`, so a command this process becomes inherits it.
+/// Other systems have no parent-death signal; the runner still kills the group on exit.
+fn request_parent_death_signal(signal: nix::sys::signal::Signal) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_pdeathsig(signal).map_err(io::Error::from)?;
+    #[cfg(not(target_os = "linux"))]
+    let _ = signal;
+    Ok(())
 }
 
 /// Makes this process adopt the orphans of its descendants (`PR_SET_CHILD_SUBREAPER`), so it
@@ -75,7 +81,10 @@ pub fn become_subreaper() -> io::Result<()> {
     Ok(())
 }
 
-/// Makes the program `command` starts ask for SIGKILL when its parent dies, before it runs.
+/// Makes the program `command` starts ask for SIGKILL when its parent dies, before it runs:
+/// for a program that cannot ask itself (a CPython twin). Only the supervisor, a
+/// single-threaded helper, starts programs this way; the UI never runs code between fork and
+/// exec.
 pub fn die_with_parent_on_exec(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     #[expect(
@@ -86,12 +95,7 @@ pub fn die_with_parent_on_exec(command: &mut std::process::Command) {
     // allocates nothing and takes no lock, so it is sound between fork and exec even if the
     // parent had other threads.
     unsafe {
-        command.pre_exec(|| {
-            #[cfg(target_os = "linux")]
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
-                .map_err(io::Error::from)?;
-            Ok(())
-        });
+        command.pre_exec(|| request_parent_death_signal(nix::sys::signal::Signal::SIGKILL));
     }
 }
 

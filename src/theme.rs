@@ -6,7 +6,7 @@
 use clap::ValueEnum;
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::demo::view::Tone;
+use crate::demo_runtime::view::Tone;
 use crate::lesson::TokenKind;
 
 /// The themes a user can pick with `--theme`.

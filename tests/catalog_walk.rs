@@ -12,7 +12,7 @@ use support::{LECTERN, assert_all_gone, unique_tag};
 
 #[test]
 fn every_demo_runs_quick_speaks_the_protocol_and_leaves_nothing() {
-    for demo in lectern::demo::ALL {
+    for demo in lectern::demos::ALL {
         let name = demo.spec().name;
         let tag = unique_tag(&format!("walk-{name}"));
         let output = Command::new(LECTERN)

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use lectern::app::App;
 use lectern::msg::Msg;
-use lectern::sampler::{ExitInfo, Sample};
+use lectern::process::ExitInfo;
+use lectern::sampler::Sample;
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::damage::{Damage, Plan};
 use lecture::{THEMES, lecture, recorded, sample, send};
@@ -200,7 +201,7 @@ fn the_lecture_drawn_part_by_part_equals_it_drawn_whole() {
         lecture.samples(25);
         let line = Msg::SnippetOutput {
             run: snippet,
-            stream: lectern::supervise::Stream::Stdout,
+            stream: lectern::process::Stream::Stdout,
             line: "worker 1 done".into(),
         };
         lecture.send(10, line, "snippet output");
@@ -298,7 +299,7 @@ fn lectern_watch_drawn_part_by_part_equals_it_drawn_whole() {
             deliver(&mut app, &mut screens, next_sample(), 100);
             if i % 4 == 0 {
                 let line = WatchMsg::Output {
-                    stream: lectern::supervise::Stream::Stdout,
+                    stream: lectern::process::Stream::Stdout,
                     line: format!("line {i}"),
                 };
                 deliver(&mut app, &mut screens, line, 5);

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use lectern::app::Run;
 use lectern::check::demo_diagnostics;
-use lectern::demo::ALL;
-use lectern::demo::protocol::Event;
+use lectern::demo_runtime::protocol::Event;
+use lectern::demos::ALL;
 use lectern::lesson::{Diagnostic, parse, parse_bytes};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::{blocks_lines, slide_lines};

@@ -2,7 +2,8 @@
 //! full width, with live, exited and lectern's own processes.
 
 use lectern::gauges::Gauges;
-use lectern::sampler::{ExitInfo, ProcSample, ProcState, Role, Sample};
+use lectern::process::ExitInfo;
+use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::gauges::render;
 use ratatui::buffer::Buffer;

@@ -12,8 +12,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lectern::demo::catalog::ALL;
-use lectern::demo::params::{Default as ParamDefault, Kind};
+use lectern::demo_runtime::params::{Default as ParamDefault, Kind};
+use lectern::demos::catalog::ALL;
 use support::{LECTERN, Tmux, alive, tagged};
 
 /// How long leftover processes may take to go.
@@ -176,7 +176,10 @@ impl Trial {
 }
 
 /// One value per parameter (or the default), each within its range.
-fn draw_params(rng: &mut Rng, spec: &lectern::demo::unit::DemoSpec) -> Vec<(String, String)> {
+fn draw_params(
+    rng: &mut Rng,
+    spec: &lectern::demo_runtime::unit::DemoSpec,
+) -> Vec<(String, String)> {
     spec.params
         .iter()
         .filter_map(|p| {

@@ -141,7 +141,8 @@ fn at_120x40_every_line_of_slides_3_to_6_and_9_results_can_be_scrolled_to() {
         }
         // Scrolled to the bottom, the result is still on screen.
         let run = app.demos.latest((slide - 1, tabs)).expect("the run");
-        let Some(lectern::demo::view::View::Headline { text, .. }) = run.views.get("headline")
+        let Some(lectern::demo_runtime::view::View::Headline { text, .. }) =
+            run.views.get("headline")
         else {
             panic!("{demo}: no headline");
         };

@@ -73,7 +73,7 @@ fn views(lines: &[Value]) -> BTreeSet<(String, String)> {
 #[test]
 fn every_twin_speaks_like_its_native_demo_and_leaves_nothing() {
     let dir = scratch("walk");
-    for unit in lectern::demo::ALL {
+    for unit in lectern::demos::ALL {
         let spec = unit.spec();
         if spec.python.is_none() {
             continue;

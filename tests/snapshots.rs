@@ -16,7 +16,7 @@ use ratatui::layout::Size;
 /// An app on `slide` (0-based) with the timer at 00:00, so snapshots are stable.
 fn app(slide: usize, width: u16, height: u16) -> (App, Instant) {
     // Per-core parameter defaults appear on screen: pin them so snapshots match anywhere.
-    lectern::demo::params::assume_cores(2);
+    lectern::demo_runtime::params::assume_cores(2);
     let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let theme = Theme::new(ThemeName::Dark, false);

@@ -5,7 +5,7 @@
 mod lecture;
 
 use lectern::msg::{Effect, Msg};
-use lectern::sampler::ExitInfo;
+use lectern::process::ExitInfo;
 use lectern::theme::ThemeName;
 use lecture::{RUNS, draw, lecture, play, press, send};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -73,8 +73,8 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
         now,
         Msg::Demo {
             run,
-            event: lectern::demo::protocol::Event::Note {
-                level: lectern::demo::protocol::NoteLevel::Simulated,
+            event: lectern::demo_runtime::protocol::Event::Note {
+                level: lectern::demo_runtime::protocol::NoteLevel::Simulated,
                 message: "a stand-in".into(),
             },
         },
@@ -86,9 +86,9 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
             now,
             Msg::Demo {
                 run,
-                event: lectern::demo::protocol::Event::Result {
+                event: lectern::demo_runtime::protocol::Event::Result {
                     name: name.into(),
-                    value: lectern::demo::protocol::ResultValue::Number(value),
+                    value: lectern::demo_runtime::protocol::ResultValue::Number(value),
                 },
             },
         );

@@ -8,8 +8,9 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use lectern::app::Run;
-use lectern::demo::protocol::Event;
-use lectern::demo::{ALL, Params};
+use lectern::demo_runtime::protocol::Event;
+use lectern::demos::ALL;
+use lectern::demo_runtime::Params;
 use lectern::theme::{Theme, ThemeName};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use crate::demo::engine::Engine;
-use crate::demo::params::{Kind, ParamValue, Params};
-use crate::demo::protocol::{Event, NoteLevel, ResultValue};
-use crate::demo::view::Views;
-use crate::demo::{Demo, find};
+use crate::demo_runtime::Demo;
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::params::{Kind, ParamValue, Params};
+use crate::demo_runtime::protocol::{Event, NoteLevel, ResultValue};
+use crate::demo_runtime::view::Views;
+use crate::demos::find;
 use crate::lesson::DemoDirective;
-use crate::sampler::ExitInfo;
+use crate::process::ExitInfo;
 
 /// Notes kept per run.
 const NOTES_KEPT: usize = 8;
@@ -421,8 +422,8 @@ pub fn next_int(n: i64, min: i64, max: i64, up: bool) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::ALL;
-    use crate::demo::view::{Tone, View};
+    use crate::demo_runtime::view::{Tone, View};
+    use crate::demos::ALL;
 
     #[test]
     fn integer_steps_follow_a_1_2_5_ladder_on_wide_ranges() {

@@ -6,11 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::demo::{Run, RunEnd};
 use super::{Action, App};
-use crate::demo::engine::Engine;
-use crate::demo::find;
-use crate::demo::protocol::Event;
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::protocol::Event;
+use crate::demos::find;
 use crate::msg::Effect;
-use crate::sampler::{Command, ExitInfo};
+use crate::process::ExitInfo;
+use crate::sampler::Command;
 
 impl App {
     /// Runs the selected demo of the current slide (stopping any other run first). On a
@@ -40,8 +41,8 @@ impl App {
     /// screen too small to show a run beside the slide, the run takes the screen.
     pub(super) fn launch(
         &mut self,
-        demo: &'static dyn crate::demo::Demo,
-        params: crate::demo::Params,
+        demo: &'static dyn crate::demo_runtime::Demo,
+        params: crate::demo_runtime::Params,
         slot: super::Slot,
         title: Option<String>,
         now: Instant,

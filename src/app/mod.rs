@@ -51,7 +51,7 @@ pub struct LayoutFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EngineChoiceState {
     /// The engine the next run uses.
-    pub current: crate::demo::engine::Engine,
+    pub current: crate::demo_runtime::engine::Engine,
     /// The CPython that runs twins (`CPython 3.11.7`), when one is ready.
     pub python: Option<String>,
     /// Why CPython is not used, to say once.

@@ -3,7 +3,7 @@
 use super::{App, RunEnd, SnippetEnd};
 use crate::link::wire::millis;
 use crate::link::{DemoState, RoomState};
-use crate::sampler::ExitInfo;
+use crate::process::ExitInfo;
 
 impl App {
     /// The room's state as the presenter screen shows it: slide, timer, the demo Enter

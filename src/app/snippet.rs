@@ -8,8 +8,8 @@ use std::time::Instant;
 use super::App;
 use crate::lesson::Block;
 use crate::msg::Effect;
-use crate::sampler::ExitInfo;
-use crate::supervise::Stream;
+use crate::process::ExitInfo;
+use crate::process::Stream;
 
 /// Output lines kept: the latest ones (a snippet printing a megabyte keeps only these).
 pub const SNIPPET_LINES: usize = 500;

@@ -296,9 +296,10 @@ fn resizing_keeps_the_scroll_position_valid() {
 
 mod demos {
     use super::*;
-    use crate::demo::params::ParamValue;
-    use crate::demo::protocol::Event;
-    use crate::sampler::{Command, ExitInfo};
+    use crate::demo_runtime::params::ParamValue;
+    use crate::demo_runtime::protocol::Event;
+    use crate::process::ExitInfo;
+    use crate::sampler::Command;
 
     /// On slide 3 (start-methods, fork-lock, main-guard).
     fn on_slide_3() -> (App, Instant) {
@@ -308,7 +309,7 @@ mod demos {
         (app, now)
     }
 
-    fn started(effects: &[Effect]) -> Option<(u64, &'static str, crate::demo::Params)> {
+    fn started(effects: &[Effect]) -> Option<(u64, &'static str, crate::demo_runtime::Params)> {
         effects.iter().find_map(|e| match e {
             Effect::StartDemo {
                 run, demo, params, ..
@@ -382,7 +383,7 @@ mod demos {
         assert_eq!(app.slide, 2, "arrows edit, they do not navigate");
         let (_, _, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
         // One step up from the default, which is at most 20 (the range's end) on any machine.
-        let default = (2 * crate::demo::params::cores()).clamp(1, 20);
+        let default = (2 * crate::demo_runtime::params::cores()).clamp(1, 20);
         assert_eq!(params["children"], ParamValue::Int((default + 1).min(20)));
         assert_eq!(params["parent_mb"], ParamValue::Int(5));
         assert_eq!(app.demos.editor, None);

@@ -8,11 +8,12 @@ use std::time::Instant;
 use super::App;
 use super::demo::Run;
 use crate::claims::{Claim, Measurement, RunKey, Verdict, run_key};
-use crate::demo::engine::Engine;
-use crate::demo::protocol::NoteLevel;
-use crate::demo::{Params, find};
+use crate::demo_runtime::Params;
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::protocol::NoteLevel;
+use crate::demos::find;
 use crate::msg::Effect;
-use crate::sampler::ExitInfo;
+use crate::process::ExitInfo;
 
 /// The demo slot runs made for the verdicts belong to (no directive has this index).
 pub const VERDICTS_SLOT: usize = usize::MAX;

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::demo::protocol::ResultValue;
+use crate::demo_runtime::protocol::ResultValue;
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

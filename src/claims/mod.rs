@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 pub use expect::{Expect, Verdict};
 
-use crate::demo::protocol::ResultValue;
-use crate::demo::{self, Demo, Params};
+use crate::demo_runtime::protocol::ResultValue;
+use crate::demo_runtime::{Demo, Params};
 use crate::lesson::{ClaimDirective, Diagnostic, Lesson, Pos};
 
 /// A claim, resolved against the demos: the run that measures it and what it expects.
@@ -67,7 +67,7 @@ impl Claim {
     #[must_use]
     pub fn show(&self, value: &ResultValue) -> String {
         let text = match value {
-            ResultValue::Number(n) => demo::view::group(*n, decimals(*n)),
+            ResultValue::Number(n) => crate::demo_runtime::view::group(*n, decimals(*n)),
             ResultValue::Bool(b) => b.to_string(),
         };
         match &self.unit {
@@ -121,14 +121,14 @@ pub fn resolve(lesson: &Lesson) -> (Vec<Claim>, Vec<Diagnostic>) {
 
 fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
     let at = Pos::new(d.line, d.col);
-    let demo = demo::find(&d.demo).map_err(|err| Diagnostic::error(at, err.to_string()))?;
+    let demo = crate::demos::find(&d.demo).map_err(|err| Diagnostic::error(at, err.to_string()))?;
     let params = demo
         .params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|err| Diagnostic::error(at, err.to_string()))?;
     let spec = demo.spec();
     let unknown_result = |key: &str, pos: (usize, usize)| {
         let mut known: Vec<&str> = spec.results.to_vec();
-        known.extend(demo::unit::COMMON_RESULTS);
+        known.extend(crate::demo_runtime::unit::COMMON_RESULTS);
         Diagnostic::error(
             Pos::new(pos.0, pos.1),
             format!(

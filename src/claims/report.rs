@@ -11,13 +11,15 @@ use serde_json::json;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::{Claim, Measurement, RunKey, Verdict, resolve};
-use crate::demo::engine::{self, Engine, EngineChoice, Engines};
-use crate::demo::protocol::{Event, NoteLevel};
-use crate::demo::runner::{self, Report};
-use crate::demo::{Demo, Params};
+use crate::demo_runtime::engine::{Engine, EngineChoice};
+use crate::demo_runtime::launch::Engines;
+use crate::demo_runtime::protocol::{Event, NoteLevel};
+use crate::demo_runtime::python;
+use crate::demo_runtime::runner::{self, Report};
+use crate::demo_runtime::{Demo, Params};
 use crate::input::{FromInput, Input, listen_for_signals};
 use crate::lesson::Lesson;
-use crate::sampler::signal_name;
+use crate::process::signal_name;
 
 /// What `lectern report` was asked.
 #[derive(Debug, Clone)]
@@ -48,7 +50,7 @@ pub fn run(lesson: &Lesson, name: &str, options: &ReportOptions) -> ExitCode {
         eprintln!("lectern report: {name} states no claims (`<!-- claim: ... -->`)");
         return ExitCode::from(2);
     }
-    let engines = match Engines::prepare(EngineChoice::Auto, &options.python) {
+    let engines = match Engines::prepare(EngineChoice::Auto, &options.python, crate::demos::TWINS) {
         Ok(engines) => engines,
         Err(message) => {
             eprintln!("lectern report: {message}");
@@ -441,5 +443,5 @@ pub fn engines_from(choice: &str) -> Option<Vec<Engine>> {
 /// The CPython `--python` (or `LECTERN_PYTHON`, or `python3`) names.
 #[must_use]
 pub fn python(explicit: Option<&std::ffi::OsString>) -> std::ffi::OsString {
-    engine::python_program(explicit)
+    python::python_program(explicit)
 }

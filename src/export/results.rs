@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::app::Verdicts;
-use crate::demo::engine::Engine;
+use crate::demo_runtime::engine::Engine;
 use thiserror::Error;
 
 /// Why a results file could not be used.
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn the_sessions_verdicts_become_results_per_claim_and_engine() {
         use crate::claims::Measurement;
-        use crate::demo::protocol::ResultValue;
+        use crate::demo_runtime::protocol::ResultValue;
         let lesson = crate::lesson::embedded().expect("built-in lesson").0;
         let mut verdicts = Verdicts {
             claims: crate::claims::resolve(&lesson).0,

@@ -121,7 +121,7 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 pub fn read_line<R: BufRead>(reader: &mut R, line: &mut String) -> io::Result<bool> {
     line.clear();
     let mut bytes = Vec::new();
-    let (read, cut) = crate::supervise::read_line_bounded(reader, &mut bytes, MAX_LINE + 1)?;
+    let (read, cut) = crate::process::read_line_bounded(reader, &mut bytes, MAX_LINE + 1)?;
     if read == 0 {
         return Ok(false);
     }

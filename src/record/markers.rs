@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::app::{App, Run, RunEnd};
-use crate::sampler::ExitInfo;
+use crate::process::ExitInfo;
 
 /// Remembers what has been marked.
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ mod tests {
 
     use super::*;
     use crate::app::{App, Run};
-    use crate::demo::protocol::Event;
+    use crate::demo_runtime::protocol::Event;
     use crate::lesson;
     use crate::msg::Msg;
     use crate::theme::{Theme, ThemeName};
@@ -92,7 +92,7 @@ mod tests {
         );
         assert!(markers.observe(&app).is_empty(), "nothing changed");
         app.slide = 2;
-        let demo = crate::demo::find("fork-lock").unwrap();
+        let demo = crate::demos::find("fork-lock").unwrap();
         let now = Instant::now();
         app.demos
             .push(Run::new(1, demo, demo.defaults(), (2, 1), now));

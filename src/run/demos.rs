@@ -7,11 +7,13 @@ use std::sync::Arc;
 
 use std::sync::mpsc::Sender;
 
-use crate::demo::engine::{Engine, Engines, EnginesAt};
-use crate::demo::protocol::Event as DemoEvent;
-use crate::demo::runner::{self, Report, RunHandle};
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::launch::{Engines, EnginesAt};
+use crate::demo_runtime::protocol::Event as DemoEvent;
+use crate::demo_runtime::runner::{self, Report, RunHandle};
 use crate::msg::Msg;
-use crate::sampler::{Command, ExitInfo, Sampler};
+use crate::process::ExitInfo;
+use crate::sampler::{Command, Sampler};
 
 /// The demo runs the loop has started, by run number.
 pub(super) struct Demos<'a> {
@@ -41,7 +43,7 @@ impl Demos<'_> {
         &mut self,
         run: u64,
         name: &'static str,
-        params: &crate::demo::Params,
+        params: &crate::demo_runtime::Params,
         engine: Engine,
     ) {
         let tx = self.tx.clone();
@@ -52,15 +54,16 @@ impl Demos<'_> {
             };
             tx.send(msg).is_ok()
         });
-        let started = crate::demo::find(name)
+        let launched = crate::demos::find(name)
             .map_err(io::Error::other)
-            .and_then(|demo| {
-                runner::start(demo, params, &self.engines.launch(demo, engine), report)
-            });
+            .map(|demo| (demo, self.engines.launch(demo, engine)));
+        let started = launched.and_then(|(demo, launch)| {
+            runner::start(demo, params, &launch, report).map(|handle| (handle, launch))
+        });
         match started {
-            Ok(handle) => {
+            Ok((handle, launch)) => {
                 // A twin runs under lectern's supervisor, which the gauges name as such.
-                let label = match self.engines.launch_engine(name, engine) {
+                let label = match launch.engine() {
                     Engine::Python => "supervisor".to_string(),
                     Engine::Native => name.to_string(),
                 };
@@ -132,7 +135,7 @@ impl Demos<'_> {
             Err(err) => {
                 let _ = self.tx.send(Msg::SnippetOutput {
                     run,
-                    stream: crate::supervise::Stream::Stderr,
+                    stream: crate::process::Stream::Stderr,
                     line: format!("lectern: cannot run the code: {err}"),
                 });
                 let _ = self.tx.send(Msg::SnippetExited {

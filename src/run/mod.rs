@@ -15,7 +15,7 @@ use signal_hook::consts::SIGHUP;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::app::App;
-use crate::demo::engine::{Engines, EnginesAt};
+use crate::demo_runtime::launch::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson::Lesson;
 use crate::link::{LessonRef, LinkEvent, RoomLink};
@@ -75,7 +75,7 @@ pub struct LinkOptions {
 /// Any I/O error from setting up or drawing on the terminal, or from recording.
 pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     // Per-core parameter defaults read the core count from files: do it now, not while drawing.
-    let _ = crate::demo::params::cores();
+    let _ = crate::demo_runtime::params::cores();
     // Signals first: a SIGTERM during start-up must still restore the terminal.
     let (tx, rx) = channel();
     let signals = listen_for_signals(tx.clone())?;

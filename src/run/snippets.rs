@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use nix::sys::signal::{Signal, killpg};
 
-use crate::demo::runner::{Pace, private_dir};
 use crate::msg::Msg;
 use crate::os;
-use crate::supervise::{OnLine, spawn_waited};
+use crate::process::{OnLine, spawn_waited};
+use crate::process::{Pace, private_dir};
 
 /// Most processes a snippet may have (its interpreter included): a pool of a few dozen
 /// workers runs, a fork bomb is stopped.
@@ -49,7 +49,7 @@ pub(super) fn start(
         std::fs::write(dir.join("snippet.py"), code)?;
         // -u: lines arrive as they are printed; -B: no __pycache__.
         let args: Vec<OsString> = ["-B", "-u", "snippet.py"].map(OsString::from).to_vec();
-        let mut command = crate::demo::supervisor::command(SNIPPET_CAP, python, &args)?;
+        let mut command = crate::demo_runtime::supervisor::command(SNIPPET_CAP, python, &args)?;
         command
             .current_dir(&dir)
             .env("TMPDIR", &dir)

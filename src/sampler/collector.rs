@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::sample::{ExitInfo, ProcSample, ProcState, Role, Sample};
+use super::sample::{ProcSample, ProcState, Role, Sample};
 use super::source::{Footprint, FootprintReading, Source};
+use crate::process::ExitInfo;
 
 /// How long an exited process stays listed (dimmed, with its exit status).
 pub const EXITED_LINGER: Duration = Duration::from_secs(5);

@@ -24,7 +24,7 @@ mod ticker;
 mod unchanged;
 
 pub use collector::{Collector, EXITED_LINGER, FOOTPRINT_INTERVAL, FOOTPRINT_MAX_AGE};
-pub use sample::{ExitInfo, ProcSample, ProcState, Role, Sample, signal_name};
+pub use sample::{ProcSample, ProcState, Role, Sample};
 pub use source::{Footprint, FootprintReading, RawProc, Source};
 pub use ticker::{Command, DEFAULT_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ, Sampler, Woke};
 

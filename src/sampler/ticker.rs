@@ -9,7 +9,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 
 use super::PlatformSource;
 use super::collector::Collector;
-use super::sample::{ExitInfo, Sample};
+use super::sample::Sample;
+use crate::process::ExitInfo;
 
 /// Slowest sampling rate accepted by `--rate-hz`.
 pub const MIN_RATE_HZ: u8 = 1;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::{Condition, Script, ScriptError, Step, StepKind};
 use crate::app::{App, RunEnd};
 use crate::msg::Msg;
-use crate::sampler::ExitInfo;
+use crate::process::ExitInfo;
 
 /// A script being run.
 #[derive(Debug)]
@@ -219,7 +219,7 @@ mod tests {
     fn demo_finished_waits_for_the_latest_run_and_fails_on_its_error() {
         let now = Instant::now();
         let mut app = app(now);
-        let demo = crate::demo::find("fork-lock").unwrap();
+        let demo = crate::demos::find("fork-lock").unwrap();
         app.demos
             .push(Run::new(1, demo, demo.defaults(), (2, 1), now));
         let script = parse("t", "wait demo-finished\n").unwrap();

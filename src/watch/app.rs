@@ -9,8 +9,8 @@ use ratatui::layout::Size;
 use super::Msg;
 use crate::gauges::Gauges;
 use crate::msg::ExitReason;
-use crate::sampler::ExitInfo;
-use crate::supervise::Stream;
+use crate::process::ExitInfo;
+use crate::process::Stream;
 use crate::theme::Theme;
 
 /// Output lines kept for the output pane.

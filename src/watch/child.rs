@@ -14,8 +14,9 @@ use nix::unistd::Pid;
 use std::sync::mpsc::{Receiver, Sender};
 
 use super::Msg;
-use crate::sampler::{ExitInfo, Sampler, Woke};
-use crate::supervise::{OnLine, spawn_waited};
+use crate::process::ExitInfo;
+use crate::process::{OnLine, spawn_waited};
+use crate::sampler::{Sampler, Woke};
 
 /// How long a command gets to exit after SIGTERM before SIGKILL.
 pub const TERM_GRACE: Duration = Duration::from_secs(1);

@@ -4,8 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::sampler::{ExitInfo, Sample};
-use crate::supervise::Stream;
+use crate::process::ExitInfo;
+use crate::process::Stream;
+use crate::sampler::Sample;
 
 /// Every kind of line `--json` prints; each object has a `"type"`.
 #[derive(Debug, Serialize)]

@@ -23,7 +23,8 @@ pub use view::{plan, render};
 
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::msg::ExitReason;
-use crate::sampler::{Command, ExitInfo, Sampler, Woke, signal_name};
+use crate::process::{ExitInfo, signal_name};
+use crate::sampler::{Command, Sampler, Woke};
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 
@@ -161,8 +162,8 @@ fn print_output(app: &WatchApp) {
     }
     for (stream, line) in &app.output {
         let _ = match stream {
-            crate::supervise::Stream::Stdout => writeln!(out, "{line}"),
-            crate::supervise::Stream::Stderr => writeln!(err, "{line}"),
+            crate::process::Stream::Stdout => writeln!(out, "{line}"),
+            crate::process::Stream::Stderr => writeln!(err, "{line}"),
         };
     }
     let _ = out.flush();

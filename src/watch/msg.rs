@@ -3,8 +3,9 @@
 use crossterm::event::KeyEvent;
 
 use crate::input::{FromInput, Input};
-use crate::sampler::{ExitInfo, Sample};
-use crate::supervise::Stream;
+use crate::process::ExitInfo;
+use crate::process::Stream;
+use crate::sampler::Sample;
 
 /// Everything that can change the watch screen, sent on the one channel its loop reads.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 use super::app::WatchApp;
 use crate::app::format_clock;
-use crate::supervise::Stream;
+use crate::process::Stream;
 use crate::theme::Theme;
 use crate::ui::damage::Plan;
 use crate::ui::frame::{key_rows, overlay, panel};

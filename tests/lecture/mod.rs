@@ -10,10 +10,11 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use lectern::app::App;
-use lectern::demo::protocol::Event;
+use lectern::demo_runtime::protocol::Event;
 use lectern::lesson;
 use lectern::msg::Msg;
-use lectern::sampler::{ExitInfo, ProcSample, ProcState, Role, Sample};
+use lectern::process::ExitInfo;
+use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::render;
 use ratatui::Terminal;
@@ -58,7 +59,7 @@ pub fn press(app: &mut App, now: Instant, code: KeyCode) {
 /// The built-in lecture on `slide` (1-based) in `theme`, at `width`×`height`.
 pub fn lecture(slide: usize, width: u16, height: u16, theme: ThemeName) -> (App, Instant) {
     // Per-core parameter defaults appear on screen: pin them so snapshots match anywhere.
-    lectern::demo::params::assume_cores(2);
+    lectern::demo_runtime::params::assume_cores(2);
     let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let mut app = App::new(

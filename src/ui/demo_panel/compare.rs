@@ -7,8 +7,8 @@ use ratatui::text::Line;
 
 use super::content::Parts;
 use crate::app::{App, Run, Slot};
-use crate::demo::engine::Engine;
-use crate::demo::view::{Tone, View};
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::view::{Tone, View};
 use crate::ui::views::{self, number};
 use crate::ui::wrap::wrap;
 

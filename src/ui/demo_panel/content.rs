@@ -7,11 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, CoreTimeline, Run, RunEnd, format_clock};
-use crate::demo::Demo;
-use crate::demo::params::Params;
-use crate::demo::protocol::NoteLevel;
-use crate::demo::{find, view::count};
-use crate::sampler::ExitInfo;
+use crate::demo_runtime::Demo;
+use crate::demo_runtime::params::Params;
+use crate::demo_runtime::protocol::NoteLevel;
+use crate::demo_runtime::view::count;
+use crate::demos::find;
+use crate::process::ExitInfo;
 use crate::theme::Theme;
 use crate::ui::gauges::{bar, level};
 use crate::ui::views;

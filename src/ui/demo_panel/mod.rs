@@ -16,7 +16,7 @@ pub use content::{Parts, panel_lines, parts, shown_run};
 
 use super::frame::{panel, panel_inner};
 use crate::app::App;
-use crate::demo::view::count;
+use crate::demo_runtime::view::count;
 
 /// How the body scrolls in a panel of `height` rows whose top takes `top` rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 use crate::app::{App, SnippetEnd, SnippetRun, format_clock};
-use crate::supervise::Stream;
+use crate::process::Stream;
 use crate::ui::frame::panel;
 use crate::ui::wrap::truncate;
 
@@ -37,7 +37,7 @@ pub fn render(app: &App, snippet: &SnippetRun, area: Rect, buf: &mut Buffer) {
             match end {
                 SnippetEnd::Exited(exit) => Line::styled(
                     format!("■ {} after {took}", exit.describe()),
-                    if matches!(exit, crate::sampler::ExitInfo::Code(0)) {
+                    if matches!(exit, crate::process::ExitInfo::Code(0)) {
                         theme.good
                     } else {
                         theme.bad

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use super::content::Parts;
 use crate::app::App;
 use crate::claims::{Claim, Verdict};
-use crate::demo::engine::Engine;
+use crate::demo_runtime::engine::Engine;
 use crate::ui::wrap::wrap;
 
 /// The panel's top and body when it shows the verdicts.

@@ -2,7 +2,8 @@
 //! (`fork child 1` … `fork child 4`) become one row (`fork child ×4`) with their memory and CPU
 //! summed, so every role stays on screen instead of whole roles hiding behind "… more".
 
-use crate::sampler::{ExitInfo, ProcSample};
+use crate::process::ExitInfo;
+use crate::sampler::ProcSample;
 
 /// A role without its trailing number: `fork child 3` → `fork child`.
 fn base(label: &str) -> &str {

@@ -132,7 +132,7 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let hidden = rows.len() - shown;
         let more = format!(
             "  … {}",
-            crate::demo::view::count(hidden as u64, "more row", "more rows")
+            crate::demo_runtime::view::count(hidden as u64, "more row", "more rows")
         );
         lines.push(Line::styled(truncate(&more, width), theme.muted));
     }

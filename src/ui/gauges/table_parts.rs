@@ -69,7 +69,7 @@ pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec
         let hidden = rows.len() - shown;
         let more = format!(
             "  … {}",
-            crate::demo::view::count(hidden as u64, "more row", "more rows")
+            crate::demo_runtime::view::count(hidden as u64, "more row", "more rows")
         );
         parts.lines(vec![Line::styled(truncate(&more, width), theme.muted)]);
     }

@@ -4,7 +4,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::demo::view::Line as Series;
+use crate::demo_runtime::view::Line as Series;
 use crate::theme::Theme;
 use crate::ui::views::number;
 use crate::ui::wrap::wrap;
@@ -208,7 +208,7 @@ fn legend(chart: &Chart<'_>, width: usize, theme: &Theme) -> Vec<Line<'static>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::view::Tone;
+    use crate::demo_runtime::view::Tone;
     use crate::theme::ThemeName;
     use crate::ui::wrap::text_width;
 

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 use super::gauges::bar;
 use super::wrap::{text_width, truncate, wrap};
-use crate::demo::view::{Bar, Lane, LegendEntry, Level, View, group};
+use crate::demo_runtime::view::{Bar, Lane, LegendEntry, Level, View, group};
 use crate::theme::Theme;
 
 /// The lines of `view` at `width` columns.
@@ -264,7 +264,7 @@ fn tree_lines(levels: &[Level], width: usize, theme: &Theme) -> Vec<Line<'static
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::view::Tone;
+    use crate::demo_runtime::view::Tone;
     use crate::theme::ThemeName;
 
     fn text(lines: &[Line<'_>]) -> Vec<String> {

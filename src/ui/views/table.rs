@@ -4,7 +4,7 @@
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use crate::demo::view::Tone;
+use crate::demo_runtime::view::Tone;
 use crate::theme::Theme;
 use crate::ui::wrap::{text_width, truncate};
 

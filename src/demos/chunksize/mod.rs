@@ -1,0 +1,257 @@
+//! `chunksize`: a pool of worker processes maps `tasks` small tasks, once per chunksize (1,
+//! 10, 100, 1000 and Python's default), against a sequential run in the same demo. Messages
+//! are counted as they cross the pipes.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+mod sweep;
+
+use sweep::{Sweep, pace};
+
+use crate::demo_runtime::context::Ctx;
+use crate::demo_runtime::ipc::Queue;
+use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::protocol::NoteLevel;
+use crate::demo_runtime::reap::reap_and_report;
+use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::work::busy_for;
+use crate::os::Forked;
+
+const CHUNK: u32 = 1;
+const STOP: u32 = 2;
+const DONE: u32 = 3;
+
+/// The chunksizes swept, besides Python's default.
+const SWEEP: [u32; 4] = [1, 10, 100, 1000];
+
+/// How long a run on a slide should last at least, so the gauges can show it.
+const PACE: Duration = Duration::from_secs(3);
+
+/// Most rounds the automatic pacing asks for.
+const MAX_AUTO_ROUNDS: u32 = 50;
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: "chunksize",
+        title: "Pool.map chunksize: messages vs work",
+        summary: "A pool of worker processes maps many small tasks, once per chunksize (1, 10, \
+                  100, 1000 and Python's default), with task and result messages counted as \
+                  they cross the pipes, against a sequential run in the same demo.",
+        params: &[
+            ParamSpec {
+                name: "workers",
+                kind: Kind::Int { min: 1, max: 16 },
+                default: Default::PerCore(1),
+                unit: "processes",
+                meaning: "pool worker processes (default: one per core)",
+            },
+            ParamSpec {
+                name: "tasks",
+                kind: Kind::Int {
+                    min: 10,
+                    max: 100_000,
+                },
+                default: Default::Int(10_000),
+                unit: "tasks",
+                meaning: "items mapped in each run",
+            },
+            ParamSpec {
+                name: "task_us",
+                kind: Kind::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                default: Default::Int(20),
+                unit: "µs",
+                meaning: "CPU work per task (CPU time, not wall time)",
+            },
+            ParamSpec {
+                name: "rounds",
+                kind: Kind::Int { min: 0, max: 50 },
+                default: Default::Int(0),
+                unit: "rounds",
+                meaning: "times the sweep runs (times are medians); 0: enough to last about 3 s, so the gauges show it",
+            },
+            cap_param(64),
+        ],
+        quick: &[("tasks", "200"), ("task_us", "10"), ("rounds", "1")],
+        results: &[
+            "default_chunksize",
+            "rounds",
+            "sequential_ms",
+            "messages_cs1",
+            "messages_cs10",
+            "messages_cs100",
+            "messages_cs1000",
+            "messages_csdefault",
+            "result_messages_cs1",
+            "result_messages_cs10",
+            "result_messages_cs100",
+            "result_messages_cs1000",
+            "result_messages_csdefault",
+            "speedup_cs1",
+            "speedup_cs10",
+            "speedup_cs100",
+            "speedup_cs1000",
+            "speedup_csdefault",
+            "time_ms_cs1",
+            "time_ms_cs10",
+            "time_ms_cs100",
+            "time_ms_cs1000",
+            "time_ms_csdefault",
+        ],
+        python: Some("demo_chunksize.py"),
+        native_only: &[],
+        python_only: &[],
+    },
+    check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),
+    run,
+    child: None,
+    memory: crate::demo_runtime::unit::little_memory,
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Pool worker processes.
+    pub workers: u32,
+    /// Items per map.
+    pub tasks: u32,
+    /// CPU work per task, µs.
+    pub task_us: u64,
+    /// Rounds of the sweep (0: paced).
+    pub rounds: u32,
+    /// Process cap.
+    pub cap: u32,
+}
+
+/// Python's default for `Pool.map`: `ceil(tasks / (4 × workers))`.
+#[must_use]
+pub fn python_default(tasks: u32, workers: u32) -> u32 {
+    tasks.div_ceil(4 * workers.max(1)).max(1)
+}
+
+/// Runs the demo.
+///
+/// # Errors
+/// If the pool cannot be started or a queue fails.
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let Settings {
+        workers,
+        tasks,
+        task_us,
+        ..
+    } = *settings;
+    let chunks = Arc::new(Queue::new()?);
+    let results = Queue::new()?;
+
+    // The pool first: forking must happen before this process starts any thread.
+    let mut pool = Vec::new();
+    for i in 1..=workers {
+        match ctx.fork()? {
+            None => break,
+            Some(Forked::Child) => pool_worker(&chunks, &results, task_us, i),
+            Some(Forked::Parent(pid)) => {
+                let role = format!("pool worker {i}");
+                ctx.process(pid, std::process::id(), &role);
+                pool.push((pid, role));
+            }
+        }
+    }
+    let default = python_default(tasks, workers);
+    ctx.result("default_chunksize", i64::from(default));
+    ctx.note(
+        NoteLevel::Info,
+        format!(
+            "Python's Pool.map default chunksize here: ceil({tasks} / (4 × {workers})) = {default}."
+        ),
+    );
+    let mut sweep = Sweep::new(default);
+    let started = Instant::now();
+    let mut rounds = settings.rounds.max(1);
+    let mut round = 0;
+    while round < rounds {
+        round += 1;
+        sweep.round(ctx, settings, &chunks, &results, (round, rounds))?;
+        if round == 1 && settings.rounds == 0 {
+            rounds = pace(ctx, started.elapsed());
+        }
+    }
+    sweep.report(ctx, settings, rounds);
+    for _ in &pool {
+        chunks.put([STOP, 0, 0, 0])?;
+    }
+    for (pid, role) in pool {
+        reap_and_report(ctx.out, pid, &role);
+    }
+    Ok(())
+}
+
+/// One `map`: a feeder thread puts the chunks (as `Pool`'s task handler thread does) while
+/// this thread collects results. Returns ms, task messages sent, result messages received.
+fn map(chunks: &Arc<Queue>, results: &Queue, tasks: u32, size: u32) -> io::Result<(f64, u64, u64)> {
+    let sent = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let feeder = {
+        let (chunks, sent) = (Arc::clone(chunks), Arc::clone(&sent));
+        std::thread::spawn(move || -> io::Result<()> {
+            let mut start = 0;
+            while start < tasks {
+                let count = size.min(tasks - start);
+                chunks.put([CHUNK, start, count, 0])?;
+                sent.fetch_add(1, Ordering::Relaxed);
+                start += count;
+            }
+            Ok(())
+        })
+    };
+    let (mut done, mut received) = (0u32, 0u64);
+    while done < tasks {
+        let Some([_, _, count, _]) = results.get_timeout(Duration::from_secs(60))? else {
+            return Err(io::Error::other("the pool stopped answering"));
+        };
+        done += count;
+        received += 1;
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    feeder
+        .join()
+        .map_err(|_| io::Error::other("the feeder thread panicked"))??;
+    Ok((ms, sent.load(Ordering::Relaxed), received))
+}
+
+/// A pool worker: take a chunk, run its tasks, send one result message per chunk.
+fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
+    loop {
+        let Ok([kind, start, count, _]) = chunks.get() else {
+            std::process::exit(1)
+        };
+        if kind == STOP {
+            std::process::exit(0);
+        }
+        for _ in 0..count {
+            busy_for(Duration::from_micros(task_us));
+        }
+        if results.put([DONE, start, count, index]).is_err() {
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pythons_default_chunksize() {
+        assert_eq!(python_default(10_000, 2), 1250);
+        assert_eq!(python_default(10, 4), 1);
+        assert_eq!(python_default(1, 1), 1);
+    }
+}

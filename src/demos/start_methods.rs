@@ -1,0 +1,679 @@
+//! `start-methods`: children started by fork, by spawn (a fresh exec of the worker binary)
+//! and by a forkserver, each timed from request to its first message, with their memory
+//! measured while they are alive.
+//!
+//! As in CPython, the forkserver is itself started fresh by exec: it does not inherit the
+//! demo's memory, so its children are as small as a spawned child, while fork children carry
+//! the parent's pages (shared copy-on-write).
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::process::{Child, ExitCode};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::demo_runtime::context::{Ctx, Tokens};
+use crate::demo_runtime::params::{Default, Kind, LINGER, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::protocol::{Emitter, NoteLevel};
+use crate::demo_runtime::reap::{exit_event, reap_and_report};
+use crate::demo_runtime::records::{read_record, wait_for_release, write_record};
+use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::view::{Tone, View};
+use crate::demo_runtime::work::{busy_for, median, ms_since, touch_mib};
+use crate::os::{self, Forked};
+use crate::process::ExitInfo;
+use crate::sampler::{PlatformSource, Source};
+
+/// How long a child may take to say hello before the demo gives up on it.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The low end of what slide 3 says a spawned process costs.
+const SLIDE_SPAWN_MS: f64 = 50.0;
+
+/// Index the forkserver uses for its own hello.
+const SERVER: u32 = u32::MAX;
+
+/// The three ways Python's multiprocessing starts a process.
+const METHODS: [&str; 3] = ["fork", "spawn", "forkserver"];
+
+/// The demo's name, also used to start its children by exec.
+const NAME: &str = "start-methods";
+
+/// The demo unit.
+pub static DEMO: Unit<Settings> = Unit {
+    spec: DemoSpec {
+        name: NAME,
+        title: "Start methods: fork vs spawn vs forkserver",
+        summary: "Starts children by fork, by spawn (a fresh exec) and through a forkserver \
+                  (itself started by exec), and times each from request to its first message. \
+                  Measures each child's RSS and PSS while alive: fork children share the \
+                  parent's pages copy-on-write.",
+        params: &[
+            ParamSpec {
+                name: "children",
+                kind: Kind::Int { min: 1, max: 20 },
+                default: Default::PerCore(2),
+                unit: "processes",
+                meaning: "children started with each method (default: 2 per core)",
+            },
+            ParamSpec {
+                name: "parent_mb",
+                kind: Kind::Int { min: 0, max: 1024 },
+                default: Default::Int(8),
+                unit: "MiB",
+                meaning: "memory the parent fills before starting children (shows copy-on-write)",
+            },
+            ParamSpec {
+                name: "import_ms",
+                kind: Kind::Int { min: 0, max: 1000 },
+                default: Default::Int(0),
+                unit: "ms",
+                meaning: "simulated Python import: CPU time paid by each spawned child and once by the forkserver",
+            },
+            ParamSpec {
+                name: "import_mb",
+                kind: Kind::Int { min: 0, max: 256 },
+                default: Default::Int(0),
+                unit: "MiB",
+                meaning: "simulated memory of imported modules, in each spawned child and once in the forkserver",
+            },
+            ParamSpec {
+                name: "imports",
+                kind: Kind::Choice(&["none", "stdlib"]),
+                default: Default::Choice("none"),
+                unit: "",
+                meaning: "CPython: modules each child imports before saying hello (stdlib: a dozen standard-library modules, as a real program's start-up)",
+            },
+            LINGER,
+            cap_param(64),
+        ],
+        quick: &[("children", "1"), ("linger_s", "0")],
+        results: &[
+            "fork_min_ms",
+            "fork_median_ms",
+            "fork_max_ms",
+            "spawn_min_ms",
+            "spawn_median_ms",
+            "spawn_max_ms",
+            "forkserver_min_ms",
+            "forkserver_median_ms",
+            "forkserver_max_ms",
+            "fork_child_rss_mb",
+            "fork_child_pss_mb",
+            "spawn_child_rss_mb",
+            "spawn_child_pss_mb",
+            "forkserver_child_rss_mb",
+            "forkserver_child_pss_mb",
+            "forkserver_startup_ms",
+            "children",
+            "parent_rss_mb",
+        ],
+        python: Some("demo_start_methods.py"),
+        native_only: &["import_ms", "import_mb"],
+        python_only: &["imports"],
+    },
+    check: |s| {
+        fits_under_cap(
+            3 * s.children + 2,
+            s.cap,
+            &format!(
+                "children={} (3 methods, a forkserver and the demo)",
+                s.children
+            ),
+        )
+    },
+    run,
+    child: Some(run_job),
+    memory: crate::demo_runtime::unit::little_memory,
+};
+
+/// The demo's parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Children per method.
+    pub children: u32,
+    /// Memory the parent fills first, MiB.
+    pub parent_mb: u64,
+    /// Simulated import time, ms of CPU.
+    pub import_ms: u64,
+    /// Simulated import memory, MiB.
+    pub import_mb: u64,
+    /// Seconds the children stay up after the run.
+    pub linger_s: u64,
+    /// Process cap.
+    pub cap: u32,
+}
+
+/// What a process started by exec is told on its command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Job {
+    /// A spawned child: simulated import, hello, wait for release.
+    Child {
+        /// Which child it is (1-based).
+        index: u32,
+        /// PID of the demo process that spawned it.
+        parent: u32,
+        /// Pipes it shares with the demo.
+        #[serde(flatten)]
+        pipes: ChildPipes,
+        /// Simulated import time, ms.
+        import_ms: u64,
+        /// Simulated import memory, MiB.
+        import_mb: u64,
+    },
+    /// The forkserver: import once, then fork a child per request.
+    Forkserver {
+        /// PID of the demo process that started it.
+        parent: u32,
+        /// Pipes it and its children share with the demo.
+        #[serde(flatten)]
+        pipes: ChildPipes,
+        /// One `[index]` record per child wanted; end of file: reap and exit.
+        request_fd: i32,
+        /// The process budget.
+        tokens_fd: i32,
+        /// Simulated import time, ms.
+        import_ms: u64,
+        /// Simulated import memory, MiB.
+        import_mb: u64,
+    },
+}
+
+/// Descriptor numbers a process started by exec inherits from the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ChildPipes {
+    /// Where to write `[index, pid]` first thing.
+    ready_fd: i32,
+    /// Read until end of file, then exit.
+    release_fd: i32,
+    /// Descriptors to close at once (write ends it must not hold).
+    close_fds: Vec<i32>,
+}
+
+/// A started child.
+struct Started {
+    pid: u32,
+    role: String,
+    method: &'static str,
+    start_ms: f64,
+    spawned: Option<Child>,
+}
+
+/// Pipes shared with the children.
+struct Pipes {
+    /// Children write `[index, pid]` here first thing.
+    ready_read: OwnedFd,
+    ready_write: OwnedFd,
+    /// Children block reading this until the demo closes the write end.
+    release_read: OwnedFd,
+    release_write: Option<OwnedFd>,
+}
+
+impl Pipes {
+    /// What a process started by exec needs, closing `also_close` too.
+    fn for_exec(&self, also_close: &[i32]) -> ChildPipes {
+        let mut close_fds: Vec<i32> = self
+            .release_write
+            .as_ref()
+            .map(|fd| vec![fd.as_raw_fd()])
+            .unwrap_or_default();
+        close_fds.extend_from_slice(also_close);
+        ChildPipes {
+            ready_fd: self.ready_write.as_raw_fd(),
+            release_fd: self.release_read.as_raw_fd(),
+            close_fds,
+        }
+    }
+}
+
+/// Runs the demo.
+fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
+    let children = settings.children;
+    let linger = Duration::from_secs(settings.linger_s);
+    let me = std::process::id();
+
+    ctx.progress(
+        format!(
+            "parent fills {} MiB before starting children",
+            settings.parent_mb
+        ),
+        None,
+        None,
+    );
+    let parent_memory = touch_mib(settings.parent_mb);
+    explain(ctx, settings);
+    let (ready_read, ready_write) = os::inheritable_pipe()?;
+    let (release_read, release_write) = os::inheritable_pipe()?;
+    let mut pipes = Pipes {
+        ready_read,
+        ready_write,
+        release_read,
+        release_write: Some(release_write),
+    };
+    let total = u64::from(children) * 3;
+    let mut started: Vec<Started> = Vec::new();
+
+    for i in 1..=children {
+        ctx.progress(
+            format!("fork: child {i} of {children}"),
+            Some(started.len() as u64),
+            Some(total),
+        );
+        let t0 = Instant::now();
+        match ctx.fork()? {
+            None => break,
+            Some(Forked::Child) => {
+                // Our copy of the write end would keep the release pipe open forever.
+                pipes.release_write = None;
+                child_life(i, pipes.ready_write.as_fd(), pipes.release_read.as_raw_fd())
+            }
+            Some(Forked::Parent(pid)) => {
+                await_hello(&pipes, i)?;
+                started.push(record(ctx, pid, "fork", i, t0));
+            }
+        }
+        show_table(ctx, &started, None);
+    }
+    for i in 1..=children {
+        ctx.progress(
+            format!("spawn: child {i} of {children}"),
+            Some(started.len() as u64),
+            Some(total),
+        );
+        let job = Job::Child {
+            index: i,
+            parent: me,
+            pipes: pipes.for_exec(&[]),
+            import_ms: settings.import_ms,
+            import_mb: settings.import_mb,
+        };
+        let t0 = Instant::now();
+        let Some(child) = ctx.spawn_worker_child(&to_arg(&job))? else {
+            break;
+        };
+        await_hello(&pipes, i)?;
+        let mut entry = record(ctx, child.id(), "spawn", i, t0);
+        entry.spawned = Some(child);
+        started.push(entry);
+        show_table(ctx, &started, None);
+    }
+    let server = start_forkserver(ctx, &pipes, settings, &mut started)?;
+
+    measure_memory(ctx, &started, me);
+    summarise(
+        ctx,
+        &started,
+        server.as_ref().map(|s| s.startup_ms),
+        settings.import_ms,
+    );
+    ctx.result("children", i64::from(children));
+    drop(parent_memory);
+
+    let message = format!(
+        "children stay alive {} s so the gauges show them",
+        linger.as_secs()
+    );
+    ctx.progress(message, Some(total), Some(total));
+    std::thread::sleep(linger);
+    ctx.progress("releasing the children", Some(total), Some(total));
+    pipes.release_write = None;
+    reap_all(ctx, &mut started, server);
+    Ok(())
+}
+
+fn to_arg(job: &Job) -> String {
+    serde_json::to_string(job).unwrap_or_default()
+}
+
+/// The notes that say what this run's parameters mean.
+fn explain(ctx: &Ctx, settings: &Settings) {
+    let Settings {
+        parent_mb,
+        import_ms,
+        import_mb,
+        ..
+    } = *settings;
+    if parent_mb > 0 {
+        ctx.note(
+            NoteLevel::Info,
+            format!(
+                "The parent holds {parent_mb} MiB. fork() shares those pages copy-on-write but \
+                 copies the page tables that map them, so fork time grows with the parent's \
+                 memory (try parent_mb=256). spawn and the forkserver start from a fresh exec \
+                 and carry none of it."
+            ),
+        );
+    }
+    if import_ms > 0 || import_mb > 0 {
+        ctx.note(
+            NoteLevel::Simulated,
+            format!(
+                "Each spawned child (and the forkserver, once) burns {import_ms} ms of CPU and \
+                 fills {import_mb} MiB, standing in for the modules a Python interpreter \
+                 imports. Everything else is measured."
+            ),
+        );
+    }
+}
+
+/// The running forkserver.
+struct Server {
+    child: Child,
+    request_write: OwnedFd,
+    startup_ms: f64,
+}
+
+/// Reaps every child this process started and the forkserver (which reaps its own).
+fn reap_all(ctx: &Ctx, started: &mut [Started], server: Option<Server>) {
+    for child in started.iter_mut() {
+        match child.spawned.take() {
+            Some(mut spawned) => {
+                let exit = spawned
+                    .wait()
+                    .map_or(ExitInfo::Unknown, crate::process::exit_info);
+                ctx.out.send(&exit_event(child.pid, &child.role, exit));
+            }
+            None if child.method == "fork" => {
+                reap_and_report(ctx.out, child.pid, &child.role);
+            }
+            None => {} // forkserver children are reaped by the forkserver
+        }
+    }
+    if let Some(mut server) = server {
+        drop(server.request_write);
+        let exit = server
+            .child
+            .wait()
+            .map_or(ExitInfo::Unknown, crate::process::exit_info);
+        ctx.out
+            .send(&exit_event(server.child.id(), "forkserver", exit));
+    }
+}
+
+/// A started child's whole life: say hello, wait to be released, exit 0. Never returns.
+fn child_life(index: u32, ready: BorrowedFd<'_>, release_fd: i32) -> ! {
+    // If this fails the demo's hello timeout says which child went quiet.
+    let _ = write_record(ready, &[index, std::process::id()]);
+    wait_for_release(release_fd);
+    std::process::exit(0);
+}
+
+fn await_hello(pipes: &Pipes, index: u32) -> io::Result<[u32; 2]> {
+    match read_record::<2>(pipes.ready_read.as_fd(), HELLO_TIMEOUT)? {
+        Some(record) if record[0] == index => Ok(record),
+        Some(record) => Err(io::Error::other(format!(
+            "expected child {index}, heard from {}",
+            record[0]
+        ))),
+        None => Err(io::Error::other(format!(
+            "child {index} said nothing in {HELLO_TIMEOUT:?}"
+        ))),
+    }
+}
+
+fn record(ctx: &Ctx, pid: u32, method: &'static str, index: u32, t0: Instant) -> Started {
+    let start_ms = ms_since(t0);
+    let role = format!("{method} child {index}");
+    ctx.process(pid, std::process::id(), &role);
+    ctx.measure("start_ms", start_ms, "ms", Some(&role));
+    Started {
+        pid,
+        role,
+        method,
+        start_ms,
+        spawned: None,
+    }
+}
+
+/// Starts the forkserver by exec (it pays the simulated import once), then asks it for each
+/// child by writing a record to its request pipe.
+fn start_forkserver(
+    ctx: &mut Ctx,
+    pipes: &Pipes,
+    settings: &Settings,
+    started: &mut Vec<Started>,
+) -> io::Result<Option<Server>> {
+    let children = settings.children;
+    let (request_read, request_write) = os::inheritable_pipe()?;
+    let job = Job::Forkserver {
+        parent: std::process::id(),
+        pipes: pipes.for_exec(&[request_write.as_raw_fd()]),
+        request_fd: request_read.as_raw_fd(),
+        tokens_fd: ctx.tokens.fd(),
+        import_ms: settings.import_ms,
+        import_mb: settings.import_mb,
+    };
+    ctx.progress("starting the forkserver (a fresh exec)", None, None);
+    let t0 = Instant::now();
+    let Some(child) = ctx.spawn_worker_child(&to_arg(&job))? else {
+        return Ok(None);
+    };
+    drop(request_read);
+    ctx.process(child.id(), std::process::id(), "forkserver");
+    await_hello(pipes, SERVER)?;
+    let startup_ms = ms_since(t0);
+    ctx.measure("startup_ms", startup_ms, "ms", Some("forkserver"));
+    ctx.result("forkserver_startup_ms", startup_ms);
+    for i in 1..=children {
+        ctx.progress(
+            format!("forkserver: child {i} of {children}"),
+            Some(started.len() as u64),
+            Some(u64::from(children) * 3),
+        );
+        let t0 = Instant::now();
+        write_record(request_write.as_fd(), &[i])?;
+        let [_, pid] = await_hello(pipes, i)?;
+        if pid == 0 {
+            ctx.note(NoteLevel::Warn, "the process cap stopped the forkserver");
+            break;
+        }
+        ctx.count_started(1);
+        let entry = record(ctx, pid, "forkserver", i, t0);
+        started.push(entry);
+        show_table(ctx, started, Some(startup_ms));
+    }
+    Ok(Some(Server {
+        child,
+        request_write,
+        startup_ms,
+    }))
+}
+
+/// Runs a job for a process this demo started by exec.
+fn run_job(arg: &str) -> ExitCode {
+    match serde_json::from_str::<Job>(arg) {
+        Ok(Job::Child {
+            index,
+            parent,
+            pipes,
+            import_ms,
+            import_mb,
+        }) => {
+            os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
+            for fd in &pipes.close_fds {
+                os::close_inherited(*fd);
+            }
+            busy_for(Duration::from_millis(import_ms));
+            let _imports = touch_mib(import_mb);
+            child_life(index, os::inherited_fd(pipes.ready_fd), pipes.release_fd)
+        }
+        Ok(Job::Forkserver {
+            parent,
+            pipes,
+            request_fd,
+            tokens_fd,
+            import_ms,
+            import_mb,
+        }) => {
+            os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
+            for fd in &pipes.close_fds {
+                os::close_inherited(*fd);
+            }
+            forkserver(&pipes, request_fd, tokens_fd, import_ms, import_mb)
+        }
+        Err(err) => {
+            eprintln!("lectern worker child {NAME}: bad job: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The forkserver, a fresh single-threaded process: imports once, then forks a child per
+/// request; when the request pipe closes it reaps its children, reports them, and exits.
+fn forkserver(
+    pipes: &ChildPipes,
+    request_fd: i32,
+    tokens_fd: i32,
+    import_ms: u64,
+    import_mb: u64,
+) -> ExitCode {
+    let out = Emitter;
+    let ready = os::inherited_fd(pipes.ready_fd);
+    busy_for(Duration::from_millis(import_ms));
+    let _imports = touch_mib(import_mb);
+    let _ = write_record(ready, &[SERVER, std::process::id()]);
+    let requests = os::inherited_fd(request_fd);
+    let mut mine: Vec<(u32, String)> = Vec::new();
+    while let Ok(Some([index])) = read_record::<1>(requests, Duration::from_secs(3600)) {
+        let forked = if Tokens::take_from(tokens_fd) {
+            os::fork_child().ok()
+        } else {
+            None
+        };
+        match forked {
+            Some(Forked::Child) => child_life(index, ready, pipes.release_fd),
+            Some(Forked::Parent(pid)) => mine.push((pid, format!("forkserver child {index}"))),
+            // Capped or failed: answer with PID 0 so the demo does not wait forever.
+            None => {
+                let _ = write_record(ready, &[index, 0]);
+            }
+        }
+    }
+    for (pid, role) in mine {
+        reap_and_report(out, pid, &role);
+    }
+    ExitCode::SUCCESS
+}
+
+/// RSS and PSS of every child while all are alive, read from the kernel.
+fn measure_memory(ctx: &mut Ctx, started: &[Started], me: u32) {
+    let mut source = PlatformSource::default();
+    ctx.progress("measuring each child's memory (RSS and PSS)", None, None);
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    if let Some(parent) = source.read(me, Instant::now()) {
+        ctx.result("parent_rss_mb", mib(parent.rss_bytes));
+    }
+    for method in METHODS {
+        let mut rss = Vec::new();
+        let mut pss = Vec::new();
+        for child in started.iter().filter(|c| c.method == method) {
+            if let Some(raw) = source.read(child.pid, Instant::now()) {
+                rss.push(mib(raw.rss_bytes));
+                ctx.measure("rss_mb", mib(raw.rss_bytes), "MiB", Some(&child.role));
+            }
+            if let Some(footprint) = crate::sampler::footprint_now(child.pid) {
+                pss.push(mib(footprint.pss));
+                ctx.measure("pss_mb", mib(footprint.pss), "MiB", Some(&child.role));
+            }
+        }
+        if !rss.is_empty() {
+            ctx.result(&format!("{method}_child_rss_mb"), median(&rss));
+        }
+        if !pss.is_empty() {
+            ctx.result(&format!("{method}_child_pss_mb"), median(&pss));
+        }
+    }
+}
+
+/// Start times per method as results, the table with memory, and the headline.
+fn summarise(ctx: &mut Ctx, started: &[Started], startup_ms: Option<f64>, import_ms: u64) {
+    for method in METHODS {
+        let times = start_times(started, method);
+        if times.is_empty() {
+            continue;
+        }
+        let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = times.iter().copied().fold(0.0, f64::max);
+        ctx.result(&format!("{method}_min_ms"), min);
+        ctx.result(&format!("{method}_median_ms"), median(&times));
+        ctx.result(&format!("{method}_max_ms"), max);
+    }
+    show_table(ctx, started, startup_ms);
+    let fork = median(&start_times(started, "fork"));
+    let spawn = median(&start_times(started, "spawn"));
+    let server = median(&start_times(started, "forkserver"));
+    if spawn > 0.0 && spawn < SLIDE_SPAWN_MS && import_ms == 0 {
+        ctx.note(
+            NoteLevel::Differs,
+            format!(
+                "The slide's 50–200 ms per spawned process is a Python interpreter starting and \
+                 importing its modules; here spawn is a bare exec of lectern, {spawn:.1} ms. \
+                 import_ms simulates the imports (the variant on slide 4)."
+            ),
+        );
+    }
+    if fork > 0.0 && spawn > 0.0 {
+        ctx.headline(
+            format!(
+                "fork {fork:.2} ms · spawn {spawn:.2} ms ({:.1}× fork) · forkserver {server:.2} ms \
+                 per child after a {:.1} ms start-up.",
+                spawn / fork,
+                startup_ms.unwrap_or(0.0)
+            ),
+            Tone::Accent,
+        );
+    }
+}
+
+fn start_times(started: &[Started], method: &str) -> Vec<f64> {
+    started
+        .iter()
+        .filter(|c| c.method == method)
+        .map(|c| c.start_ms)
+        .collect()
+}
+
+/// The per-method table: start time, then memory once measured.
+fn show_table(ctx: &Ctx, started: &[Started], startup_ms: Option<f64>) {
+    let results = ctx.results();
+    let mib = |key: String| {
+        results
+            .get(&key)
+            .and_then(|v| v.as_number())
+            .map_or_else(|| "…".to_string(), |v| format!("{v:.1} MiB"))
+    };
+    let mut rows = Vec::new();
+    for method in METHODS {
+        let times = start_times(started, method);
+        if times.is_empty() {
+            continue;
+        }
+        rows.push(vec![
+            method.to_string(),
+            format!("{:.2} ms", median(&times)),
+            mib(format!("{method}_child_rss_mb")),
+            mib(format!("{method}_child_pss_mb")),
+        ]);
+    }
+    ctx.view(
+        "methods",
+        View::Table {
+            columns: vec!["method".into(), "start".into(), "RSS".into(), "PSS".into()],
+            rows,
+            tones: Vec::new(),
+            merge: false,
+            caption: match startup_ms {
+                Some(startup) => format!(
+                    "start: median from request to the child's first message (the forkserver \
+                     itself took {startup:.1} ms to start, once); memory: median per child (PSS \
+                     splits shared pages among their users)"
+                ),
+                None => "start: median from request to the child's first message; memory: \
+                         median per child (PSS splits shared pages among their users)"
+                    .into(),
+            },
+        },
+    );
+}
