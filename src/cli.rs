@@ -281,7 +281,11 @@ pub enum WorkerJob {
     },
     /// Highlight Python for the lecture's UI: a JSON array of sources on stdin, their
     /// highlighted lines on stdout (so tree-sitter never lives in the UI's memory).
-    Highlight,
+    Highlight {
+        /// PID of the lectern process that started this helper.
+        #[arg(long)]
+        parent: u32,
+    },
     /// Ask to die with the parent, then exec the command.
     Exec {
         /// PID of the lectern process that started this helper.

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         }) => lectern::headless::run(&name, &sets, json, quick, &engine),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::process::exec_command(parent, &command),
-            WorkerJob::Highlight => lectern::run::highlights::serve(),
+            WorkerJob::Highlight { parent } => lectern::run::highlights::serve(parent),
             WorkerJob::Demo { name, parent, sets } => {
                 lectern::demos::run_worker(&name, parent, &sets)
             }

@@ -42,11 +42,10 @@ pub fn start(lesson: &Lesson, tx: Sender<Msg>) {
 fn run_helper(sources: &[String]) -> io::Result<Vec<Highlighted>> {
     let mut command = Command::new(std::env::current_exe()?);
     command
-        .args(["worker", "highlight"])
+        .args(["worker", "highlight", "--parent", &std::process::id().to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    crate::os::die_with_parent_on_exec(&mut command);
     let mut child = command.spawn()?;
     let input = serde_json::to_vec(sources).map_err(io::Error::other)?;
     let written = child
@@ -74,9 +73,10 @@ fn run_helper(sources: &[String]) -> io::Result<Vec<Highlighted>> {
 }
 
 /// `lectern worker highlight`: a JSON array of Python sources in, the array of their
-/// highlighted lines out.
+/// highlighted lines out. It dies with `parent`, the lecture that asked.
 #[must_use]
-pub fn serve() -> ExitCode {
+pub fn serve(parent: u32) -> ExitCode {
+    crate::os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
     let mut input = Vec::new();
     if io::stdin().take(MAX_BYTES).read_to_end(&mut input).is_err() {
         return ExitCode::FAILURE;
