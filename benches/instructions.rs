@@ -16,10 +16,10 @@ use std::io;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use lectern::app::App;
+use lectern::lecture::App;
+use lectern::lecture::event_loop::LayoutTracker;
+use lectern::lecture::msg::Msg as LectureMsg;
 use lectern::lesson::parse;
-use lectern::msg::Msg as LectureMsg;
-use lectern::run::LayoutTracker;
 use lectern::sampler::{Collector, PlatformSource, Sample};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::damage::Damage;
@@ -180,8 +180,10 @@ fn child(mode: &str, calls: usize) {
                 measured_frame(&mut screen, &mut |s: &mut Screen| {
                     lecture.update(LectureMsg::Sample(Box::new(sample.clone())), now);
                     layout.refresh(&mut lecture, true);
-                    s.damage
-                        .draw(&lectern::ui::plan(&lecture, AREA), &mut s.backend)
+                    s.damage.draw(
+                        &lectern::lecture::view::plan(&lecture, AREA),
+                        &mut s.backend,
+                    )
                 });
             }
             other => panic!("unknown mode {other}"),

@@ -67,7 +67,7 @@ const MAX_ROWS: u16 = 500;
 /// # Errors
 /// A message saying what is expected.
 pub fn parse_size(text: &str) -> Result<ratatui::layout::Size, String> {
-    use crate::ui::{MIN_HEIGHT, MIN_WIDTH};
+    use crate::ui::too_small::{MIN_HEIGHT, MIN_WIDTH};
     let expected = || format!("`{text}` is not a size; write COLSxROWS, e.g. 120x36");
     let (cols, rows) = text.split_once(['x', 'X', '×']).ok_or_else(expected)?;
     let cols: u16 = cols.trim().parse().map_err(|_| expected())?;

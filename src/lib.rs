@@ -1,26 +1,40 @@
 //! lectern: a terminal lecture companion. The binary is a thin shell over this library so
 //! tests and benchmarks can drive the same code.
+//!
+//! The modules in layers, lowest first; a module uses only modules of lower layers
+//! (`docs/architecture.md` says why, and `tests/layers.rs` checks it):
+//!
+//! 1. [`os`] — the one place with `unsafe`: fork, parent-death signals, pipes, shared memory.
+//! 2. [`process`] — child processes of a multithreaded program; [`input`] — terminal input
+//!    and signal threads.
+//! 3. [`sampler`] — per-core CPU and per-process memory from `/proc`; [`lesson`] — lesson
+//!    files as a terminal-free model.
+//! 4. [`demo_runtime`] — how any demo runs (units, parameters, engines, runner, protocol).
+//! 5. [`demos`] — the demo units and their catalog.
+//! 6. [`claims`] — what a lesson says its demos will measure, and the verdicts.
+//! 7. [`theme`] — every style.
+//! 8. [`ui`] — what the screens share for drawing.
+//! 9. [`terminal`], [`link`], [`record`], [`script`], [`export`] — the full-screen session,
+//!    the presenter link, recordings, tour scripts, handouts.
+//! 10. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
+//! 11. [`presenter`] — the speaker's screen (it reads the lecture's keys).
+//! 12. [`commands`] — `check`, `demo`, `report`; [`cli`] — the command line.
 
-pub mod app;
-pub mod check;
 pub mod claims;
 pub mod cli;
+pub mod commands;
 pub mod demo_runtime;
 pub mod demos;
 pub mod export;
-pub mod gauges;
-pub mod headless;
 pub mod input;
+pub mod lecture;
 pub mod lesson;
 pub mod link;
-pub mod msg;
 pub mod os;
 pub mod presenter;
 pub mod process;
 pub mod record;
-pub mod run;
 pub mod sampler;
-pub mod screen;
 pub mod script;
 pub mod terminal;
 pub mod theme;

@@ -9,15 +9,15 @@ use lectern::cli::{Cli, Command, PresentArgs, WatchArgs, WorkerJob};
 use lectern::demo_runtime::engine::EngineChoice;
 use lectern::demo_runtime::launch::{Engines, EnginesAt};
 use lectern::lesson::{self, Lesson};
-use lectern::msg::ExitReason;
+use lectern::terminal::ExitReason;
 use lectern::theme::Theme;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check { paths }) => lectern::check::run(&paths),
+        Some(Command::Check { paths }) => lectern::commands::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
-        Some(Command::Demos) => lectern::headless::list(),
+        Some(Command::Demos) => lectern::commands::demo::list(),
         Some(Command::Export {
             html,
             results,
@@ -36,10 +36,12 @@ fn main() -> ExitCode {
             json,
             quick,
             engine,
-        }) => lectern::headless::run(&name, &sets, json, quick, &engine),
+        }) => lectern::commands::demo::run(&name, &sets, json, quick, &engine),
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::process::exec_command(parent, &command),
-            WorkerJob::Highlight { parent } => lectern::run::highlights::serve(parent),
+            WorkerJob::Highlight { parent } => {
+                lectern::lecture::event_loop::highlight_helper::serve(parent)
+            }
             WorkerJob::Demo { name, parent, sets } => {
                 lectern::demos::run_worker(&name, parent, &sets)
             }
@@ -104,7 +106,7 @@ fn report(
     json: bool,
     quick: bool,
 ) -> ExitCode {
-    use lectern::claims::report;
+    use lectern::commands::report;
     let (name, loaded) = match path {
         Some(path) => (path.display().to_string(), lesson::load(path)),
         None => (lesson::EMBEDDED_NAME.to_string(), lesson::embedded()),
@@ -130,7 +132,10 @@ fn report(
 }
 
 /// Presents `args`; with `link` (`lectern present`), listening for presenter screens.
-fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitCode {
+fn present(
+    args: &PresentArgs,
+    link: Option<lectern::lecture::event_loop::LinkOptions>,
+) -> ExitCode {
     // The report hook first; the terminal guard chains its own restore in front of it.
     let _ = color_eyre::install();
     let headless = !std::io::stdout().is_terminal();
@@ -178,13 +183,13 @@ fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitC
             }
         }
     };
-    let options = lectern::run::PresentOptions {
+    let options = lectern::lecture::event_loop::PresentOptions {
         lesson,
         theme,
         start: start - 1,
         rate_hz: args.rate_hz,
         engines,
-        screen: lectern::screen::ScreenOptions {
+        screen: lectern::lecture::event_loop::ScreenOptions {
             fixed: args.size,
             record: args.record.clone(),
             keep_text: false,
@@ -194,7 +199,7 @@ fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitC
         link,
         handout: args.handout.clone(),
     };
-    match lectern::run::present(options) {
+    match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {
             eprintln!("lectern: {message}");
             ExitCode::FAILURE
@@ -209,13 +214,16 @@ fn present(args: &PresentArgs, link: Option<lectern::run::LinkOptions>) -> ExitC
 
 /// Where presenter screens find this lecture: the name given, or one made from the
 /// lesson's file name.
-fn link_options(args: &PresentArgs, name: Option<String>) -> lectern::run::LinkOptions {
+fn link_options(
+    args: &PresentArgs,
+    name: Option<String>,
+) -> lectern::lecture::event_loop::LinkOptions {
     use lectern::link::{LessonRef, dir::default_name};
     let lesson = match &args.lesson {
         Some(path) => LessonRef::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())),
         None => LessonRef::Embedded,
     };
-    lectern::run::LinkOptions {
+    lectern::lecture::event_loop::LinkOptions {
         explicit: name.is_some(),
         name: name.unwrap_or_else(|| {
             // The built-in lecture is named like its file in `lessons/`.
@@ -236,7 +244,7 @@ fn load(args: &PresentArgs) -> Result<Lesson, ExitCode> {
     };
     match loaded {
         Ok((lesson, warnings)) => {
-            let demo_errors = lectern::check::demo_diagnostics(&lesson);
+            let demo_errors = lectern::commands::check::demo_diagnostics(&lesson);
             if !demo_errors.is_empty() {
                 eprintln!("{}", lesson::report(&name, &demo_errors));
                 return Err(ExitCode::FAILURE);

@@ -1,4 +1,5 @@
-//! Entering and leaving the full-screen terminal mode, on every exit path.
+//! Entering and leaving the full-screen terminal mode, on every exit path, and why a screen
+//! left it (which decides the exit status).
 //!
 //! The guard restores the terminal when dropped (normal exit, error, unwinding panic); the
 //! panic hook restores it before the panic message is printed, so the message is readable.
@@ -170,4 +171,27 @@ pub fn hung_up() -> bool {
         nix::sys::termios::tcgetattr(io::stdin()),
         Err(nix::errno::Errno::EIO)
     )
+}
+
+/// Why lectern is exiting, which decides its exit status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitReason {
+    /// The user quit: exit status 0.
+    User,
+    /// A signal asked us to stop: exit status 128 + signal number, as shells report it.
+    Signal(i32),
+    /// Something failed: exit status 1, with this message on stderr.
+    Error(String),
+}
+
+impl ExitReason {
+    /// The process exit status for this reason.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::User => 0,
+            Self::Signal(signal) => u8::try_from(128 + signal).unwrap_or(1),
+            Self::Error(_) => 1,
+        }
+    }
 }

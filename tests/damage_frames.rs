@@ -9,8 +9,8 @@ mod lecture;
 
 use std::time::{Duration, Instant};
 
-use lectern::app::App;
-use lectern::msg::Msg;
+use lectern::lecture::App;
+use lectern::lecture::msg::Msg;
 use lectern::process::ExitInfo;
 use lectern::sampler::Sample;
 use lectern::theme::{Theme, ThemeName};
@@ -78,7 +78,7 @@ impl Lecture {
 
     fn draw(&mut self, what: &str) {
         let area = Rect::new(0, 0, self.app.size.width, self.app.size.height);
-        let plan = lectern::ui::plan(&self.app, area);
+        let plan = lectern::lecture::view::plan(&self.app, area);
         self.screens.check(&plan, what);
     }
 

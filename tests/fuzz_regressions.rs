@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use lectern::app::Run;
-use lectern::check::demo_diagnostics;
+use lectern::commands::check::demo_diagnostics;
 use lectern::demo_runtime::protocol::Event;
 use lectern::demos::ALL;
+use lectern::lecture::Run;
 use lectern::lesson::{Diagnostic, parse, parse_bytes};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::{blocks_lines, slide_lines};

@@ -1,11 +1,11 @@
 //! Gauge widgets drawn from synthetic samples: 1, 2, 16 and 128 cores, in a side panel and
 //! full width, with live, exited and lectern's own processes.
 
-use lectern::gauges::Gauges;
 use lectern::process::ExitInfo;
 use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::gauges::render;
+use lectern::ui::gauges::store::Gauges;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 

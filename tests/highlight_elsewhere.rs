@@ -12,7 +12,12 @@ const LECTERN: &str = env!("CARGO_BIN_EXE_lectern");
 
 fn helper(input: &[u8]) -> std::process::Output {
     let mut child = Command::new(LECTERN)
-        .args(["worker", "highlight", "--parent", &std::process::id().to_string()])
+        .args([
+            "worker",
+            "highlight",
+            "--parent",
+            &std::process::id().to_string(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -76,8 +76,8 @@ fn every_demo_finished_in_every_theme_with_its_styles() {
 }
 
 /// The panel's rows on screen (between its side borders), trimmed.
-fn panel_rows(app: &lectern::app::App) -> Vec<String> {
-    let area = lectern::ui::areas(
+fn panel_rows(app: &lectern::lecture::App) -> Vec<String> {
+    let area = lectern::lecture::view::areas::areas(
         ratatui::layout::Rect::new(0, 0, app.size.width, app.size.height),
         app.show_notes,
         app.demo_focus,
@@ -112,11 +112,15 @@ fn at_120x40_every_line_of_slides_3_to_6_and_9_results_can_be_scrolled_to() {
         let mut app = finished_run(demo, slide, tabs, (120, 40), ThemeName::Dark);
         assert!(!app.demo_focus, "beside the slide at 120×40");
         let inner_width = usize::from(
-            lectern::ui::areas(ratatui::layout::Rect::new(0, 0, 120, 40), false, false)
-                .demo
-                .width,
+            lectern::lecture::view::areas::areas(
+                ratatui::layout::Rect::new(0, 0, 120, 40),
+                false,
+                false,
+            )
+            .demo
+            .width,
         ) - 4;
-        let wanted: Vec<String> = lectern::ui::panel_lines(&app, inner_width)
+        let wanted: Vec<String> = lectern::lecture::view::panel_lines(&app, inner_width)
             .iter()
             .map(|l| {
                 l.spans

@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
-use lectern::app::App;
+use lectern::lecture::App;
+use lectern::lecture::msg::Msg;
+use lectern::lecture::view::render;
 use lectern::lesson;
-use lectern::msg::Msg;
 use lectern::theme::{Theme, ThemeName};
-use lectern::ui::render;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -27,7 +27,7 @@ fn app(slide: usize, width: u16, height: u16) -> (App, Instant) {
 
 /// What the event loop does after every message: hand the app fresh layout facts.
 fn relayout(app: &mut App, now: Instant) {
-    let facts = lectern::ui::layout_facts(app);
+    let facts = lectern::lecture::view::layout_facts(app);
     app.update(Msg::Layout(facts), now);
 }
 

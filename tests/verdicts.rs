@@ -4,7 +4,7 @@
 
 mod lecture;
 
-use lectern::msg::{Effect, Msg};
+use lectern::lecture::msg::{Effect, Msg};
 use lectern::process::ExitInfo;
 use lectern::theme::ThemeName;
 use lecture::{RUNS, draw, lecture, play, press, send};

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use lectern::app::Run;
+use lectern::lecture::Run;
 use lectern::demo_runtime::protocol::Event;
 use lectern::demos::ALL;
 use lectern::demo_runtime::Params;

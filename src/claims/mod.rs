@@ -3,7 +3,6 @@
 //! report` and by the verdicts panel at the end of the lecture.
 
 pub mod expect;
-pub mod report;
 
 use std::collections::BTreeMap;
 

@@ -43,7 +43,7 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
 }
 
 /// Writes the handout of `lesson` to `out` with `results`, the verdicts this lecture session
-/// measured (`w` in the lecture, [`Results::from_session`]). Returns what to tell the
+/// measured (`w` in the lecture, `Verdicts::results` in the lecture). Returns what to tell the
 /// presenter, or why it failed.
 ///
 /// # Errors

@@ -5,8 +5,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::app::Verdicts;
-use crate::demo_runtime::engine::Engine;
 use thiserror::Error;
 
 /// Why a results file could not be used.
@@ -123,27 +121,9 @@ impl Results {
         })
     }
 
-    /// The verdicts this lecture session measured (`w` in the lecture), for each claim and
-    /// engine that has one.
+    /// Outcomes measured in the lecture itself (`w`), rather than read from a report.
     #[must_use]
-    pub fn from_session(verdicts: &Verdicts) -> Self {
-        let mut measured = Vec::new();
-        for claim in &verdicts.claims {
-            for engine in [Engine::Native, Engine::Python] {
-                let Some(verdict) = verdicts.verdict(claim, engine) else {
-                    continue;
-                };
-                measured.push(Measured {
-                    slide: claim.slide,
-                    claim: claim.text.clone(),
-                    engine: engine.name().to_string(),
-                    verdict: if verdict.holds { "holds" } else { "differs" }.into(),
-                    detail: verdict.detail,
-                    simulated: verdicts.simulated(claim, engine).is_some(),
-                    value: Some(verdict.value.to_string()),
-                });
-            }
-        }
+    pub fn from_session(measured: Vec<Measured>) -> Self {
         Self {
             measured,
             source: Some(SESSION.into()),
@@ -219,46 +199,5 @@ mod tests {
             .to_string();
         assert!(err.contains("r.jsonl:1:"), "{err}");
         std::fs::remove_dir_all(&dir).expect("clean");
-    }
-
-    #[test]
-    fn the_sessions_verdicts_become_results_per_claim_and_engine() {
-        use crate::claims::Measurement;
-        use crate::demo_runtime::protocol::ResultValue;
-        let lesson = crate::lesson::embedded().expect("built-in lesson").0;
-        let mut verdicts = Verdicts {
-            claims: crate::claims::resolve(&lesson).0,
-            ..Verdicts::default()
-        };
-        let empty = Results::from_session(&verdicts);
-        assert!(empty.is_empty());
-        assert!(
-            empty
-                .describe()
-                .contains("0 outcomes from the demos run in the lecture")
-        );
-        // Slide 1's claim: processes give close to one core per worker.
-        let claim = verdicts.claims[0].clone();
-        assert_eq!(claim.slide, 1);
-        let results = [
-            ("speedup".to_string(), ResultValue::Number(1.812)),
-            ("workers".to_string(), ResultValue::Number(2.0)),
-        ]
-        .into();
-        verdicts.measured.insert(
-            (claim.run_key(), Engine::Native),
-            Measurement {
-                results,
-                simulated: None,
-            },
-        );
-        let session = Results::from_session(&verdicts);
-        let found = session.for_claim(1, &claim.text);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].engine, "native");
-        assert_eq!(found[0].value.as_deref(), Some("1.812"));
-        assert!(["holds", "differs"].contains(&found[0].verdict.as_str()));
-        assert!(!found[0].simulated);
-        assert!(session.describe().contains("1 outcome from"));
     }
 }

@@ -3,8 +3,8 @@
 //! Either screen drives both; each keeps working when the other goes.
 
 pub mod dir;
-pub mod room;
-pub mod screen;
+pub mod presenter_end;
+pub mod room_end;
 pub mod wire;
 
 #[cfg(test)]
@@ -12,8 +12,8 @@ mod tests;
 
 use std::path::PathBuf;
 
-pub use room::{LinkEvent, RoomLink};
-pub use screen::{FromRoom, ScreenLink};
+pub use presenter_end::{FromRoom, ScreenLink};
+pub use room_end::{LinkEvent, RoomLink};
 pub use wire::{DemoState, LessonRef, RoomState, ToPresenter, ToRoom};
 
 /// Why the link could not be set up.

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Size;
 
-use crate::app::{Action, Step, action_for};
 use crate::input::{FromInput, Input};
+use crate::lecture::{Action, Step, action_for};
 use crate::lesson::Lesson;
 use crate::link::wire::millis;
 use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
-use crate::msg::ExitReason;
+use crate::terminal::ExitReason;
 use crate::theme::Theme;
 
 /// Everything that changes the presenter screen.

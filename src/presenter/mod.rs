@@ -20,7 +20,7 @@ use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lesson;
 use crate::link::dir::{live_sessions, runtime_dir};
 use crate::link::{LessonRef, ScreenLink};
-use crate::msg::ExitReason;
+use crate::terminal::ExitReason;
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 

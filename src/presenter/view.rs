@@ -12,10 +12,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::app::{LinkState, PresenterApp};
-use crate::app::format_clock;
 use crate::theme::Theme;
 use crate::ui::cells::render_lines;
-use crate::ui::frame::{begin, key_rows, overlay, panel, panel_inner};
+use crate::ui::clock::format_clock;
+use crate::ui::frame::{begin, key_rows, overlay, panel};
+use crate::ui::panel::panel_inner;
 use crate::ui::wrap::{truncate, wrap};
 use crate::ui::{blocks_lines, slide_lines};
 

@@ -6,7 +6,6 @@
 //! screen; it draws the same frame as the screen does, at the recording's size.
 
 mod cast;
-mod markers;
 
 use std::cell::RefCell;
 use std::io;
@@ -19,14 +18,12 @@ use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 pub use cast::{CastFile, FrameWriter, SharedCast};
-pub use markers::MarkerTracker;
 
 /// A recording in progress.
 pub struct Recorder {
     terminal: Terminal<CrosstermBackend<FrameWriter>>,
     /// The same file the terminal draws into: markers and resizes go between frames.
     file: SharedCast,
-    markers: MarkerTracker,
 }
 
 impl Recorder {
@@ -48,11 +45,7 @@ impl Recorder {
             },
         )?;
         terminal.hide_cursor()?;
-        Ok(Self {
-            terminal,
-            file,
-            markers: MarkerTracker::default(),
-        })
+        Ok(Self { terminal, file })
     }
 
     /// Records a frame: only the cells that changed since the last one are written.
@@ -61,21 +54,18 @@ impl Recorder {
     /// If the file cannot be written.
     pub fn frame(&mut self, frame: &Buffer) -> io::Result<()> {
         self.terminal
-            .draw(|f| crate::screen::blit(frame, f.buffer_mut(), 0, 0))?;
+            .draw(|f| crate::ui::buffers::blit(frame, f.buffer_mut(), 0, 0))?;
         Ok(())
     }
 
-    /// Writes the markers for what changed in `app` since the last call, and `extra` ones.
+    /// Writes a marker for each of `labels`, in order.
     ///
     /// # Errors
     /// If the file cannot be written.
-    pub fn mark(&mut self, app: &crate::app::App, extra: &[String]) -> io::Result<()> {
+    pub fn mark(&mut self, labels: &[String]) -> io::Result<()> {
         // Every draw ends with a flush, so no frame output is pending here.
-        let labels = self.markers.observe(app);
         let mut file = self.file.borrow_mut();
-        // A script's marks come first: a mark is read before the keys that follow it, and the
-        // keys are what change the slide or start a demo.
-        for label in extra.iter().chain(&labels) {
+        for label in labels {
             file.event("m", label)?;
         }
         Ok(())

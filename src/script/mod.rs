@@ -15,15 +15,13 @@
 //! wait slide 4
 //! ```
 
-mod parse;
-mod runner;
+mod read;
 
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-pub use parse::{load, parse};
-pub use runner::{Advance, ScriptRunner};
+pub use read::{load, parse};
 
 /// A parsed script.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,10 +3,11 @@
 //! Layout happens here, not in ratatui's `Paragraph`, because lists need hanging indents and
 //! the scroll logic needs to know the exact height of a slide before drawing it.
 
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::table::table_lines;
+use super::inline_style::inline_style;
+use super::markdown_table::table_lines;
 use super::wrap::{text_width, wrap};
 use crate::lesson::{Block, CodeBlock, Inline, List, Slide};
 use crate::theme::Theme;
@@ -67,28 +68,6 @@ fn block_lines(block: &Block, width: usize, theme: &Theme) -> Vec<Line<'static>>
         ),
         Block::Rule => vec![Line::styled("─".repeat(width), theme.rule)],
     }
-}
-
-/// The style of an inline run on top of `base`.
-#[must_use]
-pub fn inline_style(inline: &Inline, base: Style, theme: &Theme) -> Style {
-    let mut style = if inline.style.code {
-        theme.inline_code
-    } else if inline.style.link {
-        base.patch(theme.link)
-    } else {
-        base
-    };
-    if inline.style.bold {
-        style = style.add_modifier(Modifier::BOLD);
-    }
-    if inline.style.italic {
-        style = style.add_modifier(Modifier::ITALIC);
-    }
-    if inline.style.strike {
-        style = style.add_modifier(Modifier::CROSSED_OUT);
-    }
-    style
 }
 
 fn inline_lines(

@@ -1,15 +1,14 @@
-//! What every screen of lectern shares: the background, the too-small check, and the look of
-//! a panel. The lecture view and `lectern watch` both draw through these.
+//! What every screen of lectern shares: the background, the too-small check, and the titled
+//! panel. The lecture view and `lectern watch` both draw through these.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
+use ratatui::widgets::{Clear, Widget};
 
-use super::layout::is_too_small;
 use super::panel::Panel;
-use super::too_small;
+use super::too_small::{self, is_too_small};
 use crate::theme::Theme;
 
 /// Paints the theme's background and, when the terminal is below the minimum, the message
@@ -26,14 +25,6 @@ pub fn begin(theme: &Theme, screen: Rect, buf: &mut Buffer) -> bool {
     true
 }
 
-/// The panel's shape: rounded border, a column of padding each side (its content area is
-/// ratatui's answer for that shape, so it never differs from `Block`'s).
-fn shape() -> Block<'static> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .padding(Padding::horizontal(1))
-}
-
 /// A rounded, titled panel with a column of padding each side.
 #[must_use]
 pub fn panel(title: impl Into<String>, theme: &Theme) -> Panel {
@@ -41,12 +32,6 @@ pub fn panel(title: impl Into<String>, theme: &Theme) -> Panel {
         format!(" {} ", title.into()),
         theme.panel_title,
     ))
-}
-
-/// Where a panel drawn in `area` puts its content.
-#[must_use]
-pub fn panel_inner(area: Rect) -> Rect {
-    shape().inner(area)
 }
 
 /// One line per `(keys, what they do)` row of a key-help overlay, the keys padded to

@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Block, BorderType, Padding, Widget};
 
 use super::cells::render_line;
 
@@ -48,8 +48,22 @@ impl Panel {
     /// padding each side.
     #[must_use]
     pub fn inner(&self, area: Rect) -> Rect {
-        super::frame::panel_inner(area)
+        panel_inner(area)
     }
+}
+
+/// The panel's shape: rounded border, a column of padding each side (its content area is
+/// ratatui's answer for that shape, so it never differs from `Block`'s).
+fn shape() -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .padding(Padding::horizontal(1))
+}
+
+/// Where a panel drawn in `area` puts its content.
+#[must_use]
+pub fn panel_inner(area: Rect) -> Rect {
+    shape().inner(area)
 }
 
 impl Widget for Panel {

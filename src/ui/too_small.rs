@@ -1,12 +1,21 @@
-//! The screen shown when the terminal is smaller than lectern needs.
+//! The smallest screen lectern draws on, and what it shows on a smaller one.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::theme::Theme;
+
+/// The smallest terminal lectern draws slides in.
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height lectern draws slides in.
+pub const MIN_HEIGHT: u16 = 24;
+/// Whether the screen is too small to present on.
+#[must_use]
+pub fn is_too_small(screen: Rect) -> bool {
+    screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT
+}
 
 /// Says how big the terminal is, how big it must be, and how to leave.
 pub fn render(theme: &Theme, area: Rect, buf: &mut Buffer) {

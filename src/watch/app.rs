@@ -7,11 +7,12 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Size;
 
 use super::Msg;
-use crate::gauges::Gauges;
-use crate::msg::ExitReason;
 use crate::process::ExitInfo;
 use crate::process::Stream;
+use crate::terminal::ExitReason;
 use crate::theme::Theme;
+use crate::ui::gauges::store::Gauges;
+use crate::ui::printable::printable;
 
 /// Output lines kept for the output pane.
 pub const OUTPUT_LINES: usize = 1000;
@@ -172,22 +173,6 @@ impl WatchApp {
             }
         }
     }
-}
-
-/// Makes a line of program output safe to draw: a carriage return keeps only what follows it
-/// (as a terminal would show a progress bar), tabs become spaces, other control characters
-/// (escape sequences) become `�`.
-#[must_use]
-pub fn printable(line: &str) -> String {
-    let visible = line.rsplit('\r').next().unwrap_or(line);
-    visible
-        .chars()
-        .flat_map(|c| match c {
-            '\t' => vec![' '; 4],
-            c if c.is_control() => vec!['\u{fffd}'],
-            c => vec![c],
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 
-pub use app::{WatchApp, WatchEffect, printable};
+pub use app::{WatchApp, WatchEffect};
 pub use child::{Running, TERM_GRACE, exit_code};
 pub use json::{Record, emit};
 
@@ -22,9 +22,9 @@ pub use msg::Msg;
 pub use view::{plan, render};
 
 use crate::input::{listen_for_signals, spawn_input_reader};
-use crate::msg::ExitReason;
 use crate::process::{ExitInfo, signal_name};
 use crate::sampler::{Command, Sampler, Woke};
+use crate::terminal::ExitReason;
 use crate::terminal::TerminalSession;
 use crate::theme::Theme;
 

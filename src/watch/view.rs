@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 use super::app::WatchApp;
-use crate::app::format_clock;
 use crate::process::Stream;
 use crate::theme::Theme;
+use crate::ui::clock::format_clock;
 use crate::ui::damage::Plan;
 use crate::ui::frame::{key_rows, overlay, panel};
 use crate::ui::gauges;
@@ -25,7 +25,7 @@ pub fn render(app: &WatchApp, frame: &mut Frame) {
 #[must_use]
 pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
     let plan = Plan::new(screen, app.theme.base);
-    if crate::ui::is_too_small(screen) {
+    if crate::ui::too_small::is_too_small(screen) {
         return plan.overlay(Box::new(|area, buf| {
             crate::ui::too_small::render(&app.theme, area, buf);
         }));
@@ -54,7 +54,7 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
             .map(|deadline| deadline.saturating_duration_since(app.now).as_secs()),
     );
     let lines = app.output_dropped + app.output.len();
-    let cores_inner = crate::ui::frame::panel_inner(cores_area);
+    let cores_inner = crate::ui::panel::panel_inner(cores_area);
     let mut plan = plan
         .part(
             header,
@@ -93,7 +93,7 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
         );
     // The table inside the panel's border, line by line: a sample that moves one process's
     // figures (lectern watch's own CPU, most often) redraws that row alone.
-    let table = crate::ui::frame::panel_inner(procs_area);
+    let table = crate::ui::panel::panel_inner(procs_area);
     for part in gauges::table_parts(app.gauges.shown(), &app.theme, table) {
         plan = plan.part(part.area, (revision, part.key), part.draw);
     }

@@ -9,14 +9,14 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use lectern::app::App;
 use lectern::demo_runtime::protocol::Event;
+use lectern::lecture::App;
+use lectern::lecture::msg::Msg;
+use lectern::lecture::view::render;
 use lectern::lesson;
-use lectern::msg::Msg;
 use lectern::process::ExitInfo;
 use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
-use lectern::ui::render;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -47,7 +47,7 @@ pub const THEMES: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName
 /// A message, then fresh layout facts, as the event loop delivers them.
 pub fn send(app: &mut App, now: Instant, msg: Msg) {
     app.update(msg, now);
-    let facts = lectern::ui::layout_facts(app);
+    let facts = lectern::lecture::view::layout_facts(app);
     app.update(Msg::Layout(facts), now);
 }
 

@@ -3,8 +3,8 @@
 //! worker processes and from one event loop, then the same count of CPU-bound tasks with
 //! threads and processes. Time and memory (PSS) per model, with the winner of each workload.
 
+mod decision_table;
 mod models;
-mod table;
 
 use std::io::{self, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -20,8 +20,8 @@ use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
 use crate::demo_runtime::work::{busy_for, ms_since};
 use crate::os::Forked;
+use decision_table::{Measured, draw, report, requests};
 use models::{event_loop, on_pool, on_threads, request, serve};
-use table::{Measured, draw, report, requests};
 
 /// A pool task that makes one request.
 const IO: u32 = 1;

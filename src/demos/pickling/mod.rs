@@ -21,9 +21,9 @@ use crate::demo_runtime::view::{Bar, Tone, View};
 use crate::demo_runtime::work::ms_since;
 use crate::os::{self, Forked, SharedMemory};
 
-mod wire;
+mod payload;
 
-use wire::{Decoded, Payload, checksum};
+use payload::{Decoded, Payload, checksum};
 
 /// Commands and replies between the parent and the worker.
 const STOP: u32 = 0;

@@ -11,9 +11,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format::{bar, bar_chars, level, spark_chars};
-use crate::gauges::{GaugeData, SMOOTHING};
 use crate::theme::Theme;
 use crate::ui::cells::Pen;
+use crate::ui::gauges::store::{GaugeData, SMOOTHING};
 
 /// Width of a grid cell: `127▕████▏ 99` plus a gap.
 const GRID_CELL: usize = 16;
@@ -273,7 +273,7 @@ mod tests {
     /// Gauge data after `history` samples of two cores: the first core's values as given,
     /// the second idle.
     fn data(history: &[f32]) -> GaugeData {
-        let mut gauges = crate::gauges::Gauges::default();
+        let mut gauges = crate::ui::gauges::store::Gauges::default();
         for &pct in history {
             gauges.push(crate::sampler::Sample {
                 t: 0.0,

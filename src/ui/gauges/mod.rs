@@ -4,6 +4,7 @@ mod cores;
 mod format;
 mod groups;
 mod procs;
+pub mod store;
 mod table_parts;
 
 use ratatui::buffer::Buffer;
@@ -14,8 +15,8 @@ pub use format::{bar, bytes, level, spark_chars};
 pub use procs::{LEGEND, LEGEND_SHORT};
 pub use table_parts::{TablePart, table_parts};
 
-use crate::gauges::GaugeData;
 use crate::theme::Theme;
+use crate::ui::gauges::store::GaugeData;
 
 /// Where cores and processes go in `area`: the cores get what they need up to half of it,
 /// the table (when there is room for one) what is left under a blank row.

@@ -9,9 +9,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::format::{bar, bytes, mib};
-use crate::gauges::GaugeData;
 use crate::sampler::{ProcSample, ProcState, Role};
 use crate::theme::Theme;
+use crate::ui::gauges::store::GaugeData;
 use crate::ui::wrap::{text_width, truncate, wrap};
 
 /// What RSS and PSS mean, for narrow panels.

@@ -15,10 +15,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::procs::{Columns, header, render_rows, row, shape, shown_pct, totals, with_legend};
-use crate::gauges::GaugeData;
 use crate::sampler::{ProcSample, Role};
 use crate::theme::Theme;
 use crate::ui::damage::{DrawFn, key_hasher};
+use crate::ui::gauges::store::GaugeData;
 use crate::ui::wrap::truncate;
 
 /// One part of the table: where it goes, what it shows (as a key), how to draw it.

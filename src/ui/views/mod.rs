@@ -4,7 +4,7 @@
 //! them and `lectern demo` can print them.
 
 mod chart;
-mod table;
+mod view_table;
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -27,7 +27,7 @@ pub fn lines(view: &View, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             caption,
             ..
         } => {
-            let mut lines = table::lines(columns, rows, tones, width, theme);
+            let mut lines = view_table::lines(columns, rows, tones, width, theme);
             lines.extend(caption_lines(caption, width, theme));
             lines
         }

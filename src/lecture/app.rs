@@ -1,0 +1,217 @@
+//! The lecture's state: everything the room's screen shows, and nothing about how it is
+//! drawn. It changes in one place, `App::update` ([`super::update`]), which takes a message
+//! and returns effects and never touches the terminal, so every key and mouse behaviour is
+//! testable with plain values.
+
+use std::time::{Duration, Instant};
+
+use ratatui::layout::Size;
+
+use super::demos::DemoPanel;
+use super::msg::LayoutFacts;
+use super::snippet::SnippetRun;
+use super::stopwatch::Stopwatch;
+use super::verdicts::Verdicts;
+
+use crate::lesson::{Lesson, Slide};
+use crate::theme::Theme;
+use crate::ui::gauges::store::Gauges;
+
+/// The engine demos run on, and what the presenter can switch to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EngineChoiceState {
+    /// The engine the next run uses.
+    pub current: crate::demo_runtime::engine::Engine,
+    /// The CPython that runs twins (`CPython 3.11.7`), when one is ready.
+    pub python: Option<String>,
+    /// Why CPython is not used, to say once.
+    pub why_not_python: Option<String>,
+}
+
+/// Text laid out for one slide, width and theme: what the drawing code would otherwise work
+/// out again on every frame. The event loop fills it in after the slide, size, notes or theme
+/// change; a frame uses it only when it matches what it is about to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaidOut {
+    /// Which slide.
+    pub slide: usize,
+    /// The width the text was wrapped to.
+    pub width: usize,
+    /// The theme it was styled with.
+    pub theme: Theme,
+    /// The lines.
+    pub lines: Vec<ratatui::text::Line<'static>>,
+}
+
+/// The current slide's text and notes, laid out (see [`LaidOut`]).
+#[derive(Debug, Clone, Default)]
+pub struct LaidOutText {
+    /// The slide's text.
+    pub slide: Option<std::sync::Arc<LaidOut>>,
+    /// Its speaker notes.
+    pub notes: Option<std::sync::Arc<LaidOut>>,
+}
+
+impl LaidOutText {
+    /// The cached slide text for `slide` at `width` in `theme`, if that is what is kept.
+    #[must_use]
+    pub fn slide_lines(
+        &self,
+        slide: usize,
+        width: usize,
+        theme: &Theme,
+    ) -> Option<&[ratatui::text::Line<'static>]> {
+        matching(self.slide.as_deref(), slide, width, theme)
+    }
+
+    /// The cached notes for `slide` at `width` in `theme`, if that is what is kept.
+    #[must_use]
+    pub fn notes_lines(
+        &self,
+        slide: usize,
+        width: usize,
+        theme: &Theme,
+    ) -> Option<&[ratatui::text::Line<'static>]> {
+        matching(self.notes.as_deref(), slide, width, theme)
+    }
+}
+
+fn matching<'a>(
+    kept: Option<&'a LaidOut>,
+    slide: usize,
+    width: usize,
+    theme: &Theme,
+) -> Option<&'a [ratatui::text::Line<'static>]> {
+    kept.filter(|k| k.slide == slide && k.width == width && k.theme == *theme)
+        .map(|k| k.lines.as_slice())
+}
+
+/// Everything the screen shows, and nothing about how it is drawn.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The lecture being presented (never without slides).
+    pub lesson: Lesson,
+    /// Styles to draw with.
+    pub theme: Theme,
+    /// Index of the current slide (0-based).
+    pub slide: usize,
+    /// Lines scrolled past at the top of a slide taller than the screen.
+    pub scroll: usize,
+    /// Lines scrolled past at the top of the speaker notes.
+    pub notes_scroll: usize,
+    /// Whether the key help overlay is shown.
+    pub show_help: bool,
+    /// Whether the speaker-notes pane is shown.
+    pub show_notes: bool,
+    /// Digits typed so far for a jump to a slide number.
+    pub jump: String,
+    /// A one-off message for the footer, cleared by the next key.
+    pub status: Option<String>,
+    /// The presenter's timer.
+    pub stopwatch: Stopwatch,
+    /// The time of the latest message, which is what the timer shows.
+    pub now: Instant,
+    /// Terminal size in cells.
+    pub size: Size,
+    /// CPU and memory measurements, live or frozen.
+    pub gauges: Gauges,
+    /// The demo panel: selection, parameters, runs.
+    pub demos: DemoPanel,
+    /// Whether the demo panel and the gauges have the screen (the slide keeps its title).
+    pub demo_focus: bool,
+    /// Where things fall on screen, as the drawing code last worked it out.
+    pub layout: LayoutFacts,
+    /// Which engine runs the demos, and whether CPython can.
+    pub engines: EngineChoiceState,
+    /// The lesson's claims and this session's verdicts on them.
+    pub verdicts: Verdicts,
+    /// The slide's text and notes as last laid out, kept so frames need not redo it.
+    pub laid_out: LaidOutText,
+    /// The latest run of a slide's code (`o`).
+    pub snippet: Option<SnippetRun>,
+    /// Snippet runs started so far (numbers the next).
+    pub(super) snippet_runs: u64,
+    /// Presenter screens connected (`lectern present`).
+    pub presenters: usize,
+    /// How many times code blocks received their highlighting from elsewhere: part of the
+    /// layout's key, so slides are laid out again with the colours.
+    pub highlights: u64,
+    /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
+    pub(super) last_wheel_turn: Option<Instant>,
+    /// Counts the changes to what the screen shows other than the gauges and the clocks:
+    /// every message but a sample (unless a demo is running: its panel keeps the samples)
+    /// and the timer's tick, and every new layout of the slide. The parts of a frame other
+    /// than the gauges are drawn again only when it moves (see [`crate::lecture::view::plan`]).
+    pub revision: u64,
+}
+
+impl App {
+    /// A presenter at slide `start` (0-based, clamped), with the timer running from `now`.
+    #[must_use]
+    pub fn new(lesson: Lesson, theme: Theme, start: usize, size: Size, now: Instant) -> Self {
+        let slide = start.min(lesson.slides.len().saturating_sub(1));
+        let verdicts = Verdicts {
+            claims: crate::claims::resolve(&lesson).0,
+            shown: lesson.slides.get(slide).is_some_and(|s| s.verdicts),
+            ..Verdicts::default()
+        };
+        Self {
+            lesson,
+            theme,
+            slide,
+            scroll: 0,
+            notes_scroll: 0,
+            show_help: false,
+            show_notes: false,
+            jump: String::new(),
+            status: None,
+            stopwatch: Stopwatch::running(now),
+            now,
+            size,
+            gauges: Gauges::default(),
+            demos: DemoPanel::default(),
+            demo_focus: false,
+            layout: LayoutFacts::default(),
+            engines: EngineChoiceState::default(),
+            verdicts,
+            laid_out: LaidOutText::default(),
+            snippet: None,
+            snippet_runs: 0,
+            highlights: 0,
+            presenters: 0,
+            last_wheel_turn: None,
+            revision: 0,
+        }
+    }
+
+    /// Keeps `text` as the slide's text and notes laid out anew, and moves the revision:
+    /// the slide and the notes are drawn from it.
+    pub fn set_laid_out(&mut self, text: LaidOutText) {
+        self.laid_out = text;
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// The slide on screen.
+    #[must_use]
+    pub fn current_slide(&self) -> &Slide {
+        &self.lesson.slides[self.slide]
+    }
+
+    /// Number of slides.
+    #[must_use]
+    pub fn slide_count(&self) -> usize {
+        self.lesson.slides.len()
+    }
+
+    /// Time shown on the timer.
+    #[must_use]
+    pub fn elapsed(&self) -> Duration {
+        self.stopwatch.elapsed(self.now)
+    }
+
+    /// How long the loop may sleep before something on screen changes by itself.
+    #[must_use]
+    pub fn next_wakeup(&self, now: Instant) -> Option<Duration> {
+        self.stopwatch.until_next_second(now)
+    }
+}

@@ -1,0 +1,174 @@
+//! The demo runs the event loop has started: starting them (the UI thread never forks; the
+//! runner does), telling the gauges about them, and killing them.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+
+use std::sync::mpsc::Sender;
+
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::launch::{Engines, EnginesAt};
+use crate::demo_runtime::protocol::Event as DemoEvent;
+use crate::demo_runtime::runner::{self, Report, RunHandle};
+use crate::lecture::msg::Msg;
+use crate::process::ExitInfo;
+use crate::sampler::{Command, Sampler};
+
+/// The demo runs the loop has started, by run number.
+pub(super) struct Demos<'a> {
+    pub tx: Sender<Msg>,
+    pub runs: HashMap<u64, RunHandle>,
+    pub sampler: &'a mut Sampler,
+    pub engines: Engines,
+    /// The thread looking for CPython, until its answer is taken.
+    pub probe: Option<EnginesAt>,
+    /// Running slide code, by snippet run number.
+    pub snippets: HashMap<u64, super::snippet_process::SnippetHandle>,
+}
+
+impl Demos<'_> {
+    /// Takes the engines from the probe once it has finished, or at once (waiting for it)
+    /// when `now`; returns them when they are new, for the app to show.
+    pub(super) fn settle_engines(&mut self, now: bool) -> Option<Engines> {
+        if !self.probe.as_ref().is_some_and(|p| now || p.is_settled()) {
+            return None;
+        }
+        let engines = self.probe.take()?.wait();
+        self.engines = engines.clone();
+        Some(engines)
+    }
+
+    pub(super) fn start(
+        &mut self,
+        run: u64,
+        name: &'static str,
+        params: &crate::demo_runtime::Params,
+        engine: Engine,
+    ) {
+        let tx = self.tx.clone();
+        let report = Arc::new(move |report: Report| {
+            let msg = match report {
+                Report::Event(event) => Msg::Demo { run, event },
+                Report::Exited(exit) => Msg::DemoExited { run, exit },
+            };
+            tx.send(msg).is_ok()
+        });
+        let launched = crate::demos::find(name)
+            .map_err(io::Error::other)
+            .map(|demo| (demo, self.engines.launch(demo, engine)));
+        let started = launched.and_then(|(demo, launch)| {
+            runner::start(demo, params, &launch, report).map(|handle| (handle, launch))
+        });
+        match started {
+            Ok((handle, launch)) => {
+                // A twin runs under lectern's supervisor, which the gauges name as such.
+                let label = match launch.engine() {
+                    Engine::Python => "supervisor".to_string(),
+                    Engine::Native => name.to_string(),
+                };
+                self.sampler.send(Command::TrackTree {
+                    pid: handle.pid,
+                    label: Some(label),
+                });
+                self.runs.insert(run, handle);
+            }
+            Err(err) => {
+                let message = format!("cannot start the demo: {err}");
+                let _ = self.tx.send(Msg::Demo {
+                    run,
+                    event: DemoEvent::Error { message },
+                });
+                let _ = self.tx.send(Msg::DemoExited {
+                    run,
+                    exit: ExitInfo::Unknown,
+                });
+            }
+        }
+    }
+
+    pub(super) fn exited(&mut self, run: u64, exit: ExitInfo) {
+        if let Some(handle) = self.runs.remove(&run) {
+            self.sampler.send(Command::Exited {
+                pid: handle.pid,
+                exit,
+            });
+        }
+    }
+
+    pub(super) fn stop(&mut self, run: u64) {
+        if let Some(handle) = self.runs.remove(&run) {
+            handle.kill();
+        }
+    }
+
+    pub(super) fn kill_all(&mut self) {
+        for (_, handle) in self.runs.drain() {
+            handle.kill();
+        }
+        for (_, snippet) in self.snippets.drain() {
+            snippet.kill();
+        }
+    }
+
+    /// Runs a slide's code with the CPython demos use (else `python3`), tracked in the
+    /// gauges as `snippet`; a failure to start comes back as the snippet's output and end.
+    pub(super) fn start_snippet(&mut self, run: u64, code: &str) {
+        let python = self
+            .engines
+            .python
+            .as_ref()
+            .map_or_else(|| "python3".into(), |(python, _)| python.program.clone());
+        match super::snippet_process::start(run, code, &python, &self.tx) {
+            Ok(handle) => {
+                self.sampler.send(Command::TrackTree {
+                    pid: handle.pid,
+                    label: Some("snippet".into()),
+                });
+                // A snippet's processes may live for milliseconds: look for them often
+                // while it runs (at most a minute), so the gauges show each one.
+                self.sampler.send(Command::CatchNew {
+                    until: std::time::Instant::now() + std::time::Duration::from_secs(60),
+                });
+                self.snippets.insert(run, handle);
+            }
+            Err(err) => {
+                let _ = self.tx.send(Msg::SnippetOutput {
+                    run,
+                    stream: crate::process::Stream::Stderr,
+                    line: format!("lectern: cannot run the code: {err}"),
+                });
+                let _ = self.tx.send(Msg::SnippetExited {
+                    run,
+                    exit: ExitInfo::Unknown,
+                });
+            }
+        }
+    }
+
+    /// Kills snippet run `run`.
+    pub(super) fn stop_snippet(&mut self, run: u64) {
+        if let Some(handle) = self.snippets.remove(&run) {
+            handle.kill();
+            self.stop_catching();
+        }
+    }
+
+    /// Back to looking for new processes at each sample only.
+    fn stop_catching(&mut self) {
+        self.sampler.send(Command::CatchNew {
+            until: std::time::Instant::now(),
+        });
+    }
+
+    /// Snippet run `run` ended by itself: the gauges learn how, and its handle goes.
+    pub(super) fn snippet_exited(&mut self, run: u64, exit: ExitInfo) {
+        if let Some(handle) = self.snippets.remove(&run) {
+            self.sampler.send(Command::Exited {
+                pid: handle.pid,
+                exit,
+            });
+            self.stop_catching();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The lecture: the room's full-screen view of a lesson, its demos and their gauges. Like
+//! [`crate::watch`] and [`crate::presenter`], everything of this screen lives here:
+//!
+//! - state: [`app`] (the [`App`]), with the demo panel ([`demos`], [`run`]), the verdicts,
+//!   the slide's code run ([`snippet`]), the timer and what the presenter screen is told;
+//! - messages in and effects out: [`msg`];
+//! - the one function that changes the state: `App::update` ([`update`], [`update_demo`]),
+//!   with the keys in [`keymap`];
+//! - drawing: [`view`], pure, from `&App`;
+//! - the event loop that feeds messages in and performs the effects: [`event_loop`].
+
+pub mod app;
+pub mod demos;
+pub mod event_loop;
+pub mod keymap;
+pub mod msg;
+pub mod room_state;
+pub mod run;
+pub mod snippet;
+pub mod stopwatch;
+mod update;
+mod update_demo;
+pub mod verdicts;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use app::{App, EngineChoiceState, LaidOut, LaidOutText};
+pub use demos::{DemoPanel, next_int};
+pub use event_loop::{LinkOptions, PresentOptions, UI_LABEL, present};
+pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
+pub use msg::{Effect, LayoutFacts, Msg};
+pub use run::{CoreTimeline, DemoProcess, Run, RunEnd, Slot};
+pub use snippet::{SNIPPET_LINE_CHARS, SNIPPET_LINES, SnippetEnd, SnippetRun};
+pub use stopwatch::Stopwatch;
+pub use verdicts::{VERDICTS_SLOT, Verdicts};

@@ -1,0 +1,277 @@
+//! How the demo keys and demo messages change the App.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::run::{Run, RunEnd};
+use super::{Action, App};
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::protocol::Event;
+use crate::demos::find;
+use crate::lecture::msg::Effect;
+use crate::process::ExitInfo;
+use crate::sampler::Command;
+
+impl App {
+    /// Runs the selected demo of the current slide (stopping any other run first). On a
+    /// screen too small to show a run beside the slide, the run takes the screen.
+    pub(super) fn start_demo(&mut self, now: Instant) -> Vec<Effect> {
+        // A demo takes the panel back from the slide's code (which keeps running, if it is).
+        self.hide_snippet();
+        let slot = (self.slide, self.demos.selected);
+        let Some(directive) = self.current_slide().demos.get(slot.1).cloned() else {
+            self.status = Some("This slide has no demo.".into());
+            return vec![Effect::Redraw];
+        };
+        let Ok(demo) = find(&directive.name) else {
+            self.status = Some(format!(
+                "Demo `{}` is not available in this version.",
+                directive.name
+            ));
+            return vec![Effect::Redraw];
+        };
+        let Some(params) = self.demos.params_for(slot, &directive) else {
+            return Vec::new();
+        };
+        self.launch(demo, params, slot, directive.title.clone(), now)
+    }
+
+    /// Starts `demo` with `params` as a run of `slot`, stopping any other run first. On a
+    /// screen too small to show a run beside the slide, the run takes the screen.
+    pub(super) fn launch(
+        &mut self,
+        demo: &'static dyn crate::demo_runtime::Demo,
+        params: crate::demo_runtime::Params,
+        slot: super::Slot,
+        title: Option<String>,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let mut effects = self.stop_demo("restarted", now);
+        self.demos.next_run += 1;
+        let id = self.demos.next_run;
+        self.demos.editor = None;
+        self.demos.scroll = 0;
+        let engine = if demo.spec().python.is_some() && self.engines.python.is_some() {
+            self.engines.current
+        } else {
+            Engine::Native
+        };
+        let mut run = Run::new(id, demo, params.clone(), slot, now);
+        run.title = title;
+        run.engine = engine;
+        self.demos.compare = false;
+        self.demos.push(run);
+        if self.layout.demo_cramped {
+            self.demo_focus = true;
+        }
+        effects.push(Effect::StartDemo {
+            run: id,
+            demo: demo.spec().name,
+            params,
+            engine,
+        });
+        effects.push(Effect::Redraw);
+        effects
+    }
+
+    /// Stops the running demo, if any, saying why.
+    pub(super) fn stop_demo(&mut self, why: &'static str, now: Instant) -> Vec<Effect> {
+        match self.demos.running_mut() {
+            Some(run) => {
+                run.end(RunEnd::Stopped(why), now);
+                vec![Effect::StopDemo { run: run.id }, Effect::Redraw]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// `x`: stops the running demo and says so in the footer, since the panel may be showing
+    /// another demo (a pinned run stopped from another slide).
+    fn stop_with_x(&mut self, now: Instant) -> Vec<Effect> {
+        if self
+            .shown_snippet()
+            .is_some_and(super::SnippetRun::is_running)
+        {
+            self.status = Some("Stopped the slide's code: every process of it was killed.".into());
+            return self.stop_snippet("stopped with x", now);
+        }
+        // Stopping also stops the verdicts' round of runs.
+        self.verdicts.queue.clear();
+        let name = self.demos.running().map(|r| r.demo.spec().name);
+        let effects = self.stop_demo("stopped with x", now);
+        self.status = Some(match name {
+            Some(name) => format!("Stopped {name}: every process of it was killed."),
+            None => "No demo is running.".into(),
+        });
+        effects
+    }
+
+    /// The demo actions other than starting.
+    pub(super) fn demo_action(&mut self, action: Action, now: Instant) -> Vec<Effect> {
+        match action {
+            // Tab from the verdicts goes back to the slide's demos.
+            Action::NextDemo if self.verdicts.shown => {
+                self.verdicts.shown = false;
+                self.demos.scroll = 0;
+                vec![Effect::Redraw]
+            }
+            Action::NextDemo => {
+                let count = self.current_slide().demos.len();
+                if count > 1 {
+                    self.demos.selected = (self.demos.selected + 1) % count;
+                    self.demos.editor = None;
+                    self.demos.scroll = 0;
+                }
+                vec![Effect::Redraw]
+            }
+            Action::StopDemo => {
+                let mut effects = self.stop_with_x(now);
+                effects.push(Effect::Redraw);
+                effects
+            }
+            Action::RestartDemo => self.start_demo(now),
+            Action::PinDemo => {
+                if let Some(run) = self.demos.running_mut() {
+                    run.pinned = !run.pinned;
+                }
+                vec![Effect::Redraw]
+            }
+            Action::EditParams => {
+                let slot = (self.slide, self.demos.selected);
+                let directive = self.current_slide().demos.get(slot.1).cloned();
+                self.demos.editor = match (&directive, self.demos.editor) {
+                    (Some(_), None) => Some(0),
+                    _ => None,
+                };
+                if let Some(directive) = directive {
+                    let _ = self.demos.params_for(slot, &directive);
+                }
+                vec![Effect::Redraw]
+            }
+            Action::ToggleFocus => {
+                self.demo_focus = !self.demo_focus;
+                vec![Effect::Redraw]
+            }
+            Action::SwitchEngine => self.switch_engine(now),
+            Action::CompareEngines => {
+                let slot = (self.slide, self.demos.selected);
+                let both = self.demos.latest_on(slot, Engine::Native).is_some()
+                    && self.demos.latest_on(slot, Engine::Python).is_some();
+                if both {
+                    self.demos.compare = !self.demos.compare;
+                    self.demos.scroll = 0;
+                } else {
+                    self.status = Some(
+                        "Run this demo on both engines first (E switches engine and runs it)."
+                            .into(),
+                    );
+                }
+                vec![Effect::Redraw]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Switches the engine demos run on and runs the selected demo again on it.
+    fn switch_engine(&mut self, now: Instant) -> Vec<Effect> {
+        if self.engines.python.is_none() {
+            // Without a reason, CPython was not looked for: `--engine native` (with `auto`,
+            // a failed search always says why).
+            self.status = Some(match &self.engines.why_not_python {
+                Some(why) => format!("Only the native engine is available: {why}"),
+                None => "Only the native engine is in use: lectern was started with \
+                         --engine native."
+                    .into(),
+            });
+            return vec![Effect::Redraw];
+        }
+        self.engines.current = self.engines.current.other();
+        let on = match self.engines.current {
+            Engine::Native => "lectern's native engine".to_string(),
+            Engine::Python => self.engines.python.clone().unwrap_or_default(),
+        };
+        self.status = Some(format!("Demos now run on {on}."));
+        if self.current_slide().demos.is_empty() {
+            return vec![Effect::Redraw];
+        }
+        self.start_demo(now)
+    }
+
+    /// Keys while the parameter editor is open; `None` lets the key through (navigation,
+    /// quitting), so a clicker still works.
+    pub(super) fn editor_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
+        let row = self.demos.editor?;
+        let slot = (self.slide, self.demos.selected);
+        let directive = self.current_slide().demos.get(slot.1)?.clone();
+        let demo = find(&directive.name).ok()?;
+        let rows = demo.spec().params.len();
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.demos.editor = Some(row.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => self.demos.editor = Some((row + 1).min(rows - 1)),
+            KeyCode::Right | KeyCode::Char('l' | '+' | '=') => {
+                self.demos.step_param(slot, demo, row, true);
+            }
+            KeyCode::Left | KeyCode::Char('h' | '-') => {
+                self.demos.step_param(slot, demo, row, false);
+            }
+            KeyCode::Enter => return Some(self.start_demo(now)),
+            KeyCode::Esc | KeyCode::Char('e') => self.demos.editor = None,
+            _ => {
+                self.demos.editor = None;
+                return None;
+            }
+        }
+        Some(vec![Effect::Redraw])
+    }
+
+    /// A demo reported something.
+    pub(super) fn on_demo_event(&mut self, run_id: u64, event: Event) -> Vec<Effect> {
+        let Some(run) = self.demos.run_mut(run_id).filter(|r| r.is_running()) else {
+            return Vec::new();
+        };
+        let mut effects = vec![Effect::Redraw];
+        match &event {
+            Event::Process { pid, role, .. } => effects.push(Effect::Sampler(Command::Label {
+                pid: *pid,
+                label: role.clone(),
+            })),
+            // The demo reaped it and knows how it ended: the gauges say the same.
+            Event::Exit {
+                pid, code, signal, ..
+            } => effects.push(Effect::Sampler(Command::Exited {
+                pid: *pid,
+                exit: ExitInfo::from_parts(*code, *signal),
+            })),
+            _ => {}
+        }
+        run.apply(event);
+        effects
+    }
+
+    /// A demo's worker ended.
+    pub(super) fn on_demo_exit(
+        &mut self,
+        run_id: u64,
+        exit: ExitInfo,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let Some(run) = self.demos.run_mut(run_id) else {
+            return Vec::new();
+        };
+        run.end(RunEnd::Finished(exit), now);
+        let ended = run.clone();
+        let mut effects = vec![Effect::Redraw];
+        // The demo's own first process ended with it (a twin's interpreter is reaped by the
+        // supervisor, which reports nothing after the summary): the panel and the gauges say so.
+        if let Some(worker) = run.processes.first_mut().filter(|p| p.exit.is_none()) {
+            worker.exit = Some(exit);
+            effects.push(Effect::Sampler(Command::Exited {
+                pid: worker.pid,
+                exit,
+            }));
+        }
+        effects.extend(self.after_run(&ended, exit, now));
+        effects
+    }
+}

@@ -1,0 +1,211 @@
+//! The verdicts: every claim of the lesson against what this session measured, shown in the
+//! demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`), with Enter running the
+//! demos no claim has a measurement from yet, one after another.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use super::App;
+use super::run::Run;
+use crate::claims::{Claim, Measurement, RunKey, Verdict, run_key};
+use crate::demo_runtime::Params;
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::protocol::NoteLevel;
+use crate::demos::find;
+use crate::export::{Measured, Results};
+use crate::lecture::msg::Effect;
+use crate::process::ExitInfo;
+
+/// The demo slot runs made for the verdicts belong to (no directive has this index).
+pub const VERDICTS_SLOT: usize = usize::MAX;
+
+/// The claims, what was measured for them, and the runs still to make.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    /// The lesson's claims, in slide order.
+    pub claims: Vec<Claim>,
+    /// The results of every run that finished well, by what it ran and where (latest wins).
+    pub measured: HashMap<(RunKey, Engine), Measurement>,
+    /// Whether the demo panel shows the verdicts.
+    pub shown: bool,
+    /// Demos (name, parameters) still to run for claims nobody measured, in slide order.
+    pub queue: VecDeque<(String, Params)>,
+    /// How many runs the current round of Enter queued.
+    pub queued: usize,
+}
+
+impl Verdicts {
+    /// The verdict on `claim` from this session's runs on `engine`, if one measured it.
+    #[must_use]
+    pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Verdict> {
+        let measured = self.measured.get(&(claim.run_key(), engine))?;
+        claim.judge(&measured.results)
+    }
+
+    /// What the run behind `claim` on `engine` simulated, if it simulated anything.
+    #[must_use]
+    pub fn simulated(&self, claim: &Claim, engine: Engine) -> Option<&str> {
+        self.measured
+            .get(&(claim.run_key(), engine))?
+            .simulated
+            .as_deref()
+    }
+
+    /// The runs no claim has a measurement from on `engine`, each once, in slide order.
+    #[must_use]
+    pub fn missing(&self, engine: Engine) -> Vec<(String, Params)> {
+        let mut missing: Vec<(String, Params)> = Vec::new();
+        for claim in &self.claims {
+            let key = claim.run_key();
+            let name = claim.demo.spec().name.to_string();
+            let runnable = engine == Engine::Native || claim.demo.spec().python.is_some();
+            if runnable
+                && !self.measured.contains_key(&(key, engine))
+                && !missing
+                    .iter()
+                    .any(|(n, p)| *n == name && *p == claim.params)
+            {
+                missing.push((name, claim.params.clone()));
+            }
+        }
+        missing
+    }
+
+    /// The verdicts this session measured, for each claim and engine that has one, as the
+    /// handout shows them (`w`).
+    #[must_use]
+    pub fn results(&self) -> Results {
+        let mut measured = Vec::new();
+        for claim in &self.claims {
+            for engine in [Engine::Native, Engine::Python] {
+                let Some(verdict) = self.verdict(claim, engine) else {
+                    continue;
+                };
+                measured.push(Measured {
+                    slide: claim.slide,
+                    claim: claim.text.clone(),
+                    engine: engine.name().to_string(),
+                    verdict: if verdict.holds { "holds" } else { "differs" }.into(),
+                    detail: verdict.detail,
+                    simulated: self.simulated(claim, engine).is_some(),
+                    value: Some(verdict.value.to_string()),
+                });
+            }
+        }
+        Results::from_session(measured)
+    }
+}
+
+impl App {
+    /// `v`: shows the verdicts in the demo panel, or the slide's demos again.
+    pub(super) fn toggle_verdicts(&mut self) -> Vec<Effect> {
+        if self.verdicts.claims.is_empty() {
+            self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
+        } else {
+            self.verdicts.shown = !self.verdicts.shown;
+            self.demos.editor = None;
+            self.demos.compare = false;
+            self.demos.scroll = 0;
+        }
+        vec![Effect::Redraw]
+    }
+
+    /// Enter on the verdicts: runs, one after another, every demo a claim still needs on the
+    /// current engine.
+    pub(super) fn run_missing_claims(&mut self, now: Instant) -> Vec<Effect> {
+        let engine = self.engines.current;
+        let missing = self.verdicts.missing(engine);
+        if missing.is_empty() {
+            self.status = Some(format!(
+                "Every claim that can be measured on {engine} has been; E switches engine."
+            ));
+            return vec![Effect::Redraw];
+        }
+        self.verdicts.queued = missing.len();
+        self.verdicts.queue = missing.into();
+        self.next_claim_run(now)
+    }
+
+    /// Starts the next queued run for the verdicts, if any.
+    pub(super) fn next_claim_run(&mut self, now: Instant) -> Vec<Effect> {
+        let Some((name, params)) = self.verdicts.queue.pop_front() else {
+            return vec![Effect::Redraw];
+        };
+        let Ok(demo) = find(&name) else {
+            return self.next_claim_run(now);
+        };
+        let done = self.verdicts.queued - self.verdicts.queue.len();
+        let title = format!("For the verdicts ({done}/{})", self.verdicts.queued);
+        self.launch(demo, params, (self.slide, VERDICTS_SLOT), Some(title), now)
+    }
+
+    /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.
+    pub(super) fn after_run(&mut self, run: &Run, exit: ExitInfo, now: Instant) -> Vec<Effect> {
+        let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
+        if finished_well && !run.results.is_empty() {
+            let key = run_key(run.demo.spec().name, &run.params);
+            let simulated = run
+                .notes
+                .iter()
+                .find(|(level, _)| *level == NoteLevel::Simulated)
+                .map(|(_, text)| text.clone());
+            self.verdicts.measured.insert(
+                (key, run.engine),
+                Measurement {
+                    results: run.results.clone(),
+                    simulated,
+                },
+            );
+        }
+        if run.slot.1 == VERDICTS_SLOT && !self.verdicts.queue.is_empty() {
+            return self.next_claim_run(now);
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::Measurement;
+
+    #[test]
+    fn the_sessions_verdicts_become_results_per_claim_and_engine() {
+        use crate::demo_runtime::protocol::ResultValue;
+        let lesson = crate::lesson::embedded().expect("built-in lesson").0;
+        let mut verdicts = Verdicts {
+            claims: crate::claims::resolve(&lesson).0,
+            ..Verdicts::default()
+        };
+        let empty = verdicts.results();
+        assert!(empty.is_empty());
+        assert!(
+            empty
+                .describe()
+                .contains("0 outcomes from the demos run in the lecture")
+        );
+        // Slide 1's claim: processes give close to one core per worker.
+        let claim = verdicts.claims[0].clone();
+        assert_eq!(claim.slide, 1);
+        let results = [
+            ("speedup".to_string(), ResultValue::Number(1.812)),
+            ("workers".to_string(), ResultValue::Number(2.0)),
+        ]
+        .into();
+        verdicts.measured.insert(
+            (claim.run_key(), Engine::Native),
+            Measurement {
+                results,
+                simulated: None,
+            },
+        );
+        let session = verdicts.results();
+        let found = session.for_claim(1, &claim.text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].engine, "native");
+        assert_eq!(found[0].value.as_deref(), Some("1.812"));
+        assert!(["holds", "differs"].contains(&found[0].verdict.as_str()));
+        assert!(!found[0].simulated);
+        assert!(session.describe().contains("1 outcome from"));
+    }
+}

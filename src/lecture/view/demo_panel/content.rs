@@ -1,0 +1,427 @@
+//! What the demo panel says, as lines: the selected demo, its parameters (or the editor), the
+//! run's status, progress and headline (the part that never scrolls away), then whatever views
+//! the demo sent (drawn by the generic widgets of [`crate::ui::views`]), how the cores were used
+//! during the run, its notes and how its processes ended. Nothing here knows any demo.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::parts::Parts;
+use crate::demo_runtime::Demo;
+use crate::demo_runtime::params::Params;
+use crate::demo_runtime::protocol::NoteLevel;
+use crate::demo_runtime::view::count;
+use crate::demos::find;
+use crate::lecture::{App, CoreTimeline, Run, RunEnd};
+use crate::process::ExitInfo;
+use crate::theme::Theme;
+use crate::ui::clock::format_clock;
+use crate::ui::gauges::{bar, level};
+use crate::ui::views;
+use crate::ui::wrap::wrap;
+
+/// The run the panel shows: the selected demo's latest run, else a pinned run still going
+/// from another slide.
+#[must_use]
+pub fn shown_run(app: &App) -> Option<&Run> {
+    app.demos
+        .latest((app.slide, app.demos.selected))
+        .or_else(|| app.demos.running().filter(|r| r.pinned))
+}
+
+/// Everything the panel would show at `width` columns, top to bottom.
+#[must_use]
+pub fn panel_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Parts { mut top, body } = parts(app, width);
+    top.extend(body);
+    top
+}
+
+/// The panel's lines at `width` columns, split into the part that stays and the part that
+/// scrolls.
+#[must_use]
+pub fn parts(app: &App, width: usize) -> Parts {
+    if app.verdicts.shown {
+        return super::verdict_lines::parts(app, width);
+    }
+    let theme = &app.theme;
+    let slot = (app.slide, app.demos.selected);
+    let directive = app.current_slide().demos.get(slot.1);
+    let demo = directive.and_then(|d| find(&d.name).ok());
+    let mut lines = Vec::new();
+    match (app.demos.editor, demo, shown_run(app)) {
+        (Some(row), Some(demo), _) => {
+            lines.extend(heading(
+                demo,
+                directive.and_then(|d| d.title.as_deref()),
+                width,
+                theme,
+            ));
+            let params = app
+                .demos
+                .params
+                .get(&slot)
+                .cloned()
+                .unwrap_or_else(|| demo.defaults());
+            // The editor is what the presenter is looking at: it all stays on screen.
+            return Parts {
+                top: lines,
+                body: editor(demo, &params, row, width, theme),
+            };
+        }
+        (_, _, Some(_)) if app.demos.compare => {
+            if let Some(parts) = super::compare::parts(app, slot, width) {
+                return parts;
+            }
+            if let Some(run) = shown_run(app) {
+                return run_parts(app, run, width);
+            }
+        }
+        (_, _, Some(run)) => return run_parts(app, run, width),
+        (_, Some(demo), None) => {
+            lines.extend(heading(
+                demo,
+                directive.and_then(|d| d.title.as_deref()),
+                width,
+                theme,
+            ));
+            let params = app.demos.params.get(&slot).cloned().unwrap_or_else(|| {
+                directive
+                    .and_then(|d| {
+                        demo.params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                            .ok()
+                    })
+                    .unwrap_or_else(|| demo.defaults())
+            });
+            lines.extend(params_lines(demo, &params, width, theme));
+            lines.push(Line::styled("Not run yet: Enter runs it.", theme.text));
+            lines.push(Line::default());
+            lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
+        }
+        (_, None, None) => match directive {
+            Some(directive) => lines.extend(wrap(
+                &[(
+                    &format!(
+                        "Demo `{}` is not available in this version of lectern.",
+                        directive.name
+                    ),
+                    theme.warning,
+                )],
+                width,
+            )),
+            None => lines.push(Line::styled("No demo on this slide.", theme.muted)),
+        },
+    }
+    Parts {
+        top: lines,
+        body: Vec::new(),
+    }
+}
+
+/// A run: what it is, how it is going and its result on top; its views, the cores during the
+/// run, notes and exits below.
+fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
+    let theme = &app.theme;
+    let mut top = heading(run.demo, run.title.as_deref(), width, theme);
+    top.extend(params_lines(run.demo, &run.params, width, theme));
+    top.extend(status_lines(app, run, width, theme));
+    top.extend(progress_line(run, width, theme));
+    // The result and what it means must never be what scrolls away: the headline, then
+    // where it disagrees with the slide, and why.
+    if let Some(headline) = run.views.get("headline") {
+        top.extend(views::lines(headline, width, theme));
+    }
+    top.extend(note_lines(run, width, theme, |level| {
+        level == NoteLevel::Differs
+    }));
+    let mut body = Vec::new();
+    for (id, view) in run.views.iter() {
+        if id == "headline" {
+            continue;
+        }
+        body.push(Line::default());
+        body.extend(views::lines(view, width, theme));
+    }
+    if !run.is_running() && !run.cores.entries.is_empty() {
+        body.push(Line::default());
+        body.extend(timeline_lines(&run.cores, run, width, theme));
+    }
+    let notes = note_lines(run, width, theme, |level| level != NoteLevel::Differs);
+    if !notes.is_empty() {
+        body.push(Line::default());
+        body.extend(notes);
+    }
+    body.extend(exits(run, width, theme));
+    Parts { top, body }
+}
+
+/// How busy each core was during the run: a sparkline per core over the run's length, with
+/// its average, from the samples the gauges took while it ran.
+fn timeline_lines(
+    cores: &CoreTimeline,
+    run: &Run,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let seconds = run.duration.map_or(0.0, |d| d.as_secs_f64());
+    let mut lines = wrap(
+        &[(
+            &format!("Each core during the run ({seconds:.1} s, oldest on the left):"),
+            theme.text,
+        )],
+        width,
+    );
+    let count = cores.averages().len();
+    let label_width = format!("cpu{}", count.saturating_sub(1)).len();
+    let spark_width = width.saturating_sub(label_width + 7).max(4);
+    let averages = cores.averages();
+    for (core, average) in averages.iter().enumerate() {
+        let series: Vec<f32> = cores
+            .entries
+            .iter()
+            .map(|e| e.get(core).copied().unwrap_or(0.0))
+            .collect();
+        let spark: String = resample(&series, spark_width)
+            .into_iter()
+            .map(level)
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<label_width$} ", format!("cpu{core}")),
+                theme.text,
+            ),
+            Span::styled(spark, theme.gauge_mid),
+            Span::styled(format!(" {average:>3.0}%"), theme.text),
+        ]));
+    }
+    lines
+}
+
+/// `values` stretched or squeezed to `width` columns: each column averages its share of the
+/// samples, or repeats the sample it falls on when there are fewer samples than columns.
+fn resample(values: &[f32], width: usize) -> Vec<f32> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    (0..width)
+        .map(|c| {
+            let from = c * values.len() / width;
+            let to = ((c + 1) * values.len() / width).clamp(from + 1, values.len());
+            let slice = &values[from.min(values.len() - 1)..to];
+            slice.iter().sum::<f32>() / slice.len().max(1) as f32
+        })
+        .collect()
+}
+
+/// The demo's title, or the lesson's name for this variant with the demo's own title under it.
+fn heading(
+    demo: &dyn Demo,
+    variant: Option<&str>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let spec = demo.spec();
+    let mut lines = wrap(
+        &[
+            ("◆ ", theme.bullet),
+            (
+                variant.unwrap_or(spec.title),
+                theme.key.add_modifier(Modifier::BOLD),
+            ),
+        ],
+        width,
+    );
+    if variant.is_some() {
+        lines.extend(wrap(
+            &[(&format!("  {}: {}", spec.name, spec.title), theme.muted)],
+            width,
+        ));
+    }
+    lines
+}
+
+/// The parameters that differ from the demo's defaults (the rest is one `e` away).
+fn params_lines(
+    demo: &dyn Demo,
+    params: &Params,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let defaults = demo.defaults();
+    let changed: Vec<String> = params
+        .iter()
+        .filter(|(k, v)| defaults.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if changed.is_empty() {
+        // Nothing to say: `e edit` is in the panel's key hint.
+        return Vec::new();
+    }
+    wrap(
+        &[(&format!("{} · e for all", changed.join(" ")), theme.muted)],
+        width,
+    )
+}
+
+fn editor(
+    demo: &dyn Demo,
+    params: &Params,
+    row: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = wrap(
+        &[("↑↓ pick · ←→ change · Enter run · Esc done", theme.muted)],
+        width,
+    );
+    for (i, param) in demo.spec().params.iter().enumerate() {
+        let value = params
+            .get(param.name)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let marker = if i == row { "▶ " } else { "  " };
+        let style = if i == row {
+            theme.key.add_modifier(Modifier::BOLD)
+        } else {
+            theme.text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(marker, theme.key),
+            Span::styled(format!("{} = {value} {}", param.name, param.unit), style),
+        ]));
+        if i == row {
+            lines.extend(wrap(
+                &[
+                    ("    ", theme.muted),
+                    (
+                        &format!("{} ({})", param.meaning, param.expected()),
+                        theme.muted,
+                    ),
+                ],
+                width,
+            ));
+        }
+    }
+    lines
+}
+
+fn status_lines(app: &App, run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let pinned = if run.pinned { " · 📌 pinned" } else { "" };
+    let (text, style): (String, Style) = match &run.ended {
+        None => {
+            let elapsed = app.now.saturating_duration_since(run.started);
+            (
+                format!("▶ running {}{pinned}", format_clock(elapsed)),
+                theme.gauge_low,
+            )
+        }
+        Some(RunEnd::Finished(ExitInfo::Code(0))) if run.error.is_none() => {
+            let took = run.duration.map_or(0.0, |d| d.as_secs_f64());
+            (format!("✔ finished in {took:.1} s"), theme.text)
+        }
+        Some(RunEnd::Finished(exit)) => (
+            format!(
+                "✖ failed ({}): {}",
+                exit.describe(),
+                run.error.clone().unwrap_or_default()
+            ),
+            theme.warning,
+        ),
+        Some(RunEnd::Stopped(why)) => (
+            format!(
+                "■ {why}: all {} killed",
+                count(run.processes.len() as u64, "process", "processes")
+            ),
+            theme.warning,
+        ),
+    };
+    // Which engine ran it, exactly: `lectern 0.1.0 (Rust)`, `CPython 3.11.7, start method
+    // fork`.
+    let detail = run
+        .reported_engine
+        .as_ref()
+        .map(|(_, detail)| format!(" · {detail}"))
+        .unwrap_or_default();
+    wrap(&[(&text, style), (&detail, theme.muted)], width)
+}
+
+fn progress_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((message, done, total)) = run.progress.clone() else {
+        return Vec::new();
+    };
+    if run.ended.is_some() {
+        return Vec::new();
+    }
+    let mut lines = wrap(&[(&format!("… {message}"), theme.text)], width);
+    if let (Some(done), Some(total)) = (done, total) {
+        let fraction = if total == 0 {
+            1.0
+        } else {
+            done as f64 / total as f64
+        };
+        let bar_width = width.saturating_sub(4).clamp(4, 24);
+        lines.push(Line::styled(
+            format!("  ▕{}▏", bar(fraction, bar_width)),
+            theme.gauge_low,
+        ));
+    }
+    lines
+}
+
+/// The notes whose level `wanted` accepts: warnings and simulation notices first (they matter
+/// most), then explanations, oldest first.
+fn note_lines(
+    run: &Run,
+    width: usize,
+    theme: &Theme,
+    wanted: impl Fn(NoteLevel) -> bool,
+) -> Vec<Line<'static>> {
+    let loud = run
+        .notes
+        .iter()
+        .filter(|(level, _)| *level != NoteLevel::Info && wanted(*level));
+    let quiet = run
+        .notes
+        .iter()
+        .filter(|(level, _)| *level == NoteLevel::Info && wanted(*level));
+    let mut lines = Vec::new();
+    for (level, message) in loud.chain(quiet) {
+        let (prefix, style): (&str, Style) = match level {
+            NoteLevel::Info => ("", theme.text),
+            NoteLevel::Warn => ("⚠ ", theme.caution),
+            NoteLevel::Simulated => ("SIMULATED ", theme.caution),
+            NoteLevel::Differs => ("≠ slide: ", theme.key),
+        };
+        lines.extend(wrap(
+            &[
+                (prefix, style.add_modifier(Modifier::BOLD)),
+                (message, style),
+            ],
+            width,
+        ));
+    }
+    lines
+}
+
+fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for exit in run.processes.iter().filter_map(|p| p.exit) {
+        // The same words as the gauges' process table.
+        let text = exit.short();
+        match counts.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((text, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return Vec::new();
+    }
+    let text: Vec<String> = counts.iter().map(|(t, n)| format!("{n}× {t}")).collect();
+    wrap(
+        &[(
+            &format!("processes ended: {}", text.join(", ")),
+            theme.muted,
+        )],
+        width,
+    )
+}
