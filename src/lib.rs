@@ -18,7 +18,8 @@
 //!    the presenter link, recordings, tour scripts, handouts.
 //! 10. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
 //! 11. [`presenter`] — the speaker's screen (it reads the lecture's keys).
-//! 12. [`commands`] — `check`, `demo`, `report`; [`cli`] — the command line.
+//! 12. [`cli`] — the command line.
+//! 13. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
 
 pub mod claims;
 pub mod cli;

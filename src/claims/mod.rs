@@ -66,7 +66,7 @@ impl Claim {
     #[must_use]
     pub fn show(&self, value: &ResultValue) -> String {
         let text = match value {
-            ResultValue::Number(n) => crate::demo_runtime::view::group(*n, decimals(*n)),
+            ResultValue::Number(n) => crate::demo_runtime::view::number(*n),
             ResultValue::Bool(b) => b.to_string(),
         };
         match &self.unit {
@@ -90,15 +90,6 @@ pub type RunKey = (String, String);
 pub fn run_key(demo: &str, params: &Params) -> RunKey {
     let written: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     (demo.to_string(), written.join(" "))
-}
-
-/// Decimals worth showing for a value of this size.
-fn decimals(n: f64) -> usize {
-    match n.abs() {
-        a if a >= 100.0 || n.fract() == 0.0 => 0,
-        a if a >= 10.0 => 1,
-        _ => 2,
-    }
 }
 
 /// The lesson's claims, resolved; and a diagnostic for every claim that names an unknown demo,

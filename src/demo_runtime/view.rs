@@ -291,6 +291,17 @@ impl Views {
     }
 }
 
+/// A number as the panel shows it: thousands separated, fewer decimals as it grows.
+#[must_use]
+pub fn number(value: f64) -> String {
+    let decimals = match value.abs() {
+        v if v >= 100.0 || v.fract().abs() < f64::EPSILON => 0,
+        v if v >= 10.0 => 1,
+        _ => 2,
+    };
+    group(value, decimals)
+}
+
 /// A number for people: thousands separated (`10,000`), at most `decimals` decimals, and no
 /// `-0`.
 #[must_use]

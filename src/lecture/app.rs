@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Size;
 
-use super::demos::DemoPanel;
+use super::demo_panel_state::DemoPanel;
 use super::msg::LayoutFacts;
 use super::snippet::SnippetRun;
 use super::stopwatch::Stopwatch;

@@ -10,7 +10,7 @@
 //! - the event loop that feeds messages in and performs the effects: [`event_loop`].
 
 pub mod app;
-pub mod demos;
+pub mod demo_panel_state;
 pub mod event_loop;
 pub mod keymap;
 pub mod msg;
@@ -20,6 +20,8 @@ pub mod snippet;
 pub mod stopwatch;
 mod update;
 mod update_demo;
+mod update_snippet;
+mod update_verdicts;
 pub mod verdicts;
 pub mod view;
 
@@ -27,7 +29,7 @@ pub mod view;
 mod tests;
 
 pub use app::{App, EngineChoiceState, LaidOut, LaidOutText};
-pub use demos::{DemoPanel, next_int};
+pub use demo_panel_state::{DemoPanel, next_int};
 pub use event_loop::{LinkOptions, PresentOptions, UI_LABEL, present};
 pub use keymap::{Action, BINDINGS, Binding, MOUSE_HELP, Step, action_for};
 pub use msg::{Effect, LayoutFacts, Msg};

@@ -5,11 +5,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use super::App;
-use crate::lecture::msg::Effect;
-use crate::lesson::Block;
-use crate::process::ExitInfo;
-use crate::process::Stream;
+use crate::process::{ExitInfo, Stream};
 
 /// Output lines kept: the latest ones (a snippet printing a megabyte keeps only these).
 pub const SNIPPET_LINES: usize = 500;
@@ -50,115 +46,5 @@ impl SnippetRun {
     #[must_use]
     pub fn is_running(&self) -> bool {
         self.ended.is_none()
-    }
-}
-
-/// The first Python code block of `blocks` (lists and quotes included), if any.
-fn first_python(blocks: &[Block]) -> Option<&crate::lesson::CodeBlock> {
-    let mut found = Vec::new();
-    crate::lesson::model::python_blocks_in(blocks, &mut found);
-    found.first().copied()
-}
-
-impl App {
-    /// `o`: runs the slide's Python code, replacing a run that is still going.
-    pub(super) fn run_snippet(&mut self, now: Instant) -> Vec<Effect> {
-        let Some(code) = first_python(&self.current_slide().blocks) else {
-            self.status = Some("This slide has no Python code to run.".into());
-            return vec![Effect::Redraw];
-        };
-        if code.norun {
-            self.status = Some(
-                "This slide's code is marked `norun`: it is not meant to run as it stands.".into(),
-            );
-            return vec![Effect::Redraw];
-        }
-        let source = code.source.clone();
-        let mut effects = self.stop_snippet("started again", now);
-        self.snippet_runs += 1;
-        let run = self.snippet_runs;
-        self.snippet = Some(SnippetRun {
-            run,
-            slide: self.slide,
-            started: now,
-            ended: None,
-            lines: VecDeque::new(),
-            dropped: 0,
-            shown: true,
-        });
-        effects.push(Effect::StartSnippet { run, code: source });
-        effects.push(Effect::Redraw);
-        effects
-    }
-
-    /// Stops the running snippet, if any, saying `why`.
-    pub(super) fn stop_snippet(&mut self, why: &str, now: Instant) -> Vec<Effect> {
-        match &mut self.snippet {
-            Some(snippet) if snippet.is_running() => {
-                snippet.ended = Some((now, SnippetEnd::Stopped(why.into())));
-                vec![Effect::StopSnippet { run: snippet.run }]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// A line the snippet printed.
-    pub(super) fn on_snippet_output(
-        &mut self,
-        run: u64,
-        stream: Stream,
-        line: &str,
-    ) -> Vec<Effect> {
-        let Some(snippet) = self.snippet.as_mut().filter(|s| s.run == run) else {
-            return Vec::new();
-        };
-        if snippet.lines.len() == SNIPPET_LINES {
-            snippet.lines.pop_front();
-            snippet.dropped += 1;
-        }
-        let mut line = crate::ui::printable::printable(line);
-        if let Some((cut, _)) = line.char_indices().nth(SNIPPET_LINE_CHARS) {
-            line.truncate(cut);
-            line.push('…');
-        }
-        snippet.lines.push_back((stream, line));
-        vec![Effect::Redraw]
-    }
-
-    /// The snippet's interpreter ended (or its supervisor was killed) and was reaped.
-    pub(super) fn on_snippet_exit(
-        &mut self,
-        run: u64,
-        exit: ExitInfo,
-        now: Instant,
-    ) -> Vec<Effect> {
-        let Some(snippet) = self.snippet.as_mut().filter(|s| s.run == run) else {
-            return Vec::new();
-        };
-        if snippet.ended.is_none() {
-            snippet.ended = Some((now, SnippetEnd::Exited(exit)));
-        }
-        vec![Effect::Redraw]
-    }
-
-    /// Gives the panel back to the demo.
-    pub(super) fn hide_snippet(&mut self) {
-        if let Some(snippet) = &mut self.snippet {
-            snippet.shown = false;
-        }
-    }
-
-    /// The snippet to show in the panel: this slide's, while it is shown.
-    #[must_use]
-    pub fn shown_snippet(&self) -> Option<&SnippetRun> {
-        self.snippet
-            .as_ref()
-            .filter(|s| s.shown && s.slide == self.slide)
-    }
-
-    /// Leaving the slide stops its snippet and stops showing it.
-    pub(super) fn leave_snippet(&mut self, now: Instant) -> Vec<Effect> {
-        self.hide_snippet();
-        self.stop_snippet("slide changed", now)
     }
 }

@@ -3,18 +3,11 @@
 //! demos no claim has a measurement from yet, one after another.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
 
-use super::App;
-use super::run::Run;
-use crate::claims::{Claim, Measurement, RunKey, Verdict, run_key};
+use crate::claims::{Claim, Measurement, RunKey, Verdict};
 use crate::demo_runtime::Params;
 use crate::demo_runtime::engine::Engine;
-use crate::demo_runtime::protocol::NoteLevel;
-use crate::demos::find;
 use crate::export::{Measured, Results};
-use crate::lecture::msg::Effect;
-use crate::process::ExitInfo;
 
 /// The demo slot runs made for the verdicts belong to (no directive has this index).
 pub const VERDICTS_SLOT: usize = usize::MAX;
@@ -93,74 +86,6 @@ impl Verdicts {
             }
         }
         Results::from_session(measured)
-    }
-}
-
-impl App {
-    /// `v`: shows the verdicts in the demo panel, or the slide's demos again.
-    pub(super) fn toggle_verdicts(&mut self) -> Vec<Effect> {
-        if self.verdicts.claims.is_empty() {
-            self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
-        } else {
-            self.verdicts.shown = !self.verdicts.shown;
-            self.demos.editor = None;
-            self.demos.compare = false;
-            self.demos.scroll = 0;
-        }
-        vec![Effect::Redraw]
-    }
-
-    /// Enter on the verdicts: runs, one after another, every demo a claim still needs on the
-    /// current engine.
-    pub(super) fn run_missing_claims(&mut self, now: Instant) -> Vec<Effect> {
-        let engine = self.engines.current;
-        let missing = self.verdicts.missing(engine);
-        if missing.is_empty() {
-            self.status = Some(format!(
-                "Every claim that can be measured on {engine} has been; E switches engine."
-            ));
-            return vec![Effect::Redraw];
-        }
-        self.verdicts.queued = missing.len();
-        self.verdicts.queue = missing.into();
-        self.next_claim_run(now)
-    }
-
-    /// Starts the next queued run for the verdicts, if any.
-    pub(super) fn next_claim_run(&mut self, now: Instant) -> Vec<Effect> {
-        let Some((name, params)) = self.verdicts.queue.pop_front() else {
-            return vec![Effect::Redraw];
-        };
-        let Ok(demo) = find(&name) else {
-            return self.next_claim_run(now);
-        };
-        let done = self.verdicts.queued - self.verdicts.queue.len();
-        let title = format!("For the verdicts ({done}/{})", self.verdicts.queued);
-        self.launch(demo, params, (self.slide, VERDICTS_SLOT), Some(title), now)
-    }
-
-    /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.
-    pub(super) fn after_run(&mut self, run: &Run, exit: ExitInfo, now: Instant) -> Vec<Effect> {
-        let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
-        if finished_well && !run.results.is_empty() {
-            let key = run_key(run.demo.spec().name, &run.params);
-            let simulated = run
-                .notes
-                .iter()
-                .find(|(level, _)| *level == NoteLevel::Simulated)
-                .map(|(_, text)| text.clone());
-            self.verdicts.measured.insert(
-                (key, run.engine),
-                Measurement {
-                    results: run.results.clone(),
-                    simulated,
-                },
-            );
-        }
-        if run.slot.1 == VERDICTS_SLOT && !self.verdicts.queue.is_empty() {
-            return self.next_claim_run(now);
-        }
-        Vec::new()
     }
 }
 

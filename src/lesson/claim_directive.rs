@@ -4,7 +4,7 @@
 //! is `lectern check`'s business (it knows the demos).
 
 use super::diagnostic::{Diagnostic, Pos};
-use super::directive::{is_identifier, offset_pos, tokens, unquote};
+use super::directive_words::{is_identifier, offset_pos, tokens, unquote};
 use super::model::ClaimDirective;
 use super::scan::Comment;
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tree_sitter_highlight::{HighlightConfiguration, HighlightEvent, Highlighter};
 
-use super::model::{CodeToken, TokenKind};
+use serde::{Deserialize, Serialize};
 
 /// Capture names we colour, and the kind each maps to. tree-sitter picks the longest matching
 /// name, so `function.builtin` wins over `function` for `print`.
@@ -26,6 +26,46 @@ const CAPTURES: &[(&str, TokenKind)] = &[
     ("type", TokenKind::Type),
     ("constructor", TokenKind::Type),
 ];
+
+/// A run of code text of one syntactic kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeToken {
+    /// What the text is, for colouring.
+    pub kind: TokenKind,
+    /// The text itself (never contains a newline).
+    pub text: String,
+}
+
+/// Syntactic kinds the highlighter distinguishes; the theme gives each a style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TokenKind {
+    /// Anything not otherwise classified.
+    Plain,
+    /// `def`, `if`, `with`, ...
+    Keyword,
+    /// String literals.
+    String,
+    /// Comments.
+    Comment,
+    /// Numeric literals.
+    Number,
+    /// Function names in definitions and calls, and decorators.
+    Function,
+    /// Built-in functions such as `print` and `range`.
+    Builtin,
+    /// `None`, `True`, `False` and `ALL_CAPS` names.
+    Constant,
+    /// Operators, including `and`, `in`, `not`.
+    Operator,
+    /// Class-like names.
+    Type,
+}
+
+/// Whether a code block's language names Python.
+#[must_use]
+pub fn is_python(lang: Option<&str>) -> bool {
+    matches!(lang, Some("python" | "py" | "python3"))
+}
 
 /// Whether this process highlights Python itself (the default).
 static HERE: AtomicBool = AtomicBool::new(true);
@@ -52,7 +92,7 @@ const TAB: &str = "    ";
 pub fn highlight(lang: Option<&str>, code: &str) -> Vec<Vec<CodeToken>> {
     let code = code.replace('\t', TAB);
     let code = code.strip_suffix('\n').unwrap_or(&code);
-    let is_python = super::model::is_python(lang);
+    let is_python = is_python(lang);
     let tokens = is_python.then(|| python_tokens(code)).flatten();
     let tokens = tokens.unwrap_or_else(|| vec![(TokenKind::Plain, code.to_string())]);
     split_lines(tokens)

@@ -6,6 +6,7 @@
 mod claim_directive;
 pub mod diagnostic;
 mod directive;
+mod directive_words;
 mod front_matter;
 pub mod highlight;
 mod markdown;
@@ -16,9 +17,10 @@ mod scan;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Pos, Severity};
+pub use highlight::{CodeToken, TokenKind};
 pub use model::{
-    Align, Block, ClaimDirective, CodeBlock, CodeToken, DemoDirective, Inline, InlineStyle, Lesson,
-    LessonMeta, List, Slide, Table, TokenKind, plain_text,
+    Align, Block, ClaimDirective, CodeBlock, DemoDirective, Inline, InlineStyle, Lesson,
+    LessonMeta, List, Slide, Table, plain_text,
 };
 pub use parse::{Parsed, parse, parse_bytes};
 

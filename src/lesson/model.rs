@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use super::highlight::{self, CodeToken};
+
 /// A whole lecture: its front matter and its slides, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lesson {
@@ -197,13 +199,13 @@ impl CodeBlock {
         if let Some(lines) = self.highlighted.get() {
             return lines;
         }
-        if super::highlight::here() || !self.is_python() {
+        if highlight::here() || !self.is_python() {
             return self
                 .highlighted
-                .get_or_init(|| super::highlight::highlight(self.lang.as_deref(), &self.source));
+                .get_or_init(|| highlight::highlight(self.lang.as_deref(), &self.source));
         }
         self.plain
-            .get_or_init(|| super::highlight::highlight(None, &self.source))
+            .get_or_init(|| highlight::highlight(None, &self.source))
     }
 
     /// Takes the block's highlighted lines from elsewhere (a helper process); `false` if it
@@ -223,54 +225,14 @@ impl CodeBlock {
     /// Whether the block is Python code (highlighted as such; `o` runs it unless `norun`).
     #[must_use]
     pub fn is_python(&self) -> bool {
-        is_python(self.lang.as_deref())
+        highlight::is_python(self.lang.as_deref())
     }
-}
-
-/// Whether a code block's language names Python.
-#[must_use]
-pub fn is_python(lang: Option<&str>) -> bool {
-    matches!(lang, Some("python" | "py" | "python3"))
 }
 
 impl PartialEq for CodeBlock {
     fn eq(&self, other: &Self) -> bool {
         self.lang == other.lang && self.source == other.source && self.norun == other.norun
     }
-}
-
-/// A run of code text of one syntactic kind.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct CodeToken {
-    /// What the text is, for colouring.
-    pub kind: TokenKind,
-    /// The text itself (never contains a newline).
-    pub text: String,
-}
-
-/// Syntactic kinds the highlighter distinguishes; the theme gives each a style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
-pub enum TokenKind {
-    /// Anything not otherwise classified.
-    Plain,
-    /// `def`, `if`, `with`, ...
-    Keyword,
-    /// String literals.
-    String,
-    /// Comments.
-    Comment,
-    /// Numeric literals.
-    Number,
-    /// Function names in definitions and calls, and decorators.
-    Function,
-    /// Built-in functions such as `print` and `range`.
-    Builtin,
-    /// `None`, `True`, `False` and `ALL_CAPS` names.
-    Constant,
-    /// Operators, including `and`, `in`, `not`.
-    Operator,
-    /// Class-like names.
-    Type,
 }
 
 /// A run of inline text with one style.

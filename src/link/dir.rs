@@ -7,8 +7,6 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
-use super::LinkError;
-
 /// Overrides the directory (tests use their own, so they never meet a real lecture).
 pub const DIR_ENV: &str = "LECTERN_RUNTIME_DIR";
 
@@ -176,6 +174,39 @@ pub fn free_name(dir: &Path, wanted: &str, explicit: bool) -> Result<String, Lin
         .map(|n| format!("{wanted}-{n}"))
         .find(|name| claim(&socket_path(dir, name)))
         .ok_or_else(|| LinkError::Taken(wanted.to_string()))
+}
+
+/// Why the link could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// The private directory for sockets is unusable.
+    #[error("cannot use {} for the presenter link: {source}", dir.display())]
+    Dir {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The socket could not be made.
+    #[error("cannot listen on {}: {source}", path.display())]
+    Socket {
+        /// The socket's path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A session name with characters a file name should not have.
+    #[error(
+        "`{0}` is not a usable name: use ASCII letters, digits, `.`, `_` and `-` (at most \
+         {max} characters, not starting with `.`)",
+        max = MAX_NAME
+    )]
+    BadName(String),
+    /// Another lecture is presented under this name.
+    #[error("a lecture named `{0}` is already being presented here: choose another --name")]
+    Taken(String),
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEvent;
 
-use super::LinkError;
+use super::dir::LinkError;
 use super::dir::{free_name, socket_path};
 use super::wire::{LessonRef, PROTOCOL, RoomState, ToPresenter, ToRoom, encode, read_line};
 

@@ -1,5 +1,6 @@
 //! The two ends of the link talking over a real socket.
 
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 

@@ -5,8 +5,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::demo_runtime::view::Line as Series;
+use crate::demo_runtime::view::number;
 use crate::theme::Theme;
-use crate::ui::views::number;
 use crate::ui::wrap::wrap;
 
 /// Rows of plot area.

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 use super::gauges::bar;
 use super::wrap::{text_width, truncate, wrap};
-use crate::demo_runtime::view::{Bar, Lane, LegendEntry, Level, View, group};
+use crate::demo_runtime::view::{Bar, Lane, LegendEntry, Level, View, group, number};
 use crate::theme::Theme;
 
 /// The lines of `view` at `width` columns.
@@ -82,17 +82,6 @@ fn caption_lines(caption: &str, width: usize, theme: &Theme) -> Vec<Line<'static
         return Vec::new();
     }
     wrap(&[(caption, theme.muted)], width)
-}
-
-/// A number as the panel shows it: thousands separated, fewer decimals as it grows.
-#[must_use]
-pub fn number(value: f64) -> String {
-    let decimals = match value.abs() {
-        v if v >= 100.0 || v.fract().abs() < f64::EPSILON => 0,
-        v if v >= 10.0 => 1,
-        _ => 2,
-    };
-    group(value, decimals)
 }
 
 /// The shortest bar worth drawing beside an inline detail.

@@ -7,9 +7,10 @@ use ratatui::text::Line;
 
 use super::parts::Parts;
 use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::view::number;
 use crate::demo_runtime::view::{Tone, View};
 use crate::lecture::{App, Run, Slot};
-use crate::ui::views::{self, number};
+use crate::ui::views;
 use crate::ui::wrap::wrap;
 
 /// The comparison of the demo at `slot`, if it has a finished run on each engine.
