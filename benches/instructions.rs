@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 use lectern::lecture::App;
 use lectern::lecture::event_loop::LayoutTracker;
 use lectern::lecture::msg::Msg as LectureMsg;
-use lectern::lesson::parse;
 use lectern::sampler::{Collector, PlatformSource, Sample};
 use lectern::theme::{Theme, ThemeName};
 use lectern::ui::damage::Damage;
@@ -147,7 +146,7 @@ fn child(mode: &str, calls: usize) {
         SIZE,
         started,
     );
-    let lesson = parse(include_str!("../lessons/25-multiprocessing.md")).lesson;
+    let lesson = lectern::resolved::from_text(include_str!("../lessons/25-multiprocessing.md")).0;
     let mut lecture = App::new(lesson, theme, 1, SIZE, started);
     let mut layout = LayoutTracker::default();
     layout.refresh(&mut lecture, false);

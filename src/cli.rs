@@ -255,9 +255,9 @@ pub enum WorkerJob {
         /// PID of the lectern process that started this worker.
         #[arg(long)]
         parent: u32,
-        /// Parameters as `key=value`.
-        #[arg(long = "set")]
-        sets: Vec<String>,
+        /// The parameters, as the JSON object the runner wrote (checked again here).
+        #[arg(long, default_value = "{}")]
+        params: String,
     },
     /// Run a job for a process a demo started by exec.
     Child {

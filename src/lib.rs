@@ -12,14 +12,15 @@
 //! 4. [`demo_runtime`] — how any demo runs (units, parameters, engines, runner, protocol).
 //! 5. [`demos`] — the demo units and their catalog.
 //! 6. [`claims`] — what a lesson says its demos will measure, and the verdicts.
-//! 7. [`theme`] — every style.
-//! 8. [`ui`] — what the screens share for drawing.
-//! 9. [`terminal`], [`link`], [`record`], [`script`], [`export`] — the full-screen session,
-//!    the presenter link, recordings, tour scripts, handouts.
-//! 10. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
-//! 11. [`presenter`] — the speaker's screen (it reads the lecture's keys).
-//! 12. [`cli`] — the command line.
-//! 13. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
+//! 7. [`resolved`] — a lesson's demos and claims resolved against the demos, once, at load.
+//! 8. [`theme`] — every style.
+//! 9. [`ui`] — what the screens share for drawing.
+//! 10. [`terminal`], [`link`], [`record`], [`script`], [`export`] — the full-screen session,
+//!     the presenter link, recordings, tour scripts, handouts.
+//! 11. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
+//! 12. [`presenter`] — the speaker's screen (it reads the lecture's keys).
+//! 13. [`cli`] — the command line.
+//! 14. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
 
 pub mod claims;
 pub mod cli;
@@ -35,6 +36,7 @@ pub mod os;
 pub mod presenter;
 pub mod process;
 pub mod record;
+pub mod resolved;
 pub mod sampler;
 pub mod script;
 pub mod terminal;

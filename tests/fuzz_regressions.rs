@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use lectern::commands::check::demo_diagnostics;
 use lectern::demo_runtime::protocol::Event;
 use lectern::demos::ALL;
 use lectern::lecture::Run;
@@ -54,7 +53,7 @@ fn check_lesson(name: &str, bytes: &[u8]) {
     let parsed = parse_bytes(bytes);
     // Invalid UTF-8 is reported inside the valid prefix, which the lossy text keeps as is.
     let text = String::from_utf8_lossy(bytes);
-    let demo = demo_diagnostics(&parsed.lesson);
+    let demo = lectern::resolved::resolve(parsed.lesson.clone()).1;
     for d in parsed.diagnostics.iter().chain(&demo) {
         assert_inside(name, &text, d);
     }
@@ -70,7 +69,12 @@ fn check_lesson(name: &str, bytes: &[u8]) {
 /// applied to a run and its views drawn. Returns how many lines were events.
 fn check_protocol(name: &str, bytes: &[u8]) -> usize {
     let demo = ALL[0];
-    let mut run = Run::new(1, demo, demo.defaults(), (0, 0), Instant::now());
+    let mut run = Run::new(
+        1,
+        lectern::demo_runtime::RunRequest::defaults(demo),
+        (0, 0),
+        Instant::now(),
+    );
     let mut events = 0;
     for raw in bytes.split_inclusive(|&b| b == b'\n') {
         let text = String::from_utf8_lossy(raw)

@@ -115,7 +115,7 @@ impl Trial {
         for _ in 0..20 {
             params = draw_params(&mut rng, spec);
             let pairs = params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-            if demo.params_from(pairs).is_ok() {
+            if lectern::demo_runtime::RunRequest::from_pairs(demo, pairs).is_ok() {
                 break;
             }
             params.clear();

@@ -6,7 +6,6 @@ use std::time::Instant;
 use lectern::lecture::App;
 use lectern::lecture::msg::Msg;
 use lectern::lecture::view::render;
-use lectern::lesson;
 use lectern::theme::{Theme, ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,7 +16,7 @@ use ratatui::layout::Size;
 fn app(slide: usize, width: u16, height: u16) -> (App, Instant) {
     // Per-core parameter defaults appear on screen: pin them so snapshots match anywhere.
     lectern::demo_runtime::params::assume_cores(2);
-    let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
+    let (lesson, _) = lectern::resolved::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let theme = Theme::new(ThemeName::Dark, false);
     let mut app = App::new(lesson, theme, slide, Size::new(width, height), now);

@@ -61,7 +61,7 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
     let started: Vec<&str> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::StartDemo { demo, .. } => Some(*demo),
+            Effect::StartDemo { request, .. } => Some(request.name()),
             _ => None,
         })
         .collect();
@@ -103,7 +103,7 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::StartDemo { demo: "gil", .. })),
+            .any(|e| matches!(e, Effect::StartDemo { request, .. } if request.name() == "gil")),
         "{effects:?}"
     );
     assert_eq!(app.verdicts.missing(app.engines.current).len(), missing - 1);

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let parsed = parse_bytes(data);
     // Invalid UTF-8 is reported inside the valid prefix, which the lossy text keeps as is.
     let text = String::from_utf8_lossy(data);
-    let demo = lectern::commands::check::demo_diagnostics(&parsed.lesson);
+    let demo = lectern::resolved::resolve(parsed.lesson.clone()).1;
     for d in parsed.diagnostics.iter().chain(&demo) {
         assert_inside(&text, d);
     }

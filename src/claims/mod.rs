@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub use expect::{Expect, Verdict};
 
 use crate::demo_runtime::protocol::ResultValue;
-use crate::demo_runtime::{Demo, Params};
+use crate::demo_runtime::{Params, RunRequest};
 use crate::lesson::{ClaimDirective, Diagnostic, Lesson, Pos};
 
 /// A claim, resolved against the demos: the run that measures it and what it expects.
@@ -19,10 +19,9 @@ pub struct Claim {
     pub slide: usize,
     /// The claim in the lesson's words.
     pub text: String,
-    /// The demo that measures it.
-    pub demo: &'static dyn Demo,
-    /// Every parameter of the measuring run (the claim's over the defaults).
-    pub params: Params,
+    /// The run that measures it: its demo and every parameter (the claim's over the
+    /// defaults).
+    pub request: RunRequest,
     /// The parameters the claim sets itself, as written.
     pub explicit: Vec<(String, String)>,
     /// The result checked.
@@ -48,7 +47,7 @@ impl std::fmt::Debug for Claim {
         f.debug_struct("Claim")
             .field("slide", &self.slide)
             .field("text", &self.text)
-            .field("demo", &self.demo.spec().name)
+            .field("demo", &self.request.name())
             .field("result", &self.result)
             .field("expect", &self.expect)
             .finish_non_exhaustive()
@@ -78,7 +77,7 @@ impl Claim {
     /// Identifies the run that measures this claim: its demo and every parameter.
     #[must_use]
     pub fn run_key(&self) -> RunKey {
-        run_key(self.demo.spec().name, &self.params)
+        run_key(self.request.name(), self.request.params())
     }
 }
 
@@ -112,9 +111,9 @@ pub fn resolve(lesson: &Lesson) -> (Vec<Claim>, Vec<Diagnostic>) {
 fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
     let at = Pos::new(d.line, d.col);
     let demo = crate::demos::find(&d.demo).map_err(|err| Diagnostic::error(at, err.to_string()))?;
-    let params = demo
-        .params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|err| Diagnostic::error(at, err.to_string()))?;
+    let request =
+        RunRequest::from_pairs(demo, d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|err| Diagnostic::error(at, err.to_string()))?;
     let spec = demo.spec();
     let unknown_result = |key: &str, pos: (usize, usize)| {
         let mut known: Vec<&str> = spec.results.to_vec();
@@ -141,8 +140,7 @@ fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
     Ok(Claim {
         slide,
         text: d.text.clone(),
-        demo,
-        params,
+        request,
         explicit: d.params.clone(),
         result: d.result.clone(),
         expect,

@@ -4,32 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::lesson::{Diagnostic, Lesson, Pos, Severity, parse_bytes};
-
-/// Problems with the lesson's demo and claim directives: unknown demos, unknown parameters,
-/// values out of range, parameters that do not fit together, unknown results, expectations
-/// that do not parse (each names the valid choices).
-#[must_use]
-pub fn demo_diagnostics(lesson: &Lesson) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for directive in lesson.slides.iter().flat_map(|s| &s.demos) {
-        let pos = Pos::new(directive.line, directive.col);
-        let checked = crate::demos::find(&directive.name).and_then(|spec| {
-            spec.params_from(
-                directive
-                    .params
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            )
-        });
-        if let Err(err) = checked {
-            problems.push(Diagnostic::error(pos, err.to_string()));
-        }
-    }
-    // Claims name demos, parameters and results too.
-    problems.extend(crate::claims::resolve(lesson).1);
-    problems
-}
+use crate::lesson::{Severity, parse_bytes};
+use crate::resolved::resolve;
 
 /// Checks every file, printing one `PATH:LINE:COL: severity: message` line per problem on
 /// stdout and a summary per file on stderr. Exit status 1 if any file has an error.
@@ -48,29 +24,29 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
                 continue;
             }
         };
-        let mut parsed = parse_bytes(&bytes);
-        parsed.diagnostics.extend(demo_diagnostics(&parsed.lesson));
-        parsed.diagnostics.sort_by_key(|d| (d.line, d.col));
-        for diagnostic in &parsed.diagnostics {
+        // Parsed, then resolved against the demos: what loading it for the lecture does.
+        let parsed = parse_bytes(&bytes);
+        let (resolved, mut diagnostics) = resolve(parsed.lesson);
+        diagnostics.extend(parsed.diagnostics);
+        diagnostics.sort_by_key(|d| (d.line, d.col));
+        for diagnostic in &diagnostics {
             let _ = writeln!(out, "{}", diagnostic.with_path(&name));
         }
-        let errors = parsed
-            .diagnostics
+        let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let warnings = parsed.diagnostics.len() - errors;
+        let warnings = diagnostics.len() - errors;
         if errors > 0 {
             failed = true;
             eprintln!("{name}: {errors} error(s), {warnings} warning(s)");
         } else {
-            let lesson = &parsed.lesson;
-            let demos: usize = lesson.slides.iter().map(|s| s.demos.len()).sum();
-            let claims: usize = lesson.slides.iter().map(|s| s.claims.len()).sum();
+            let demos: usize = resolved.demos.iter().map(Vec::len).sum();
             eprintln!(
-                "{name}: ok — {} slides, {demos} demo directives, {claims} claims, {warnings} \
+                "{name}: ok — {} slides, {demos} demo directives, {} claims, {warnings} \
                  warning(s)",
-                lesson.slides.len()
+                resolved.lesson.slides.len(),
+                resolved.claims.len()
             );
         }
     }

@@ -16,8 +16,8 @@ use crate::demo_runtime::launch::Launch;
 use crate::demo_runtime::params::Kind;
 use crate::demo_runtime::protocol::{Event, NoteLevel, ResultValue};
 use crate::demo_runtime::python;
+use crate::demo_runtime::request::{RunRequest, split_set};
 use crate::demo_runtime::runner::{self, Report};
-use crate::demo_runtime::unit::split_set;
 use crate::demo_runtime::view::Views;
 use crate::demos::{ALL, find};
 use crate::input::{FromInput, Input, listen_for_signals};
@@ -145,15 +145,16 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
             .collect::<Result<Vec<_>, _>>()?;
         let quick = if quick { demo.spec().quick } else { &[] };
         let pairs = quick.iter().copied().chain(given);
-        Ok((demo, demo.params_from(pairs)?))
+        RunRequest::from_pairs(demo, pairs)
     });
-    let (demo, params) = match validated {
+    let request = match validated {
         Ok(ok) => ok,
         Err(err) => {
             eprintln!("lectern demo: {err}");
             return ExitCode::from(2);
         }
     };
+    let demo = request.demo();
     let launch = match launch_for(demo, engine) {
         Ok(launch) => launch,
         Err(message) => {
@@ -170,7 +171,7 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
         }
     };
     let report = Arc::new(move |report| tx.send(Msg::Report(report)).is_ok());
-    let handle = match runner::start(demo, &params, &launch, report) {
+    let handle = match runner::start(&request, &launch, report) {
         Ok(handle) => handle,
         // Parameters the machine cannot afford are bad input, like a value out of range.
         Err(err) if err.kind() == io::ErrorKind::InvalidInput => {

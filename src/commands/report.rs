@@ -16,7 +16,7 @@ use crate::demo_runtime::launch::Engines;
 use crate::demo_runtime::protocol::{Event, NoteLevel};
 use crate::demo_runtime::python;
 use crate::demo_runtime::runner::{self, Report};
-use crate::demo_runtime::{Demo, Params};
+use crate::demo_runtime::{Demo, RunRequest};
 use crate::input::{FromInput, Input, listen_for_signals};
 use crate::lesson::Lesson;
 use crate::process::signal_name;
@@ -78,9 +78,9 @@ pub fn run(lesson: &Lesson, name: &str, options: &ReportOptions) -> ExitCode {
     };
     let mut measured: BTreeMap<(RunKey, Engine), Measured> = BTreeMap::new();
     let progress = Progress::new(plan.len());
-    for (i, (key, engine, demo, params)) in plan.iter().enumerate() {
-        progress.show(i, demo.spec().name, *engine);
-        match measure(*demo, params, &engines, *engine, (i, &tx, &rx)) {
+    for (i, (key, engine, request)) in plan.iter().enumerate() {
+        progress.show(i, request.name(), *engine);
+        match measure(request, &engines, *engine, (i, &tx, &rx)) {
             Ok(result) => {
                 measured.insert((key.clone(), *engine), result);
             }
@@ -118,17 +118,17 @@ fn plan(
     claims: &[Claim],
     options: &ReportOptions,
     engines: &Engines,
-) -> Vec<(RunKey, Engine, &'static dyn Demo, Params)> {
-    let mut plan: Vec<(RunKey, Engine, &'static dyn Demo, Params)> = Vec::new();
+) -> Vec<(RunKey, Engine, RunRequest)> {
+    let mut plan: Vec<(RunKey, Engine, RunRequest)> = Vec::new();
     for claim in claims {
         let key = claim.run_key();
         for &engine in &options.engines {
-            if !can_run(claim.demo, engine, engines)
+            if !can_run(claim.request.demo(), engine, engines)
                 || plan.iter().any(|(k, e, ..)| *k == key && *e == engine)
             {
                 continue;
             }
-            plan.push((key.clone(), engine, claim.demo, params_for(claim, options)));
+            plan.push((key.clone(), engine, request_for(claim, options)));
         }
     }
     plan
@@ -138,17 +138,16 @@ fn can_run(demo: &dyn Demo, engine: Engine, engines: &Engines) -> bool {
     engine == Engine::Native || (engines.python.is_some() && demo.spec().python.is_some())
 }
 
-/// The claim's parameters, over the demo's quick ones with `--quick`.
-fn params_for(claim: &Claim, options: &ReportOptions) -> Params {
+/// The claim's run; with `--quick`, the claim's own parameters over the demo's quick ones
+/// (or the claim's run as it is, when the two do not fit together).
+fn request_for(claim: &Claim, options: &ReportOptions) -> RunRequest {
     if !options.quick {
-        return claim.params.clone();
+        return claim.request.clone();
     }
-    let quick = claim.demo.spec().quick.iter().copied();
+    let demo = claim.request.demo();
+    let quick = demo.spec().quick.iter().copied();
     let own = claim.explicit.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-    claim
-        .demo
-        .params_from(quick.chain(own))
-        .unwrap_or_else(|_| claim.params.clone())
+    RunRequest::from_pairs(demo, quick.chain(own)).unwrap_or_else(|_| claim.request.clone())
 }
 
 /// What the report waits for: a signal that stops it, or a report from the run numbered
@@ -169,15 +168,15 @@ impl FromInput for Incoming {
 
 /// Runs one demo to its end; `Err(signal)` if a signal stopped the report.
 fn measure(
-    demo: &'static dyn Demo,
-    params: &Params,
+    request: &RunRequest,
     engines: &Engines,
     engine: Engine,
     (run, tx, rx): (usize, &Sender<Incoming>, &Receiver<Incoming>),
 ) -> Result<Measured, i32> {
     let tx = tx.clone();
     let report = Arc::new(move |report| tx.send(Incoming::Report(run, report)).is_ok());
-    let handle = match runner::start(demo, params, &engines.launch(demo, engine), report) {
+    let launch = engines.launch(request.demo(), engine);
+    let handle = match runner::start(request, &launch, report) {
         Ok(handle) => handle,
         Err(err) => return Ok(Err(format!("cannot start: {err}"))),
     };
@@ -248,7 +247,7 @@ fn rows<'a>(
                     None => Outcome::NotMeasured(format!("the run reported no {}", claim.result)),
                 },
                 Some(Err(why)) => Outcome::NotMeasured(why.clone()),
-                None if !can_run(claim.demo, engine, engines) => Outcome::NotMeasured(
+                None if !can_run(claim.request.demo(), engine, engines) => Outcome::NotMeasured(
                     engines
                         .why_not_python
                         .clone()
@@ -271,14 +270,15 @@ fn print_json(rows: &[Row<'_>]) -> io::Result<()> {
     for row in rows {
         let claim = row.claim;
         let params: BTreeMap<&str, String> = claim
-            .params
+            .request
+            .params()
             .iter()
             .map(|(k, v)| (k.as_str(), v.to_string()))
             .collect();
         let mut line = json!({
             "slide": claim.slide,
             "claim": claim.text,
-            "demo": claim.demo.spec().name,
+            "demo": claim.request.name(),
             "params": params,
             "result": claim.result,
             "expect": claim.expect.to_string(),
@@ -356,7 +356,7 @@ fn print_markdown(
                     }
                     let verdict = if v.holds { "holds" } else { "**differs**" };
                     let mark = simulated.as_ref().map_or_else(String::new, |note| {
-                        let who = format!("{} {}", headers[i], claim.demo.spec().name);
+                        let who = format!("{} {}", headers[i], claim.request.name());
                         let n = footnotes
                             .iter()
                             .position(|f| f.0 == who && f.1 == *note)

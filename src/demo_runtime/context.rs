@@ -195,7 +195,8 @@ impl Ctx {
         let threads = thread_count();
         if threads > 1 {
             return Err(io::Error::other(format!(
-                "refusing to fork: this process has {threads} threads, and a child forked now                  could inherit a lock held by a thread that does not exist in it"
+                "refusing to fork: this process has {threads} threads, and a child forked now \
+                 could inherit a lock held by a thread that does not exist in it"
             )));
         }
         self.fork_within_budget()

@@ -20,6 +20,7 @@ pub mod protocol;
 pub mod python;
 pub mod reap;
 pub mod records;
+pub mod request;
 pub mod run_dir;
 pub mod runner;
 pub mod supervisor;
@@ -30,4 +31,5 @@ pub mod work;
 pub mod worker;
 
 pub use params::Params;
+pub use request::RunRequest;
 pub use unit::{Demo, DemoError, DemoSpec};

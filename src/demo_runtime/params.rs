@@ -1,5 +1,5 @@
-//! Demo parameters: their types, ranges and defaults, and parsing from text with errors that
-//! name the valid choices. One code path for lesson directives, `--set` and the panel's editor.
+//! Demo parameters: their types, ranges and defaults, and one value read from text or JSON.
+//! A whole set of them is checked, once, as a [`super::request::RunRequest`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -140,6 +140,23 @@ impl ParamSpec {
         }
     }
 
+    /// This parameter's value from the JSON a run request travels as (see
+    /// [`super::request::RunRequest::json`]): a number, `true`/`false` or a word.
+    #[must_use]
+    pub fn from_json(&self, value: &Value) -> Option<ParamValue> {
+        match (self.kind, value) {
+            (Kind::Int { min, max }, Value::Number(n)) => n
+                .as_i64()
+                .filter(|n| (min..=max).contains(n))
+                .map(ParamValue::Int),
+            (Kind::Bool, Value::Bool(b)) => Some(ParamValue::Bool(*b)),
+            (Kind::Choice(words), Value::String(word)) => words
+                .contains(&word.as_str())
+                .then(|| ParamValue::Choice(word.clone())),
+            _ => None,
+        }
+    }
+
     /// Parses `text` as this parameter's value.
     #[must_use]
     pub fn parse(&self, text: &str) -> Option<ParamValue> {
@@ -190,6 +207,25 @@ pub const fn cap_param(default: i64) -> ParamSpec {
         meaning: "hard limit on processes this demo may create, its own included",
     }
 }
+
+/// The `workers` parameter: how many workers a demo runs at once, from 1 to 16, `default`
+/// of them unless told otherwise. Demos that run a pool use [`POOL_WORKERS`].
+#[must_use]
+pub const fn workers(default: Default, meaning: &'static str) -> ParamSpec {
+    ParamSpec {
+        name: "workers",
+        kind: Kind::Int { min: 1, max: 16 },
+        default,
+        unit: "processes",
+        meaning,
+    }
+}
+
+/// A pool's worker processes: one per core unless told otherwise.
+pub const POOL_WORKERS: ParamSpec = workers(
+    Default::PerCore(1),
+    "pool worker processes (default: one per core)",
+);
 
 /// How long a demo's processes stay alive after the run, so the gauges show them.
 pub const LINGER: ParamSpec = ParamSpec {

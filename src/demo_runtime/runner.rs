@@ -12,10 +12,10 @@ use std::sync::Arc;
 use nix::sys::signal::{Signal, killpg};
 
 use super::launch::Launch;
-use super::params::{Params, int, to_json};
+use super::params::int;
 use super::protocol::{Event, NoteLevel};
+use super::request::RunRequest;
 use super::run_dir::RunDir;
-use super::unit::Demo;
 use crate::os;
 use crate::process::ExitInfo;
 use crate::process::{OnLine, Pace, Stream, spawn_waited};
@@ -78,17 +78,13 @@ fn unreadable(line: &str, seen: &std::sync::atomic::AtomicU32) -> Option<Event> 
     })
 }
 
-/// Starts `demo` with `params` as `launch` says; `report` gets its events and then its end.
+/// Starts the run `request` asks for, as `launch` says; `report` gets its events and then its end.
 ///
 /// # Errors
 /// If the program cannot be found or started, or the demo has no twin for the engine.
-pub fn start(
-    demo: &dyn Demo,
-    params: &Params,
-    launch: &Launch,
-    report: OnReport,
-) -> io::Result<RunHandle> {
-    let name = demo.spec().name;
+pub fn start(request: &RunRequest, launch: &Launch, report: OnReport) -> io::Result<RunHandle> {
+    let (demo, params) = (request.demo(), request.params());
+    let name = request.name();
     // Sizes are checked against the memory actually available before anything starts.
     super::machine::check_memory(demo.memory_needed(params))
         .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
@@ -99,11 +95,13 @@ pub fn start(
         Launch::Native => {
             // Under the same supervisor as a CPython twin: it counts the group against the
             // cap from outside, adopts and reaps orphans, and cleans up if lectern dies.
-            let mut args: Vec<OsString> = vec!["worker".into(), "demo".into(), name.into()];
-            for (k, v) in params {
-                args.push("--set".into());
-                args.push(format!("{k}={v}").into());
-            }
+            let args: Vec<OsString> = vec![
+                "worker".into(),
+                "demo".into(),
+                name.into(),
+                "--params".into(),
+                request.json().into(),
+            ];
             super::supervisor::command(
                 int(params, "cap"),
                 &std::env::current_exe()?.into_os_string(),
@@ -116,7 +114,6 @@ pub fn start(
                     "demo `{name}` has no CPython twin"
                 )));
             };
-            let json = serde_json::to_string(&to_json(params)).map_err(io::Error::other)?;
             // -B: no __pycache__ anywhere; -s -E: no user site or PYTHON* variables, so the
             // run is the same on every machine.
             let args: Vec<OsString> = vec![
@@ -125,7 +122,7 @@ pub fn start(
                 "-E".into(),
                 dir.join(twin).into_os_string(),
                 "--params".into(),
-                json.into(),
+                request.json().into(),
             ];
             super::supervisor::command(int(params, "cap"), python, &args)?
         }
@@ -137,7 +134,7 @@ pub fn start(
         .stderr(Stdio::piped());
     // A lesson may set both engines' parameters (slide 4 does): say which this engine
     // leaves aside, as an explanation rather than a warning.
-    for message in demo.unhonoured(launch.engine(), params) {
+    for message in request.unhonoured(launch.engine()) {
         report(Report::Event(Event::Note {
             level: NoteLevel::Info,
             message,

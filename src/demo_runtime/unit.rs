@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
 use super::engine::Engine;
-use super::params::{Default, ParamSpec, ParamValue, Params, to_json};
+use super::params::{Default, ParamSpec, Params, to_json};
 
 /// What a demo is called and what it takes.
 #[derive(Debug, Clone, Copy)]
@@ -106,15 +106,6 @@ pub enum DemoError {
     },
 }
 
-/// Splits `key=value`.
-///
-/// # Errors
-/// [`DemoError::BadSyntax`] when there is no `=`.
-pub fn split_set(text: &str) -> Result<(&str, &str), DemoError> {
-    text.split_once('=')
-        .ok_or_else(|| DemoError::BadSyntax(text.to_string()))
-}
-
 /// A runnable demo, whatever its parameter type.
 pub trait Demo: Sync {
     /// Its name, title, summary and parameters.
@@ -165,54 +156,6 @@ impl dyn Demo + '_ {
         self.spec().params.iter().find(|p| p.name == key)
     }
 
-    /// Sets `key` from text, refusing unknown keys and bad values with the valid choices.
-    ///
-    /// # Errors
-    /// [`DemoError::UnknownParam`] or [`DemoError::BadValue`].
-    pub fn set(&self, params: &mut Params, key: &str, value: &str) -> Result<(), DemoError> {
-        let spec = self.spec();
-        let Some(param) = self.param(key) else {
-            return Err(DemoError::UnknownParam {
-                demo: spec.name.into(),
-                key: key.into(),
-                valid: spec
-                    .params
-                    .iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        };
-        let parsed = param.parse(value).ok_or_else(|| DemoError::BadValue {
-            demo: spec.name.into(),
-            key: key.into(),
-            value: value.into(),
-            expected: param.expected(),
-        })?;
-        params.insert(key.to_string(), parsed);
-        Ok(())
-    }
-
-    /// Defaults overridden by `key=value` pairs, then checked as a whole: the one way text
-    /// becomes parameters, for lesson directives, `--set` and the worker alike.
-    ///
-    /// # Errors
-    /// The first problem found.
-    pub fn params_from<'a>(
-        &self,
-        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Params, DemoError> {
-        let mut params = self.defaults();
-        let mut explicit = Vec::new();
-        for (key, value) in pairs {
-            self.set(&mut params, key, value)?;
-            explicit.push(key);
-        }
-        follow_links(self.spec(), &mut params, &explicit);
-        self.check(&params)?;
-        Ok(params)
-    }
-
     /// The engines this demo runs on.
     #[must_use]
     pub fn engines(&self) -> Vec<Engine> {
@@ -232,37 +175,10 @@ impl dyn Demo + '_ {
             Engine::Python => !spec.native_only.contains(&key),
         }
     }
-
-    /// Sentences about parameters set away from their defaults that `engine` does not
-    /// honour: an engine says so instead of silently ignoring them.
-    #[must_use]
-    pub fn unhonoured(&self, engine: Engine, params: &Params) -> Vec<String> {
-        let defaults = self.defaults();
-        params
-            .iter()
-            .filter(|(key, value)| !self.honours(engine, key) && defaults.get(*key) != Some(*value))
-            .map(|(key, value)| {
-                let meaning = self.param(key).map_or("", |p| p.meaning);
-                format!(
-                    "{key}={value} is not used by the {engine} engine, only by the {} one \
-                     ({meaning}).",
-                    engine.other()
-                )
-            })
-            .collect()
-    }
-
-    /// Changes one parameter to `value` if the demo accepts the result as a whole.
-    #[must_use]
-    pub fn with(&self, params: &Params, key: &str, value: ParamValue) -> Option<Params> {
-        let mut candidate = params.clone();
-        candidate.insert(key.to_string(), value);
-        self.check(&candidate).is_ok().then_some(candidate)
-    }
 }
 
 /// Gives parameters that default to another's value that value, unless set explicitly.
-fn follow_links(spec: &DemoSpec, params: &mut Params, explicit: &[&str]) {
+pub(super) fn follow_links(spec: &DemoSpec, params: &mut Params, explicit: &[&str]) {
     for param in spec.params {
         if let Default::SameAs(other) = param.default
             && !explicit.contains(&param.name)

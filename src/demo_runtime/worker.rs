@@ -7,32 +7,27 @@ use std::process::ExitCode;
 use super::context::Ctx;
 use super::params::to_json;
 use super::protocol::{Emitter, Event};
-use super::unit::{Demo, DemoError, split_set};
+use super::request::RunRequest;
+use super::unit::{Demo, DemoError};
 use crate::os;
 
 /// The engine name native demos report.
 pub const ENGINE: &str = "native";
 
-/// Runs the demo the catalog `found` with `sets` (`key=value`), reporting on stdout, or
-/// reports why it cannot. `parent` is the lectern process that started this worker: if it
+/// Runs the demo the catalog `found` with the parameters in `params` (the JSON object of a
+/// [`RunRequest`], checked again here), reporting on stdout, or reports why it cannot. `parent` is the lectern process that started this worker: if it
 /// dies, so does the worker (and, in a chain, every process the demo created).
 #[must_use]
 pub fn run_demo(
     found: Result<&'static dyn Demo, DemoError>,
     parent: u32,
-    sets: &[String],
+    params: &str,
 ) -> ExitCode {
     os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
     let out = Emitter;
-    let prepared = found.and_then(|demo| {
-        let pairs = sets
-            .iter()
-            .map(|s| split_set(s))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((demo, demo.params_from(pairs)?))
-    });
-    let (demo, params) = match prepared {
-        Ok(prepared) => prepared,
+    let request = found.and_then(|demo| RunRequest::from_json(demo, params));
+    let (demo, params) = match request {
+        Ok(request) => (request.demo(), request.params().clone()),
         Err(err) => {
             out.send(&Event::Error {
                 message: err.to_string(),

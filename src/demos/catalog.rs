@@ -75,10 +75,10 @@ pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|d| d.spec().name).collect()
 }
 
-/// `lectern worker demo NAME`: runs demo `name` in this worker process.
+/// `lectern worker demo NAME --params JSON`: runs demo `name` in this worker process.
 #[must_use]
-pub fn run_worker(name: &str, parent: u32, sets: &[String]) -> ExitCode {
-    worker::run_demo(find(name), parent, sets)
+pub fn run_worker(name: &str, parent: u32, params: &str) -> ExitCode {
+    worker::run_demo(find(name), parent, params)
 }
 
 /// `lectern worker child NAME JOB`: a job for a process demo `name` started by exec.
@@ -90,6 +90,7 @@ pub fn run_child(name: &str, job: &str) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo_runtime::RunRequest;
     use crate::demo_runtime::params::{Kind, ParamValue};
 
     #[test]
@@ -141,16 +142,36 @@ mod tests {
     #[test]
     fn every_demos_quick_parameters_are_valid() {
         for demo in ALL {
-            demo.params_from(demo.spec().quick.iter().copied())
+            RunRequest::from_pairs(*demo, demo.spec().quick.iter().copied())
                 .unwrap_or_else(|e| panic!("{}: {e}", demo.spec().name));
         }
+    }
+
+    #[test]
+    fn every_request_crosses_to_the_worker_as_json_unchanged() {
+        for demo in ALL {
+            for request in [
+                RunRequest::defaults(*demo),
+                RunRequest::from_pairs(*demo, demo.spec().quick.iter().copied())
+                    .unwrap_or_else(|e| panic!("{}: {e}", demo.spec().name)),
+            ] {
+                let back = RunRequest::from_json(*demo, &request.json())
+                    .unwrap_or_else(|e| panic!("{}: {e}", demo.spec().name));
+                assert_eq!(back, request);
+            }
+        }
+        let gil = find("gil").unwrap();
+        let err = RunRequest::from_json(gil, r#"{"workers": "two"}"#).unwrap_err();
+        assert!(matches!(err, DemoError::BadValue { .. }), "{err}");
+        let err = RunRequest::from_json(gil, "[1]").unwrap_err();
+        assert!(err.to_string().contains("not a JSON object"), "{err}");
     }
 
     #[test]
     fn values_are_typed_ranged_and_refused_with_the_valid_choices() {
         for demo in ALL {
             let spec = demo.spec();
-            let err = demo.params_from([("no_such_parameter", "1")]).unwrap_err();
+            let err = RunRequest::from_pairs(*demo, [("no_such_parameter", "1")]).unwrap_err();
             for param in spec.params {
                 assert!(err.to_string().contains(param.name), "{err}");
             }
@@ -160,7 +181,7 @@ mod tests {
                     Kind::Bool => "maybe".into(),
                     Kind::Choice(_) => "no-such-choice".into(),
                 };
-                let err = demo.params_from([(param.name, bad.as_str())]).unwrap_err();
+                let err = RunRequest::from_pairs(*demo, [(param.name, bad.as_str())]).unwrap_err();
                 assert!(
                     matches!(err, DemoError::BadValue { .. }),
                     "{}.{}: {err}",

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::chunksize::python_default;
 use crate::demo_runtime::context::Ctx;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{
+    Default, Kind, POOL_WORKERS, ParamSpec, cap_param, fits_under_cap,
+};
 use crate::demo_runtime::pool::{Pool, join};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
@@ -32,13 +34,7 @@ pub static DEMO: Unit<Settings> = Unit {
                   on a pool with chunksize 1 and with Python's default; draws the speedup \
                   against the task length and finds where the pool starts to win.",
         params: &[
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
-                unit: "processes",
-                meaning: "pool worker processes (default: one per core)",
-            },
+            POOL_WORKERS,
             ParamSpec {
                 name: "payload_kb",
                 kind: Kind::Int { min: 0, max: 1024 },

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::machine::{own_memory, reset_peak};
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{
+    Default, Kind, POOL_WORKERS, ParamSpec, cap_param, fits_under_cap,
+};
 use crate::demo_runtime::pool::{Pool, join};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
@@ -51,13 +53,7 @@ pub static DEMO: Unit<Settings> = Unit {
                 unit: "ms",
                 meaning: "typical CPU work per task (the first task takes three times as long)",
             },
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
-                unit: "processes",
-                meaning: "pool worker processes (default: one per core)",
-            },
+            POOL_WORKERS,
             ParamSpec {
                 name: "seed",
                 kind: Kind::Int { min: 0, max: 1000 },

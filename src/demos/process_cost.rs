@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, fits_under_cap};
+use crate::demo_runtime::params::{Default, Kind, ParamSpec, fits_under_cap, workers};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
 use crate::demo_runtime::records::{read_record, write_record};
@@ -50,13 +50,10 @@ pub static DEMO: Unit<Settings> = Unit {
                 unit: "ms",
                 meaning: "CPU work per task (CPU time, not wall time)",
             },
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
-                unit: "processes",
-                meaning: "processes working at once, in both ways (default: one per core)",
-            },
+            workers(
+                Default::PerCore(1),
+                "processes working at once, in both ways (default: one per core)",
+            ),
             ParamSpec {
                 name: "cap",
                 kind: Kind::Int { min: 2, max: 256 },

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
 use crate::demo_runtime::unit::{DemoSpec, Unit};
@@ -37,13 +37,10 @@ pub static DEMO: Unit<Settings> = Unit {
                   result queue (pipes with a reader lock). One sentinel per worker shuts them \
                   down; with fewer, a watchdog names the workers blocked forever in get().",
         params: &[
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(2),
-                unit: "processes",
-                meaning: "worker processes (default: 2 per core)",
-            },
+            workers(
+                Default::PerCore(2),
+                "worker processes (default: 2 per core)",
+            ),
             ParamSpec {
                 name: "sentinels",
                 kind: Kind::Int { min: 0, max: 32 },

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{
+    Default, Kind, POOL_WORKERS, ParamSpec, cap_param, fits_under_cap,
+};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::unit::{DemoSpec, Unit, little_memory};
@@ -48,13 +50,7 @@ pub static DEMO: Unit<Settings> = Unit {
                 unit: "ms",
                 meaning: "CPU work per task",
             },
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
-                unit: "processes",
-                meaning: "pool worker processes (default: one per core)",
-            },
+            POOL_WORKERS,
             ParamSpec {
                 name: "watchdog_ms",
                 kind: Kind::Int {

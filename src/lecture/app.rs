@@ -13,7 +13,10 @@ use super::snippet::SnippetRun;
 use super::stopwatch::Stopwatch;
 use super::verdicts::Verdicts;
 
+use super::run::Slot;
+use crate::demo_runtime::RunRequest;
 use crate::lesson::{Lesson, Slide};
+use crate::resolved::{ResolvedLesson, SlideDemo};
 use crate::theme::Theme;
 use crate::ui::gauges::store::Gauges;
 
@@ -91,6 +94,8 @@ fn matching<'a>(
 pub struct App {
     /// The lecture being presented (never without slides).
     pub lesson: Lesson,
+    /// Each slide's demos, resolved when the lesson was loaded.
+    pub slide_demos: Vec<Vec<SlideDemo>>,
     /// Styles to draw with.
     pub theme: Theme,
     /// Index of the current slide (0-based).
@@ -148,15 +153,27 @@ pub struct App {
 impl App {
     /// A presenter at slide `start` (0-based, clamped), with the timer running from `now`.
     #[must_use]
-    pub fn new(lesson: Lesson, theme: Theme, start: usize, size: Size, now: Instant) -> Self {
+    pub fn new(
+        resolved: ResolvedLesson,
+        theme: Theme,
+        start: usize,
+        size: Size,
+        now: Instant,
+    ) -> Self {
+        let ResolvedLesson {
+            lesson,
+            demos: slide_demos,
+            claims,
+        } = resolved;
         let slide = start.min(lesson.slides.len().saturating_sub(1));
         let verdicts = Verdicts {
-            claims: crate::claims::resolve(&lesson).0,
+            claims,
             shown: lesson.slides.get(slide).is_some_and(|s| s.verdicts),
             ..Verdicts::default()
         };
         Self {
             lesson,
+            slide_demos,
             theme,
             slide,
             scroll: 0,
@@ -195,6 +212,23 @@ impl App {
     #[must_use]
     pub fn current_slide(&self) -> &Slide {
         &self.lesson.slides[self.slide]
+    }
+
+    /// The demos the slide on screen offers, in order.
+    #[must_use]
+    pub fn current_demos(&self) -> &[SlideDemo] {
+        self.slide_demos.get(self.slide).map_or(&[], Vec::as_slice)
+    }
+
+    /// What the demo at `slot` runs: the presenter's edit (`e`), else the lesson's request.
+    #[must_use]
+    pub fn request_for(&self, slot: Slot) -> Option<&RunRequest> {
+        self.demos.edited.get(&slot).or_else(|| {
+            self.slide_demos
+                .get(slot.0)
+                .and_then(|demos| demos.get(slot.1))
+                .map(|demo| &demo.request)
+        })
     }
 
     /// Number of slides.

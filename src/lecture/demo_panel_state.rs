@@ -5,11 +5,9 @@
 use std::collections::HashMap;
 
 use super::run::{Run, Slot};
-use crate::demo_runtime::Demo;
+use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
-use crate::demo_runtime::params::{Kind, ParamValue, Params};
-use crate::demos::find;
-use crate::lesson::DemoDirective;
+use crate::demo_runtime::params::{Kind, ParamValue};
 
 /// Finished runs kept (the latest of each demo the presenter ran).
 const RUNS_KEPT: usize = 24;
@@ -19,8 +17,8 @@ const RUNS_KEPT: usize = 24;
 pub struct DemoPanel {
     /// Which of the current slide's demos is selected.
     pub selected: usize,
-    /// Parameters per demo, once the presenter or the lesson set them.
-    pub params: HashMap<Slot, Params>,
+    /// The requests the presenter edited (`e`), per demo; the others run as the lesson says.
+    pub edited: HashMap<Slot, RunRequest>,
     /// The parameter row being edited, when the editor is open.
     pub editor: Option<usize>,
     /// Lines of the panel's body scrolled past.
@@ -104,34 +102,19 @@ impl DemoPanel {
         }
     }
 
-    /// The parameters for the demo at `slot`: what the presenter set, else the lesson's
-    /// directive over the defaults. `None` if the directive names no known demo.
-    pub fn params_for(&mut self, slot: Slot, directive: &DemoDirective) -> Option<Params> {
-        let demo = find(&directive.name).ok()?;
-        let params = self.params.entry(slot).or_insert_with(|| {
-            let pairs = directive
-                .params
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()));
-            demo.params_from(pairs).unwrap_or_else(|_| demo.defaults())
-        });
-        Some(params.clone())
-    }
-
-    /// Changes parameter `row` of the demo at `slot` one step up or down; a combination the
-    /// demo would refuse (children over the cap, say) is never accepted.
-    pub fn step_param(&mut self, slot: Slot, demo: &dyn Demo, row: usize, up: bool) {
-        let Some(param) = demo.spec().params.get(row) else {
+    /// Changes parameter `row` of `current` (the request of the demo at `slot`) one step up
+    /// or down and keeps the result as that demo's edited request; a combination the demo
+    /// would refuse (children over the cap, say) is never accepted.
+    pub fn step_param(&mut self, slot: Slot, current: &RunRequest, row: usize, up: bool) {
+        let Some(param) = current.demo().spec().params.get(row) else {
             return;
         };
-        let Some(params) = self.params.get_mut(&slot) else {
-            return;
-        };
-        let current = params
+        let value = current
+            .params()
             .get(param.name)
             .cloned()
             .unwrap_or_else(|| param.default_value());
-        let next = match (param.kind, current) {
+        let next = match (param.kind, value) {
             (Kind::Int { min, max }, ParamValue::Int(n)) => {
                 ParamValue::Int(next_int(n, min, max, up))
             }
@@ -147,8 +130,8 @@ impl DemoPanel {
             }
             (_, other) => other,
         };
-        if let Some(accepted) = demo.with(params, param.name, next) {
-            *params = accepted;
+        if let Some(accepted) = current.with(param.name, next) {
+            self.edited.insert(slot, accepted);
         }
     }
 }
@@ -204,8 +187,7 @@ mod tests {
         for id in 0..40 {
             let mut run = Run::new(
                 id,
-                demo,
-                demo.defaults(),
+                RunRequest::defaults(demo),
                 (0, (id % 2) as usize),
                 Instant::now(),
             );

@@ -90,14 +90,12 @@ pub enum Effect {
     Redraw,
     /// Leave the event loop, restore the terminal and exit.
     Quit(ExitReason),
-    /// Start `demo` with `params` as run number `run`.
+    /// Start the run `request` asks for as run number `run`.
     StartDemo {
         /// The run's number.
         run: u64,
-        /// The demo's name.
-        demo: &'static str,
-        /// Its parameters.
-        params: crate::demo_runtime::Params,
+        /// The demo and its checked parameters.
+        request: crate::demo_runtime::RunRequest,
         /// The engine to run it on (native when the demo has no twin or CPython is not
         /// ready).
         engine: crate::demo_runtime::engine::Engine,

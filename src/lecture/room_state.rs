@@ -11,10 +11,9 @@ impl App {
     #[must_use]
     pub fn room_state(&self) -> RoomState {
         let selected_demo = self
-            .current_slide()
-            .demos
+            .current_demos()
             .get(self.demos.selected)
-            .map(|d| d.name.clone());
+            .map(|d| d.request.name().to_string());
         // The run going (a pinned one may be from another slide), else this slide's latest.
         let run = self.demos.running().or_else(|| {
             self.demos
@@ -24,7 +23,7 @@ impl App {
                 .find(|r| r.slot.0 == self.slide)
         });
         let demo = run.map(|run| DemoState {
-            name: run.demo.spec().name.to_string(),
+            name: run.request.name().to_string(),
             engine: run.engine.name().to_string(),
             running: run.is_running(),
             elapsed_ms: millis(

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use crate::demo_runtime::Demo;
+use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
-use crate::demo_runtime::params::Params;
 use crate::demo_runtime::protocol::{Event, NoteLevel, ResultValue};
 use crate::demo_runtime::view::Views;
 use crate::process::ExitInfo;
@@ -53,10 +52,8 @@ pub struct DemoProcess {
 pub struct Run {
     /// The run's number.
     pub id: u64,
-    /// The demo.
-    pub demo: &'static dyn Demo,
-    /// Its parameters.
-    pub params: Params,
+    /// The demo and its parameters.
+    pub request: RunRequest,
     /// The demo it was started as.
     pub slot: Slot,
     /// What the lesson calls this variant, if it names it.
@@ -142,11 +139,10 @@ fn average(rows: &[Vec<f32>]) -> Vec<f32> {
 impl Run {
     /// A run of `demo` that starts now.
     #[must_use]
-    pub fn new(id: u64, demo: &'static dyn Demo, params: Params, slot: Slot, now: Instant) -> Self {
+    pub fn new(id: u64, request: RunRequest, slot: Slot, now: Instant) -> Self {
         Self {
             id,
-            demo,
-            params,
+            request,
             slot,
             title: None,
             engine: Engine::Native,
@@ -258,7 +254,7 @@ mod tests {
     #[test]
     fn a_run_collects_processes_exits_results_views_and_notes() {
         let demo = ALL[0];
-        let mut run = Run::new(1, demo, demo.defaults(), (2, 0), Instant::now());
+        let mut run = Run::new(1, RunRequest::defaults(demo), (2, 0), Instant::now());
         run.apply(Event::Process {
             pid: 5,
             ppid: 1,

@@ -7,12 +7,11 @@ use ratatui::layout::Size;
 
 use super::App;
 use crate::lecture::msg::{Effect, Msg};
-use crate::lesson;
 use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
 fn app_at(width: u16, height: u16) -> (App, Instant) {
-    let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
+    let (lesson, _) = crate::resolved::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let theme = Theme::new(ThemeName::Dark, false);
     let mut app = App::new(lesson, theme, 0, Size::new(width, height), now);
@@ -312,9 +311,9 @@ mod demos {
 
     fn started(effects: &[Effect]) -> Option<(u64, &'static str, crate::demo_runtime::Params)> {
         effects.iter().find_map(|e| match e {
-            Effect::StartDemo {
-                run, demo, params, ..
-            } => Some((*run, *demo, params.clone())),
+            Effect::StartDemo { run, request, .. } => {
+                Some((*run, request.name(), request.params().clone()))
+            }
             _ => None,
         })
     }
@@ -352,6 +351,7 @@ mod demos {
         );
         let (_, demo, params) = started(&key(&mut app, now, KeyCode::Enter)).unwrap();
         assert_eq!(demo, app.current_slide().demos[1].name);
+        assert_eq!(demo, app.current_demos()[1].request.name());
         assert_eq!(params["import_ms"], ParamValue::Int(60));
         assert_eq!(params["import_mb"], ParamValue::Int(30));
     }

@@ -4,11 +4,11 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::run::{Run, RunEnd};
+use super::run::{Run, RunEnd, Slot};
 use super::{Action, App};
+use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::protocol::Event;
-use crate::demos::find;
 use crate::lecture::msg::Effect;
 use crate::process::ExitInfo;
 use crate::sampler::Command;
@@ -20,30 +20,23 @@ impl App {
         // A demo takes the panel back from the slide's code (which keeps running, if it is).
         self.hide_snippet();
         let slot = (self.slide, self.demos.selected);
-        let Some(directive) = self.current_slide().demos.get(slot.1).cloned() else {
+        let (Some(request), Some(shown)) = (
+            self.request_for(slot).cloned(),
+            self.current_demos().get(slot.1),
+        ) else {
             self.status = Some("This slide has no demo.".into());
             return vec![Effect::Redraw];
         };
-        let Ok(demo) = find(&directive.name) else {
-            self.status = Some(format!(
-                "Demo `{}` is not available in this version.",
-                directive.name
-            ));
-            return vec![Effect::Redraw];
-        };
-        let Some(params) = self.demos.params_for(slot, &directive) else {
-            return Vec::new();
-        };
-        self.launch(demo, params, slot, directive.title.clone(), now)
+        let title = shown.title.clone();
+        self.launch(request, slot, title, now)
     }
 
-    /// Starts `demo` with `params` as a run of `slot`, stopping any other run first. On a
-    /// screen too small to show a run beside the slide, the run takes the screen.
+    /// Starts the run `request` asks for as a run of `slot`, stopping any other run first. On
+    /// a screen too small to show a run beside the slide, the run takes the screen.
     pub(super) fn launch(
         &mut self,
-        demo: &'static dyn crate::demo_runtime::Demo,
-        params: crate::demo_runtime::Params,
-        slot: super::Slot,
+        request: RunRequest,
+        slot: Slot,
         title: Option<String>,
         now: Instant,
     ) -> Vec<Effect> {
@@ -52,12 +45,12 @@ impl App {
         let id = self.demos.next_run;
         self.demos.editor = None;
         self.demos.scroll = 0;
-        let engine = if demo.spec().python.is_some() && self.engines.python.is_some() {
+        let engine = if request.demo().spec().python.is_some() && self.engines.python.is_some() {
             self.engines.current
         } else {
             Engine::Native
         };
-        let mut run = Run::new(id, demo, params.clone(), slot, now);
+        let mut run = Run::new(id, request.clone(), slot, now);
         run.title = title;
         run.engine = engine;
         self.demos.compare = false;
@@ -67,8 +60,7 @@ impl App {
         }
         effects.push(Effect::StartDemo {
             run: id,
-            demo: demo.spec().name,
-            params,
+            request,
             engine,
         });
         effects.push(Effect::Redraw);
@@ -98,7 +90,7 @@ impl App {
         }
         // Stopping also stops the verdicts' round of runs.
         self.verdicts.queue.clear();
-        let name = self.demos.running().map(|r| r.demo.spec().name);
+        let name = self.demos.running().map(|r| r.request.name());
         let effects = self.stop_demo("stopped with x", now);
         self.status = Some(match name {
             Some(name) => format!("Stopped {name}: every process of it was killed."),
@@ -117,7 +109,7 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::NextDemo => {
-                let count = self.current_slide().demos.len();
+                let count = self.current_demos().len();
                 if count > 1 {
                     self.demos.selected = (self.demos.selected + 1) % count;
                     self.demos.editor = None;
@@ -138,15 +130,11 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::EditParams => {
-                let slot = (self.slide, self.demos.selected);
-                let directive = self.current_slide().demos.get(slot.1).cloned();
-                self.demos.editor = match (&directive, self.demos.editor) {
-                    (Some(_), None) => Some(0),
+                let has_demo = !self.current_demos().is_empty();
+                self.demos.editor = match (has_demo, self.demos.editor) {
+                    (true, None) => Some(0),
                     _ => None,
                 };
-                if let Some(directive) = directive {
-                    let _ = self.demos.params_for(slot, &directive);
-                }
                 vec![Effect::Redraw]
             }
             Action::ToggleFocus => {
@@ -192,7 +180,7 @@ impl App {
             Engine::Python => self.engines.python.clone().unwrap_or_default(),
         };
         self.status = Some(format!("Demos now run on {on}."));
-        if self.current_slide().demos.is_empty() {
+        if self.current_demos().is_empty() {
             return vec![Effect::Redraw];
         }
         self.start_demo(now)
@@ -203,17 +191,16 @@ impl App {
     pub(super) fn editor_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
         let row = self.demos.editor?;
         let slot = (self.slide, self.demos.selected);
-        let directive = self.current_slide().demos.get(slot.1)?.clone();
-        let demo = find(&directive.name).ok()?;
-        let rows = demo.spec().params.len();
+        let request = self.request_for(slot)?.clone();
+        let rows = request.demo().spec().params.len();
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => self.demos.editor = Some(row.saturating_sub(1)),
             KeyCode::Down | KeyCode::Char('j') => self.demos.editor = Some((row + 1).min(rows - 1)),
             KeyCode::Right | KeyCode::Char('l' | '+' | '=') => {
-                self.demos.step_param(slot, demo, row, true);
+                self.demos.step_param(slot, &request, row, true);
             }
             KeyCode::Left | KeyCode::Char('h' | '-') => {
-                self.demos.step_param(slot, demo, row, false);
+                self.demos.step_param(slot, &request, row, false);
             }
             KeyCode::Enter => return Some(self.start_demo(now)),
             KeyCode::Esc | KeyCode::Char('e') => self.demos.editor = None,

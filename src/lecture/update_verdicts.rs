@@ -9,7 +9,6 @@ use super::run::Run;
 use super::verdicts::VERDICTS_SLOT;
 use crate::claims::{Measurement, run_key};
 use crate::demo_runtime::protocol::NoteLevel;
-use crate::demos::find;
 use crate::lecture::msg::Effect;
 use crate::process::ExitInfo;
 
@@ -45,22 +44,19 @@ impl App {
 
     /// Starts the next queued run for the verdicts, if any.
     pub(super) fn next_claim_run(&mut self, now: Instant) -> Vec<Effect> {
-        let Some((name, params)) = self.verdicts.queue.pop_front() else {
+        let Some(request) = self.verdicts.queue.pop_front() else {
             return vec![Effect::Redraw];
-        };
-        let Ok(demo) = find(&name) else {
-            return self.next_claim_run(now);
         };
         let done = self.verdicts.queued - self.verdicts.queue.len();
         let title = format!("For the verdicts ({done}/{})", self.verdicts.queued);
-        self.launch(demo, params, (self.slide, VERDICTS_SLOT), Some(title), now)
+        self.launch(request, (self.slide, VERDICTS_SLOT), Some(title), now)
     }
 
     /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.
     pub(super) fn after_run(&mut self, run: &Run, exit: ExitInfo, now: Instant) -> Vec<Effect> {
         let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
         if finished_well && !run.results.is_empty() {
-            let key = run_key(run.demo.spec().name, &run.params);
+            let key = run_key(run.request.name(), run.request.params());
             let simulated = run
                 .notes
                 .iter()

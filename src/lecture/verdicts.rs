@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::claims::{Claim, Measurement, RunKey, Verdict};
-use crate::demo_runtime::Params;
+use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::export::{Measured, Results};
 
@@ -21,8 +21,8 @@ pub struct Verdicts {
     pub measured: HashMap<(RunKey, Engine), Measurement>,
     /// Whether the demo panel shows the verdicts.
     pub shown: bool,
-    /// Demos (name, parameters) still to run for claims nobody measured, in slide order.
-    pub queue: VecDeque<(String, Params)>,
+    /// Runs still to make for claims nobody measured, in slide order.
+    pub queue: VecDeque<RunRequest>,
     /// How many runs the current round of Enter queued.
     pub queued: usize,
 }
@@ -46,19 +46,16 @@ impl Verdicts {
 
     /// The runs no claim has a measurement from on `engine`, each once, in slide order.
     #[must_use]
-    pub fn missing(&self, engine: Engine) -> Vec<(String, Params)> {
-        let mut missing: Vec<(String, Params)> = Vec::new();
+    pub fn missing(&self, engine: Engine) -> Vec<RunRequest> {
+        let mut missing: Vec<RunRequest> = Vec::new();
         for claim in &self.claims {
             let key = claim.run_key();
-            let name = claim.demo.spec().name.to_string();
-            let runnable = engine == Engine::Native || claim.demo.spec().python.is_some();
+            let runnable = engine == Engine::Native || claim.request.demo().spec().python.is_some();
             if runnable
                 && !self.measured.contains_key(&(key, engine))
-                && !missing
-                    .iter()
-                    .any(|(n, p)| *n == name && *p == claim.params)
+                && !missing.contains(&claim.request)
             {
-                missing.push((name, claim.params.clone()));
+                missing.push(claim.request.clone());
             }
         }
         missing

@@ -266,7 +266,7 @@ pub struct InlineStyle {
 /// A demo attached to a slide: `<!-- demo: NAME key=value ... -->`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoDirective {
-    /// The demo's registry name.
+    /// The demo's name in the catalog (`start-methods`).
     pub name: String,
     /// Parameters in the order written.
     pub params: Vec<(String, String)>,

@@ -13,7 +13,6 @@ use lectern::demo_runtime::protocol::Event;
 use lectern::lecture::App;
 use lectern::lecture::msg::Msg;
 use lectern::lecture::view::render;
-use lectern::lesson;
 use lectern::process::ExitInfo;
 use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
@@ -60,7 +59,7 @@ pub fn press(app: &mut App, now: Instant, code: KeyCode) {
 pub fn lecture(slide: usize, width: u16, height: u16, theme: ThemeName) -> (App, Instant) {
     // Per-core parameter defaults appear on screen: pin them so snapshots match anywhere.
     lectern::demo_runtime::params::assume_cores(2);
-    let (lesson, _) = lesson::embedded().expect("the built-in lesson loads");
+    let (lesson, _) = lectern::resolved::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
     let mut app = App::new(
         lesson,

@@ -15,7 +15,9 @@ use sweep::{Sweep, pace};
 
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{
+    Default, Kind, POOL_WORKERS, ParamSpec, cap_param, fits_under_cap,
+};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
@@ -44,13 +46,7 @@ pub static DEMO: Unit<Settings> = Unit {
                   100, 1000 and Python's default), with task and result messages counted as \
                   they cross the pipes, against a sequential run in the same demo.",
         params: &[
-            ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
-                unit: "processes",
-                meaning: "pool worker processes (default: one per core)",
-            },
+            POOL_WORKERS,
             ParamSpec {
                 name: "tasks",
                 kind: Kind::Int {

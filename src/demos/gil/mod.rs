@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
 use crate::demo_runtime::view::{Lane, LegendEntry, Tone, View};
@@ -44,11 +44,12 @@ pub static DEMO: Unit<Params> = Unit {
                 meaning: "gil: threads share one lock; nogil: no lock; processes: one process (and lock) per worker",
             },
             ParamSpec {
-                name: "workers",
-                kind: Kind::Int { min: 1, max: 16 },
-                default: Default::PerCore(1),
+                // Threads or processes, as `mode` says.
                 unit: "threads",
-                meaning: "CPU-bound workers (default: one per core)",
+                ..workers(
+                    Default::PerCore(1),
+                    "CPU-bound workers (default: one per core)",
+                )
             },
             ParamSpec {
                 name: "duration_s",

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use crate::demo_runtime::context::Ctx;
-use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
+use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::pool::Pool;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::unit::{DemoSpec, Unit};
@@ -53,11 +53,9 @@ pub static DEMO: Unit<Settings> = Unit {
                 meaning: "how late the server answers each request (and the CPU work per CPU task)",
             },
             ParamSpec {
-                name: "workers",
+                // Up to 32: in the I/O phase the workers mostly wait on the server, not a core.
                 kind: Kind::Int { min: 1, max: 32 },
-                default: Default::Int(8),
-                unit: "processes",
-                meaning: "worker processes",
+                ..workers(Default::Int(8), "worker processes")
             },
             ParamSpec {
                 name: "threads",

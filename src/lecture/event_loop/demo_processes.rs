@@ -2,11 +2,11 @@
 //! runner does), telling the gauges about them, and killing them.
 
 use std::collections::HashMap;
-use std::io;
 use std::sync::Arc;
 
 use std::sync::mpsc::Sender;
 
+use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::launch::{Engines, EnginesAt};
 use crate::demo_runtime::protocol::Event as DemoEvent;
@@ -39,13 +39,7 @@ impl Demos<'_> {
         Some(engines)
     }
 
-    pub(super) fn start(
-        &mut self,
-        run: u64,
-        name: &'static str,
-        params: &crate::demo_runtime::Params,
-        engine: Engine,
-    ) {
+    pub(super) fn start(&mut self, run: u64, request: &RunRequest, engine: Engine) {
         let tx = self.tx.clone();
         let report = Arc::new(move |report: Report| {
             let msg = match report {
@@ -54,18 +48,13 @@ impl Demos<'_> {
             };
             tx.send(msg).is_ok()
         });
-        let launched = crate::demos::find(name)
-            .map_err(io::Error::other)
-            .map(|demo| (demo, self.engines.launch(demo, engine)));
-        let started = launched.and_then(|(demo, launch)| {
-            runner::start(demo, params, &launch, report).map(|handle| (handle, launch))
-        });
-        match started {
-            Ok((handle, launch)) => {
+        let launch = self.engines.launch(request.demo(), engine);
+        match runner::start(request, &launch, report) {
+            Ok(handle) => {
                 // A twin runs under lectern's supervisor, which the gauges name as such.
                 let label = match launch.engine() {
                     Engine::Python => "supervisor".to_string(),
-                    Engine::Native => name.to_string(),
+                    Engine::Native => request.name().to_string(),
                 };
                 self.sampler.send(Command::TrackTree {
                     pid: handle.pid,

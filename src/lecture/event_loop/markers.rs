@@ -28,18 +28,14 @@ impl MarkerTracker {
             if self.started.insert(run.id) {
                 labels.push(format!(
                     "demo {} started ({})",
-                    run.demo.spec().name,
+                    run.request.name(),
                     run.engine.name()
                 ));
             }
             if let Some(end) = &run.ended
                 && self.ended.insert(run.id)
             {
-                labels.push(format!(
-                    "demo {} {}",
-                    run.demo.spec().name,
-                    ending(run, end)
-                ));
+                labels.push(format!("demo {} {}", run.request.name(), ending(run, end)));
             }
         }
         labels
@@ -68,11 +64,10 @@ mod tests {
     use crate::demo_runtime::protocol::Event;
     use crate::lecture::msg::Msg;
     use crate::lecture::{App, Run};
-    use crate::lesson;
     use crate::theme::{Theme, ThemeName};
 
     fn app() -> App {
-        let (lesson, _) = lesson::embedded().unwrap();
+        let (lesson, _) = crate::resolved::embedded().unwrap();
         App::new(
             lesson,
             Theme::new(ThemeName::Dark, false),
@@ -94,8 +89,12 @@ mod tests {
         app.slide = 2;
         let demo = crate::demos::find("fork-lock").unwrap();
         let now = Instant::now();
-        app.demos
-            .push(Run::new(1, demo, demo.defaults(), (2, 1), now));
+        app.demos.push(Run::new(
+            1,
+            crate::demo_runtime::RunRequest::defaults(demo),
+            (2, 1),
+            now,
+        ));
         let labels = markers.observe(&app);
         assert_eq!(labels[0], "3: Process Start Methods: Fork vs Spawn");
         assert_eq!(labels[1], "demo fork-lock started (native)");

@@ -18,8 +18,8 @@ use crate::demo_runtime::launch::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
 use crate::lecture::App;
 use crate::lecture::msg::{Effect, Msg};
-use crate::lesson::Lesson;
 use crate::link::{LessonRef, LinkEvent, RoomLink};
+use crate::resolved::ResolvedLesson;
 use crate::sampler::{Command, Sampler, Woke};
 use crate::script::Script;
 use crate::terminal::ExitReason;
@@ -31,8 +31,8 @@ pub const UI_LABEL: &str = "lectern UI";
 
 /// What to present, and how.
 pub struct PresentOptions {
-    /// The lecture.
-    pub lesson: Lesson,
+    /// The lecture, its demos and claims resolved.
+    pub lesson: ResolvedLesson,
     /// Colours.
     pub theme: Theme,
     /// The first slide (0-based).
@@ -92,7 +92,12 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     };
     let mut screen_options = options.screen.clone();
     screen_options.keep_text = options.script.is_some() || options.headless;
-    let mut screens = Screens::new(tty, window, &screen_options, &options.lesson.meta.title)?;
+    let mut screens = Screens::new(
+        tty,
+        window,
+        &screen_options,
+        &options.lesson.lesson.meta.title,
+    )?;
     let mut sampler = Sampler::new(options.rate_hz);
     sampler.send(Command::TrackSelf {
         pid: std::process::id(),
@@ -382,10 +387,9 @@ impl Session<'_, '_> {
                 Effect::Quit(reason) => return Ok(Next::Quit(reason)),
                 Effect::StartDemo {
                     run,
-                    demo,
-                    params,
+                    request,
                     engine,
-                } => self.demos.start(run, demo, &params, engine),
+                } => self.demos.start(run, &request, engine),
                 Effect::StopDemo { run } => self.demos.stop(run),
                 Effect::StartSnippet { run, code } => self.demos.start_snippet(run, &code),
                 Effect::StopSnippet { run } => self.demos.stop_snippet(run),

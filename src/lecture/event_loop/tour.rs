@@ -117,18 +117,18 @@ fn holds(condition: &Condition, app: &App, screen: &str, runs_before: u64) -> Re
             Some(run) if run.is_running() => false,
             Some(run) => match (&run.ended, &run.error) {
                 (_, Some(error)) => {
-                    return Err(format!("demo {} failed: {error}", run.demo.spec().name));
+                    return Err(format!("demo {} failed: {error}", run.request.name()));
                 }
                 (Some(RunEnd::Finished(ExitInfo::Code(0))), None) => true,
                 (Some(RunEnd::Finished(exit)), None) => {
                     return Err(format!(
                         "demo {} ended badly: {}",
-                        run.demo.spec().name,
+                        run.request.name(),
                         exit.describe()
                     ));
                 }
                 (Some(RunEnd::Stopped(why)), None) => {
-                    return Err(format!("demo {} was stopped ({why})", run.demo.spec().name));
+                    return Err(format!("demo {} was stopped ({why})", run.request.name()));
                 }
                 (None, None) => false,
             },
@@ -152,12 +152,11 @@ mod tests {
 
     use super::*;
     use crate::lecture::Run;
-    use crate::lesson;
     use crate::script::parse;
     use crate::theme::{Theme, ThemeName};
 
     fn app(now: Instant) -> App {
-        let (lesson, _) = lesson::embedded().unwrap();
+        let (lesson, _) = crate::resolved::embedded().unwrap();
         App::new(
             lesson,
             Theme::new(ThemeName::Dark, false),
@@ -220,8 +219,12 @@ mod tests {
         let now = Instant::now();
         let mut app = app(now);
         let demo = crate::demos::find("fork-lock").unwrap();
-        app.demos
-            .push(Run::new(1, demo, demo.defaults(), (2, 1), now));
+        app.demos.push(Run::new(
+            1,
+            crate::demo_runtime::RunRequest::defaults(demo),
+            (2, 1),
+            now,
+        ));
         let script = parse("t", "wait demo-finished\n").unwrap();
         let mut runner = ScriptRunner::new(script.clone());
         assert!(drive(&mut runner, &mut app, "", now).ended.is_none());
@@ -236,8 +239,12 @@ mod tests {
             drive(&mut runner, &mut app, "", now).ended,
             Some(Ok(()))
         ));
-        app.demos
-            .push(Run::new(2, demo, demo.defaults(), (2, 1), now));
+        app.demos.push(Run::new(
+            2,
+            crate::demo_runtime::RunRequest::defaults(demo),
+            (2, 1),
+            now,
+        ));
         app.update(
             Msg::DemoExited {
                 run: 2,

@@ -22,7 +22,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else if let Some(status) = &app.status {
         right.push(Span::styled(format!(" {status} "), theme.footer_accent));
     }
-    let demos = &app.current_slide().demos;
+    let demos = app.current_demos();
     let mut segments: Vec<Span<'static>> = Vec::new();
     // The demo the panel shows, and which of the slide's demos it is.
     if let Some(shown) = demos.get(app.demos.selected) {
@@ -32,7 +32,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             String::new()
         };
         segments.push(Span::styled(
-            format!(" ◆ demo{of}: {} ", shown.name),
+            format!(" ◆ demo{of}: {} ", shown.request.name()),
             theme.footer,
         ));
     }

@@ -23,7 +23,7 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
         &[
             ("◆ ", theme.bullet),
             (
-                native.demo.spec().title,
+                native.request.demo().spec().title,
                 theme.key.add_modifier(Modifier::BOLD),
             ),
         ],

@@ -11,7 +11,6 @@ use crate::demo_runtime::Demo;
 use crate::demo_runtime::params::Params;
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::view::count;
-use crate::demos::find;
 use crate::lecture::{App, CoreTimeline, Run, RunEnd};
 use crate::process::ExitInfo;
 use crate::theme::Theme;
@@ -46,27 +45,19 @@ pub fn parts(app: &App, width: usize) -> Parts {
     }
     let theme = &app.theme;
     let slot = (app.slide, app.demos.selected);
-    let directive = app.current_slide().demos.get(slot.1);
-    let demo = directive.and_then(|d| find(&d.name).ok());
+    let title = app
+        .current_demos()
+        .get(slot.1)
+        .and_then(|d| d.title.as_deref());
+    let request = app.request_for(slot);
     let mut lines = Vec::new();
-    match (app.demos.editor, demo, shown_run(app)) {
-        (Some(row), Some(demo), _) => {
-            lines.extend(heading(
-                demo,
-                directive.and_then(|d| d.title.as_deref()),
-                width,
-                theme,
-            ));
-            let params = app
-                .demos
-                .params
-                .get(&slot)
-                .cloned()
-                .unwrap_or_else(|| demo.defaults());
+    match (app.demos.editor, request, shown_run(app)) {
+        (Some(row), Some(request), _) => {
+            lines.extend(heading(request.demo(), title, width, theme));
             // The editor is what the presenter is looking at: it all stays on screen.
             return Parts {
                 top: lines,
-                body: editor(demo, &params, row, width, theme),
+                body: editor(request.demo(), request.params(), row, width, theme),
             };
         }
         (_, _, Some(_)) if app.demos.compare => {
@@ -78,39 +69,15 @@ pub fn parts(app: &App, width: usize) -> Parts {
             }
         }
         (_, _, Some(run)) => return run_parts(app, run, width),
-        (_, Some(demo), None) => {
-            lines.extend(heading(
-                demo,
-                directive.and_then(|d| d.title.as_deref()),
-                width,
-                theme,
-            ));
-            let params = app.demos.params.get(&slot).cloned().unwrap_or_else(|| {
-                directive
-                    .and_then(|d| {
-                        demo.params_from(d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                            .ok()
-                    })
-                    .unwrap_or_else(|| demo.defaults())
-            });
-            lines.extend(params_lines(demo, &params, width, theme));
+        (_, Some(request), None) => {
+            let demo = request.demo();
+            lines.extend(heading(demo, title, width, theme));
+            lines.extend(params_lines(demo, request.params(), width, theme));
             lines.push(Line::styled("Not run yet: Enter runs it.", theme.text));
             lines.push(Line::default());
             lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
         }
-        (_, None, None) => match directive {
-            Some(directive) => lines.extend(wrap(
-                &[(
-                    &format!(
-                        "Demo `{}` is not available in this version of lectern.",
-                        directive.name
-                    ),
-                    theme.warning,
-                )],
-                width,
-            )),
-            None => lines.push(Line::styled("No demo on this slide.", theme.muted)),
-        },
+        (_, None, None) => lines.push(Line::styled("No demo on this slide.", theme.muted)),
     }
     Parts {
         top: lines,
@@ -122,8 +89,13 @@ pub fn parts(app: &App, width: usize) -> Parts {
 /// run, notes and exits below.
 fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
     let theme = &app.theme;
-    let mut top = heading(run.demo, run.title.as_deref(), width, theme);
-    top.extend(params_lines(run.demo, &run.params, width, theme));
+    let mut top = heading(run.request.demo(), run.title.as_deref(), width, theme);
+    top.extend(params_lines(
+        run.request.demo(),
+        run.request.params(),
+        width,
+        theme,
+    ));
     top.extend(status_lines(app, run, width, theme));
     top.extend(progress_line(run, width, theme));
     // The result and what it means must never be what scrolls away: the headline, then

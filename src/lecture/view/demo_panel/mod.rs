@@ -80,7 +80,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let theme = &app.theme;
-    let slide_demos = &app.current_slide().demos;
+    let slide_demos = app.current_demos();
     let demos = slide_demos.len();
     let shown = shown_run(app);
     let mut title = match demos {

@@ -51,7 +51,7 @@ pub fn parts(app: &App, width: usize) -> Parts {
             format!(
                 "▶ measuring {done}/{}: {} on {} · x stops",
                 verdicts.queued,
-                run.demo.spec().name,
+                run.request.name(),
                 run.engine
             )
         }
