@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lectern::demo_runtime::params::{Default as ParamDefault, Kind};
-use lectern::demos::catalog::ALL;
+use lectern::demos::ALL;
 use support::{LECTERN, Tmux, alive, tagged};
 
 /// How long leftover processes may take to go.

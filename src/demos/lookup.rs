@@ -1,59 +1,11 @@
-//! The demos lectern ships: one line per demo unit, in lecture order, and one per file of
-//! their CPython twins. A demo's name, title, parameters and code live in its own file.
+//! Finding a demo of the catalog by name: for lesson directives, `lectern demo NAME`, and the
+//! worker processes (`lectern worker demo|child NAME`).
 
 use std::process::ExitCode;
 
-use super::{
-    chunksize, crossover, fork_lock, gil, io_bound, main_guard, paths_vs_payloads, pickling,
-    pool_api, process_cost, queue_sentinel, start_methods, worker_crash,
-};
-use crate::demo_runtime::twins::TwinFiles;
+use super::ALL;
 use crate::demo_runtime::unit::{Demo, DemoError};
 use crate::demo_runtime::worker;
-
-/// Every demo, in lecture order.
-pub static ALL: &[&dyn Demo] = &[
-    &gil::DEMO,
-    &start_methods::DEMO,
-    &fork_lock::DEMO,
-    &main_guard::DEMO,
-    &process_cost::DEMO,
-    &pickling::DEMO,
-    &queue_sentinel::DEMO,
-    &pool_api::DEMO,
-    &chunksize::DEMO,
-    &paths_vs_payloads::DEMO,
-    &crossover::DEMO,
-    &worker_crash::DEMO,
-    &io_bound::DEMO,
-];
-
-/// One file of a twin: its name and its text, embedded from `assets/python/`.
-macro_rules! twin {
-    ($name:literal) => {
-        ($name, include_str!(concat!("../../assets/python/", $name)))
-    };
-}
-
-/// Every file of the CPython twins and their helpers, in `assets/python` (the runtime adds
-/// the protocol module they share).
-pub static TWINS: TwinFiles = &[
-    twin!("demo_gil.py"),
-    twin!("demo_start_methods.py"),
-    twin!("demo_fork_lock.py"),
-    twin!("demo_main_guard.py"),
-    twin!("main_guard_guarded.py"),
-    twin!("main_guard_unguarded.py"),
-    twin!("demo_queue_sentinel.py"),
-    twin!("demo_chunksize.py"),
-    twin!("demo_process_cost.py"),
-    twin!("demo_pickling.py"),
-    twin!("demo_paths_vs_payloads.py"),
-    twin!("demo_pool_api.py"),
-    twin!("demo_crossover.py"),
-    twin!("demo_worker_crash.py"),
-    twin!("demo_io_bound.py"),
-];
 
 /// Looks a demo up by name.
 ///
@@ -92,6 +44,7 @@ mod tests {
     use super::*;
     use crate::demo_runtime::RunRequest;
     use crate::demo_runtime::params::{Kind, ParamValue};
+    use crate::demos::TWINS;
 
     #[test]
     fn every_demo_with_a_python_twin_ships_it() {
