@@ -5,7 +5,7 @@
 //! writes it; an exhaustive `match` numbers the variants, so a new variant does not compile
 //! here until it is given a value (and then the doc must name it too).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use lectern::demo_runtime::protocol::{Event, NoteLevel};
@@ -68,7 +68,7 @@ fn every_event() -> Vec<Event> {
     let all = vec![
         Event::Hello {
             demo: "d".into(),
-            params: Default::default(),
+            params: BTreeMap::default(),
             engine: "native".into(),
             engine_detail: String::new(),
         },
@@ -111,15 +111,14 @@ fn every_event() -> Vec<Event> {
         },
         Event::Summary {
             demo: "d".into(),
-            params: Default::default(),
-            results: Default::default(),
+            params: BTreeMap::default(),
+            results: BTreeMap::default(),
         },
         Event::Error {
             message: "m".into(),
         },
     ];
-    const COUNT: usize = 10;
-    let mut seen = [false; COUNT];
+    let mut seen = [false; 10];
     for event in &all {
         seen[match event {
             Event::Hello { .. } => 0,
@@ -151,8 +150,7 @@ fn every_view() -> Vec<View> {
     .iter()
     .map(|json| serde_json::from_str(json).unwrap_or_else(|err| panic!("{json}: {err}")))
     .collect();
-    const COUNT: usize = 6;
-    let mut seen = [false; COUNT];
+    let mut seen = [false; 6];
     for view in &all {
         seen[match view {
             View::Headline { .. } => 0,
