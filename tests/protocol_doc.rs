@@ -247,8 +247,10 @@ fn the_python_side_names_the_same_levels_and_tones() {
         let written: BTreeSet<String> = module
             .split_once(list)
             .and_then(|(_, rest)| rest.split_once(')'))
-            .map(|(inside, _)| inside)
-            .unwrap_or_else(|| panic!("lectern_protocol.py has `{list}`"))
+            .map_or_else(
+                || panic!("lectern_protocol.py has no `{list}`"),
+                |(inside, _)| inside,
+            )
             .split(',')
             .map(|w| w.trim().trim_matches('"').to_string())
             .filter(|w| !w.is_empty())
