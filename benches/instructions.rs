@@ -30,7 +30,7 @@ use ratatui::layout::{Rect, Size};
 const WARM_UP: usize = 5;
 /// The longer run makes this many more calls; the difference is divided by it.
 const CALLS: usize = 40;
-/// Screen size drawn, as in the README's benchmarks.
+/// Screen size drawn, as in the benchmarks of docs/performance.md.
 const SIZE: Size = Size::new(120, 40);
 /// Processes in the watched tree.
 const TREE: usize = 16;

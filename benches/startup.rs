@@ -3,7 +3,7 @@
 //! Each run starts `lectern` on a fresh pseudo-terminal (120×40), reads the terminal output
 //! until the footer's last segment (`? help`, drawn last because rows are drawn top to
 //! bottom) has arrived, then presses `q` and waits for the exit. Run with
-//! `cargo bench --bench startup`; the numbers are quoted in the README.
+//! `cargo bench --bench startup`; the numbers are quoted in docs/performance.md and the README.
 
 mod common;
 

@@ -20,10 +20,16 @@ fn the_readme_is_short_and_gives_both_commands_first() {
     assert!(lines.len() <= 250, "README.md has {} lines", lines.len());
     let top = lines[..40.min(lines.len())].join("\n");
     for command in ["cargo run --release", "scripts/test"] {
-        assert!(top.contains(command), "`{command}` is not in the first 40 lines");
+        assert!(
+            top.contains(command),
+            "`{command}` is not in the first 40 lines"
+        );
     }
     let ci = read(&root().join(".ci/run"));
-    assert!(ci.contains("scripts/test"), ".ci/run runs the README's test command");
+    assert!(
+        ci.contains("scripts/test"),
+        ".ci/run runs the README's test command"
+    );
 }
 
 #[test]
@@ -66,7 +72,11 @@ fn every_link_of_the_readme_and_the_docs_resolves() {
     for file in &files {
         let text = read(file);
         let base = file.parent().expect("a folder");
-        for link in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+        for link in text
+            .split("](")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+        {
             let target = link.split('#').next().unwrap_or_default();
             if target.is_empty() || target.starts_with("http") {
                 continue;
@@ -88,11 +98,7 @@ fn the_manual_tells_results_not_the_history_of_its_sessions() {
     for file in files {
         let text = read(&file).to_lowercase();
         for diary in ["this stop", "previous stop", "earlier stop", "last stop"] {
-            assert!(
-                !text.contains(diary),
-                "{} says \"{diary}\"",
-                file.display()
-            );
+            assert!(!text.contains(diary), "{} says \"{diary}\"", file.display());
         }
     }
 }

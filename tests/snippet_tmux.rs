@@ -15,7 +15,7 @@ fn slide_6_runs_the_queue_example_shows_its_workers_and_leaves_nothing() {
     let tag = unique_tag("snippet-queue");
     tmux.type_line(&format!("LECTERN_TEST_TAG={tag} {LECTERN} --slide 6"));
     tmux.wait_for("6 / 12");
-    // Known limit (README, "Running a slide's code"): a snippet as short as this one can end
+    // Known limit (docs/presenting.md, "Running a slide's code"): a snippet as short as this one can end
     // before the sampler first looks, and then its rows never appear (about 1 run in 3 in a
     // debug build on a loaded CI machine); running it again shows them. So: up to three runs,
     // and the gauges must show the parent and its 4 workers after one of them.

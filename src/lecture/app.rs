@@ -1,5 +1,5 @@
 //! The lecture's state: everything the room's screen shows, and nothing about how it is
-//! drawn. It changes in one place, `App::update` ([`super::update`]), which takes a message
+//! drawn. It changes in one place, `App::update` (`update.rs`), which takes a message
 //! and returns effects and never touches the terminal, so every key and mouse behaviour is
 //! testable with plain values.
 
@@ -146,7 +146,7 @@ pub struct App {
     /// Counts the changes to what the screen shows other than the gauges and the clocks:
     /// every message but a sample (unless a demo is running: its panel keeps the samples)
     /// and the timer's tick, and every new layout of the slide. The parts of a frame other
-    /// than the gauges are drawn again only when it moves (see [`crate::lecture::view::plan`]).
+    /// than the gauges are drawn again only when it moves (see [`plan`](crate::lecture::view::plan())).
     pub revision: u64,
 }
 

@@ -1,11 +1,13 @@
 //! The lecture: the room's full-screen view of a lesson, its demos and their gauges. Like
 //! [`crate::watch`] and [`crate::presenter`], everything of this screen lives here:
 //!
-//! - state: [`app`] (the [`App`]), with the demo panel ([`demos`], [`run`]), the verdicts,
-//!   the slide's code run ([`snippet`]), the timer and what the presenter screen is told;
+//! - state: [`app`] (the [`App`]), with the demo panel ([`demo_panel_state`], [`run`]), the
+//!   verdicts, the slide's code run ([`snippet`]), the timer and what the presenter screen is
+//!   told ([`room_state`]);
 //! - messages in and effects out: [`msg`];
-//! - the one function that changes the state: `App::update` ([`update`], [`update_demo`]),
-//!   with the keys in [`keymap`];
+//! - the one function that changes the state: `App::update` (in `update.rs`, with the demo,
+//!   snippet and verdict keys and messages in `update_demo.rs`, `update_snippet.rs` and
+//!   `update_verdicts.rs`), with the keys in [`keymap`];
 //! - drawing: [`view`], pure, from `&App`;
 //! - the event loop that feeds messages in and performs the effects: [`event_loop`].
 

@@ -51,7 +51,7 @@ pub trait Source {
 
     /// Reads one process at `now`; `None` once it is gone. A source may answer with an
     /// earlier reading of a process that cannot have changed since (Linux: one that has not
-    /// run, for at most [`super::unchanged::MAX_AGE`]).
+    /// run, for at most a second (`unchanged::MAX_AGE`)).
     fn read(&mut self, pid: u32, now: std::time::Instant) -> Option<RawProc>;
 
     /// PSS and USS (expensive to read: ask at most about once a second per process). A

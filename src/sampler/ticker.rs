@@ -1,7 +1,7 @@
 //! The sampler's clock, kept by the thread that draws: it waits on that thread's messages
 //! and the next sample's time together, so a tick wakes one thread, not a sampler thread and
 //! then the UI (each wake-up of a thread that slept costs more, on a virtual CPU, than
-//! reading the numbers does; see the README's Performance section).
+//! reading the numbers does; see docs/performance.md).
 
 use std::time::{Duration, Instant};
 
@@ -53,7 +53,7 @@ pub enum Command {
         /// How it ended.
         exit: ExitInfo,
     },
-    /// Look for new processes every [`CATCH_PERIOD`] until `until`, between samples, so
+    /// Look for new processes every `CATCH_PERIOD` until `until`, between samples, so
     /// processes that live only milliseconds are seen (see `Collector::catch_new`).
     CatchNew {
         /// When to stop looking this often.

@@ -5,7 +5,7 @@
 //!
 //! Why: the gauges change ten times a second and nothing else does. Drawing the whole
 //! 120×40 screen and comparing all 4,800 cells for each sample was most of what the lecture
-//! cost while idle (counted with callgrind; see the README's Performance section). With a
+//! cost while idle (counted with callgrind; see docs/performance.md). With a
 //! plan, a sample costs the gauges' panel and nothing more.
 //!
 //! [`Plan::render`] draws every part into one buffer: that is the whole frame, used by

@@ -45,7 +45,7 @@ pub struct WatchApp {
     pub gauges: Gauges,
     /// The latest output lines, oldest first.
     pub output: VecDeque<(Stream, String)>,
-    /// Output lines dropped because more than [`OUTPUT_LINES`] came.
+    /// Output lines dropped because more than `OUTPUT_LINES` came.
     pub output_dropped: usize,
     /// When watching began.
     pub started: Instant,

@@ -58,7 +58,7 @@ pub fn render_cores(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffe
     cores::render(data, theme, area, buf);
 }
 
-/// The core gauges' key (see [`cores::key`]).
+/// The core gauges' key (see `cores::key`).
 #[must_use]
 pub fn cores_key(data: &GaugeData, area: Rect) -> u64 {
     cores::key(data, area)

@@ -2,7 +2,7 @@
 //! row, the "more rows" line, the totals and the legend, each with a key of its own. A sample
 //! in which one process's figures moved (lectern's own CPU, most often) then formats and
 //! compares that row alone instead of the whole table, which cost `lectern watch` about a
-//! million instructions a frame (see the README's Performance section).
+//! million instructions a frame (see docs/performance.md).
 //!
 //! The parts draw exactly what [`super::procs::render`] draws, line for line; the damage
 //! tests compare the two screens cell for cell.

@@ -58,7 +58,7 @@ pub fn window(app: &App, area: Rect) -> Window {
 }
 
 /// What of the panel moves with the clock alone: the seconds a running demo and a running
-/// snippet have run (the panel shows them), for the panel's key in [`crate::lecture::view::plan`].
+/// snippet have run (the panel shows them), for the panel's key in [`plan`](crate::lecture::view::plan()).
 #[must_use]
 pub fn clock_key(app: &App) -> (Option<u64>, Option<u64>) {
     let run = app
