@@ -1,4 +1,4 @@
-//! The presenter's elapsed-time timer: start, pause, reset.
+//! The lecture's elapsed-time timer: start, pause, reset.
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,7 @@
-//! Scripted tours: a small language for driving the presenter unattended — keys, pauses, and
+//! Scripted tours: a small language for driving the lecture unattended — keys, pauses, and
 //! waits on what happens — so a recording can be made again identically after a change, and
-//! end-to-end checks can be written as scripts.
+//! end-to-end checks can be written as scripts. This module reads them; the lecture's event loop
+//! runs them (`lecture::event_loop`, `tour.rs`).
 //!
 //! ```text
 //! # Slide 3's fork-lock demo, then on to slide 4.

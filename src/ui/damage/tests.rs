@@ -1,3 +1,6 @@
+//! Damage tracking: a part whose key stands is neither drawn nor written again, overlays and
+//! moved parts draw the frame whole, and what the terminal shows matches ratatui drawing it.
+
 use std::cell::Cell as Counter;
 
 use ratatui::backend::TestBackend;
