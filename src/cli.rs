@@ -52,6 +52,13 @@ pub struct PresentArgs {
     /// Where `w` writes the handout: every slide, with the verdicts measured in this session
     #[arg(long, value_name = "FILE.html", default_value = "lectern-handout.html")]
     pub handout: PathBuf,
+    /// Take this lesson's last saved session back at once: its slide, timer, demo runs and
+    /// verdicts (without it, the first screen offers it)
+    #[arg(long, conflicts_with = "fresh")]
+    pub resume: bool,
+    /// Start afresh, without offering the last saved session (this one is saved over it)
+    #[arg(long)]
+    pub fresh: bool,
     /// Run a tour script (keys, pauses, waits); lectern quits when it ends. With --size it
     /// needs no terminal, so a recording can be made in CI
     #[arg(long, value_name = "FILE")]

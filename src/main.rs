@@ -166,6 +166,7 @@ fn present(
         Err(code) => return code,
     };
     let count = lesson.lesson.slides.len();
+    let source_hash = lesson.source_hash;
     let start = usize::from(args.slide.unwrap_or(1));
     if start > count {
         eprintln!("lectern: --slide {start} is out of range: this lesson has slides 1–{count}");
@@ -201,6 +202,7 @@ fn present(
         headless,
         link,
         handout: args.handout.clone(),
+        session: session_options(args, source_hash),
     };
     match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {
@@ -217,6 +219,37 @@ fn present(
 
 /// Where presenter screens find this lecture: the name given, or one made from the
 /// lesson's file name.
+/// Where this lecture's session is saved, and what to do with a saved one; none for a
+/// scripted tour, which must come out the same every time.
+fn session_options(
+    args: &PresentArgs,
+    lesson_hash: u64,
+) -> Option<lectern::lecture::event_loop::SessionOptions> {
+    use lectern::lecture::event_loop::{SessionOptions, SessionStart};
+    if args.script.is_some() {
+        return None;
+    }
+    let identity = match &args.lesson {
+        Some(path) => std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string(),
+        None => lesson::EMBEDDED_NAME.to_string(),
+    };
+    let start = if args.resume {
+        SessionStart::Resume
+    } else if args.fresh {
+        SessionStart::Fresh
+    } else {
+        SessionStart::Offer
+    };
+    Some(SessionOptions {
+        identity,
+        lesson_hash,
+        start,
+    })
+}
+
 fn link_options(
     args: &PresentArgs,
     name: Option<String>,

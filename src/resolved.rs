@@ -28,6 +28,8 @@ pub struct ResolvedLesson {
     pub demos: Vec<Vec<SlideDemo>>,
     /// The claims, in lesson order.
     pub claims: Vec<Claim>,
+    /// The lesson's text, hashed ([`lesson::source_hash`]; 0 for a lesson built in memory).
+    pub source_hash: u64,
 }
 
 /// Resolves `lesson`'s demo directives and claims; a directive or claim that does not resolve
@@ -72,6 +74,7 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
             lesson,
             demos,
             claims,
+            source_hash: 0,
         },
         problems,
     )
@@ -88,7 +91,11 @@ pub fn load(path: &Path) -> Result<(ResolvedLesson, Vec<Diagnostic>), LoadError>
         path: name.clone(),
         source,
     })?;
-    checked(&name, lesson::parse_bytes(&bytes))
+    checked(
+        &name,
+        lesson::parse_bytes(&bytes),
+        lesson::source_hash(&bytes),
+    )
 }
 
 /// The built-in Lecture 25, resolved.
@@ -99,6 +106,7 @@ pub fn embedded() -> Result<(ResolvedLesson, Vec<Diagnostic>), LoadError> {
     checked(
         lesson::EMBEDDED_NAME,
         lesson::parse(lesson::EMBEDDED_SOURCE),
+        lesson::source_hash(lesson::EMBEDDED_SOURCE.as_bytes()),
     )
 }
 
@@ -116,8 +124,10 @@ pub fn from_text(text: &str) -> (ResolvedLesson, Vec<Diagnostic>) {
 fn checked(
     name: &str,
     parsed: lesson::Parsed,
+    source_hash: u64,
 ) -> Result<(ResolvedLesson, Vec<Diagnostic>), LoadError> {
-    let (resolved, mut problems) = resolve(parsed.lesson);
+    let (mut resolved, mut problems) = resolve(parsed.lesson);
+    resolved.source_hash = source_hash;
     problems.extend(parsed.diagnostics);
     problems.sort_by_key(|d| (d.line, d.col));
     if problems.iter().any(|d| d.severity == Severity::Error) {

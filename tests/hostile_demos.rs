@@ -86,7 +86,7 @@ fn hostile(mode: &str, expect: &str) {
         .expect("lectern runs");
     let rss = rss_mib(ui);
     assert!(rss < 150, "{mode}: lectern holds {rss} MiB\n{screen}");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), mode);
     let _ = std::fs::remove_dir_all(&dir);

@@ -45,7 +45,6 @@ impl Rng {
 enum Ending {
     Quit,
     CtrlC,
-    Esc,
     SlideChange,
     Stop,
     RestartTwice,
@@ -69,7 +68,6 @@ impl Ending {
 const LECTURE_ENDINGS: &[Ending] = &[
     Ending::Quit,
     Ending::CtrlC,
-    Ending::Esc,
     Ending::SlideChange,
     Ending::Stop,
     Ending::RestartTwice,
@@ -293,9 +291,8 @@ fn leftovers(tmp: &Path, pid: u32) -> Vec<PathBuf> {
 /// Ends the trial the way it drew.
 fn end(tmux: &Tmux, tag: &str, ui: u32, ending: Ending, lecture: bool) {
     match ending {
-        Ending::Quit => tmux.keys(&["q"]),
+        Ending::Quit => tmux.quit(),
         Ending::CtrlC => tmux.keys(&["C-c"]),
-        Ending::Esc => tmux.keys(&["Escape"]),
         Ending::SlideChange => tmux.keys(&["Right"]),
         Ending::Stop => tmux.keys(&["x"]),
         Ending::RestartTwice => {
@@ -370,7 +367,7 @@ fn run(trial: &Trial) -> Result<usize, String> {
         if !alive(ui) {
             return Err("lectern died with its demo".into());
         }
-        tmux.keys(&["q"]);
+        tmux.quit();
         gone_within(&tag, None, GRACE)?;
     }
     // The terminal, wherever lectern could restore it (not after SIGKILL, not without one).

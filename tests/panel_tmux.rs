@@ -66,7 +66,7 @@ fn after_a_run_the_editor_shows_what_it_edits_and_tab_shows_each_demos_own_resul
     let screen = tmux.wait_for("Start methods: fork vs spawn vs forkserver");
     assert!(screen.contains("per child after"), "{screen}");
     assert!(!screen.contains("DEADLOCK"), "{screen}");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after the panel test");
 }
@@ -93,7 +93,7 @@ fn a_run_on_a_small_screen_takes_it_and_shows_every_chunksize() {
         |s| !s.contains("z shows the slide"),
         "z gives the slide back",
     );
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
 }
 
@@ -140,7 +140,7 @@ fn slide_8_on_cpython_shows_the_engine_and_its_pool_workers_and_e_switches_back(
     );
     tmux.keys(&["c"]);
     tmux.wait_for("Both engines, latest runs");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after both engines");
 }
@@ -159,7 +159,8 @@ fn no_cpython_demo_process_outlives_the_lecture_however_it_ends() {
         // lectern, the supervisor, python and two pool workers.
         wait_for_tagged(&tag, 5);
         match how {
-            "q" | "PageDown" => tmux.keys(&[how]),
+            "q" => tmux.quit(),
+            "PageDown" => tmux.keys(&[how]),
             "closed" => drop(tmux),
             signal => {
                 let sent = std::process::Command::new("kill")
@@ -203,7 +204,7 @@ fn slide_5_counts_the_copies_with_the_worker_in_the_gauges() {
     );
     assert!(screen.contains("through a pipe █"), "{screen}");
     assert!(screen.contains("copies"), "{screen}");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after the pickling demo");
 }
@@ -226,7 +227,7 @@ fn slide_10_on_cpython_kills_a_pool_worker_and_names_the_lost_task() {
     );
     assert!(screen.contains("Demo 3/3 · Tab · python"), "{screen}");
     assert!(screen.contains("BrokenProcessPool"), "{screen}");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(
         &tag,

@@ -126,7 +126,7 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
     tmux.select(&laptop);
     tmux.assert_terminal_restored(0);
     tmux.wait_for_in(&room, "The presenter screen has gone");
-    tmux.keys_in(&room, &["q"]);
+    tmux.quit_in(&room);
     tmux.select(&room);
     tmux.assert_terminal_restored(0);
     // The room's socket went with it.
@@ -178,7 +178,7 @@ fn two_lectures_on_one_machine_never_cross() {
     laptop.keys(&["q"]);
     laptop.assert_terminal_restored(0);
     for pane in [&first, &second] {
-        tmux.keys_in(pane, &["q"]);
+        tmux.quit_in(pane);
     }
     tmux.wait_until_in(
         &first,

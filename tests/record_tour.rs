@@ -217,7 +217,7 @@ fn a_fixed_size_is_centred_in_a_larger_window_and_explained_in_a_smaller_one() {
     tmux.wait_for("lectern draws at 100×30 (--size), and this window is 90×28.");
     tmux.resize(120, 40);
     tmux.wait_for("1 / 12");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
 }
 
@@ -238,7 +238,7 @@ fn a_recording_in_a_terminal_follows_its_resizes_and_marks_each_slide() {
         |s| s.lines().count() >= 36 && s.contains("2 / 12"),
         "the larger frame",
     );
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     let (header, events) = read_cast(&cast);
     assert_eq!(

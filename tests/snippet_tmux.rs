@@ -51,7 +51,7 @@ fn slide_6_runs_the_queue_example_shows_its_workers_and_leaves_nothing() {
         Duration::from_secs(1),
         "after leaving the slide",
     );
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
 }
@@ -140,7 +140,7 @@ fn a_hanging_snippet_stops_with_x_and_with_a_slide_change_and_norun_is_refused()
     assert!(screen.contains("line 19999"), "{screen}");
     tmux.keys(&["Left"]);
     tmux.wait_for("2 / 3");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
     std::fs::remove_dir_all(&dir).expect("clean");

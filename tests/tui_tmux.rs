@@ -92,7 +92,7 @@ fn every_key_family_reaches_every_slide_and_q_restores_the_terminal() {
     tmux.keys(&["s"]);
     tmux.wait_for("Speaker notes · slide 1");
 
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.wait_until(|s| !s.contains(" 1 / 12 "), "lectern to exit");
     tmux.assert_terminal_restored(0);
 }
@@ -147,7 +147,7 @@ fn a_small_terminal_states_the_minimum_and_recovers_on_resize() {
     expect_slide(&tmux, 1);
     tmux.resize(70, 30);
     tmux.wait_for("70×30");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
 }
 
@@ -165,7 +165,7 @@ fn watch_shows_the_tree_and_output_and_q_stops_everything() {
     assert!(screen.contains("CPU · "), "{screen}");
     tmux.keys(&["f"]);
     tmux.wait_for("FROZEN");
-    tmux.keys(&["q"]);
+    tmux.quit();
     // Killed by our SIGTERM: the command's status is passed on (128 + 15).
     tmux.assert_terminal_restored(143);
     let screen = tmux.screen();
@@ -226,7 +226,7 @@ fn enter_on_slide_3_runs_start_methods_with_its_children_in_the_gauges() {
         Duration::from_secs(5),
         "children after their linger",
     );
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
 }
 
@@ -259,7 +259,7 @@ fn leaving_the_slide_stops_the_demo_unless_pinned_and_x_stops_it() {
     tmux.keys(&["x"]);
     assert_gone_except(&tag, &[ui], Duration::from_secs(1), "demo after x");
     tmux.wait_for("Stopped main-guard");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
 }
 
@@ -271,7 +271,8 @@ fn no_demo_process_outlives_the_ui_however_it_ends() {
         let ui = lecture_on_slide_3(&tmux, &tag);
         run_main_guard(&tmux, &tag);
         match how {
-            "q" | "C-c" => tmux.keys(&[how]),
+            "q" => tmux.quit(),
+            "C-c" => tmux.keys(&[how]),
             // Closing the window: the terminal hangs up. The kernel signals only the shell,
             // so lectern notices the hang-up itself at its next sample.
             "closed" => drop(tmux),
@@ -324,7 +325,7 @@ fn slides_2_6_and_8_run_their_demos_with_their_processes_in_the_gauges() {
         "pool workers in the gauges",
     );
     tmux.wait_for("chunksize 1000");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after the three demos");
 }

@@ -52,7 +52,7 @@ fn keys_are_answered_within_100_ms_while_a_demo_saturates_every_core() {
     eprintln!("key latency under load: median {median:?}, worst {worst:?}");
     assert!(median < Duration::from_millis(100), "{latencies:?}");
     assert!(worst < Duration::from_millis(250), "{latencies:?}");
-    tmux.keys(&["q"]);
+    tmux.quit();
     tmux.assert_terminal_restored(0);
     assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
     let _ = std::fs::remove_file(&lesson);

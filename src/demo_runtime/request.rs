@@ -109,9 +109,19 @@ impl RunRequest {
     /// a whole (the panel's editor never holds a combination the demo would refuse).
     #[must_use]
     pub fn with(&self, key: &str, value: ParamValue) -> Option<Self> {
+        self.with_checked(key, value).ok()
+    }
+
+    /// The request with parameter `key` changed to `value`, or why the demo refuses the
+    /// result as a whole.
+    ///
+    /// # Errors
+    /// [`DemoError::Inconsistent`] with the demo's reason.
+    pub fn with_checked(&self, key: &str, value: ParamValue) -> Result<Self, DemoError> {
         let mut params = self.params.clone();
         params.insert(key.to_string(), value);
-        self.demo.check(&params).is_ok().then_some(Self {
+        self.demo.check(&params)?;
+        Ok(Self {
             demo: self.demo,
             params,
         })

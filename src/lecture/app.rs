@@ -14,6 +14,7 @@ use super::stopwatch::Stopwatch;
 use super::verdicts::Verdicts;
 
 use super::run::Slot;
+use super::session::SavedSession;
 use crate::demo_runtime::RunRequest;
 use crate::lesson::{Lesson, Slide};
 use crate::resolved::{ResolvedLesson, SlideDemo};
@@ -91,6 +92,11 @@ fn matching<'a>(
 
 /// Everything the screen shows, and nothing about how it is drawn.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "help, notes and demo focus are independent toggles of the screen, and a pending \
+              question; no state machine joins them"
+)]
 pub struct App {
     /// The lecture being presented (never without slides).
     pub lesson: Lesson,
@@ -141,6 +147,10 @@ pub struct App {
     /// How many times code blocks received their highlighting from elsewhere: part of the
     /// layout's key, so slides are laid out again with the colours.
     pub highlights: u64,
+    /// A saved session of this lesson, offered on the first screen until a key answers.
+    pub offer: Option<Box<SavedSession>>,
+    /// Whether `q` was pressed once and asks to be pressed again.
+    pub quit_asked: bool,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
     pub(super) last_wheel_turn: Option<Instant>,
     /// Counts the changes to what the screen shows other than the gauges and the clocks:
@@ -164,6 +174,7 @@ impl App {
             lesson,
             demos: slide_demos,
             claims,
+            ..
         } = resolved;
         let slide = start.min(lesson.slides.len().saturating_sub(1));
         let verdicts = Verdicts {
@@ -197,6 +208,8 @@ impl App {
             highlights: 0,
             presenters: 0,
             last_wheel_turn: None,
+            quit_asked: false,
+            offer: None,
             revision: 0,
         }
     }

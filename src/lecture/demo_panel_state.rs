@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::run::{Run, Slot};
+use super::text_field::TextField;
 use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::params::{Kind, ParamValue};
@@ -21,6 +22,8 @@ pub struct DemoPanel {
     pub edited: HashMap<Slot, RunRequest>,
     /// The parameter row being edited, when the editor is open.
     pub editor: Option<usize>,
+    /// A value being typed for that row (Enter sets it and runs the demo).
+    pub typed: Option<TextField>,
     /// Lines of the panel's body scrolled past.
     pub scroll: usize,
     /// Whether the panel compares the demo's latest runs on both engines.
@@ -100,6 +103,12 @@ impl DemoPanel {
                 None => break,
             }
         }
+    }
+
+    /// Closes the parameter editor, dropping a value half typed.
+    pub fn close_editor(&mut self) {
+        self.editor = None;
+        self.typed = None;
     }
 
     /// Changes parameter `row` of `current` (the request of the demo at `slot`) one step up

@@ -70,10 +70,12 @@ pub enum Action {
     ToggleVerdicts,
     /// Write the handout (HTML) with this session's verdicts.
     WriteHandout,
-    /// Close whatever is open; quit when nothing is.
+    /// Close whatever is open (it never quits: Esc is how a message is dismissed).
     Escape,
-    /// Quit lectern.
+    /// Quit lectern (`q`): once a demo has run, the first press asks for a second.
     Quit,
+    /// Quit lectern at once (Ctrl-C).
+    Interrupt,
 }
 
 /// One row of the key table: the keys, what they do, and a line for the help overlay.
@@ -274,7 +276,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Esc],
         action: Action::Escape,
         label: "Esc · q  Ctrl-C",
-        help: "close help, notes or focus (else quit) · quit",
+        help: "close help, notes, focus, editor · quit",
     },
     // Named on the Esc row, so the whole table fits an 80×24 terminal.
     Binding {
@@ -296,7 +298,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         return None;
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return matches!(key.code, KeyCode::Char('c' | 'C')).then_some(Action::Quit);
+        return matches!(key.code, KeyCode::Char('c' | 'C')).then_some(Action::Interrupt);
     }
     if let KeyCode::Char(c @ '0'..='9') = key.code {
         return Some(Action::Digit(c as u8 - b'0'));
@@ -337,7 +339,7 @@ mod tests {
         let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(action_for(shifted), Some(Action::Last));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action_for(ctrl_c), Some(Action::Quit));
+        assert_eq!(action_for(ctrl_c), Some(Action::Interrupt));
         let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
         assert_eq!(action_for(ctrl_l), None);
     }

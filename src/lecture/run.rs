@@ -118,6 +118,16 @@ impl CoreTimeline {
         }
     }
 
+    /// A timeline of `entries` already averaged (a resumed session's run).
+    #[must_use]
+    pub fn from_entries(entries: Vec<Vec<f32>>) -> Self {
+        Self {
+            entries,
+            per_entry: 1,
+            pending: Vec::new(),
+        }
+    }
+
     /// Each core's average over the whole run.
     #[must_use]
     pub fn averages(&self) -> Vec<f32> {

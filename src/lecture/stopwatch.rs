@@ -19,6 +19,16 @@ impl Stopwatch {
         }
     }
 
+    /// A stopwatch that has counted `elapsed` and goes on from `now` if `running` (a resumed
+    /// session's timer).
+    #[must_use]
+    pub fn resumed(elapsed: Duration, running: bool, now: Instant) -> Self {
+        Self {
+            accumulated: elapsed,
+            running_since: running.then_some(now),
+        }
+    }
+
     /// Whether the stopwatch is counting.
     #[must_use]
     pub fn is_running(&self) -> bool {

@@ -130,7 +130,18 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // A saved session is offered on the first screen: Enter takes it back; any other key
+        // starts fresh and does what it always does.
+        if let Some(offer) = self.offer.take()
+            && key.code == KeyCode::Enter
+        {
+            self.resume(&offer, self.now);
+            self.status = Some(format!("Resumed: {}.", offer.summary()));
+            return vec![Effect::Redraw];
+        }
         let had_status = self.status.take().is_some();
+        // `q` asks once; any other key between two presses starts the question again.
+        let asked = std::mem::take(&mut self.quit_asked);
         if let Some(effects) = self.editor_key(key, self.now) {
             return effects;
         }
@@ -140,6 +151,11 @@ impl App {
             return vec![Effect::Redraw];
         }
         match action_for(key) {
+            Some(Action::Quit) => {
+                self.quit_asked = asked;
+                self.quit()
+            }
+            Some(Action::Escape) => self.escape(had_status),
             Some(action) => self.apply(action),
             None if had_status => vec![Effect::Redraw],
             None => Vec::new(),
@@ -147,6 +163,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent, now: Instant) -> Vec<Effect> {
+        self.offer = None;
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => self.apply(Action::Next),
             MouseEventKind::Down(MouseButton::Right) => self.apply(Action::Previous),
@@ -239,8 +256,9 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::RunSnippet => self.run_snippet(self.now),
-            Action::Escape => self.escape(),
-            Action::Quit => vec![Effect::Quit(ExitReason::User)],
+            Action::Escape => self.escape(false),
+            Action::Quit => self.quit(),
+            Action::Interrupt => vec![Effect::Quit(ExitReason::User)],
         }
     }
 
@@ -252,7 +270,7 @@ impl App {
         self.scroll = 0;
         self.notes_scroll = 0;
         self.demos.selected = 0;
-        self.demos.editor = None;
+        self.demos.close_editor();
         self.demos.scroll = 0;
         self.verdicts.shown = self.current_slide().verdicts;
         self.verdicts.queue.clear();
@@ -321,7 +339,9 @@ impl App {
         vec![Effect::Redraw]
     }
 
-    fn escape(&mut self) -> Vec<Effect> {
+    /// Closes the innermost thing open; `had_status` says a message was on screen (which the
+    /// key already dismissed).
+    fn escape(&mut self, had_status: bool) -> Vec<Effect> {
         if self.show_help {
             self.show_help = false;
         } else if !self.jump.is_empty() {
@@ -334,10 +354,22 @@ impl App {
         } else if self.show_notes {
             self.show_notes = false;
             self.clamp_scroll();
-        } else {
-            return vec![Effect::Quit(ExitReason::User)];
+        } else if !had_status {
+            // Nothing to close: Esc never ends the lecture (it is how a message is dismissed).
+            self.status = Some("Nothing to close: q quits.".into());
         }
         vec![Effect::Redraw]
+    }
+
+    /// `q`: quits, but once a demo has run in this session the first press only asks — the
+    /// session is saved either way (`--resume`), but a stray key must not end the lecture.
+    fn quit(&mut self) -> Vec<Effect> {
+        if self.demos.next_run > 0 && !self.quit_asked {
+            self.quit_asked = true;
+            self.status = Some("q again to quit (this session is saved: lectern --resume).".into());
+            return vec![Effect::Redraw];
+        }
+        vec![Effect::Quit(ExitReason::User)]
     }
 
     fn scroll_notes(&mut self, down: bool) -> Vec<Effect> {

@@ -5,9 +5,11 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::run::{Run, RunEnd, Slot};
+use super::text_field::TextField;
 use super::{Action, App};
 use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::params::Kind;
 use crate::demo_runtime::protocol::Event;
 use crate::lecture::msg::Effect;
 use crate::process::ExitInfo;
@@ -43,7 +45,7 @@ impl App {
         let mut effects = self.stop_demo("restarted", now);
         self.demos.next_run += 1;
         let id = self.demos.next_run;
-        self.demos.editor = None;
+        self.demos.close_editor();
         self.demos.scroll = 0;
         let engine = if request.demo().spec().python.is_some() && self.engines.python.is_some() {
             self.engines.current
@@ -112,7 +114,7 @@ impl App {
                 let count = self.current_demos().len();
                 if count > 1 {
                     self.demos.selected = (self.demos.selected + 1) % count;
-                    self.demos.editor = None;
+                    self.demos.close_editor();
                     self.demos.scroll = 0;
                 }
                 vec![Effect::Redraw]
@@ -187,29 +189,108 @@ impl App {
     }
 
     /// Keys while the parameter editor is open; `None` lets the key through (navigation,
-    /// quitting), so a clicker still works.
+    /// quitting), so a clicker still works. The characters a number is typed with, and
+    /// Backspace, edit the selected value and never reach the slide keys.
     pub(super) fn editor_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
         let row = self.demos.editor?;
         let slot = (self.slide, self.demos.selected);
         let request = self.request_for(slot)?.clone();
-        let rows = request.demo().spec().params.len();
+        let params = request.demo().spec().params;
+        let param = params.get(row)?;
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.demos.editor = Some(row.saturating_sub(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.demos.editor = Some((row + 1).min(rows - 1)),
+            KeyCode::Char(c) if TextField::number().takes(c) => {
+                if matches!(param.kind, Kind::Int { .. }) {
+                    let field = self.demos.typed.get_or_insert_with(TextField::number);
+                    let _ = field.push(c);
+                } else {
+                    self.status = Some(format!(
+                        "`{}` is {}: ←→ change it.",
+                        param.name,
+                        param.expected()
+                    ));
+                }
+            }
+            KeyCode::Backspace => {
+                if let Some(field) = &mut self.demos.typed {
+                    field.pop();
+                    if field.is_empty() {
+                        self.demos.typed = None;
+                    }
+                }
+            }
+            KeyCode::Enter => match self.demos.typed.take() {
+                Some(field) => return Some(self.set_typed(slot, &request, row, field.text(), now)),
+                None => return Some(self.start_demo(now)),
+            },
+            KeyCode::Esc => {
+                // Esc drops a value half typed first, then closes the editor.
+                if self.demos.typed.take().is_none() {
+                    self.demos.close_editor();
+                }
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.demos.typed = None;
+                self.demos.editor = Some(row.saturating_sub(1));
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.demos.typed = None;
+                self.demos.editor = Some((row + 1).min(params.len() - 1));
+            }
             KeyCode::Right | KeyCode::Char('l' | '+' | '=') => {
+                self.demos.typed = None;
                 self.demos.step_param(slot, &request, row, true);
             }
-            KeyCode::Left | KeyCode::Char('h' | '-') => {
+            KeyCode::Left | KeyCode::Char('h') => {
+                self.demos.typed = None;
                 self.demos.step_param(slot, &request, row, false);
             }
-            KeyCode::Enter => return Some(self.start_demo(now)),
-            KeyCode::Esc | KeyCode::Char('e') => self.demos.editor = None,
+            KeyCode::Char('e') => self.demos.close_editor(),
             _ => {
-                self.demos.editor = None;
+                self.demos.close_editor();
                 return None;
             }
         }
         Some(vec![Effect::Redraw])
+    }
+
+    /// Enter on a typed value: checked against the parameter's range and against the demo's
+    /// other parameters; if the demo takes it, it runs with it, else the footer says why and
+    /// the editor stays open.
+    fn set_typed(
+        &mut self,
+        slot: Slot,
+        request: &RunRequest,
+        row: usize,
+        text: &str,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let Some(param) = request.demo().spec().params.get(row) else {
+            return vec![Effect::Redraw];
+        };
+        let checked = param
+            .parse(text)
+            .ok_or_else(|| {
+                format!(
+                    "`{}` takes {}; {text} is not one.",
+                    param.name,
+                    param.expected()
+                )
+            })
+            .and_then(|value| {
+                request
+                    .with_checked(param.name, value)
+                    .map_err(|err| err.to_string())
+            });
+        match checked {
+            Ok(accepted) => {
+                self.demos.edited.insert(slot, accepted);
+                self.start_demo(now)
+            }
+            Err(why) => {
+                self.status = Some(why);
+                vec![Effect::Redraw]
+            }
+        }
     }
 
     /// A demo reported something.

@@ -19,7 +19,7 @@ impl App {
             self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
         } else {
             self.verdicts.shown = !self.verdicts.shown;
-            self.demos.editor = None;
+            self.demos.close_editor();
             self.demos.compare = false;
             self.demos.scroll = 0;
         }

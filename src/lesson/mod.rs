@@ -126,6 +126,15 @@ fn into_lesson(name: &str, parsed: Parsed) -> Result<(Lesson, Vec<Diagnostic>), 
     Ok((parsed.lesson, parsed.diagnostics))
 }
 
+/// A lesson's text (or any bytes), hashed with FNV-1a: the same on every run and every
+/// version of lectern, so a saved session knows whether its lesson has changed since.
+#[must_use]
+pub fn source_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// One `PATH:LINE:COL: severity: message` line per diagnostic.
 #[must_use]
 pub fn report(name: &str, diagnostics: &[Diagnostic]) -> String {

@@ -140,3 +140,9 @@ fn control_characters_never_reach_the_screen() {
     assert_eq!(slide.title.as_deref(), Some("A\u{fffd}[2J"));
     assert!(matches!(&slide.blocks[..], [Block::Paragraph(p)] if plain_text(p) == "x\u{fffd}y"));
 }
+
+#[test]
+fn the_source_hash_is_stable() {
+    assert_eq!(source_hash(b""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(source_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+}

@@ -264,7 +264,7 @@ impl PresenterApp {
     fn on_key(&mut self, key: KeyEvent) -> Vec<PresenterEffect> {
         self.status = None;
         let action = action_for(key);
-        if action == Some(Action::Quit) {
+        if matches!(action, Some(Action::Quit | Action::Interrupt)) {
             return vec![PresenterEffect::Quit(ExitReason::User)];
         }
         // The notes and the help are this screen's own; the notes stay off the projector.

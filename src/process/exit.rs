@@ -1,9 +1,9 @@
 //! How a process ended: an exit code, a signal, or unknown (reaped by someone else first).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExitInfo {
     /// It exited with this status code.

@@ -31,16 +31,26 @@ impl Tmux {
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
         let tmux = Self { socket };
+        // Each shell keeps lectern's saved sessions to itself, so no test is offered another
+        // test's session.
+        let state = tmux.state_home();
         let status = tmux
             .command()
             .args(["-f", "/dev/null", "new-session", "-d", "-s", "main"])
             .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .args(["env", "PS1=e2e$ ", "TERM=tmux-256color", "/bin/sh"])
+            .args(["env", "PS1=e2e$ ", "TERM=tmux-256color"])
+            .arg(format!("XDG_STATE_HOME={}", state.display()))
+            .arg("/bin/sh")
             .status()
             .expect("tmux is installed (.ci/run installs it)");
         assert!(status.success(), "tmux new-session failed");
         tmux.wait_for("e2e$");
         tmux
+    }
+
+    /// The `XDG_STATE_HOME` of this shell's lectern: where its sessions are saved.
+    pub fn state_home(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("{}-state", self.socket))
     }
 
     fn command(&self) -> Command {
@@ -155,6 +165,30 @@ impl Tmux {
         }
     }
 
+    /// Quits lectern with `q`, and `q` again when it asks (it does once a demo has run).
+    pub fn quit(&self) {
+        self.quit_in("main");
+    }
+
+    /// Quits lectern in pane `pane` with `q`, and `q` again when it asks.
+    pub fn quit_in(&self, pane: &str) {
+        self.keys_in(pane, &["q"]);
+        let screen = self.wait_until_in(
+            pane,
+            |s| s.contains("q again to quit") || !self.in_alternate_screen(pane),
+            "lectern to quit or ask again",
+        );
+        if screen.contains("q again to quit") {
+            self.keys_in(pane, &["q"]);
+        }
+    }
+
+    /// Whether pane `pane` shows a full-screen program (its alternate screen is on).
+    fn in_alternate_screen(&self, pane: &str) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", pane, "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
     /// A tmux format value for the pane, e.g. `#{alternate_on}`.
     pub fn pane_format(&self, format: &str) -> String {
         let out = self.run(&["display-message", "-p", "-t", "main", format]);
@@ -231,6 +265,7 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.run(&["kill-server"]);
+        let _ = std::fs::remove_dir_all(self.state_home());
     }
 }
 

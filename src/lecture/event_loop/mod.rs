@@ -9,6 +9,7 @@ mod layout_tracker;
 mod markers;
 mod outputs;
 mod present;
+mod session_file;
 mod snippet_process;
 mod tour;
 
@@ -16,4 +17,5 @@ pub use layout_tracker::LayoutTracker;
 pub use markers::MarkerTracker;
 pub use outputs::{ScreenOptions, Screens};
 pub use present::{LinkOptions, PresentOptions, UI_LABEL, present};
+pub use session_file::{SessionOptions, SessionStart};
 pub use tour::{Advance, ScriptRunner};

@@ -13,6 +13,7 @@ use super::demo_processes::Demos;
 use super::highlight_helper;
 use super::layout_tracker::LayoutTracker;
 use super::outputs::{ScreenOptions, Screens};
+use super::session_file::{SessionFile, SessionOptions};
 use super::tour::ScriptRunner;
 use crate::demo_runtime::launch::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
@@ -52,6 +53,9 @@ pub struct PresentOptions {
     pub link: Option<LinkOptions>,
     /// Where `w` writes the handout with this session's verdicts.
     pub handout: std::path::PathBuf,
+    /// Where this session is saved and what to do with a saved one; `None` for a scripted
+    /// tour, which must come out the same every time.
+    pub session: Option<SessionOptions>,
 }
 
 /// How the room listens for presenter screens.
@@ -119,6 +123,10 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         }
         probing @ EnginesAt::Probing(_) => probe = Some(probing),
     }
+    let saved_to = options
+        .session
+        .as_ref()
+        .and_then(|session| SessionFile::start(session, &mut app, Instant::now()));
     if let Some(link) = &link {
         app.status = Some(format!(
             "Presenter screen: lectern presenter --name {}",
@@ -155,8 +163,12 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         link,
         handout: options.handout,
         hangup: crate::terminal::HangupCheck::default(),
+        saved_to,
     };
     let reason = session.event_loop(&rx);
+    if let Some(file) = session.saved_to.take() {
+        file.finish(session.app, Instant::now());
+    }
     demos.kill_all();
     if matches!(reason, Ok(ExitReason::Signal(SIGHUP))) || crate::terminal::hung_up() {
         crate::os::silence_stderr();
@@ -207,6 +219,8 @@ struct Session<'a, 'b> {
     handout: std::path::PathBuf,
     /// Whether the terminal has hung up, asked at most once a second.
     hangup: crate::terminal::HangupCheck,
+    /// Where the session is saved as it changes, if anywhere.
+    saved_to: Option<SessionFile>,
 }
 
 /// What handling a message asks of the loop.
@@ -245,13 +259,18 @@ impl Session<'_, '_> {
                 return Ok(ExitReason::Signal(SIGHUP));
             }
             let mut redraw = false;
+            let mut saved_state_moved = false;
             // Fold what is already queued into the state before drawing once — but no more
             // than a batch, so a flood of demo events cannot hold the next frame back.
             for msg in std::iter::once(first).chain(rx.try_iter().take(MAX_BATCH)) {
+                saved_state_moved |= moves_saved_state(&msg);
                 match self.handle(msg)? {
                     Next::Quit(reason) => return Ok(reason),
                     Next::Continue { redraw: r } => redraw |= r,
                 }
+            }
+            if let Some(file) = &mut self.saved_to {
+                file.save(self.app, saved_state_moved, now);
             }
             if redraw {
                 if let Err(err) = self.screens.draw(self.app, &markers) {
@@ -400,6 +419,15 @@ impl Session<'_, '_> {
         self.layout.refresh(self.app, sample);
         Ok(Next::Continue { redraw })
     }
+}
+
+/// Whether handling `msg` can change what a saved session holds (the slide, the timer, a
+/// finished run, a measurement): samples, demo events and layouts never do.
+fn moves_saved_state(msg: &Msg) -> bool {
+    matches!(
+        msg,
+        Msg::Key(_) | Msg::Mouse(_) | Msg::Link(_) | Msg::DemoExited { .. }
+    )
 }
 
 fn disconnected() -> ExitReason {

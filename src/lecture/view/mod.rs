@@ -8,6 +8,7 @@ pub mod facts;
 mod footer;
 mod help;
 mod notes;
+mod offer;
 pub mod plan;
 mod sidebar;
 mod slide_view;

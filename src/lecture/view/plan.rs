@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::areas::areas;
-use super::{demo_panel, footer, help, notes, sidebar, slide_view};
+use super::{demo_panel, footer, help, notes, offer, sidebar, slide_view};
 use crate::lecture::App;
 use crate::ui::damage::Plan;
 use crate::ui::gauges;
@@ -82,6 +82,11 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
     }
     if app.show_help {
         plan = plan.overlay(Box::new(|screen, buf| help::render(app, screen, buf)));
+    }
+    if let Some(saved) = &app.offer {
+        plan = plan.overlay(Box::new(move |screen, buf| {
+            offer::render(app, saved, screen, buf);
+        }));
     }
     plan
 }

@@ -11,6 +11,7 @@ use crate::demo_runtime::Demo;
 use crate::demo_runtime::params::Params;
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::view::count;
+use crate::lecture::text_field::TextField;
 use crate::lecture::{App, CoreTimeline, Run, RunEnd};
 use crate::process::ExitInfo;
 use crate::theme::Theme;
@@ -57,7 +58,13 @@ pub fn parts(app: &App, width: usize) -> Parts {
             // The editor is what the presenter is looking at: it all stays on screen.
             return Parts {
                 top: lines,
-                body: editor(request.demo(), request.params(), row, width, theme),
+                body: editor(
+                    request.demo(),
+                    request.params(),
+                    (row, app.demos.typed.as_ref().map(TextField::text)),
+                    width,
+                    theme,
+                ),
             };
         }
         (_, _, Some(_)) if app.demos.compare => {
@@ -235,22 +242,28 @@ fn params_lines(
     )
 }
 
+/// The parameter editor: every parameter, the selected one (`row`) with its meaning and
+/// range, and the value being typed for it, if any.
 fn editor(
     demo: &dyn Demo,
     params: &Params,
-    row: usize,
+    (row, typed): (usize, Option<&str>),
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let mut lines = wrap(
-        &[("↑↓ pick · ←→ change · Enter run · Esc done", theme.muted)],
-        width,
-    );
+    let hint = match typed {
+        Some(_) => "Enter sets it and runs · Backspace edits · Esc drops it",
+        None => "↑↓ pick · ←→ change · type a number · Enter run · Esc done",
+    };
+    let mut lines = wrap(&[(hint, theme.muted)], width);
     for (i, param) in demo.spec().params.iter().enumerate() {
-        let value = params
-            .get(param.name)
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let value = match typed {
+            Some(text) if i == row => format!("{text}▏"),
+            _ => params
+                .get(param.name)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        };
         let marker = if i == row { "▶ " } else { "  " };
         let style = if i == row {
             theme.key.add_modifier(Modifier::BOLD)

@@ -10,6 +10,9 @@ use crate::lecture::msg::{Effect, Msg};
 use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
+mod editor;
+mod quitting;
+
 fn app_at(width: u16, height: u16) -> (App, Instant) {
     let (lesson, _) = crate::resolved::embedded().expect("the built-in lesson loads");
     let now = Instant::now();
@@ -176,21 +179,6 @@ fn a_long_slide_scrolls_before_moving_on() {
     key(&mut app, now, KeyCode::Right);
     key(&mut app, now, KeyCode::Left);
     assert_eq!(app.slide, 2, "Right and Left never scroll");
-}
-
-#[test]
-fn escape_closes_what_is_open_then_quits() {
-    let (mut app, now) = app_at(120, 40);
-    keys(&mut app, now, &[KeyCode::Char('s'), KeyCode::Char('?')]);
-    assert!(app.show_help && app.show_notes);
-    key(&mut app, now, KeyCode::Esc);
-    assert!(!app.show_help && app.show_notes);
-    key(&mut app, now, KeyCode::Esc);
-    assert!(!app.show_notes);
-    assert_eq!(
-        key(&mut app, now, KeyCode::Esc),
-        [Effect::Quit(ExitReason::User)]
-    );
 }
 
 #[test]
@@ -460,8 +448,12 @@ fn a_presenter_screen_drives_the_room_but_cannot_quit_it() {
         KeyModifiers::CONTROL,
     )));
     assert!(send(&mut app, now, ctrl_c).is_empty());
-    // Esc with nothing open quits when typed here, not when sent by the presenter screen.
-    assert!(send(&mut app, now, remote(KeyCode::Esc)).is_empty());
+    // Nothing the presenter screen sends quits the room.
+    assert!(
+        !send(&mut app, now, remote(KeyCode::Esc))
+            .iter()
+            .any(|e| matches!(e, Effect::Quit(_)))
+    );
     send(&mut app, now, Msg::Link(LinkEvent::Left));
     assert!(
         app.status
