@@ -112,15 +112,25 @@ fn either_pane_drives_both_and_each_goes_on_when_the_other_is_killed() {
     // The room's demo died with it.
     assert_all_gone(&tag, Duration::from_secs(2), "after the room was killed");
     sane(&tmux, &room);
-    // The room comes back under its name: the presenter follows it again.
+    // The room comes back under its name, on another slide: it takes the slide and timer of
+    // the presenter screen, which kept going, and the presenter screen follows it again.
     tmux.type_line_in(
         &room,
         &format!(
             "LECTERN_RUNTIME_DIR={dir} {LECTERN} present --name e2e --engine native --slide 9"
         ),
     );
-    tmux.wait_for_in(&laptop, "Now · 9 ·");
+    tmux.wait_for_in(&room, "The presenter screen kept going: slide 5");
+    tmux.wait_for_in(&room, "5 / 12");
     tmux.wait_for_in(&laptop, "● room `e2e` ·");
+    let followed = tmux.wait_for_in(&laptop, "Now · 5 ·");
+    assert!(!followed.contains("Now · 9 ·"), "{followed}");
+    // The notice goes by itself: the footer has its title back.
+    tmux.wait_until_in(
+        &room,
+        |s| !s.contains("kept going"),
+        "the notice to go by itself",
+    );
     // q on the presenter quits only the presenter, and its terminal is restored.
     tmux.keys_in(&laptop, &["q"]);
     tmux.select(&laptop);

@@ -118,6 +118,8 @@ pub struct App {
     pub jump: String,
     /// A one-off message for the footer, cleared by the next key.
     pub status: Option<String>,
+    /// When the footer's message is a notice, when it goes by itself.
+    pub notice_until: Option<Instant>,
     /// The presenter's timer.
     pub stopwatch: Stopwatch,
     /// The time of the latest message, which is what the timer shows.
@@ -193,6 +195,7 @@ impl App {
             show_notes: false,
             jump: String::new(),
             status: None,
+            notice_until: None,
             stopwatch: Stopwatch::running(now),
             now,
             size,
@@ -259,6 +262,12 @@ impl App {
     /// How long the loop may sleep before something on screen changes by itself.
     #[must_use]
     pub fn next_wakeup(&self, now: Instant) -> Option<Duration> {
-        self.stopwatch.until_next_second(now)
+        let notice = self
+            .notice_until
+            .map(|until| until.saturating_duration_since(now));
+        [self.stopwatch.until_next_second(now), notice]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }

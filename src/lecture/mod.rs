@@ -19,6 +19,7 @@ pub mod msg;
 pub mod room_state;
 pub mod run;
 pub mod session;
+mod session_restore;
 pub mod snippet;
 pub mod stopwatch;
 pub mod text_field;

@@ -1,6 +1,7 @@
 //! What the presenter screen is told of the room's state (see [`crate::link`]).
 
 use super::{App, RunEnd, SnippetEnd};
+use crate::demo_runtime::view::View;
 use crate::link::wire::millis;
 use crate::link::{DemoState, RoomState};
 use crate::process::ExitInfo;
@@ -36,6 +37,10 @@ impl App {
                 (RunEnd::Finished(exit), None) => format!("ended ({})", exit.describe()),
                 (RunEnd::Stopped("x"), None) => "stopped with x".into(),
                 (RunEnd::Stopped(why), None) => format!("stopped: {why}"),
+            }),
+            headline: run.views.get("headline").and_then(|view| match view {
+                View::Headline { text, .. } => Some(text.clone()),
+                _ => None,
             }),
         });
         let snippet = self

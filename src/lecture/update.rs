@@ -17,6 +17,9 @@ const WHEEL_TURN_INTERVAL: Duration = Duration::from_millis(400);
 /// Lines one wheel notch scrolls.
 const WHEEL_LINES: usize = 3;
 
+/// How long a notice (a presenter screen came or went) stays in the footer.
+const NOTICE_TIME: Duration = Duration::from_secs(4);
+
 /// Longest slide number one can type.
 const MAX_JUMP_DIGITS: usize = 4;
 
@@ -38,13 +41,7 @@ impl App {
         }
         match msg {
             Msg::Key(key) => self.on_key(key),
-            // The presenter screen drives this one, but no key of its own can quit the room
-            // (q, Ctrl-C, or an Esc with nothing left to close).
-            Msg::Link(LinkEvent::Key(key)) => self
-                .on_key(key)
-                .into_iter()
-                .filter(|effect| !matches!(effect, Effect::Quit(_)))
-                .collect(),
+            Msg::Link(event) => self.on_link(event),
             Msg::Highlighted(lines) => {
                 if self.lesson.take_highlighted(lines) > 0 {
                     self.highlights += 1;
@@ -60,22 +57,6 @@ impl App {
                 });
                 vec![Effect::Redraw]
             }
-            Msg::Link(LinkEvent::Joined) => {
-                self.presenters += 1;
-                self.status = Some(match self.presenters {
-                    1 => "Presenter screen connected.".into(),
-                    n => format!("Presenter screen connected ({n} now)."),
-                });
-                vec![Effect::Redraw]
-            }
-            Msg::Link(LinkEvent::Left) => {
-                self.presenters = self.presenters.saturating_sub(1);
-                self.status = Some(match self.presenters {
-                    0 => "The presenter screen has gone; this screen goes on.".into(),
-                    n => format!("A presenter screen has gone ({n} still connected)."),
-                });
-                vec![Effect::Redraw]
-            }
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);
@@ -87,7 +68,13 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => {
-                if self.stopwatch.is_running() {
+                let notice_over = self.notice_until.is_some_and(|until| now >= until);
+                if notice_over {
+                    self.notice_until = None;
+                    self.status = None;
+                    self.revision = self.revision.wrapping_add(1);
+                }
+                if self.stopwatch.is_running() || notice_over {
                     vec![Effect::Redraw]
                 } else {
                     Vec::new()
@@ -129,7 +116,69 @@ impl App {
         }
     }
 
+    /// A presenter screen came, went, pressed a key or handed over its slide and timer.
+    fn on_link(&mut self, event: LinkEvent) -> Vec<Effect> {
+        match event {
+            // The presenter screen drives this one, but no key of its own can quit the room
+            // (q, Ctrl-C, or an Esc with nothing left to close).
+            LinkEvent::Key(key) => self
+                .on_key(key)
+                .into_iter()
+                .filter(|effect| !matches!(effect, Effect::Quit(_)))
+                .collect(),
+            LinkEvent::Joined => {
+                self.presenters += 1;
+                self.notice(match self.presenters {
+                    1 => "Presenter screen connected.".into(),
+                    n => format!("Presenter screen connected ({n} now)."),
+                });
+                vec![Effect::Redraw]
+            }
+            LinkEvent::Left => {
+                self.presenters = self.presenters.saturating_sub(1);
+                // Said once, briefly: the footer's title must not stay cut for as long as no
+                // presenter screen is connected.
+                self.notice(match self.presenters {
+                    0 => "The presenter screen has gone; this screen goes on.".into(),
+                    n => format!("A presenter screen has gone ({n} still connected)."),
+                });
+                vec![Effect::Redraw]
+            }
+            LinkEvent::Resume {
+                slide,
+                timer,
+                running,
+            } => self.resume_from_presenter(slide, timer, running),
+        }
+    }
+
+    /// Shows `text` in the footer for a few seconds (or until the next key).
+    pub(super) fn notice(&mut self, text: String) {
+        self.status = Some(text);
+        self.notice_until = Some(self.now + NOTICE_TIME);
+    }
+
+    /// The presenter screen kept the lecture going while this room was away: its slide and
+    /// timer win, since they are the ones that went on.
+    fn resume_from_presenter(
+        &mut self,
+        slide: usize,
+        timer: Duration,
+        running: bool,
+    ) -> Vec<Effect> {
+        let mut effects = self.go_to(slide.min(self.slide_count().saturating_sub(1)));
+        self.stopwatch = super::stopwatch::Stopwatch::resumed(timer, running, self.now);
+        self.notice(format!(
+            "The presenter screen kept going: slide {}, timer {}.",
+            self.slide + 1,
+            crate::ui::clock::format_clock(timer)
+        ));
+        effects.push(Effect::Redraw);
+        effects
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.notice_until = None;
         // A saved session is offered on the first screen: Enter takes it back; any other key
         // starts fresh and does what it always does.
         if let Some(offer) = self.offer.take()

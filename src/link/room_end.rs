@@ -18,7 +18,7 @@ use super::dir::{free_name, socket_path};
 use super::wire::{LessonRef, PROTOCOL, RoomState, ToPresenter, ToRoom, encode, read_line};
 
 /// What happens at the room's end of the link, for its event loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkEvent {
     /// A presenter screen connected.
     Joined,
@@ -26,6 +26,16 @@ pub enum LinkEvent {
     Left,
     /// A key pressed on a presenter screen.
     Key(KeyEvent),
+    /// A presenter screen that kept going while this room was away hands it its slide and
+    /// timer.
+    Resume {
+        /// The slide (0-based).
+        slide: usize,
+        /// The timer's count.
+        timer: Duration,
+        /// Whether the timer counts.
+        running: bool,
+    },
 }
 
 /// Lines queued for one presenter screen before it counts as hung and is dropped.
@@ -294,8 +304,17 @@ fn read_keys(
                 return joined;
             }
             Ok(ToRoom::Key { key }) if joined => deliver(LinkEvent::Key(key)),
+            Ok(ToRoom::Resume {
+                slide,
+                timer_ms,
+                timer_running,
+            }) if joined => deliver(LinkEvent::Resume {
+                slide,
+                timer: Duration::from_millis(timer_ms),
+                running: timer_running,
+            }),
             // Keys before a hello, or lines of another protocol: not a presenter screen.
-            Ok(ToRoom::Key { .. }) | Err(_) => return joined,
+            Ok(ToRoom::Key { .. } | ToRoom::Resume { .. }) | Err(_) => return joined,
         }
     }
     joined
@@ -341,6 +360,7 @@ mod tests {
                 running,
                 elapsed_ms,
                 outcome: outcome.map(str::to_string),
+                headline: None,
             }),
             ..at(1_000)
         };

@@ -152,7 +152,7 @@ fn a_stranger_speaking_another_protocol_is_refused_without_harm() {
     assert!(lines[0].contains("\"hello\""), "{lines:?}");
     let refused = lines.last().expect("a refusal");
     assert!(
-        refused.contains("refused") && refused.contains("protocol 1"),
+        refused.contains("refused") && refused.contains(&format!("protocol {}", wire::PROTOCOL)),
         "{refused}"
     );
     assert!(

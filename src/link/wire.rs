@@ -9,7 +9,9 @@ use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; a side speaking another one is told so and disconnected.
-pub const PROTOCOL: u32 = 1;
+/// (2: a presenter screen that kept going without the room hands it its slide and timer; a
+/// run's headline.)
+pub const PROTOCOL: u32 = 2;
 
 /// Longest line read; anything longer is not this protocol.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -79,6 +81,9 @@ pub struct DemoState {
     pub elapsed_ms: u64,
     /// How it ended (`finished`, `stopped: …`, `failed: …`), when it has.
     pub outcome: Option<String>,
+    /// The run's result in one sentence (its headline view), once it has one.
+    #[serde(default)]
+    pub headline: Option<String>,
 }
 
 /// The presenter screen's side of the conversation.
@@ -94,6 +99,16 @@ pub enum ToRoom {
     Key {
         /// The key.
         key: KeyEvent,
+    },
+    /// The presenter screen kept the lecture going while the room was away: the room,
+    /// restarted, takes its slide and timer.
+    Resume {
+        /// The slide the presenter screen is on (0-based).
+        slide: usize,
+        /// Its timer's count, in milliseconds.
+        timer_ms: u64,
+        /// Whether its timer is counting.
+        timer_running: bool,
     },
 }
 
@@ -157,6 +172,7 @@ mod tests {
                 running: false,
                 elapsed_ms: 1_200,
                 outcome: Some("finished".into()),
+                headline: None,
             }),
             snippet: None,
             jump: String::new(),

@@ -14,6 +14,9 @@ use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
 use crate::terminal::ExitReason;
 use crate::theme::Theme;
 
+/// How long, after handing the room its slide, the room's older state is not taken.
+const HAND_OVER_TIME: Duration = Duration::from_secs(2);
+
 /// Everything that changes the presenter screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PresenterMsg {
@@ -106,6 +109,9 @@ pub struct PresenterApp {
     pub show_help: bool,
     /// A one-off message, cleared by the next key.
     pub status: Option<String>,
+    /// After the room came back, the slide this screen handed it, and until when the room's
+    /// older state (its own slide, from before it took this one's) is not taken.
+    pub handing_over: Option<(usize, Instant)>,
 }
 
 impl PresenterApp {
@@ -127,6 +133,7 @@ impl PresenterApp {
             notes_max: usize::MAX,
             show_help: false,
             status: None,
+            handing_over: None,
         }
     }
 
@@ -199,6 +206,14 @@ impl PresenterApp {
         }
     }
 
+    /// Whether `from` is the room's state after it took the slide this screen handed over.
+    fn took_over(&self, from: &FromRoom) -> bool {
+        match (from, self.handing_over) {
+            (FromRoom::Said(ToPresenter::State(state)), Some((slide, _))) => state.slide == slide,
+            _ => true,
+        }
+    }
+
     fn on_room(&mut self, from: FromRoom, now: Instant) -> Vec<PresenterEffect> {
         let mut effects = vec![PresenterEffect::Redraw];
         match from {
@@ -209,6 +224,16 @@ impl PresenterApp {
             }
             FromRoom::Refused(why) => self.link = LinkState::Refused(why),
             FromRoom::Connected(name) => {
+                // This screen kept the lecture going while the room was away: the room,
+                // back, takes its slide and timer (not the other way round).
+                if self.link == LinkState::Lost {
+                    effects.push(PresenterEffect::Send(ToRoom::Resume {
+                        slide: self.room.slide,
+                        timer_ms: millis(self.timer()),
+                        timer_running: self.room.timer_running,
+                    }));
+                    self.handing_over = Some((self.room.slide, now + HAND_OVER_TIME));
+                }
                 self.link = LinkState::Connected;
                 self.name = Some(name);
                 // What was said while alone is over.
@@ -241,7 +266,16 @@ impl PresenterApp {
                     effects.push(PresenterEffect::Load(lesson));
                 }
             }
+            FromRoom::Said(ToPresenter::State(_))
+                if self
+                    .handing_over
+                    .is_some_and(|(slide, until)| now < until && self.room.slide == slide)
+                    && !self.took_over(&from) =>
+            {
+                // The room's state from before it took this screen's slide: not shown.
+            }
             FromRoom::Said(ToPresenter::State(mut state)) => {
+                self.handing_over = None;
                 // A slide the lesson does not have (another lesson, a bad line) is its last.
                 let last = self
                     .lesson

@@ -42,6 +42,7 @@ fn connected(slide: usize, now: Instant) -> PresenterApp {
                 running: true,
                 elapsed_ms: 1_500,
                 outcome: None,
+                headline: None,
             }),
             snippet: None,
             jump: String::new(),
@@ -263,4 +264,77 @@ fn alone_it_jumps_keeps_time_and_forgets_the_rooms_runs_and_notes_stay_here() {
         later,
     );
     assert_eq!(app.status, None);
+}
+
+#[test]
+fn back_with_the_room_it_hands_over_its_slide_and_timer_and_waits_for_the_room_to_take_them() {
+    let now = Instant::now();
+    let mut app = connected(10, now);
+    let lost_at = now + Duration::from_secs(1);
+    app.update(PresenterMsg::Room(FromRoom::Lost), lost_at);
+    app.update(key(KeyCode::PageUp), lost_at);
+    assert_eq!(app.room.slide, 9);
+    let back_at = lost_at + Duration::from_secs(5);
+    let effects = app.update(
+        PresenterMsg::Room(FromRoom::Connected("talk".into())),
+        back_at,
+    );
+    assert!(
+        effects.contains(&PresenterEffect::Send(ToRoom::Resume {
+            slide: 9,
+            timer_ms: 754_000 + 6_000,
+            timer_running: true,
+        })),
+        "{effects:?}"
+    );
+    // The restarted room's own state (its first slide) is not shown meanwhile…
+    let room_before = RoomState {
+        slide: 0,
+        timer_ms: 0,
+        timer_running: true,
+        ..RoomState::default()
+    };
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(room_before))),
+        back_at,
+    );
+    assert_eq!(app.room.slide, 9);
+    // …until the room has taken this screen's slide.
+    let room_after = RoomState {
+        slide: 9,
+        timer_ms: 760_000,
+        timer_running: true,
+        ..RoomState::default()
+    };
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(room_after))),
+        back_at,
+    );
+    assert_eq!((app.room.slide, app.handing_over), (9, None));
+    // A screen that joins a room it never lost hands nothing over.
+    let mut fresh = connected(3, now);
+    let effects = fresh.update(PresenterMsg::Room(FromRoom::Connected("talk".into())), now);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, PresenterEffect::Send(_)))
+    );
+}
+
+#[test]
+fn the_demo_box_shows_the_runs_headline() {
+    let now = Instant::now();
+    let mut app = connected(5, now);
+    let mut state = app.room.clone();
+    if let Some(demo) = state.demo.as_mut() {
+        demo.running = false;
+        demo.outcome = Some("finished".into());
+        demo.headline = Some("1 worker blocked in get() forever".into());
+    }
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(state))),
+        now,
+    );
+    let screen = draw(&app);
+    assert!(screen.contains("1 worker blocked"), "{screen}");
 }

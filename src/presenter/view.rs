@@ -293,6 +293,10 @@ fn render_demo(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
         };
         let label = format!("{} ({}): ", demo.name, demo.engine);
         lines.extend(wrap(&[(&label, theme.text), (&state, style)], width));
+        // What the room sees as the run's result, so the speaker can talk about it.
+        if let Some(headline) = &demo.headline {
+            lines.extend(wrap(&[(headline, theme.title)], width));
+        }
     }
     if let Some(snippet) = &app.room.snippet {
         lines.extend(wrap(

@@ -6,8 +6,8 @@ use crossterm::event::KeyCode;
 use super::{app_at, key, keys};
 use crate::demo_runtime::params::ParamValue;
 use crate::lecture::App;
-use crate::lecture::text_field::TextField;
 use crate::lecture::msg::Effect;
+use crate::lecture::text_field::TextField;
 
 /// Slide 8 (`chunksize`), its editor open on `task_us` (after `workers` and `tasks`).
 fn editing_task_us() -> (App, std::time::Instant) {

@@ -530,3 +530,48 @@ fn the_room_counts_its_presenter_screens() {
             .is_some_and(|s| s.starts_with("The presenter screen has gone"))
     );
 }
+
+#[test]
+fn a_restarted_room_takes_the_presenter_screens_slide_and_timer() {
+    use crate::link::LinkEvent;
+    let (mut app, now) = app_at(120, 40);
+    send(
+        &mut app,
+        now,
+        Msg::Link(LinkEvent::Resume {
+            slide: 5,
+            timer: Duration::from_secs(754),
+            running: true,
+        }),
+    );
+    assert_eq!(app.slide, 5);
+    assert_eq!(app.elapsed(), Duration::from_secs(754));
+    assert!(app.stopwatch.is_running());
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("kept going: slide 6"))
+    );
+}
+
+#[test]
+fn presenter_screens_coming_and_going_are_said_briefly() {
+    use crate::link::LinkEvent;
+    let (mut app, now) = app_at(120, 40);
+    send(&mut app, now, Msg::Link(LinkEvent::Joined));
+    send(&mut app, now, Msg::Link(LinkEvent::Left));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("has gone"))
+    );
+    // Not for as long as no presenter screen is connected: a few seconds, then the footer
+    // has its title back (the loop wakes for it).
+    let later = now + Duration::from_secs(5);
+    assert!(
+        app.next_wakeup(now)
+            .is_some_and(|w| w <= Duration::from_secs(4))
+    );
+    send(&mut app, later, Msg::Tick);
+    assert_eq!(app.status, None);
+}
