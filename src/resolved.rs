@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::claims::{self, Claim};
 use crate::demo_runtime::RunRequest;
+use crate::demo_runtime::engine::Engine;
 use crate::lesson::{self, Diagnostic, Lesson, LoadError, Pos, Severity};
 
 /// A demo as a slide offers it: the run it starts, and what the slide calls it.
@@ -17,6 +18,8 @@ pub struct SlideDemo {
     pub request: RunRequest,
     /// What this variant is called on the slide (`title="The convoy effect"`).
     pub title: Option<String>,
+    /// The engine the lesson pins it to (`engine=native`): its point needs that engine.
+    pub engine: Option<Engine>,
 }
 
 /// A lesson with its demos and claims resolved.
@@ -50,15 +53,21 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
                         .iter()
                         .map(|(k, v)| (k.as_str(), v.as_str()));
                     let resolved = crate::demos::find(&directive.name)
-                        .and_then(|demo| RunRequest::from_pairs(demo, pairs));
+                        .and_then(|demo| RunRequest::from_pairs(demo, pairs))
+                        .map_err(|err| err.to_string())
+                        .and_then(|request| {
+                            let engine = pinned_engine(&request, directive.engine.as_deref())?;
+                            Ok((request, engine))
+                        });
                     match resolved {
-                        Ok(request) => Some(SlideDemo {
+                        Ok((request, engine)) => Some(SlideDemo {
                             request,
                             title: directive.title.clone(),
+                            engine,
                         }),
-                        Err(err) => {
+                        Err(why) => {
                             let at = Pos::new(directive.line, directive.col);
-                            problems.push(Diagnostic::error(at, err.to_string()));
+                            problems.push(Diagnostic::error(at, why));
                             None
                         }
                     }
@@ -78,6 +87,19 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
         },
         problems,
     )
+}
+
+/// The engine a directive pins its demo to, if it does: `python` needs the demo's twin.
+fn pinned_engine(request: &RunRequest, written: Option<&str>) -> Result<Option<Engine>, String> {
+    match written {
+        None => Ok(None),
+        Some("native") => Ok(Some(Engine::Native)),
+        Some(_) if request.demo().spec().python.is_none() => Err(format!(
+            "demo `{}` has no CPython twin, so `engine=python` cannot run it",
+            request.name()
+        )),
+        Some(_) => Ok(Some(Engine::Python)),
+    }
 }
 
 /// Reads, parses and resolves a lesson file; warnings are returned beside it.
@@ -175,6 +197,34 @@ mod tests {
             assert_eq!(problem.severity, Severity::Error);
             assert!(problem.message.contains(says), "{directive}: {problem}");
         }
+    }
+
+    #[test]
+    fn a_directive_can_pin_the_engine_its_point_needs() {
+        let text = "# A\n\n<!-- demo: main-guard engine=native -->\n<!-- demo: gil -->\n";
+        let (resolved, problems) = from_text(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(resolved.demos[0][0].engine, Some(Engine::Native));
+        assert_eq!(resolved.demos[0][1].engine, None);
+        for (directive, says) in [
+            ("gil engine=rust", "not an engine"),
+            ("sleepless engine=python", "unknown demo"),
+        ] {
+            let text = format!("# A\n\n<!-- demo: {directive} -->\n");
+            let (_, problems) = from_text(&text);
+            assert!(
+                problems.iter().any(|p| p.message.contains(says)),
+                "{directive}: {problems:?}"
+            );
+        }
+        // A demo without a twin cannot be pinned to CPython.
+        let sleepers = RunRequest::defaults(&crate::demos::example_sleepers::DEMO);
+        let why = pinned_engine(&sleepers, Some("python")).unwrap_err();
+        assert!(why.contains("no CPython twin"), "{why}");
+        assert_eq!(
+            pinned_engine(&sleepers, Some("native")),
+            Ok(Some(Engine::Native))
+        );
     }
 
     #[test]

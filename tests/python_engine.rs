@@ -337,3 +337,39 @@ fn the_cost_demos_on_cpython_show_the_slides_claims() {
     assert!(shm.is_empty(), "no shared memory left: {shm:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `lectern demo` says which parameters the engine leaves aside; the lecture does not put
+/// that on the projector (a lesson sets both engines' parameters on purpose: slide 4).
+#[test]
+fn parameters_the_engine_leaves_aside_are_said_on_the_command_line_not_in_the_room() {
+    let dir = scratch("unhonoured");
+    let tag = unique_tag("py-unhonoured");
+    let output = demo(
+        &tag,
+        &dir,
+        "python",
+        &["start-methods", "--quick", "--set", "import_mb=30"],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let said = lines(&output).iter().any(|l| {
+        l["type"] == "note"
+            && l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("import_mb=30 is not used by the python engine"))
+    });
+    assert!(said, "{}", String::from_utf8_lossy(&output.stdout));
+
+    let tmux = support::Tmux::shell(120, 40);
+    tmux.type_line(&format!(
+        "XDG_CACHE_HOME={} LECTERN_TEST_TAG={tag} {LECTERN} --engine python --slide 4",
+        dir.join("cache").display()
+    ));
+    tmux.wait_for(" 4 / 12 ");
+    tmux.keys(&["Tab", "Enter"]);
+    let screen = tmux.wait_for("finished in");
+    assert!(screen.contains("· python"), "{screen}");
+    assert!(!screen.contains("is not used by"), "{screen}");
+    tmux.quit();
+    assert_all_gone(&tag, Duration::from_secs(1), "slide 4's CPython run");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -191,6 +191,19 @@ pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &Engine
         last_progress: String::new(),
         failed: false,
     };
+    // Parameters set on the command line that this engine leaves aside: said, not ignored.
+    // (The lecture does not announce them: a lesson sets both engines' parameters on purpose.)
+    for message in request.unhonoured(launch.engine()) {
+        if printer
+            .print(Event::Note {
+                level: NoteLevel::Info,
+                message,
+            })
+            .is_err()
+        {
+            handle.kill();
+        }
+    }
     let code = loop {
         match rx.recv() {
             Ok(Msg::Report(Report::Event(event))) => {

@@ -132,14 +132,6 @@ pub fn start(request: &RunRequest, launch: &Launch, report: OnReport) -> io::Res
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // A lesson may set both engines' parameters (slide 4 does): say which this engine
-    // leaves aside, as an explanation rather than a warning.
-    for message in request.unhonoured(launch.engine()) {
-        report(Report::Event(Event::Note {
-            level: NoteLevel::Info,
-            message,
-        }));
-    }
     let events = Arc::clone(&report);
     let pace = std::sync::Mutex::new(Pace::default());
     let garbled = std::sync::atomic::AtomicU32::new(0);

@@ -66,7 +66,7 @@ pub static TWINS: TwinFiles = &[
 /// The worked example of a demo unit in `docs/adding-a-demo.md`: compiled and checked here,
 /// so the guide's copy cannot drift from the code.
 #[cfg(test)]
-mod example_sleepers;
+pub(crate) mod example_sleepers;
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,8 @@ use super::verdicts::Verdicts;
 
 use super::run::Slot;
 use super::session::SavedSession;
-use crate::demo_runtime::RunRequest;
+use crate::demo_runtime::engine::Engine;
+use crate::demo_runtime::{Demo, RunRequest};
 use crate::lesson::{Lesson, Slide};
 use crate::resolved::{ResolvedLesson, SlideDemo};
 use crate::theme::Theme;
@@ -25,7 +26,7 @@ use crate::ui::gauges::store::Gauges;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EngineChoiceState {
     /// The engine the next run uses.
-    pub current: crate::demo_runtime::engine::Engine,
+    pub current: Engine,
     /// The CPython that runs twins (`CPython 3.11.7`), when one is ready.
     pub python: Option<String>,
     /// Why CPython is not used, to say once.
@@ -234,6 +235,34 @@ impl App {
     #[must_use]
     pub fn current_demos(&self) -> &[SlideDemo] {
         self.slide_demos.get(self.slide).map_or(&[], Vec::as_slice)
+    }
+
+    /// The engine Enter runs the demo at `slot` on: the one the lesson pins it to, else the
+    /// session's; native when CPython is not ready or the demo has no twin.
+    #[must_use]
+    pub fn engine_for(&self, slot: Slot) -> Engine {
+        let pinned = self
+            .slide_demos
+            .get(slot.0)
+            .and_then(|demos| demos.get(slot.1))
+            .and_then(|demo| demo.engine);
+        match self.request_for(slot) {
+            Some(request) => {
+                self.runnable_on(request.demo(), pinned.unwrap_or(self.engines.current))
+            }
+            None => Engine::Native,
+        }
+    }
+
+    /// `wanted`, if `demo` can run on it in this session; else native.
+    #[must_use]
+    pub fn runnable_on(&self, demo: &dyn Demo, wanted: Engine) -> Engine {
+        let twin_ready = demo.spec().python.is_some() && self.engines.python.is_some();
+        if wanted == Engine::Python && twin_ready {
+            Engine::Python
+        } else {
+            Engine::Native
+        }
     }
 
     /// What the demo at `slot` runs: the presenter's edit (`e`), else the lesson's request.

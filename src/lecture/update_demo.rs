@@ -30,16 +30,19 @@ impl App {
             return vec![Effect::Redraw];
         };
         let title = shown.title.clone();
-        self.launch(request, slot, title, now)
+        let engine = self.engine_for(slot);
+        self.launch(request, slot, title, engine, now)
     }
 
-    /// Starts the run `request` asks for as a run of `slot`, stopping any other run first. On
-    /// a screen too small to show a run beside the slide, the run takes the screen.
+    /// Starts the run `request` asks for as a run of `slot` on `engine`, stopping any other
+    /// run first. On a screen too small to show a run beside the slide, the run takes the
+    /// screen.
     pub(super) fn launch(
         &mut self,
         request: RunRequest,
         slot: Slot,
         title: Option<String>,
+        engine: Engine,
         now: Instant,
     ) -> Vec<Effect> {
         let mut effects = self.stop_demo("restarted", now);
@@ -47,11 +50,6 @@ impl App {
         let id = self.demos.next_run;
         self.demos.close_editor();
         self.demos.scroll = 0;
-        let engine = if request.demo().spec().python.is_some() && self.engines.python.is_some() {
-            self.engines.current
-        } else {
-            Engine::Native
-        };
         let mut run = Run::new(id, request.clone(), slot, now);
         run.title = title;
         run.engine = engine;
@@ -163,7 +161,9 @@ impl App {
         }
     }
 
-    /// Switches the engine demos run on and runs the selected demo again on it.
+    /// `E`: runs the demo shown again on the other engine — the other one than its latest run
+    /// used, or than Enter would use — and changes nothing else: Enter still runs on the
+    /// session's engine (`--engine`) or the one the lesson pins.
     fn switch_engine(&mut self, now: Instant) -> Vec<Effect> {
         if self.engines.python.is_none() {
             // Without a reason, CPython was not looked for: `--engine native` (with `auto`,
@@ -176,16 +176,33 @@ impl App {
             });
             return vec![Effect::Redraw];
         }
-        self.engines.current = self.engines.current.other();
-        let on = match self.engines.current {
+        let slot = (self.slide, self.demos.selected);
+        let (Some(request), Some(shown)) = (
+            self.request_for(slot).cloned(),
+            self.current_demos().get(slot.1),
+        ) else {
+            self.status = Some("This slide has no demo to run on the other engine.".into());
+            return vec![Effect::Redraw];
+        };
+        let title = shown.title.clone();
+        let last = self
+            .demos
+            .latest(slot)
+            .map_or_else(|| self.engine_for(slot), |run| run.engine);
+        let other = last.other();
+        if self.runnable_on(request.demo(), other) != other {
+            self.status = Some(format!(
+                "`{}` has no CPython twin: it runs natively only.",
+                request.name()
+            ));
+            return vec![Effect::Redraw];
+        }
+        let on = match other {
             Engine::Native => "lectern's native engine".to_string(),
             Engine::Python => self.engines.python.clone().unwrap_or_default(),
         };
-        self.status = Some(format!("Demos now run on {on}."));
-        if self.current_demos().is_empty() {
-            return vec![Effect::Redraw];
-        }
-        self.start_demo(now)
+        self.status = Some(format!("{} on {on} (E again: {last}).", request.name()));
+        self.launch(request, slot, title, other, now)
     }
 
     /// Keys while the parameter editor is open; `None` lets the key through (navigation,

@@ -49,7 +49,14 @@ impl App {
         };
         let done = self.verdicts.queued - self.verdicts.queue.len();
         let title = format!("For the verdicts ({done}/{})", self.verdicts.queued);
-        self.launch(request, (self.slide, VERDICTS_SLOT), Some(title), now)
+        let engine = self.runnable_on(request.demo(), self.engines.current);
+        self.launch(
+            request,
+            (self.slide, VERDICTS_SLOT),
+            Some(title),
+            engine,
+            now,
+        )
     }
 
     /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.

@@ -68,6 +68,9 @@ pub fn parse(comment: &Comment) -> Result<Option<Directive>, Diagnostic> {
     }
 }
 
+/// The engines a demo directive may pin with `engine=`.
+const ENGINES: &[&str] = &["native", "python"];
+
 fn parse_demo(
     comment: &Comment,
     rest_at: usize,
@@ -89,6 +92,7 @@ fn parse_demo(
     }
     let mut params: Vec<(String, String)> = Vec::new();
     let mut title = None;
+    let mut engine = None;
     for (at, token) in tokens {
         let pos = offset_pos(comment, at);
         let Some((key, value)) = token.split_once('=') else {
@@ -112,23 +116,39 @@ fn parse_demo(
         let value = unquote(value).map_err(|message| {
             Diagnostic::error(pos, format!("demo parameter `{key}`: {message}"))
         })?;
-        if params.iter().any(|(k, _)| k == key) || (key == "title" && title.is_some()) {
+        let repeated = match key {
+            "title" => title.is_some(),
+            "engine" => engine.is_some(),
+            _ => params.iter().any(|(k, _)| k == key),
+        };
+        if repeated {
             return Err(Diagnostic::error(
                 pos,
                 format!("demo parameter `{key}` is given twice"),
             ));
         }
-        // `title` names the variant on screen; it is not one of the demo's parameters.
-        if key == "title" {
-            title = Some(value);
-        } else {
-            params.push((key.to_string(), value));
+        // `title` names the variant on screen and `engine` pins the engine Enter uses: neither
+        // is one of the demo's parameters.
+        match key {
+            "title" => title = Some(value),
+            "engine" if ENGINES.contains(&value.as_str()) => engine = Some(value),
+            "engine" => {
+                return Err(Diagnostic::error(
+                    pos,
+                    format!(
+                        "`engine={value}` is not an engine: use `engine=native` or \
+                         `engine=python`"
+                    ),
+                ));
+            }
+            _ => params.push((key.to_string(), value)),
         }
     }
     Ok(DemoDirective {
         name: name.to_string(),
         params,
         title,
+        engine,
         line: name_pos.line,
         col: name_pos.col,
     })

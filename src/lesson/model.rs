@@ -272,6 +272,9 @@ pub struct DemoDirective {
     pub params: Vec<(String, String)>,
     /// What this variant of the demo is called on the slide (`title="The convoy effect"`).
     pub title: Option<String>,
+    /// The engine Enter runs it on whatever the session's engine (`engine=native`), when the
+    /// demo's point needs that engine.
+    pub engine: Option<String>,
     /// Where the directive's name is, for later validation messages.
     pub line: usize,
     /// Column of the demo name.

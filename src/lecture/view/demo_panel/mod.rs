@@ -88,11 +88,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
         _ => "Demo".to_string(),
     };
-    if let Some((engine, _)) = shown
-        .filter(|_| !app.verdicts.shown)
-        .and_then(|r| r.reported_engine.as_ref())
-    {
-        title = format!("{title} · {engine}");
+    // The engine: the one the shown run ran on, else the one Enter will use.
+    if !app.verdicts.shown {
+        let engine = match shown.and_then(|r| r.reported_engine.as_ref()) {
+            Some((engine, _)) => Some(engine.clone()),
+            None if demos > 0 => Some(app.engine_for((app.slide, app.demos.selected)).to_string()),
+            None => None,
+        };
+        if let Some(engine) = engine {
+            title = format!("{title} · {engine}");
+        }
     }
     let block = panel(title, theme).title_bottom(
         Line::styled(
