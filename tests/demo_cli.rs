@@ -639,3 +639,63 @@ fn process_cost_measures_both_ways_and_the_memory_of_each() {
     );
     assert!(tagged(&tag).is_empty());
 }
+
+/// The headline a run ends with (its `headline` view).
+fn headline(lines: &[Value]) -> String {
+    lines
+        .iter()
+        .rev()
+        .find(|l| l["type"] == "view" && l["id"] == "headline")
+        .and_then(|l| l["view"]["text"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Each variant's headline states its own finding, on both engines: the convoy run's is the
+/// I/O thread's wait, the hybrid's is its own time against one after the other.
+#[test]
+fn a_variants_headline_states_that_variants_finding() {
+    let tag = unique_tag("variant-headlines");
+    for engine in ["native", "python"] {
+        let run = |args: &[&str]| {
+            let output = Command::new(LECTERN)
+                .arg("demo")
+                .args(args)
+                .args(["--engine", engine, "--json"])
+                .env("LECTERN_TEST_TAG", &tag)
+                .output()
+                .expect("lectern runs");
+            assert!(output.status.success(), "{engine} {args:?}: {output:?}");
+            headline(&lines(&output))
+        };
+        let convoy = run(&[
+            "gil",
+            "--set",
+            "workers=1",
+            "--set",
+            "io_threads=1",
+            "--set",
+            "duration_s=1",
+        ]);
+        assert!(
+            convoy.starts_with("The I/O thread waited") && convoy.contains("alone"),
+            "{engine}: {convoy}"
+        );
+        let hybrid = run(&[
+            "io-bound",
+            "--set",
+            "hybrid=true",
+            "--set",
+            "tasks=8",
+            "--set",
+            "io_ms=20",
+            "--set",
+            "workers=2",
+        ]);
+        assert!(
+            hybrid.starts_with("The hybrid took") && hybrid.contains("one after the other"),
+            "{engine}: {hybrid}"
+        );
+    }
+    assert_all_gone(&tag, Duration::from_secs(1), "the variants' runs");
+}

@@ -81,6 +81,7 @@ fn panel_rows(app: &lectern::lecture::App) -> Vec<String> {
         ratatui::layout::Rect::new(0, 0, app.size.width, app.size.height),
         app.show_notes,
         app.demo_focus,
+        app.layout.demo_rows,
     )
     .demo;
     let buf = lecture::frame(app);
@@ -116,6 +117,7 @@ fn at_120x40_every_line_of_slides_3_to_6_and_9_results_can_be_scrolled_to() {
                 ratatui::layout::Rect::new(0, 0, 120, 40),
                 false,
                 false,
+                None,
             )
             .demo
             .width,
@@ -156,4 +158,51 @@ fn at_120x40_every_line_of_slides_3_to_6_and_9_results_can_be_scrolled_to() {
             "{demo}: the headline scrolled away"
         );
     }
+}
+
+/// When a run ends at 120×40, beside the slide and without `z`, its main view — the bars,
+/// chart or table the room looks at — is on screen whole.
+#[test]
+fn at_120x40_the_main_view_is_on_screen_when_the_run_ends() {
+    for (demo, slide, tabs) in [
+        ("process-cost", 4, 0),
+        ("pool-api", 7, 0),
+        ("crossover", 10, 0),
+        ("io-bound", 11, 0),
+        ("chunksize", 8, 0),
+    ] {
+        let app = finished_run(demo, slide, tabs, (120, 40), ThemeName::Dark);
+        assert!(!app.demo_focus, "{demo}: beside the slide");
+        let rows = panel_rows(&app);
+        let run = app
+            .demos
+            .latest((slide - 1, tabs))
+            .unwrap_or_else(|| panic!("{demo} ran"));
+        let (_, main) = run
+            .views
+            .iter()
+            .find(|(id, _)| *id != "headline")
+            .unwrap_or_else(|| panic!("{demo} has a main view"));
+        let width = usize::from(panel_area(&app).width) - 4;
+        for line in lectern::ui::views::lines(main, width, &app.theme) {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let text = text.trim_end();
+            assert!(
+                rows.iter().any(|row| row == text),
+                "{demo}: {text:?} is not on screen:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
+}
+
+/// Where the demo panel is on the screen.
+fn panel_area(app: &lectern::lecture::App) -> ratatui::layout::Rect {
+    lectern::lecture::view::areas::areas(
+        ratatui::layout::Rect::new(0, 0, app.size.width, app.size.height),
+        app.show_notes,
+        app.demo_focus,
+        app.layout.demo_rows,
+    )
+    .demo
 }

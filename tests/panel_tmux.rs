@@ -132,7 +132,7 @@ fn slide_8_on_cpython_shows_the_engine_and_its_pool_workers_and_e_switches_back(
     tmux.wait_for("✔ finished");
     // E runs it again natively; then c compares the two runs.
     tmux.keys(&["E"]);
-    tmux.wait_for("Demos now run on lectern's native engine");
+    tmux.wait_for("chunksize on lectern's native engine");
     tmux.wait_for("lectern 0.1.0 (Rust)");
     tmux.wait_until(
         |s| s.contains("✔ finished") && s.contains("Demo · native"),

@@ -143,4 +143,7 @@ pub struct LayoutFacts {
     pub demo_max_scroll: usize,
     /// Demo panel body lines visible at once.
     pub demo_page: usize,
+    /// Lines the demo panel's content has, when its height may follow them (no run going);
+    /// `None` while a run goes, when the gauges keep their share of the column.
+    pub demo_rows: Option<u16>,
 }

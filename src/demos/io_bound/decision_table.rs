@@ -116,8 +116,30 @@ pub(super) fn report(ctx: &mut Ctx, settings: &Settings, m: &Measured) {
         }
     }
     draw(ctx, settings, m);
-    ctx.headline(
-        format!(
+    // The hybrid variant's finding is its own time against doing both one after the other.
+    if let Some(hybrid) = m.hybrid_ms {
+        let (waits, cpu) = (value(m.sequential_ms), value(m.cpu_sequential_ms));
+        ctx.headline(
+            format!(
+                "The hybrid took {hybrid:.0} ms: one event loop waited while {} computed, \
+                 against {:.0} ms one after the other ({waits:.0} ms of waits, then {cpu:.0} ms \
+                 of CPU).",
+                count(
+                    u64::from(settings.workers),
+                    "process",
+                    "processes"
+                ),
+                waits + cpu
+            ),
+            if hybrid < waits + cpu {
+                Tone::Good
+            } else {
+                Tone::Bad
+            },
+        );
+    } else {
+        ctx.headline(
+            format!(
             "{} waits of {} ms: event loop {:.0} ms, threads {:.0} ms, {} processes {:.0} ms \
              ({:.1}× the memory of the threads), sequentially {:.0} ms.",
             settings.tasks,
@@ -131,6 +153,7 @@ pub(super) fn report(ctx: &mut Ctx, settings: &Settings, m: &Measured) {
         ),
         Tone::Accent,
     );
+    }
     ctx.note(
         NoteLevel::Differs,
         "Threads ran the CPU tasks in parallel: lectern's native engine has no GIL. E runs \

@@ -12,6 +12,13 @@ pub const FOCUS_TITLE_ROWS: u16 = 1;
 /// processes.
 const FOCUS_GAUGE_ROWS: u16 = 7;
 
+/// Rows the gauges keep beside the slide when the demo panel takes what its content needs:
+/// the cores, a few processes, the totals.
+const MIN_GAUGE_ROWS: u16 = 12;
+
+/// The demo panel's smallest height beside the slide: a line of text in its border.
+const MIN_DEMO_ROWS: u16 = 3;
+
 /// Below this inner size the demo panel beside the slide cannot show a run, so starting a
 /// demo gives it the screen.
 const CRAMPED_WIDTH: u16 = 40;
@@ -33,9 +40,13 @@ pub struct Areas {
 }
 
 /// Splits the screen; `notes` reserves a pane under the slide for speaker notes; `focus`
-/// gives the demo panel and the gauges everything but the slide's title.
+/// gives the demo panel and the gauges everything but the slide's title. Beside the slide,
+/// `demo_rows` is how many lines the demo panel's content has when its height may follow it
+/// (no run going): the panel takes what it needs, the gauges keep at least a few rows, and a
+/// slide without a demo does not give its panel a third of the screen. `None` (a run going)
+/// splits the column at 55%, so the gauges keep their share while processes work.
 #[must_use]
-pub fn areas(screen: Rect, notes: bool, focus: bool) -> Areas {
+pub fn areas(screen: Rect, notes: bool, focus: bool, demo_rows: Option<u16>) -> Areas {
     let [body, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
     if focus {
@@ -51,8 +62,15 @@ pub fn areas(screen: Rect, notes: bool, focus: bool) -> Areas {
         let [slide, sidebar] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(sidebar_width)])
                 .areas(body);
+        let demo_height = match demo_rows {
+            None => sidebar.height * 55 / 100,
+            Some(rows) => rows
+                .saturating_add(2)
+                .min(sidebar.height.saturating_sub(MIN_GAUGE_ROWS))
+                .max(MIN_DEMO_ROWS),
+        };
         let [demo, gauges] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(sidebar);
+            Layout::vertical([Constraint::Length(demo_height), Constraint::Fill(1)]).areas(sidebar);
         (slide, demo, gauges)
     } else {
         let [slide, strip] =
@@ -134,7 +152,7 @@ mod tests {
 
     #[test]
     fn wide_screens_put_the_panels_beside_the_slide() {
-        let a = areas(Rect::new(0, 0, 120, 40), false, false);
+        let a = areas(Rect::new(0, 0, 120, 40), false, false, None);
         assert!(!is_cramped(a.demo), "a run fits beside the slide at 120×40");
         assert_eq!(a.footer, Rect::new(0, 39, 120, 1));
         assert_eq!(a.slide.height, 39);
@@ -144,7 +162,7 @@ mod tests {
 
     #[test]
     fn narrow_screens_put_the_panels_below_and_notes_take_a_pane() {
-        let a = areas(Rect::new(0, 0, 80, 24), true, false);
+        let a = areas(Rect::new(0, 0, 80, 24), true, false, None);
         assert!(is_cramped(a.demo));
         assert_eq!(a.slide.width, 80);
         assert_eq!(a.demo.y, a.gauges.y);
@@ -156,11 +174,33 @@ mod tests {
     #[test]
     fn focus_keeps_the_title_and_gives_the_rest_to_the_demo_and_gauges() {
         for (w, h) in [(80, 24), (100, 30), (120, 40)] {
-            let a = areas(Rect::new(0, 0, w, h), true, true);
+            let a = areas(Rect::new(0, 0, w, h), true, true, None);
             assert_eq!(a.slide.height, FOCUS_TITLE_ROWS);
             assert_eq!(a.notes, None);
             assert!(!is_cramped(a.demo), "{w}×{h}: {:?}", a.demo);
             assert!(a.gauges.height >= FOCUS_GAUGE_ROWS, "{w}×{h}");
         }
+    }
+
+    #[test]
+    fn beside_the_slide_a_quiet_panel_takes_the_rows_its_content_needs() {
+        let screen = Rect::new(0, 0, 120, 40);
+        let going = areas(screen, false, false, None);
+        // A slide without a demo says so in a line: the gauges get the rest of the column.
+        let empty = areas(screen, false, false, Some(1));
+        assert_eq!(empty.demo.height, MIN_DEMO_ROWS);
+        assert_eq!(
+            empty.gauges.height,
+            going.demo.height + going.gauges.height - 3
+        );
+        // A long finished run grows the panel, but the gauges keep their rows.
+        let long = areas(screen, false, false, Some(200));
+        assert_eq!(long.gauges.height, MIN_GAUGE_ROWS);
+        assert_eq!(
+            long.demo.height + long.gauges.height,
+            going.demo.height + going.gauges.height
+        );
+        // A short one takes its lines and its border, no more.
+        assert_eq!(areas(screen, false, false, Some(9)).demo.height, 11);
     }
 }

@@ -5,9 +5,11 @@
 use ratatui::layout::Rect;
 
 use super::areas::{areas, is_cramped, slide_text_area};
+use super::demo_panel::{Parts, Window};
 use super::{demo_panel, notes, slide_view};
 use crate::lecture::App;
 use crate::lecture::msg::LayoutFacts;
+use crate::lecture::snippet::SnippetRun;
 use crate::ui::blocks::{blocks_lines, slide_lines};
 use crate::ui::panel::panel_inner;
 
@@ -30,7 +32,7 @@ pub fn layout_facts(app: &App) -> LayoutFacts {
 /// text but keeps its scroll position).
 #[must_use]
 pub fn slide_facts(app: &App) -> LayoutFacts {
-    let normal = areas(screen(app), app.show_notes, false);
+    let normal = areas(screen(app), app.show_notes, false, None);
     let text = slide_text_area(normal.slide);
     let width = usize::from(text.width);
     let total = app
@@ -52,13 +54,23 @@ pub fn slide_facts(app: &App) -> LayoutFacts {
         demo_cramped: is_cramped(normal.demo),
         demo_max_scroll: 0,
         demo_page: 0,
+        demo_rows: None,
     }
 }
 
-/// Fills in the demo panel's part of the facts, which changes with every demo event.
+/// Fills in the demo panel's part of the facts, which changes with every demo event: how
+/// many lines its content has (its height follows them when no run is going) and how far it
+/// scrolls.
 pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
-    let demo = areas(screen(app), app.show_notes, app.demo_focus).demo;
-    let window = demo_panel::window(app, demo);
+    let (screen, notes, focus) = (screen(app), app.show_notes, app.demo_focus);
+    // The panel's width does not depend on how its column is split: only its height does.
+    let width = panel_inner(areas(screen, notes, focus, None).demo).width;
+    let Parts { top, body } = demo_panel::parts(app, usize::from(width));
+    let going =
+        app.demos.running().is_some() || app.shown_snippet().is_some_and(SnippetRun::is_running);
+    facts.demo_rows = (!going).then(|| u16::try_from(top.len() + body.len()).unwrap_or(u16::MAX));
+    let demo = areas(screen, notes, focus, facts.demo_rows).demo;
+    let window = Window::new(top.len(), body.len(), usize::from(panel_inner(demo).height));
     facts.demo_max_scroll = window.max_scroll;
     facts.demo_page = window.rows;
 }
@@ -68,7 +80,7 @@ pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
 #[must_use]
 pub fn lay_out(app: &App) -> crate::lecture::LaidOutText {
     use std::sync::Arc;
-    let normal = areas(screen(app), app.show_notes, false);
+    let normal = areas(screen(app), app.show_notes, false, None);
     let width = usize::from(slide_text_area(normal.slide).width);
     let slide = crate::lecture::LaidOut {
         slide: app.slide,

@@ -29,7 +29,7 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
             too_small::render(&app.theme, area, buf);
         }));
     }
-    let areas = areas(screen, app.show_notes, app.demo_focus);
+    let areas = areas(screen, app.show_notes, app.demo_focus, app.layout.demo_rows);
     let revision = app.revision;
     let mut plan = plan.part(
         areas.slide,

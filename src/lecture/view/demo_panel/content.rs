@@ -105,19 +105,24 @@ fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
     ));
     top.extend(status_lines(app, run, width, theme));
     top.extend(progress_line(run, width, theme));
-    // The result and what it means must never be what scrolls away: the headline, then
-    // where it disagrees with the slide, and why.
+    // The result never scrolls away: the headline stays on top. Under it, the demo's main
+    // view (its bars, chart or table: what the room looks at), then where the result
+    // disagrees with the slide and why, then the other views.
     if let Some(headline) = run.views.get("headline") {
         top.extend(views::lines(headline, width, theme));
     }
-    top.extend(note_lines(run, width, theme, |level| {
-        level == NoteLevel::Differs
-    }));
     let mut body = Vec::new();
-    for (id, view) in run.views.iter() {
-        if id == "headline" {
-            continue;
-        }
+    let mut rest = run.views.iter().filter(|(id, _)| *id != "headline");
+    if let Some((_, main)) = rest.next() {
+        body.push(Line::default());
+        body.extend(views::lines(main, width, theme));
+    }
+    let differs = note_lines(run, width, theme, |level| level == NoteLevel::Differs);
+    if !differs.is_empty() {
+        body.push(Line::default());
+        body.extend(differs);
+    }
+    for (_, view) in rest {
         body.push(Line::default());
         body.extend(views::lines(view, width, theme));
     }
