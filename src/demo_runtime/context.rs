@@ -281,7 +281,7 @@ impl Ctx {
 /// # Errors
 /// If lectern's executable cannot be found or started.
 pub fn spawn_worker_child(demo: &str, job: &str) -> io::Result<Child> {
-    Command::new(std::env::current_exe()?)
+    Command::new(crate::process::own_program()?)
         .args(["worker", "child", demo, job])
         .stdin(Stdio::null())
         .spawn()

@@ -104,7 +104,7 @@ pub fn start(request: &RunRequest, launch: &Launch, report: OnReport) -> io::Res
             ];
             super::supervisor::command(
                 int(params, "cap"),
-                &std::env::current_exe()?.into_os_string(),
+                &crate::process::own_program()?.into_os_string(),
                 &args,
             )?
         }

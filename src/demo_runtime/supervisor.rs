@@ -162,7 +162,7 @@ fn reap_all() -> Vec<(u32, u8)> {
 /// # Errors
 /// If lectern's own executable cannot be found.
 pub fn command(cap: i64, program: &OsString, args: &[OsString]) -> io::Result<Command> {
-    let mut command = Command::new(std::env::current_exe()?);
+    let mut command = Command::new(crate::process::own_program()?);
     command
         .args([
             "worker",

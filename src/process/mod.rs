@@ -5,12 +5,14 @@
 
 mod exec;
 mod exit;
+mod own_program;
 mod pace;
 mod private_dir;
 mod waited;
 
 pub use exec::exec_command;
 pub use exit::{ExitInfo, signal_name};
+pub use own_program::own_program;
 pub use pace::{MAX_LINES_PER_SECOND, Pace};
 pub use private_dir::private_dir;
 pub use waited::{MAX_LINE, OnLine, Stream, exit_info, read_line_bounded, spawn_waited};

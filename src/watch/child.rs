@@ -54,7 +54,7 @@ impl Running {
 /// # Errors
 /// If lectern's own executable cannot be found or the helper cannot be started.
 pub fn start(argv: &[OsString], tx: Sender<Msg>) -> io::Result<Running> {
-    let mut command = Command::new(std::env::current_exe()?);
+    let mut command = Command::new(crate::process::own_program()?);
     command
         .args([
             "worker",

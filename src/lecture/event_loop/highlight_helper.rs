@@ -40,7 +40,7 @@ pub fn start(lesson: &Lesson, tx: Sender<Msg>) {
 }
 
 fn run_helper(sources: &[String]) -> io::Result<Vec<Highlighted>> {
-    let mut command = Command::new(std::env::current_exe()?);
+    let mut command = Command::new(crate::process::own_program()?);
     command
         .args([
             "worker",
