@@ -4,8 +4,8 @@
 use lectern::process::ExitInfo;
 use lectern::sampler::{ProcSample, ProcState, Role, Sample};
 use lectern::theme::{Theme, ThemeName};
-use lectern::ui::gauges::render;
 use lectern::ui::gauges::store::Gauges;
+use lectern::ui::gauges::{Emphasis, render};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -62,7 +62,7 @@ fn draw(cores: usize, width: u16, height: u16) -> String {
     let theme = Theme::new(ThemeName::Dark, false);
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
-    render(gauges(cores).shown(), &theme, area, &mut buf);
+    render(gauges(cores).shown(), &theme, area, Emphasis::Cpu, &mut buf);
     (0..height)
         .map(|y| {
             (0..width)

@@ -37,6 +37,9 @@ pub struct DemoSpec {
     pub native_only: &'static [&'static str],
     /// Parameters only the CPython engine honours.
     pub python_only: &'static [&'static str],
+    /// Whether its point is memory (what processes share or copy): narrow gauges keep the
+    /// PSS column on its slide, before the PID.
+    pub about_memory: bool,
 }
 
 /// Results every demo reports.

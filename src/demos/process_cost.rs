@@ -82,6 +82,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_process_cost.py"),
         native_only: &[],
         python_only: &[],
+        about_memory: true,
     },
     check: |s| {
         fits_under_cap(

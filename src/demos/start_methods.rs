@@ -112,6 +112,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_start_methods.py"),
         native_only: &["import_ms", "import_mb"],
         python_only: &["imports"],
+        about_memory: true,
     },
     check: |s| {
         fits_under_cap(

@@ -94,7 +94,7 @@ pub fn plan(app: &WatchApp, screen: Rect) -> Plan<'_> {
     // The table inside the panel's border, line by line: a sample that moves one process's
     // figures (lectern watch's own CPU, most often) redraws that row alone.
     let table = crate::ui::panel::panel_inner(procs_area);
-    for part in gauges::table_parts(app.gauges.shown(), &app.theme, table) {
+    for part in gauges::table_parts(app.gauges.shown(), &app.theme, table, gauges::Emphasis::Cpu) {
         plan = plan.part(part.area, (revision, part.key), part.draw);
     }
     if app.show_help {

@@ -127,6 +127,7 @@ pub static DEMO: Unit<Params> = Unit {
         python: Some("demo_gil.py"),
         native_only: &["check_every", "deterministic", "seed"],
         python_only: &[],
+        about_memory: false,
     },
     check: |p| {
         if p.mode == "processes" {

@@ -95,6 +95,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_io_bound.py"),
         native_only: &[],
         python_only: &[],
+        about_memory: false,
     },
     check: |s| {
         // The workers, the I/O server and the demo itself.

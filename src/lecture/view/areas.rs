@@ -8,9 +8,9 @@ pub const SIDE_BY_SIDE_WIDTH: u16 = 100;
 /// Rows the slide keeps in demo focus: its title.
 pub const FOCUS_TITLE_ROWS: u16 = 1;
 
-/// Rows of gauges under the demo in demo focus on narrow screens: the cores and a few
-/// processes.
-const FOCUS_GAUGE_ROWS: u16 = 7;
+/// Rows of gauges under the demo in demo focus on narrow screens: beside the cores, the
+/// table's heading, two busy processes, its "more" line and totals wrapped to two lines.
+const FOCUS_GAUGE_ROWS: u16 = 8;
 
 /// Rows the gauges keep beside the slide when the demo panel takes what its content needs:
 /// the cores, a few processes, the totals.

@@ -76,7 +76,12 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
     );
     if let Some(table) = table {
         // Line by line: a sample that moves one process's figures redraws that row alone.
-        for part in gauges::table_parts(app.gauges.shown(), &app.theme, table) {
+        for part in gauges::table_parts(
+            app.gauges.shown(),
+            &app.theme,
+            table,
+            sidebar::emphasis(app),
+        ) {
             plan = plan.part(part.area, (revision, part.key), part.draw);
         }
     }

@@ -16,12 +16,14 @@ use crate::ui::panel::panel_inner;
 #[must_use]
 pub fn inner_areas(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     let inner = panel_inner(area);
-    if inner.height < 6 && inner.width >= 70 {
+    // Stacked, the cores, a blank row and a table's heading, rows and totals need eight.
+    let low = inner.height < 8;
+    if low && inner.width >= 70 {
         let [cores, procs] = Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)])
             .spacing(2)
             .areas(inner);
         (cores, Some(procs))
-    } else if inner.height < 6 {
+    } else if low && inner.height < 6 {
         (inner, None)
     } else {
         gauges::split(app.gauges.shown(), inner)
@@ -66,4 +68,19 @@ pub fn render_cores(app: &App, area: Rect, buf: &mut Buffer) {
 #[must_use]
 pub fn cores_key(app: &App, area: Rect) -> u64 {
     gauges::cores_key(app.gauges.shown(), area)
+}
+
+/// What the process table keeps when narrow on this slide: PSS when one of its demos is about
+/// memory (fork's shared pages, shared memory against pickled copies), else the PID.
+#[must_use]
+pub fn emphasis(app: &App) -> gauges::Emphasis {
+    let about_memory = app
+        .current_demos()
+        .iter()
+        .any(|d| d.request.demo().spec().about_memory);
+    if about_memory {
+        gauges::Emphasis::Memory
+    } else {
+        gauges::Emphasis::Cpu
+    }
 }

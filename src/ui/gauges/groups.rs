@@ -3,7 +3,7 @@
 //! summed, so every role stays on screen instead of whole roles hiding behind "… more".
 
 use crate::process::ExitInfo;
-use crate::sampler::ProcSample;
+use crate::sampler::{ProcSample, Role};
 
 /// A role without its trailing number: `fork child 3` → `fork child`.
 fn base(label: &str) -> &str {
@@ -53,10 +53,32 @@ pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
         .collect()
 }
 
+/// Orders table rows for a table too short for all of them: live processes first, the
+/// busiest (as the table shows their CPU) ahead; at the same CPU a tree's descendants before
+/// its root (in the lecture, the supervisor); lectern's own row last. Otherwise the tree's
+/// order stands, so ties read as a tree.
+pub fn busiest_first(rows: &mut [ProcSample]) {
+    rows.sort_by_key(|row| {
+        (
+            row.role == Role::Ui,
+            row.is_gone(),
+            std::cmp::Reverse(super::procs::shown_pct(row.cpu_pct)),
+            row.role == Role::Root,
+        )
+    });
+}
+
+/// Whether a row can leave a short table without hiding work: lectern's own, an ended
+/// process, or one whose CPU shows as 0%.
+#[must_use]
+pub fn is_idle(row: &ProcSample) -> bool {
+    row.role == Role::Ui || row.is_gone() || super::procs::shown_pct(row.cpu_pct) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sampler::{ProcState, Role};
+    use crate::sampler::ProcState;
 
     fn proc(pid: u32, label: &str, depth: u16, rss: u64) -> ProcSample {
         ProcSample {
@@ -124,5 +146,38 @@ mod tests {
         assert_eq!(rows[0].exit, Some(ExitInfo::Code(0)));
         c.exit = Some(ExitInfo::Code(1));
         assert_eq!(fold(&[a, c])[0].exit, Some(ExitInfo::Unknown));
+    }
+
+    #[test]
+    fn a_short_table_puts_the_busiest_first_and_lecterns_rows_last() {
+        let mut ui = proc(7, "lectern UI", 0, 20);
+        ui.role = Role::Ui;
+        ui.cpu_pct = 3.0;
+        let mut supervisor = proc(10, "supervisor", 0, 5);
+        supervisor.role = Role::Root;
+        supervisor.cpu_pct = 0.0;
+        let mut main = proc(11, "python", 1, 9);
+        main.cpu_pct = 0.0;
+        let mut ended = proc(12, "probe", 2, 9);
+        ended.state = ProcState::Exited;
+        let mut one = proc(13, "process 1", 2, 9);
+        one.cpu_pct = 99.6;
+        let mut two = proc(14, "process 2", 2, 9);
+        two.cpu_pct = 100.0;
+        let mut rows = vec![supervisor, main, ended, one, two, ui];
+        busiest_first(&mut rows);
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_ref()).collect();
+        assert_eq!(
+            labels,
+            [
+                "process 1",
+                "process 2",
+                "python",
+                "supervisor",
+                "probe",
+                "lectern UI"
+            ],
+            "99.6% and 100% both show as 100%, so the tree's order stands between them"
+        );
     }
 }

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 pub use cores::{CoreLayout, choose_layout};
 pub use format::{bar, bytes, level, spark_chars};
-pub use procs::{LEGEND, LEGEND_SHORT};
+pub use procs::{Emphasis, LEGEND, LEGEND_SHORT};
 pub use table_parts::{TablePart, table_parts};
 
 use crate::theme::Theme;
@@ -39,11 +39,11 @@ pub fn split(data: &GaugeData, area: Rect) -> (Rect, Option<Rect>) {
 }
 
 /// Draws cores and processes into `area`, as [`split`] places them.
-pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, emphasis: Emphasis, buf: &mut Buffer) {
     let (top, table) = split(data, area);
     cores::render(data, theme, top, buf);
     if let Some(table) = table {
-        procs::render(data, theme, table, buf);
+        procs::render(data, theme, table, emphasis, buf);
     }
 }
 

@@ -3,6 +3,8 @@
 //! projector washes dim text out); same-role siblings folded into one row when there is no
 //! room for each; tree totals; a legend.
 
+use std::borrow::Cow;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -23,26 +25,52 @@ pub const LEGEND: &str = "RSS counts every page a process maps, shared or not; P
 shared pages between their sharers. Fork children share their parent's pages, so their RSS \
 counts those pages again and their PSS does not.";
 
+/// What a narrow table keeps when it cannot show every column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Emphasis {
+    /// The PID column, as `top` does (a table about CPU work).
+    #[default]
+    Cpu,
+    /// The PSS column, before the PID: the slide's point is what processes share or copy.
+    Memory,
+}
+
 /// Which optional columns fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct Columns {
+    /// Digits of the PID column; 0 without it.
+    pid: usize,
     bar: usize,
     pss: bool,
     label: usize,
 }
 
 /// Column widths for `width`: the label column fits the longest label (within limits) and
-/// the memory bar takes what is left, so the bar sits next to the names it measures.
-fn columns(width: usize, longest_label: usize) -> Columns {
-    // PID(7), RSS(7), CPU(8); PSS(7) when it fits.
-    let fixed = 7 + 6 + 8;
-    let pss = width >= fixed + 6 + 12;
-    let rest = width.saturating_sub(fixed + if pss { 6 } else { 0 });
-    let label = longest_label.clamp(12, 32).min(rest);
+/// the memory bar takes what is left, so the bar sits next to the names it measures. When
+/// PSS does not fit beside the PID, [`Emphasis::Memory`] gives up the PID for it.
+fn columns(width: usize, longest_label: usize, pid_digits: usize, emphasis: Emphasis) -> Columns {
+    // PID(its digits and a space, or a space without it), RSS(6), CPU(8); PSS(6) when it
+    // fits, with a label of 12 at least.
+    let (rss_w, cpu_w, pss_w, label_min) = (6, 8, 6, 12);
+    let pid_w = |pid: bool| if pid { pid_digits + 1 } else { 1 };
+    let fits = |pid: bool| width >= pid_w(pid) + rss_w + cpu_w + pss_w + label_min;
+    let (pid, pss) = match (fits(true), emphasis) {
+        (true, _) => (true, true),
+        (false, Emphasis::Memory) if fits(false) => (false, true),
+        (false, _) => (true, false),
+    };
+    let fixed = pid_w(pid) + rss_w + cpu_w + usize::from(pss) * pss_w;
+    let rest = width.saturating_sub(fixed);
+    let label = longest_label.clamp(label_min, 32).min(rest);
     let spare = rest - label;
     let bar = if spare >= 10 { (spare - 3).min(48) } else { 0 };
     let label = if bar > 0 { rest - bar - 3 } else { rest };
-    Columns { bar, pss, label }
+    Columns {
+        pid: if pid { pid_digits } else { 0 },
+        bar,
+        pss,
+        label,
+    }
 }
 
 /// How the table fills `area`: its columns, the legend under it (its text and rows), the
@@ -55,24 +83,43 @@ pub(super) struct Shape {
     pub(super) room: usize,
 }
 
-pub(super) fn shape(procs: &[ProcSample], theme: &Theme, area: Rect) -> Shape {
+pub(super) fn shape(procs: &[ProcSample], theme: &Theme, area: Rect, emphasis: Emphasis) -> Shape {
     let width = usize::from(area.width);
     let longest = procs
         .iter()
         .map(|p| text_width(&p.label) + indent_width(p.depth) + 2)
         .max()
         .unwrap_or(0);
-    let cols = columns(width, longest);
+    // Six digits as `top` shows them, seven once a PID needs them (pid_max reaches 4194304).
+    let pid_digits = procs
+        .iter()
+        .map(|p| p.pid.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let cols = columns(width, longest, pid_digits, emphasis);
     let legend = if width >= 70 { LEGEND } else { LEGEND_SHORT };
-    let legend_rows = if area.height >= 8 {
-        with_legend(legend, width, theme.muted, <[_]>::len)
-    } else {
+    let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
+    let totals_rows = if tree.is_empty() {
         0
+    } else {
+        totals(&tree, theme, width).len()
     };
-    let table_rows = usize::from(area.height).saturating_sub(legend_rows);
-    let has_tree = procs.iter().any(|p| p.role != Role::Ui);
-    // Keep a row each for the totals and, when cut, the "more" line.
-    let room = table_rows.saturating_sub(2 + usize::from(has_tree));
+    // Under the heading, the rows for processes (the "more" line among them when cut) and
+    // the totals, as many rows as they wrap to.
+    let room_above = |rows: usize| rows.saturating_sub(1 + totals_rows);
+    let height = usize::from(area.height);
+    // The legend explains the columns; it gives way when the processes would not keep three
+    // rows (or all of them, if fewer) beside it.
+    let legend_rows = with_legend(legend, width, theme.muted, <[_]>::len);
+    let legend_rows =
+        if height >= 8 && room_above(height - legend_rows.min(height)) >= procs.len().min(3) {
+            legend_rows
+        } else {
+            0
+        };
+    let table_rows = height.saturating_sub(legend_rows);
+    let room = room_above(table_rows);
     Shape {
         cols,
         legend,
@@ -93,8 +140,41 @@ pub(super) fn shown_pct(pct: f32) -> i64 {
     (pct + 0.0).round() as i64
 }
 
+/// The rows the table shows of `procs` with `room` rows for processes, and how many of them
+/// fit. Everything in tree order when it fits. Else the busiest first (lectern's own row and
+/// the tree's root last), the rest behind a "more rows" line, when that leaves out only idle
+/// processes: two workers at 100% stay two rows. Else same-role siblings fold into one row
+/// (`fork child ×40`), in tree order if that fits, busiest first if not.
+pub(super) fn visible_rows(procs: &[ProcSample], room: usize) -> (Cow<'_, [ProcSample]>, usize) {
+    if procs.len() <= room {
+        return (Cow::Borrowed(procs), procs.len());
+    }
+    let shown = room.saturating_sub(1);
+    let mut rows = procs.to_vec();
+    super::groups::busiest_first(&mut rows);
+    if rows[shown..].iter().all(super::groups::is_idle) {
+        return (Cow::Owned(rows), shown);
+    }
+    let mut rows = super::groups::fold(procs);
+    if rows.len() <= room {
+        let all = rows.len();
+        return (Cow::Owned(rows), all);
+    }
+    super::groups::busiest_first(&mut rows);
+    (Cow::Owned(rows), shown)
+}
+
+/// The line that stands for the rows left out.
+pub(super) fn more_line(hidden: usize, width: usize, theme: &Theme) -> Line<'static> {
+    let more = format!(
+        "  … {}",
+        crate::demo_runtime::view::count(hidden as u64, "more row", "more rows")
+    );
+    Line::styled(truncate(&more, width), theme.muted)
+}
+
 /// Draws the table, totals and legend into `area`.
-pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(data: &GaugeData, theme: &Theme, area: Rect, emphasis: Emphasis, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
@@ -106,35 +186,18 @@ pub fn render(data: &GaugeData, theme: &Theme, area: Rect, buf: &mut Buffer) {
         legend_rows,
         table_rows,
         room,
-    } = shape(procs, theme, area);
+    } = shape(procs, theme, area, emphasis);
     let legend_rows = legend_rows as u16;
     let tree: Vec<&ProcSample> = procs.iter().filter(|p| p.role != Role::Ui).collect();
     let mut lines = Vec::new();
-    let folded;
-    let rows: &[ProcSample] = if procs.len() > room {
-        folded = super::groups::fold(procs);
-        &folded
-    } else {
-        procs
-    };
+    let (rows, shown) = visible_rows(procs, room);
     let largest = rows.iter().map(|p| p.rss_bytes).max().unwrap_or(0).max(1);
     lines.push(header(cols, largest, theme));
-    let cut = rows.len() > room;
-    let shown = if cut {
-        room.saturating_sub(1)
-    } else {
-        rows.len()
-    };
     for proc in rows.iter().take(shown) {
         lines.push(row(proc, cols, largest, theme));
     }
-    if cut {
-        let hidden = rows.len() - shown;
-        let more = format!(
-            "  … {}",
-            crate::demo_runtime::view::count(hidden as u64, "more row", "more rows")
-        );
-        lines.push(Line::styled(truncate(&more, width), theme.muted));
+    if shown < rows.len() {
+        lines.push(more_line(rows.len() - shown, width, theme));
     }
     if procs.is_empty() {
         lines.push(Line::styled("  no processes tracked yet", theme.muted));
@@ -221,10 +284,14 @@ pub(super) fn header(cols: Columns, largest: u64, theme: &Theme) -> Line<'static
     } else {
         String::new()
     };
+    let pid = if cols.pid > 0 {
+        format!("{:>w$} ", "PID", w = cols.pid)
+    } else {
+        " ".to_string()
+    };
     let text = format!(
-        "{:>6} {:<w$}{memory}{:>6}{pss}{:>8}",
-        "PID",
-        "PROCESS",
+        "{pid}{:<w$}{memory}{:>6}{pss}{:>8}",
+        truncate("PROCESS", cols.label),
         "RSS",
         "CPU",
         w = cols.label
@@ -249,17 +316,15 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
     } else {
         ""
     };
-    let label = truncate(&format!("{indent}{marker}{}", proc.label), cols.label);
-    let mut spans = vec![
+    let label = fit_label(&format!("{indent}{marker}{}", proc.label), cols.label);
+    let pid = match (cols.pid, proc.pid) {
+        (0, _) => " ".to_string(),
         // A folded row (PID 0) stands for several processes.
-        Span::styled(
-            if proc.pid == 0 {
-                " ".repeat(7)
-            } else {
-                format!("{:>6} ", proc.pid)
-            },
-            dim(theme.muted),
-        ),
+        (digits, 0) => " ".repeat(digits + 1),
+        (digits, pid) => format!("{pid:>digits$} "),
+    };
+    let mut spans = vec![
+        Span::styled(pid, dim(theme.muted)),
         Span::styled(format!("{label:<w$}", w = cols.label), dim(theme.text)),
     ];
     if cols.bar > 0 {
@@ -287,6 +352,21 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
     };
     spans.push(Span::styled(format!("{cpu:>8}"), dim(theme.text)));
     Line::from(spans)
+}
+
+/// `label` cut to `width`, keeping a folded row's "×N" whole: "fork child…" under a sum of
+/// four children's memory would read as one child holding it all.
+fn fit_label(label: &str, width: usize) -> String {
+    let count = label
+        .rsplit_once(" ×")
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match count {
+        Some((name, n)) if text_width(label) > width && width > n.len() + 3 => {
+            let suffix = format!(" ×{n}");
+            format!("{}{suffix}", truncate(name, width - text_width(&suffix)))
+        }
+        _ => truncate(label, width),
+    }
 }
 
 /// The tree's live totals, wrapped to `width` so narrow panels still show all of them.
@@ -322,4 +402,70 @@ pub(super) fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<L
             Line::from(spans)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_table_about_memory_gives_up_the_pid_for_pss() {
+        // The gauges' inner width beside the slide at 100×30 (less than beside a run).
+        let cpu = columns(34, 20, 6, Emphasis::Cpu);
+        assert!(cpu.pid == 6 && !cpu.pss);
+        let memory = columns(34, 20, 6, Emphasis::Memory);
+        assert!(
+            memory.pid == 0 && memory.pss && memory.label >= 12,
+            "{memory:?}"
+        );
+        // Wide enough for both: both, whatever the emphasis.
+        let wide = columns(60, 20, 6, Emphasis::Cpu);
+        assert_eq!(columns(60, 20, 6, Emphasis::Memory), wide);
+        assert!(wide.pid == 6 && wide.pss);
+        // Too narrow even without the PID: the PID stays, PSS goes.
+        let tiny = columns(32, 20, 6, Emphasis::Memory);
+        assert!(tiny.pid == 6 && !tiny.pss);
+    }
+
+    #[test]
+    fn a_folded_rows_count_is_never_cut() {
+        assert_eq!(fit_label("  └ fork child ×4", 12), "  └ fork… ×4");
+        assert_eq!(text_width(&fit_label("  └ fork child ×4", 12)), 12);
+        assert_eq!(fit_label("└ fork child ×4", 20), "└ fork child ×4");
+        // Not a count: cut as any label.
+        assert_eq!(fit_label("└ size ×big here", 8), "└ size …");
+        // No room for a name at all: cut as any label.
+        assert_eq!(fit_label("└ fork child ×4", 4), "└ f…");
+    }
+
+    #[test]
+    fn heading_and_rows_fit_the_width_whatever_is_kept() {
+        let theme = Theme::new(crate::theme::ThemeName::Dark, false);
+        let proc = ProcSample {
+            pid: 4_194_303,
+            ppid: 1,
+            name: "python3".into(),
+            label: "a very long label for a process ×12".into(),
+            rss_bytes: 900 << 20,
+            pss_bytes: Some(300 << 20),
+            uss_bytes: None,
+            cpu_pct: 100.0,
+            state: ProcState::Running,
+            exit: None,
+            depth: 3,
+            role: Role::Descendant,
+        };
+        // Narrower than PID, RSS and CPU with a short label, a table is clipped at its edge.
+        for width in 24..=90 {
+            for emphasis in [Emphasis::Cpu, Emphasis::Memory] {
+                let cols = columns(width, 40, 7, emphasis);
+                for line in [
+                    header(cols, 1 << 30, &theme),
+                    row(&proc, cols, 1 << 30, &theme),
+                ] {
+                    assert!(line.width() <= width, "{width} {emphasis:?}: {line:?}");
+                }
+            }
+        }
+    }
 }

@@ -14,12 +14,14 @@ use std::rc::Rc;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::procs::{Columns, header, render_rows, row, shape, shown_pct, totals, with_legend};
+use super::procs::{
+    Columns, Emphasis, header, more_line, render_rows, row, shape, shown_pct, totals, visible_rows,
+    with_legend,
+};
 use crate::sampler::{ProcSample, Role};
 use crate::theme::Theme;
 use crate::ui::damage::{DrawFn, key_hasher};
 use crate::ui::gauges::store::GaugeData;
-use crate::ui::wrap::truncate;
 
 /// One part of the table: where it goes, what it shows (as a key), how to draw it.
 pub struct TablePart<'a> {
@@ -33,25 +35,21 @@ pub struct TablePart<'a> {
 
 /// The table of `data` in `area`, as parts.
 #[must_use]
-pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec<TablePart<'a>> {
+pub fn table_parts<'a>(
+    data: &'a GaugeData,
+    theme: &'a Theme,
+    area: Rect,
+    emphasis: Emphasis,
+) -> Vec<TablePart<'a>> {
     if area.is_empty() {
         return Vec::new();
     }
     let procs: &'a [ProcSample] = data.sample.as_ref().map_or(&[], |s| &s.procs);
     let width = usize::from(area.width);
-    let shape = shape(procs, theme, area);
-    let rows: Rc<Cow<'a, [ProcSample]>> = Rc::new(if procs.len() > shape.room {
-        Cow::Owned(super::groups::fold(procs))
-    } else {
-        Cow::Borrowed(procs)
-    });
+    let shape = shape(procs, theme, area, emphasis);
+    let (rows, shown) = visible_rows(procs, shape.room);
+    let rows: Rc<Cow<'a, [ProcSample]>> = Rc::new(rows);
     let largest = rows.iter().map(|p| p.rss_bytes).max().unwrap_or(0).max(1);
-    let cut = rows.len() > shape.room;
-    let shown = if cut {
-        shape.room.saturating_sub(1)
-    } else {
-        rows.len()
-    };
     let mut parts = Cutter {
         area,
         table_rows: shape.table_rows,
@@ -65,13 +63,8 @@ pub fn table_parts<'a>(data: &'a GaugeData, theme: &'a Theme, area: Rect) -> Vec
     for i in 0..shown {
         parts.process(&rows, i, shape.cols, largest, theme);
     }
-    if cut {
-        let hidden = rows.len() - shown;
-        let more = format!(
-            "  … {}",
-            crate::demo_runtime::view::count(hidden as u64, "more row", "more rows")
-        );
-        parts.lines(vec![Line::styled(truncate(&more, width), theme.muted)]);
+    if shown < rows.len() {
+        parts.lines(vec![more_line(rows.len() - shown, width, theme)]);
     }
     if procs.is_empty() {
         parts.lines(vec![Line::styled(
@@ -256,7 +249,7 @@ mod tests {
     /// The table drawn part by part, each part into its own buffer, as the damage-tracked
     /// screen draws them.
     fn parts_drawn(data: &GaugeData, theme: &Theme, area: Rect) -> Vec<(u64, Buffer)> {
-        table_parts(data, theme, area)
+        table_parts(data, theme, area, Emphasis::Cpu)
             .into_iter()
             .map(|part| {
                 let mut cells = Buffer::empty(part.area);
@@ -284,15 +277,18 @@ mod tests {
                 vec![10.0, 20.0, 30.0, 40.0, 0.4],
                 vec![5.0; 14],
             ] {
-                for area in AREAS {
+                for (area, emphasis) in AREAS
+                    .into_iter()
+                    .flat_map(|area| [(area, Emphasis::Cpu), (area, Emphasis::Memory)])
+                {
                     let data = data(&cpu);
                     let mut whole = Buffer::empty(area);
-                    super::super::procs::render(&data, &theme, area, &mut whole);
+                    super::super::procs::render(&data, &theme, area, emphasis, &mut whole);
                     let mut parts = Buffer::empty(area);
-                    for part in table_parts(&data, &theme, area) {
+                    for part in table_parts(&data, &theme, area, emphasis) {
                         (part.draw)(part.area, &mut parts);
                     }
-                    assert_eq!(parts, whole, "{area:?} {cpu:?}");
+                    assert_eq!(parts, whole, "{area:?} {emphasis:?} {cpu:?}");
                 }
             }
         }
