@@ -699,3 +699,41 @@ fn a_variants_headline_states_that_variants_finding() {
     }
     assert_all_gone(&tag, Duration::from_secs(1), "the variants' runs");
 }
+
+/// Every phase of a run announces itself: after the baseline, the gil demo's processes say
+/// they are working (the baseline's message does not stay up through the main phase).
+#[test]
+fn every_phase_of_the_gil_processes_run_announces_itself() {
+    let tag = unique_tag("gil-phases");
+    for engine in ["native", "python"] {
+        let output = Command::new(LECTERN)
+            .args([
+                "demo",
+                "gil",
+                "--set",
+                "mode=processes",
+                "--set",
+                "duration_s=1",
+            ])
+            .args(["--engine", engine, "--json"])
+            .env("LECTERN_TEST_TAG", &tag)
+            .output()
+            .expect("lectern runs");
+        assert!(output.status.success(), "{engine}: {output:?}");
+        let progress: Vec<String> = lines(&output)
+            .iter()
+            .filter(|l| l["type"] == "progress")
+            .filter_map(|l| l["message"].as_str().map(str::to_string))
+            .collect();
+        let baseline = progress
+            .iter()
+            .position(|m| m.starts_with("measuring one worker alone"))
+            .unwrap_or_else(|| panic!("{engine}: {progress:?}"));
+        assert!(
+            progress[baseline + 1..]
+                .iter()
+                .any(|m| m.contains("processes working")),
+            "{engine}: the main phase is announced: {progress:?}"
+        );
+    }
+}

@@ -24,6 +24,8 @@ fn proc(pid: u32, label: &str, depth: u16, cpu: f32, role: Role) -> ProcSample {
         exit: None,
         depth,
         role,
+        lived_ms: None,
+        measured: true,
     }
 }
 
@@ -122,4 +124,27 @@ fn slides_about_memory_keep_the_pss_column_at_100x30() {
             assert!(heading.contains("PID"), "slide {slide}: {heading}");
         }
     }
+}
+
+#[test]
+fn a_process_never_read_alive_shows_how_long_it_lived_and_no_figures() {
+    let (mut app, now) = lecture(4, 120, 40, ThemeName::Dark);
+    let mut task = proc(501, "task process 7", 1, 0.0, Role::Descendant);
+    task.state = ProcState::Exited;
+    task.exit = Some(ExitInfo::Code(0));
+    task.lived_ms = Some(9.25);
+    task.measured = false;
+    let tree = vec![
+        proc(500, "process-cost", 0, 0.0, Role::Root),
+        task,
+        proc(7, "lectern UI", 0, 2.0, Role::Ui),
+    ];
+    send(&mut app, now, sample(tree));
+    let screen = draw(&app);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("task process 7"))
+        .unwrap_or_else(|| panic!("the task is listed:\n{screen}"));
+    assert!(row.contains("lived 9.2ms"), "{row}");
+    assert!(!row.contains("0B"), "no reading is not a zero: {row}");
 }

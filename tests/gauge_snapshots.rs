@@ -29,6 +29,8 @@ fn proc(pid: u32, label: &str, depth: u16, rss_mib: u64, cpu: f32, state: ProcSt
         } else {
             Role::Descendant
         },
+        lived_ms: None,
+        measured: true,
     }
 }
 

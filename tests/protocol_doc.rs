@@ -104,6 +104,7 @@ fn every_event() -> Vec<Event> {
             role: "r".into(),
             code: Some(0),
             signal: None,
+            lived_ms: Some(1.0),
         },
         Event::Result {
             name: "n".into(),

@@ -10,6 +10,7 @@ import os
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "chunksize"
 
@@ -99,14 +100,6 @@ class CountingPool(multiprocessing.pool.Pool):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def group(n):
-    return "{:,}".format(int(round(n)))
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
-
-
 def median(values):
     s = sorted(values)
     n = len(s)
@@ -157,8 +150,8 @@ def run_round(ctx, pool, sweep, p, round_no, rounds):
     done = (round_no - 1) * steps
     of = rounds * steps
     prefix = "round {} of {}: ".format(round_no, rounds) if rounds > 1 else ""
-    ctx.progress("{}{} tasks of {} µs sequentially, in this process".format(
-        prefix, tasks, task_us), done, of)
+    ctx.progress("{}{} of {} µs sequentially, in this process".format(
+        prefix, count(tasks, "task", "tasks"), task_us), done, of)
     items = range(tasks)
     started = time.perf_counter()
     for x in items:
@@ -166,7 +159,7 @@ def run_round(ctx, pool, sweep, p, round_no, rounds):
     sweep.times.append([(time.perf_counter() - started) * 1000.0])
     sweep.show(ctx)
     for i, (name, size) in enumerate(sweep.sizes):
-        ctx.progress("{}chunksize {}: mapping {} tasks".format(prefix, size, tasks),
+        ctx.progress("{}chunksize {}: mapping {}".format(prefix, size, count(tasks, "task", "tasks")),
                      done + 1 + i, of)
         pool.reset_counts()
         started = time.perf_counter()

@@ -9,6 +9,7 @@ import os
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "crossover"
 
@@ -45,14 +46,6 @@ def init_worker(parent, ready):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def group(n):
-    return "{:,}".format(int(round(n)))
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
 
 
 def times_text(speedup):

@@ -18,6 +18,7 @@ import threading
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "gil"
 
@@ -42,14 +43,6 @@ LEGEND = [
 
 
 # --- small helpers ------------------------------------------------------------------------------
-
-
-def group(value, decimals=0):
-    return "{:,.{}f}".format(value, decimals)
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
 
 
 def median(values):
@@ -476,6 +469,9 @@ def run_processes(ctx, p, gap):
         for lane in lanes:
             lane.started = start
         go_write.close()  # every worker's recv now sees end of file: go
+        # The baseline is over: say so, or its message stays up through the main phase.
+        ctx.progress("{} working, each with an interpreter lock of its own".format(
+            count(workers, "process", "processes")), 0, p["duration_s"] * 10)
         timeline = Timeline(start, lanes, False)
         reports = {}
         deadline = start + p["duration_s"] + 30
@@ -501,6 +497,13 @@ def run_processes(ctx, p, gap):
                     lanes[i].ended = reports[i][4]
             if k % REPORT_SLOTS == 0 or len(reports) == workers:
                 ctx.view("lanes", timeline.lanes_view())
+                elapsed = min(now - start, p["duration_s"])
+                ctx.progress(
+                    "{:.1f} s: {} working, each with its own interpreter lock".format(
+                        elapsed, count(workers - len(reports), "process", "processes")),
+                    elapsed * 10,
+                    p["duration_s"] * 10,
+                )
             if now > deadline:
                 raise RuntimeError("a worker process never reported")
         for proc, lane in zip(procs, lanes):

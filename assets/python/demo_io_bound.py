@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "io-bound"
 
@@ -138,14 +139,6 @@ def init_worker(parent, path, reply_timeout, ready):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def group(n):
-    return "{:,}".format(int(round(n)))
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
 
 
 def ms_text(value):

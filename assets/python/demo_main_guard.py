@@ -14,6 +14,7 @@ import threading
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count
 
 NAME = "main-guard"
 
@@ -29,10 +30,6 @@ CAPTION = "one ● per process that ran main(); each level was spawned by the on
 
 SCRIPT_ROLE = "main"
 TRACKER_ROLE = "resource tracker"
-
-
-def count(n, singular, plural):
-    return "{:,} {}".format(int(n), singular if n == 1 else plural)
 
 
 def show_tree(ctx, per_depth):

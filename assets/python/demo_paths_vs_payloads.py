@@ -16,6 +16,7 @@ import time
 import zlib
 
 import lectern_protocol as lp
+from lectern_protocol import count
 
 NAME = "paths-vs-payloads"
 
@@ -104,10 +105,6 @@ class CountingPool(multiprocessing.pool.Pool):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def count(n, singular, plural):
-    return "{:,} {}".format(int(n), singular if n == 1 else plural)
 
 
 def size_text(n):

@@ -10,6 +10,7 @@ import os
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "process-cost"
 
@@ -66,14 +67,6 @@ def task_process(parent, hello, seconds):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def group(n):
-    return "{:,}".format(int(round(n)))
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
 
 
 def parent_of_children(mp):

@@ -9,6 +9,7 @@ import queue
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count
 
 NAME = "queue-sentinel"
 
@@ -17,10 +18,6 @@ LOOK_EVERY_S = 0.1
 
 #: The producer gives up after this long without a result.
 NO_RESULT_S = 60.0
-
-
-def count(n, singular, plural):
-    return "{:,} {}".format(int(n), singular if n == 1 else plural)
 
 
 def worker_row(role, state, done, tone):

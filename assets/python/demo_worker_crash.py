@@ -23,6 +23,7 @@ import threading
 import time
 
 import lectern_protocol as lp
+from lectern_protocol import count, group
 
 NAME = "worker-crash"
 
@@ -121,14 +122,6 @@ def task(arg):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def group(n):
-    return "{:,}".format(int(round(n)))
-
-
-def count(n, singular, plural):
-    return "{} {}".format(group(n), singular if n == 1 else plural)
 
 
 def task_list(indices):

@@ -35,6 +35,16 @@ NOTE_LEVELS = ("info", "warn", "simulated", "differs")
 TONES = ("normal", "muted", "accent", "good", "warn", "bad", "memory")
 
 
+def group(value, decimals=0):
+    """A number for people: thousands separated (10,000), ``decimals`` decimals."""
+    return "{:,.{}f}".format(value, decimals)
+
+
+def count(n, singular, plural):
+    """``n`` and a word, plural unless n is 1: "1 process", "3 processes"."""
+    return "{} {}".format(group(n), singular if n == 1 else plural)
+
+
 def emit(kind, **fields):
     """Writes one protocol line: ``{"v": 2, "type": kind, ...fields}``."""
     line = json.dumps(dict(v=VERSION, type=kind, **fields), separators=(",", ":")) + "\n"
@@ -58,6 +68,7 @@ class Context:
         self.results = {}
         self.started = 1
         self._load = OtherLoad()
+        self._born = {}  # pid -> time.monotonic() of its process() report
 
     # --- reports -----------------------------------------------------------------------------
 
@@ -74,18 +85,23 @@ class Context:
         emit("note", level=level, message=message)
 
     def process(self, pid, ppid, role):
-        """Labels a process of the demo in the gauges."""
+        """Labels a process of the demo in the gauges, and notes when, for its lifetime."""
+        self._born[int(pid)] = time.monotonic()
         emit("process", pid=int(pid), ppid=int(ppid), role=role)
 
     def exited(self, pid, role, exitcode):
         """Reports a process the demo reaped; exitcode as multiprocessing gives it (negative:
-        killed by that signal)."""
-        if exitcode is None:
-            emit("exit", pid=int(pid), role=role)
-        elif exitcode < 0:
-            emit("exit", pid=int(pid), role=role, signal=-int(exitcode))
-        else:
-            emit("exit", pid=int(pid), role=role, code=int(exitcode))
+        killed by that signal). A process reported with process() also says how long it
+        lived, so the gauges list it even if it was too brief to be sampled."""
+        fields = {"pid": int(pid), "role": role}
+        if exitcode is not None and exitcode < 0:
+            fields["signal"] = -int(exitcode)
+        elif exitcode is not None:
+            fields["code"] = int(exitcode)
+        born = self._born.pop(int(pid), None)
+        if born is not None:
+            fields["lived_ms"] = (time.monotonic() - born) * 1000.0
+        emit("exit", **fields)
 
     def measure(self, name, value, unit, role=None):
         fields = {"name": name, "value": float(value), "unit": unit}

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::demo_runtime::view::count;
 use crate::lesson::{Severity, parse_bytes};
 use crate::resolved::resolve;
 
@@ -43,10 +44,11 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
         } else {
             let demos: usize = resolved.demos.iter().map(Vec::len).sum();
             eprintln!(
-                "{name}: ok — {} slides, {demos} demo directives, {} claims, {warnings} \
-                 warning(s)",
-                resolved.lesson.slides.len(),
-                resolved.claims.len()
+                "{name}: ok — {}, {}, {}, {}",
+                count(resolved.lesson.slides.len() as u64, "slide", "slides"),
+                count(demos as u64, "demo directive", "demo directives"),
+                count(resolved.claims.len() as u64, "claim", "claims"),
+                count(warnings as u64, "warning", "warnings")
             );
         }
     }

@@ -287,13 +287,17 @@ impl Printer {
                 role,
                 code,
                 signal,
+                lived_ms,
             } => {
                 let how = match (code, signal) {
                     (Some(code), _) => format!("exit {code}"),
                     (None, Some(signal)) => format!("killed by {}", signal_name(signal)),
                     _ => "exited".into(),
                 };
-                writeln!(out, "    {role} ({pid}) ended: {how}")?;
+                let lived = lived_ms
+                    .map(|ms| format!(" after {}", crate::demo_runtime::view::duration_ms(ms)))
+                    .unwrap_or_default();
+                writeln!(out, "    {role} ({pid}) ended: {how}{lived}")?;
             }
             Event::Process { .. } | Event::Measure { .. } => {}
         }

@@ -390,7 +390,12 @@ fn print_markdown(
         };
         writeln!(
             out,
-            "- {engine}: {holds} of {judged} claims hold here{simulated}."
+            "- {engine}: {holds} of {} here{simulated}.",
+            crate::demo_runtime::view::count(
+                u64::try_from(judged).unwrap_or(0),
+                "claim holds",
+                "claims hold"
+            )
         )?;
     }
     out.flush()

@@ -13,6 +13,7 @@ pub mod context;
 pub mod engine;
 pub mod ipc;
 pub mod launch;
+mod lifetimes;
 pub mod machine;
 pub mod params;
 pub mod pool;

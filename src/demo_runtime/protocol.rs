@@ -150,6 +150,10 @@ pub enum Event {
         /// Signal number, if a signal killed it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signal: Option<i32>,
+        /// How long it lived, in milliseconds: from the demo's `process` report of it to its
+        /// reaping, when the demo reported both.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lived_ms: Option<f64>,
     },
     /// A piece of the demo's panel, drawn by the UI's generic widgets.
     View {
@@ -227,7 +231,32 @@ impl Emitter {
     /// # Errors
     /// If standard output cannot be written.
     pub fn emit(self, event: &Event) -> io::Result<()> {
-        let line = event.to_line();
+        let line = match event {
+            Event::Process { pid, .. } => {
+                super::lifetimes::born(*pid);
+                event.to_line()
+            }
+            Event::Exit {
+                pid,
+                role,
+                code,
+                signal,
+                lived_ms,
+            } => {
+                // How long it lived, from its report to its reaping; a lifetime the demo
+                // measured itself stands.
+                let timed = super::lifetimes::ended(*pid);
+                Event::Exit {
+                    pid: *pid,
+                    role: role.clone(),
+                    code: *code,
+                    signal: *signal,
+                    lived_ms: lived_ms.or(timed),
+                }
+                .to_line()
+            }
+            _ => event.to_line(),
+        };
         let mut bytes = line.as_bytes();
         while !bytes.is_empty() {
             let written = nix::unistd::write(io::stdout(), bytes).map_err(io::Error::from)?;
@@ -336,6 +365,7 @@ mod tests {
             role: "fork child 1".into(),
             code: Some(0),
             signal: None,
+            lived_ms: Some(9.25),
         };
         let line = event.to_line();
         assert!(line.ends_with('\n'));

@@ -45,5 +45,7 @@ pub fn exit_event(pid: u32, role: &str, exit: ExitInfo) -> Event {
         role: role.into(),
         code,
         signal,
+        // The emitter fills it in from the process's report.
+        lived_ms: None,
     }
 }

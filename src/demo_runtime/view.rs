@@ -327,6 +327,16 @@ pub fn group(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A duration in milliseconds as the panel shows it: `9.25 ms`, `250 ms`, `1.52 s`.
+#[must_use]
+pub fn duration_ms(ms: f64) -> String {
+    if ms.abs() < 1000.0 {
+        format!("{} ms", number(ms))
+    } else {
+        format!("{} s", number(ms / 1000.0))
+    }
+}
+
 /// `n` followed by `word`, plural unless `n` is 1 (`1 process`, `3 processes`).
 #[must_use]
 pub fn count(n: u64, singular: &str, plural: &str) -> String {
@@ -340,6 +350,14 @@ pub fn count(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_in_milliseconds_then_seconds() {
+        assert_eq!(duration_ms(9.25), "9.25 ms");
+        assert_eq!(duration_ms(250.0), "250 ms");
+        assert_eq!(duration_ms(1520.0), "1.52 s");
+        assert_eq!(duration_ms(125_000.0), "125 s");
+    }
 
     #[test]
     fn merging_tables_update_rows_by_their_first_cell() {

@@ -348,7 +348,10 @@ fn await_growth(ctx: &Ctx, reports: &OwnedFd, root_children: u32) -> io::Result<
         capped |= was_capped != 0;
         let so_far: u32 = nodes.values().map(|(started, _)| started).sum();
         ctx.progress(
-            format!("{} processes so far, depth {deepest}", so_far + 1),
+            format!(
+                "{} so far, depth {deepest}",
+                count(u64::from(so_far) + 1, "process", "processes")
+            ),
             None,
             None,
         );

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+use crate::demo_runtime::view::count;
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
 use crate::demo_runtime::machine::{own_memory, reset_peak};
@@ -165,8 +166,9 @@ fn in_dir(ctx: &mut Ctx, settings: &Settings, dir: &Path) -> io::Result<()> {
     let total = u64::from(settings.files) * settings.file_mb * MIB;
     ctx.progress(
         format!(
-            "writing {} files of {} MiB to a private directory",
-            settings.files, settings.file_mb
+            "writing {} of {} MiB to a private directory",
+            count(u64::from(settings.files), "file", "files"),
+            settings.file_mb
         ),
         Some(0),
         Some(4),
@@ -360,9 +362,9 @@ fn report(
             ],
             max: None,
             caption: format!(
-                "checksumming {} files, {total_mb:.0} MiB in all; bytes counted as they went \
-                 into the pool's queue",
-                settings.files
+                "checksumming {}, {total_mb:.0} MiB in all; bytes counted as they went into \
+                 the pool's queue",
+                count(u64::from(settings.files), "file", "files")
             ),
         },
     );

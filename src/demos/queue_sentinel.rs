@@ -169,7 +169,11 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     show_queue(ctx, &task_queue, capacity);
     let sent = Instant::now();
     ctx.progress(
-        format!("{tasks} tasks and {sentinels} sentinels are on the queue"),
+        format!(
+            "{} and {} are on the queue",
+            count(u64::from(tasks), "task", "tasks"),
+            count(u64::from(sentinels), "sentinel", "sentinels")
+        ),
         Some(0),
         Some(u64::from(tasks)),
     );

@@ -318,9 +318,10 @@ fn breaking_pool(ctx: &Ctx, settings: &Settings, work: Duration) -> io::Result<(
     ctx.note(
         NoteLevel::Warn,
         format!(
-            "{role} was killed (SIGKILL): the pool is broken, and the {failed} tasks not yet \
-             done fail at once (BrokenProcessPool: \"A process in the process pool was \
-             terminated abruptly\")."
+            "{role} was killed (SIGKILL): the pool is broken, and the {} not yet done fail at \
+             once (BrokenProcessPool: \"A process in the process pool was terminated \
+             abruptly\").",
+            crate::demo_runtime::view::count(u64::from(failed), "task", "tasks")
         ),
     );
     crew.dismiss(ctx, true);

@@ -28,9 +28,9 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
     match write_whole(out, page.as_bytes()) {
         Ok(()) => {
             println!(
-                "lectern export: wrote {} ({} slides, {} KiB)",
+                "lectern export: wrote {} ({}, {} KiB)",
                 out.display(),
-                lesson.slides.len(),
+                crate::demo_runtime::view::count(lesson.slides.len() as u64, "slide", "slides"),
                 page.len().div_ceil(1024)
             );
             ExitCode::SUCCESS

@@ -68,18 +68,26 @@ impl DemoPanel {
 
     /// Takes the processes of every run not started on `slide` off the gauges (except a
     /// pinned run still going), once each: a new slide starts with its own demos' processes.
-    /// Returns the worker PIDs whose trees to forget.
-    pub fn untrack_all_but(&mut self, slide: usize) -> Vec<u32> {
-        let mut pids = Vec::new();
+    /// Returns the runs whose trees to forget.
+    pub fn untrack_all_but(&mut self, slide: usize) -> Vec<u64> {
+        self.untrack(|run| run.slot.0 != slide && !(run.pinned && run.is_running()))
+    }
+
+    /// Takes the processes of every ended run off the gauges, once each, as a new run starts.
+    /// Returns the runs whose trees to forget.
+    pub fn untrack_ended(&mut self) -> Vec<u64> {
+        self.untrack(|run| !run.is_running())
+    }
+
+    fn untrack(&mut self, leaves: impl Fn(&Run) -> bool) -> Vec<u64> {
+        let mut ids = Vec::new();
         for run in &mut self.runs {
-            let keep = run.slot.0 == slide || (run.pinned && run.is_running());
-            if keep || run.untracked {
-                continue;
+            if !run.untracked && leaves(run) {
+                run.untracked = true;
+                ids.push(run.id);
             }
-            run.untracked = true;
-            pids.extend(run.processes.first().map(|worker| worker.pid));
         }
-        pids
+        ids
     }
 
     /// Keeps `run`, dropping the oldest finished runs beyond what is kept (but never the

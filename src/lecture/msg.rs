@@ -122,6 +122,12 @@ pub enum Effect {
     WriteHandout,
     /// Tell the sampler something: label a demo's process.
     Sampler(crate::sampler::Command),
+    /// Take run `run`'s processes off the gauges, its supervisor's row included: a rerun's
+    /// rows are its own, and a new slide starts with its own demos' processes.
+    ForgetRun {
+        /// The run's number.
+        run: u64,
+    },
 }
 
 /// Facts about the screen's layout that key handling needs. The drawing code works them out

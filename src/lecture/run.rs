@@ -35,7 +35,7 @@ pub enum RunEnd {
 }
 
 /// One process the demo reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DemoProcess {
     /// Its PID.
     pub pid: u32,
@@ -45,6 +45,8 @@ pub struct DemoProcess {
     pub role: String,
     /// How it ended, once it has.
     pub exit: Option<ExitInfo>,
+    /// How long it lived, in milliseconds, as the demo measured.
+    pub lived_ms: Option<f64>,
 }
 
 /// What one run of a demo has reported so far.
@@ -201,6 +203,7 @@ impl Run {
                     ppid,
                     role,
                     exit: None,
+                    lived_ms: None,
                 });
             }
             Event::Process { .. } | Event::Measure { .. } => {}
@@ -220,17 +223,23 @@ impl Run {
                 code,
                 signal,
                 role,
+                lived_ms,
             } => {
                 let exit = ExitInfo::from_parts(code, signal);
+                let lived_ms = lived_ms.filter(|ms| ms.is_finite() && *ms >= 0.0);
                 let room = self.processes.len() < MAX_PROCESSES;
                 match self.processes.iter_mut().find(|p| p.pid == pid) {
-                    Some(process) => process.exit = Some(exit),
+                    Some(process) => {
+                        process.exit = Some(exit);
+                        process.lived_ms = lived_ms;
+                    }
                     None if room => {
                         self.processes.push(DemoProcess {
                             pid,
                             ppid: 0,
                             role,
                             exit: Some(exit),
+                            lived_ms,
                         });
                     }
                     None => {}
@@ -275,6 +284,7 @@ mod tests {
             role: "forked child".into(),
             code: None,
             signal: Some(9),
+            lived_ms: Some(12.5),
         });
         run.apply(Event::Result {
             name: "deadlocked".into(),

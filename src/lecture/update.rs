@@ -8,7 +8,6 @@ use ratatui::layout::Size;
 use super::{Action, App, EngineChoiceState, Step, action_for};
 use crate::lecture::msg::{Effect, Msg};
 use crate::link::LinkEvent;
-use crate::sampler::Command;
 use crate::terminal::ExitReason;
 
 /// A mouse wheel burst (trackpads send dozens of events) may change slide only this often.
@@ -338,7 +337,7 @@ impl App {
             self.demos
                 .untrack_all_but(index)
                 .into_iter()
-                .map(|pid| Effect::Sampler(Command::Untrack { pid })),
+                .map(|run| Effect::ForgetRun { run }),
         );
         effects.push(Effect::Redraw);
         effects

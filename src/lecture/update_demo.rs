@@ -1,6 +1,6 @@
 //! How the demo keys and demo messages change the App.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -46,6 +46,13 @@ impl App {
         now: Instant,
     ) -> Vec<Effect> {
         let mut effects = self.stop_demo("restarted", now);
+        // The runs before this one leave the gauges: its rows are its own.
+        effects.extend(
+            self.demos
+                .untrack_ended()
+                .into_iter()
+                .map(|run| Effect::ForgetRun { run }),
+        );
         self.demos.next_run += 1;
         let id = self.demos.next_run;
         self.demos.close_editor();
@@ -317,16 +324,26 @@ impl App {
         };
         let mut effects = vec![Effect::Redraw];
         match &event {
-            Event::Process { pid, role, .. } => effects.push(Effect::Sampler(Command::Label {
-                pid: *pid,
-                label: role.clone(),
-            })),
-            // The demo reaped it and knows how it ended: the gauges say the same.
+            Event::Process { pid, ppid, role } => {
+                effects.push(Effect::Sampler(Command::Reported {
+                    pid: *pid,
+                    ppid: *ppid,
+                    label: role.clone(),
+                }));
+            }
+            // The demo reaped it and knows how it ended (and how long it lived): the gauges
+            // say the same.
             Event::Exit {
-                pid, code, signal, ..
+                pid,
+                code,
+                signal,
+                lived_ms,
+                ..
             } => effects.push(Effect::Sampler(Command::Exited {
                 pid: *pid,
                 exit: ExitInfo::from_parts(*code, *signal),
+                // Whatever a demo sends: a negative or enormous lifetime is none.
+                lived: lived_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok()),
             })),
             _ => {}
         }
@@ -354,6 +371,7 @@ impl App {
             effects.push(Effect::Sampler(Command::Exited {
                 pid: worker.pid,
                 exit,
+                lived: None,
             }));
         }
         effects.extend(self.after_run(&ended, exit, now));

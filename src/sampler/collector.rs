@@ -45,6 +45,8 @@ struct Entry {
     state: ProcState,
     exit: Option<ExitInfo>,
     gone_at: Option<Instant>,
+    /// How long it lived, as whoever reaped it measured.
+    lived: Option<Duration>,
 }
 
 impl Entry {
@@ -67,6 +69,7 @@ impl Entry {
             state: ProcState::Sleeping,
             exit: None,
             gone_at: None,
+            lived: None,
         }
     }
 
@@ -83,10 +86,14 @@ pub struct Collector<S: Source> {
     /// When a process last joined or left a tree: sharing may have changed, so every PSS is
     /// due again.
     tree_changed_at: Option<Instant>,
-    /// Labels for processes not discovered yet (a demo may name a child before the sampler
-    /// has seen it).
-    pending_labels: std::collections::HashMap<u32, String>,
+    /// Processes a demo reported that have not been discovered yet, with their label and
+    /// parent: a demo names a child before the sampler sees it, and some children end
+    /// before it ever does.
+    reported: std::collections::HashMap<u32, (String, u32)>,
 }
+
+/// Most reported processes kept waiting to be seen or to end: far above any demo's cap.
+const MAX_REPORTED: usize = 4096;
 
 impl<S: Source> Collector<S> {
     /// A collector reading from `source`, timing samples from `started`.
@@ -96,7 +103,7 @@ impl<S: Source> Collector<S> {
             started,
             entries: Vec::new(),
             tree_changed_at: None,
-            pending_labels: std::collections::HashMap::new(),
+            reported: std::collections::HashMap::new(),
         }
     }
 
@@ -122,21 +129,62 @@ impl<S: Source> Collector<S> {
         }
     }
 
-    /// Gives `pid` a role label such as `worker 3`.
-    pub fn set_label(&mut self, pid: u32, label: String) {
+    /// Gives `pid`, a process a demo reported (child of `ppid`), a role label such as
+    /// `worker 3`; one not discovered yet is remembered until it is, or until it ends.
+    pub fn reported(&mut self, pid: u32, ppid: u32, label: String) {
         match self.entries.iter_mut().find(|e| e.pid == pid) {
             Some(entry) => entry.label = Some(label.into()),
-            None => {
-                self.pending_labels.insert(pid, label);
+            None if self.reported.len() < MAX_REPORTED => {
+                self.reported.insert(pid, (label, ppid));
             }
+            None => {}
         }
     }
 
-    /// Records how `pid` ended, as learned by whoever reaped it.
-    pub fn record_exit(&mut self, pid: u32, exit: ExitInfo) {
+    /// Records how `pid` ended (and how long it lived), as learned by whoever reaped it. A
+    /// reported process that ended before any sample saw it joins the table now, under its
+    /// parent (or the newest tree), marked as never measured: what the demo did is on show
+    /// even when it was quicker than the sampler.
+    pub fn record_exit(&mut self, pid: u32, exit: ExitInfo, lived: Option<Duration>, now: Instant) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.pid == pid) {
             entry.exit = Some(exit);
+            entry.lived = lived.or(entry.lived);
+            // Reaped: it is gone now, whatever the last reading said, and an ended process
+            // uses no CPU (its last rate must not stay on show).
+            if entry.gone_at.is_none() {
+                entry.state = ProcState::Exited;
+                entry.gone_at = Some(now);
+                entry.cpu_pct = 0.0;
+                self.tree_changed_at = Some(now);
+            }
+            return;
         }
+        let Some((label, ppid)) = self.reported.remove(&pid) else {
+            return;
+        };
+        let in_tree = |e: &&Entry| e.in_tree();
+        let parent = self
+            .entries
+            .iter()
+            .filter(in_tree)
+            .find(|e| e.pid == ppid)
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .filter(in_tree)
+                    .rfind(|e| e.role == Role::Root)
+            });
+        let Some((parent, depth)) = parent.map(|p| (p.pid, p.depth + 1)) else {
+            return;
+        };
+        let mut entry = Entry::new(pid, Role::Descendant, Some(parent), depth, Some(label));
+        entry.ppid = ppid;
+        entry.state = ProcState::Exited;
+        entry.exit = Some(exit);
+        entry.gone_at = Some(now);
+        entry.lived = lived;
+        self.tree_changed_at = Some(now);
+        self.entries.push(entry);
     }
 
     /// Stops tracking `pid` and everything discovered under it.
@@ -151,6 +199,7 @@ impl<S: Source> Collector<S> {
         for pid in &doomed {
             self.source.forget(*pid);
         }
+        self.reported.retain(|_, (_, ppid)| !doomed.contains(ppid));
         self.entries.retain(|e| !doomed.contains(&e.pid));
     }
 
@@ -200,7 +249,7 @@ impl<S: Source> Collector<S> {
                 Role::Descendant,
                 Some(ppid),
                 depth,
-                self.pending_labels.remove(&pid),
+                self.reported.remove(&pid).map(|(label, _)| label),
             ));
         }
     }
@@ -272,7 +321,10 @@ impl<S: Source> Collector<S> {
                     return e.gone_at.is_none();
                 };
                 let age = now.duration_since(at);
-                let changed = e.rss != e.footprint_rss || tree_changed_at.is_some_and(|t| t > at);
+                // A reading that no longer pairs with the RSS on show is hidden: read again.
+                let changed = e.rss != e.footprint_rss
+                    || tree_changed_at.is_some_and(|t| t > at)
+                    || e.footprint.is_some_and(|f| !pairs_with(&f, e.rss));
                 e.gone_at.is_none()
                     && e.state != ProcState::Zombie
                     && age >= FOOTPRINT_INTERVAL
@@ -344,14 +396,18 @@ impl<S: Source> Collector<S> {
     }
 
     fn to_sample(e: &Entry) -> ProcSample {
+        // PSS is read at most once a second, RSS at every sample: a footprint shows only
+        // beside an RSS close to the one read with it, and never above the RSS shown — a
+        // pair read at different moments can say PSS 194M beside RSS 114M.
+        let footprint = e.footprint.filter(|f| pairs_with(f, e.rss));
         ProcSample {
             pid: e.pid,
             ppid: e.ppid,
             name: e.name.clone(),
             label: e.label.as_ref().unwrap_or(&e.name).clone(),
             rss_bytes: e.rss,
-            pss_bytes: e.footprint.map(|f| f.pss),
-            uss_bytes: e.footprint.map(|f| f.uss),
+            pss_bytes: footprint.map(|f| f.pss),
+            uss_bytes: footprint.map(|f| f.uss),
             cpu_pct: e.cpu_pct,
             state: e.state,
             exit: if e.state == ProcState::Exited || e.state == ProcState::Zombie {
@@ -361,8 +417,17 @@ impl<S: Source> Collector<S> {
             },
             depth: e.depth,
             role: e.role,
+            lived_ms: e.lived.map(|d| d.as_secs_f64() * 1000.0),
+            measured: e.cpu_prev.is_some(),
         }
     }
+}
+
+/// Whether footprint `f` can be shown beside `rss`, read at another moment: its own RSS
+/// within 2% (at least 1 MiB, for the kernel's batched RSS counters) and its PSS not above.
+fn pairs_with(f: &Footprint, rss: u64) -> bool {
+    let slack = (rss / 50).max(1 << 20);
+    f.rss.abs_diff(rss) <= slack && f.pss <= rss
 }
 
 #[cfg(test)]

@@ -112,6 +112,7 @@ pub fn read(pid: u32) -> Option<Footprint> {
     Some(Footprint {
         pss: map.get("Pss").copied()?,
         uss: get("Private_Clean") + get("Private_Dirty") + get("Private_Hugetlb"),
+        rss: map.get("Rss").copied()?,
     })
 }
 

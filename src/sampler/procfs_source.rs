@@ -363,8 +363,14 @@ mod tests {
         let me = std::process::id();
         let start = Instant::now();
         let first = source.read(me, start).unwrap();
-        let spin_until = Instant::now() + std::time::Duration::from_millis(5);
-        while Instant::now() < spin_until {
+        // Spin for 5 ms of this thread's CPU time (not wall time: on a loaded machine the
+        // thread may wait for a core for much of a 5 ms wall-clock spin).
+        let thread_cpu = || {
+            nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
+                .map_or(std::time::Duration::ZERO, std::time::Duration::from)
+        };
+        let spin_until = thread_cpu() + std::time::Duration::from_millis(5);
+        while thread_cpu() < spin_until {
             std::hint::black_box(0u64.wrapping_add(1));
         }
         let second = source

@@ -49,6 +49,13 @@ pub struct ProcSample {
     pub depth: u16,
     /// Which kind of tracked process this is.
     pub role: Role,
+    /// How long it lived, in milliseconds, as the demo that reaped it measured (from its
+    /// report of the process to its reaping).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lived_ms: Option<f64>,
+    /// Whether it was read alive at least once: a process a demo reported that ended
+    /// between two samples has no memory or CPU reading, and the table says so.
+    pub measured: bool,
 }
 
 impl ProcSample {
@@ -129,6 +136,8 @@ mod tests {
                 exit: None,
                 depth: 0,
                 role: Role::Root,
+                lived_ms: None,
+                measured: true,
             }],
         };
         let json = serde_json::to_value(&sample).unwrap();

@@ -29,6 +29,9 @@ pub struct Footprint {
     pub pss: u64,
     /// Unique set size (private pages).
     pub uss: u64,
+    /// Resident set size in the same reading, so PSS is only ever shown beside an RSS it
+    /// can be compared with.
+    pub rss: u64,
 }
 
 /// What asking a source for a footprint gave.

@@ -39,19 +39,24 @@ pub enum Command {
         /// How to label it.
         label: String,
     },
-    /// Give a tracked process a role label.
-    Label {
+    /// A demo reported a process of its tree: label it with its role and, should it end
+    /// before a sample sees it, list it all the same when its end is reported.
+    Reported {
         /// The process.
         pid: u32,
+        /// Its parent, where the table hangs it if it was never seen.
+        ppid: u32,
         /// Its role, e.g. `worker 3`.
         label: String,
     },
-    /// A tracked process was reaped with this status.
+    /// A tracked (or reported) process was reaped with this status.
     Exited {
         /// The process.
         pid: u32,
         /// How it ended.
         exit: ExitInfo,
+        /// How long it lived, when whoever reaped it knows.
+        lived: Option<Duration>,
     },
     /// Look for new processes every `CATCH_PERIOD` until `until`, between samples, so
     /// processes that live only milliseconds are seen (see `Collector::catch_new`).
@@ -116,8 +121,10 @@ impl Sampler {
         match command {
             Command::TrackTree { pid, label } => collector.track_tree(pid, label),
             Command::TrackSelf { pid, label } => collector.track_self(pid, label),
-            Command::Label { pid, label } => collector.set_label(pid, label),
-            Command::Exited { pid, exit } => collector.record_exit(pid, exit),
+            Command::Reported { pid, ppid, label } => collector.reported(pid, ppid, label),
+            Command::Exited { pid, exit, lived } => {
+                collector.record_exit(pid, exit, lived, Instant::now());
+            }
             Command::Untrack { pid } => collector.untrack(pid),
             Command::CatchNew { until } => self.catch_until = Some(until),
         }

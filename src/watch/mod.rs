@@ -296,6 +296,7 @@ fn tui_loop(
                         sampler.send(Command::Exited {
                             pid: running.pid,
                             exit,
+                            lived: None,
                         });
                         running.signal_group(nix::sys::signal::Signal::SIGKILL);
                         return Ok(Outcome {
@@ -308,6 +309,7 @@ fn tui_loop(
                         sampler.send(Command::Exited {
                             pid: running.pid,
                             exit,
+                            lived: None,
                         });
                         // Anything the command left running in its group goes now.
                         running.signal_group(nix::sys::signal::Signal::SIGKILL);

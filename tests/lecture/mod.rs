@@ -159,6 +159,8 @@ pub fn sample() -> Sample {
         exit: (state == ProcState::Exited).then_some(ExitInfo::Code(0)),
         depth,
         role,
+        lived_ms: None,
+        measured: true,
     };
     Sample {
         t: 1.0,

@@ -181,12 +181,31 @@ impl Tmux {
         if screen.contains("q again to quit") {
             self.keys_in(pane, &["q"]);
         }
+        // Until lectern has exited and the shell has the terminal again: a next command
+        // typed while lectern still reads keys, or restores the terminal, would be lost.
+        self.wait_until_in(
+            pane,
+            |_| !self.in_alternate_screen(pane) && self.foreground_in(pane) != "lectern",
+            "lectern to exit",
+        );
     }
 
     /// Whether pane `pane` shows a full-screen program (its alternate screen is on).
     fn in_alternate_screen(&self, pane: &str) -> bool {
         let out = self.run(&["display-message", "-p", "-t", pane, "#{alternate_on}"]);
         String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// The name of the program in the foreground of pane `pane`.
+    fn foreground_in(&self, pane: &str) -> String {
+        let out = self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            pane,
+            "#{pane_current_command}",
+        ]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     /// A tmux format value for the pane, e.g. `#{alternate_on}`.

@@ -10,7 +10,7 @@ use super::{MAX_AUTO_ROUNDS, PACE, SWEEP, Settings, map, python_default};
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
 use crate::demo_runtime::protocol::NoteLevel;
-use crate::demo_runtime::view::{Bar, Tone, View, count, group};
+use crate::demo_runtime::view::{Bar, Tone, View, count};
 use crate::demo_runtime::work::{busy_for, median};
 
 /// How many rounds make the run last about [`PACE`], given one round took `one`.
@@ -90,7 +90,10 @@ impl Sweep {
             String::new()
         };
         ctx.progress(
-            format!("{prefix}{tasks} tasks of {task_us} µs sequentially, in this process"),
+            format!(
+                "{prefix}{} of {task_us} µs sequentially, in this process",
+                count(u64::from(tasks), "task", "tasks")
+            ),
             Some(done),
             Some(of),
         );
@@ -104,7 +107,10 @@ impl Sweep {
         for i in 0..self.sizes.len() {
             let size = self.sizes[i].1;
             ctx.progress(
-                format!("{prefix}chunksize {size}: mapping {tasks} tasks"),
+                format!(
+                    "{prefix}chunksize {size}: mapping {}",
+                    count(u64::from(tasks), "task", "tasks")
+                ),
                 Some(done + 1 + i as u64),
                 Some(of),
             );
@@ -221,9 +227,10 @@ fn headline(ctx: &Ctx, settings: &Settings, size: u32, speedup: f64) {
     let (text, tone) = if speedup >= 1.0 {
         (
             format!(
-                "Fastest: chunksize {size}, {speedup:.2}× sequential with {workers} workers; \
-                 chunksize 1 sent {} task messages.",
-                group(f64::from(tasks), 0)
+                "Fastest: chunksize {size}, {speedup:.2}× sequential with {}; chunksize 1 \
+                 sent {}.",
+                count(u64::from(workers), "worker", "workers"),
+                count(u64::from(tasks), "task message", "task messages")
             ),
             Tone::Good,
         )

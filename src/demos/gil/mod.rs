@@ -134,7 +134,10 @@ pub static DEMO: Unit<Params> = Unit {
             fits_under_cap(
                 p.workers + 1,
                 p.cap,
-                &format!("mode=processes with {} workers", p.workers),
+                &format!(
+                    "mode=processes with {}",
+                    crate::demo_runtime::view::count(u64::from(p.workers), "worker", "workers")
+                ),
             )
         } else {
             Ok(())

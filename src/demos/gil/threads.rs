@@ -267,6 +267,16 @@ pub fn run_processes(ctx: &Ctx, settings: &Settings) -> io::Result<Outcome> {
             }
         }
     }
+    // The baseline is over: say so, or its message stays up through the main phase.
+    ctx.progress(
+        format!(
+            "{} working for {} s, each with an interpreter lock of its own",
+            crate::demo_runtime::view::count(children.len() as u64, "process", "processes"),
+            settings.duration.as_secs()
+        ),
+        None,
+        None,
+    );
     let mut outcome = Outcome::default();
     let mut cpu_ms = 0u64;
     let limit = settings.duration + Duration::from_secs(30);

@@ -140,13 +140,13 @@ pub(super) fn report(ctx: &mut Ctx, settings: &Settings, m: &Measured) {
     } else {
         ctx.headline(
             format!(
-            "{} waits of {} ms: event loop {:.0} ms, threads {:.0} ms, {} processes {:.0} ms \
+            "{} of {} ms: event loop {:.0} ms, threads {:.0} ms, {} {:.0} ms \
              ({:.1}× the memory of the threads), sequentially {:.0} ms.",
-            settings.tasks,
+            count(u64::from(settings.tasks), "wait", "waits"),
             settings.io_ms,
             value(m.async_ms),
             value(m.threads_ms),
-            settings.workers,
+            count(u64::from(settings.workers), "process", "processes"),
             value(m.processes_ms),
             value(m.processes_pss) / value(m.threads_pss).max(1e-9),
             value(m.sequential_ms)

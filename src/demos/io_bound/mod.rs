@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+use crate::demo_runtime::view::count;
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::pool::Pool;
@@ -176,14 +177,22 @@ fn measure(ctx: &Ctx, settings: &Settings, path: &Path, pool: &Pool) -> io::Resu
     step(
         &m,
         1,
-        format!("{} from {} threads", requests(n), settings.threads),
+        format!(
+            "{} from {}",
+            requests(n),
+            count(u64::from(settings.threads), "thread", "threads")
+        ),
     );
     let (ms, pss) = on_threads(settings.threads, n, || request(path).map(drop))?;
     (m.threads_ms, m.threads_pss) = (Some(ms), Some(pss));
     step(
         &m,
         2,
-        format!("{} from {} processes", requests(n), settings.workers),
+        format!(
+            "{} from {}",
+            requests(n),
+            count(u64::from(settings.workers), "process", "processes")
+        ),
     );
     let (ms, pss) = on_pool(pool, IO, n, 0)?;
     (m.processes_ms, m.processes_pss) = (Some(ms), Some(pss));

@@ -19,6 +19,9 @@ use crate::sampler::{Command, Sampler};
 pub(super) struct Demos<'a> {
     pub tx: Sender<Msg>,
     pub runs: HashMap<u64, RunHandle>,
+    /// The root of each run's tree in the gauges (its supervisor), kept after the run ends
+    /// until the app forgets the run.
+    pub roots: HashMap<u64, u32>,
     pub sampler: &'a mut Sampler,
     pub engines: Engines,
     /// The thread looking for CPython, until its answer is taken.
@@ -27,7 +30,25 @@ pub(super) struct Demos<'a> {
     pub snippets: HashMap<u64, super::snippet_process::SnippetHandle>,
 }
 
-impl Demos<'_> {
+impl<'a> Demos<'a> {
+    /// No runs yet: the engines found (or the probe still looking), the sampler to tell.
+    pub(super) fn new(
+        tx: Sender<Msg>,
+        sampler: &'a mut Sampler,
+        engines: Engines,
+        probe: Option<EnginesAt>,
+    ) -> Self {
+        Self {
+            tx,
+            runs: HashMap::new(),
+            roots: HashMap::new(),
+            sampler,
+            engines,
+            probe,
+            snippets: HashMap::new(),
+        }
+    }
+
     /// Takes the engines from the probe once it has finished, or at once (waiting for it)
     /// when `now`; returns them when they are new, for the app to show.
     pub(super) fn settle_engines(&mut self, now: bool) -> Option<Engines> {
@@ -60,6 +81,7 @@ impl Demos<'_> {
                     pid: handle.pid,
                     label: Some(label),
                 });
+                self.roots.insert(run, handle.pid);
                 self.runs.insert(run, handle);
             }
             Err(err) => {
@@ -81,6 +103,7 @@ impl Demos<'_> {
             self.sampler.send(Command::Exited {
                 pid: handle.pid,
                 exit,
+                lived: None,
             });
         }
     }
@@ -88,6 +111,13 @@ impl Demos<'_> {
     pub(super) fn stop(&mut self, run: u64) {
         if let Some(handle) = self.runs.remove(&run) {
             handle.kill();
+        }
+    }
+
+    /// Takes run `run`'s processes off the gauges, its supervisor's row with them.
+    pub(super) fn forget(&mut self, run: u64) {
+        if let Some(pid) = self.roots.remove(&run) {
+            self.sampler.send(Command::Untrack { pid });
         }
     }
 
@@ -156,6 +186,7 @@ impl Demos<'_> {
             self.sampler.send(Command::Exited {
                 pid: handle.pid,
                 exit,
+                lived: None,
             });
             self.stop_catching();
         }

@@ -2,7 +2,6 @@
 //! script, when there is one, is asked after every change how far it can get; its keys go
 //! through `update` like typed ones.
 
-use std::collections::HashMap;
 use std::io;
 use std::time::Instant;
 
@@ -145,14 +144,12 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     if !highlight_here {
         highlight_helper::start(&app.lesson, tx.clone());
     }
-    let mut demos = Demos {
+    let mut demos = Demos::new(
         tx,
-        runs: HashMap::new(),
-        sampler: &mut sampler,
-        engines: engines.unwrap_or_else(Engines::native_only),
+        &mut sampler,
+        engines.unwrap_or_else(Engines::native_only),
         probe,
-        snippets: HashMap::new(),
-    };
+    );
     let mut session = Session {
         app: &mut app,
         screens: &mut screens,
@@ -413,6 +410,7 @@ impl Session<'_, '_> {
                 Effect::StartSnippet { run, code } => self.demos.start_snippet(run, &code),
                 Effect::StopSnippet { run } => self.demos.stop_snippet(run),
                 Effect::Sampler(command) => self.demos.sampler.send(command),
+                Effect::ForgetRun { run } => self.demos.forget(run),
                 Effect::WriteHandout => self.write_handout(),
             }
         }

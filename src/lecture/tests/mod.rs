@@ -11,6 +11,7 @@ use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
 mod editor;
+mod processes;
 mod quitting;
 
 fn app_at(width: u16, height: u16) -> (App, Instant) {
@@ -398,9 +399,29 @@ mod demos {
             },
             now,
         );
-        assert!(effects.contains(&Effect::Sampler(Command::Label {
+        assert!(effects.contains(&Effect::Sampler(Command::Reported {
             pid: 42,
+            ppid: 1,
             label: "fork child 1".into()
+        })));
+        // Its end, with how long it lived, goes to the gauges too.
+        let effects = app.update(
+            Msg::Demo {
+                run: 1,
+                event: Event::Exit {
+                    pid: 42,
+                    role: "fork child 1".into(),
+                    code: Some(0),
+                    signal: None,
+                    lived_ms: Some(9.0),
+                },
+            },
+            now,
+        );
+        assert!(effects.contains(&Effect::Sampler(Command::Exited {
+            pid: 42,
+            exit: ExitInfo::Code(0),
+            lived: Some(Duration::from_millis(9)),
         })));
         let stale = Event::Error {
             message: "old".into(),

@@ -9,7 +9,6 @@ use super::demo_panel::{Parts, Window};
 use super::{demo_panel, notes, slide_view};
 use crate::lecture::App;
 use crate::lecture::msg::LayoutFacts;
-use crate::lecture::snippet::SnippetRun;
 use crate::ui::blocks::{blocks_lines, slide_lines};
 use crate::ui::panel::panel_inner;
 
@@ -66,9 +65,11 @@ pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
     // The panel's width does not depend on how its column is split: only its height does.
     let width = panel_inner(areas(screen, notes, focus, None).demo).width;
     let Parts { top, body } = demo_panel::parts(app, usize::from(width));
-    let going =
-        app.demos.running().is_some() || app.shown_snippet().is_some_and(SnippetRun::is_running);
-    facts.demo_rows = (!going).then(|| u16::try_from(top.len() + body.len()).unwrap_or(u16::MAX));
+    // A run going keeps the column's split; so does the slide's code, whose output (running
+    // or ended) fills whatever the panel has.
+    let keeps_split = app.demos.running().is_some() || app.shown_snippet().is_some();
+    facts.demo_rows =
+        (!keeps_split).then(|| u16::try_from(top.len() + body.len()).unwrap_or(u16::MAX));
     let demo = areas(screen, notes, focus, facts.demo_rows).demo;
     let window = Window::new(top.len(), body.len(), usize::from(panel_inner(demo).height));
     facts.demo_max_scroll = window.max_scroll;

@@ -13,6 +13,8 @@ struct FakeSource {
     footprints_read: Vec<u32>,
     /// How many more asks for a footprint answer `Pending` before it is read.
     footprints_pending: u32,
+    /// What a footprint reads as, when not PSS 10, USS 5 and the process's RSS.
+    footprint: Option<Footprint>,
 }
 
 impl FakeSource {
@@ -42,7 +44,12 @@ impl Source for FakeSource {
             self.footprints_pending -= 1;
             return FootprintReading::Pending;
         }
-        FootprintReading::Read(Footprint { pss: 10, uss: 5 })
+        let rss = self.procs.get(&pid).map_or(0, |p| p.rss_bytes);
+        FootprintReading::Read(self.footprint.unwrap_or(Footprint {
+            pss: 10,
+            uss: 5,
+            rss,
+        }))
     }
     fn new_descendants(&mut self, tree: &dyn Fn(u32) -> bool) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
@@ -142,7 +149,12 @@ fn exited_processes_linger_with_their_status_then_go() {
     zombie.state = ProcState::Zombie;
     zombie.exit_status = Some(2 << 8);
     c.source.procs.remove(&10);
-    c.record_exit(10, ExitInfo::Signal(9));
+    c.record_exit(
+        10,
+        ExitInfo::Signal(9),
+        None,
+        t0 + Duration::from_millis(500),
+    );
     let sample = c.collect(t0 + Duration::from_secs(1));
     assert_eq!(sample.procs[0].state, ProcState::Exited);
     assert_eq!(sample.procs[0].exit, Some(ExitInfo::Signal(9)));
@@ -152,6 +164,51 @@ fn exited_processes_linger_with_their_status_then_go() {
     assert_eq!(reaped.procs.len(), 2, "both still listed while they linger");
     let later = c.collect(t0 + Duration::from_secs(2) + EXITED_LINGER);
     assert!(later.procs.is_empty(), "{:?}", later.procs);
+}
+
+#[test]
+fn a_reported_process_too_brief_to_be_sampled_is_listed_when_its_end_is_reported() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    // Task 12 started and ended between two samples; its parent, 11, was never seen either.
+    c.reported(11, 10, "pool".into());
+    c.reported(12, 11, "task 1".into());
+    let lived = Some(Duration::from_micros(9_250));
+    c.record_exit(12, ExitInfo::Code(0), lived, t0 + Duration::from_millis(50));
+    // A process nobody reported stays unknown.
+    c.record_exit(99, ExitInfo::Code(0), lived, t0 + Duration::from_millis(50));
+    let sample = c.collect(t0 + Duration::from_millis(200));
+    assert_eq!(sample.procs.len(), 2, "{:?}", sample.procs);
+    let task = &sample.procs[1];
+    assert_eq!(&*task.label, "task 1");
+    assert_eq!((task.depth, task.ppid), (1, 11), "hung on the newest tree");
+    assert_eq!(task.state, ProcState::Exited);
+    assert_eq!(task.exit, Some(ExitInfo::Code(0)));
+    assert_eq!(task.lived_ms, Some(9.25));
+    assert!(!task.measured, "never read alive");
+    assert!(sample.procs[0].measured);
+    // It lingers like any ended process, then goes.
+    let later = c.collect(t0 + Duration::from_millis(50) + EXITED_LINGER);
+    assert_eq!(later.procs.len(), 1);
+}
+
+#[test]
+fn a_reaped_process_reads_as_ended_at_once_using_no_cpu() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    c.source.procs.get_mut(&10).unwrap().cpu_ns = 200_000_000;
+    let busy = c.collect(t0 + Duration::from_millis(200));
+    assert!(busy.procs[0].cpu_pct > 99.0);
+    // Its reaper says it ended; until the next sample the table shows that, not 100%.
+    c.record_exit(10, ExitInfo::Code(0), None, t0 + Duration::from_millis(250));
+    let procs = c.ordered();
+    assert_eq!(procs[0].state, ProcState::Exited);
+    assert_eq!(procs[0].exit, Some(ExitInfo::Code(0)));
+    assert!(procs[0].cpu_pct.abs() < f32::EPSILON);
 }
 
 #[test]
@@ -198,6 +255,45 @@ fn footprints_are_read_at_most_once_a_second_and_only_when_they_can_have_changed
     c.source.spawn(11, 10, 0);
     c.collect(t0 + Duration::from_millis(3100) + FOOTPRINT_MAX_AGE);
     assert_eq!(c.source.footprints_read, [10, 10, 10, 11, 10]);
+}
+
+#[test]
+fn pss_is_shown_only_beside_an_rss_it_was_read_with() {
+    const MIB: u64 = 1 << 20;
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.source.procs.get_mut(&10).unwrap().rss_bytes = 114 * MIB;
+    // Read while the process held its payload; by the sample, it has let go of it.
+    c.source.footprint = Some(Footprint {
+        pss: 194 * MIB,
+        uss: 190 * MIB,
+        rss: 200 * MIB,
+    });
+    c.track_tree(10, None);
+    let sample = c.collect(t0);
+    assert_eq!(sample.procs[0].rss_bytes, 114 * MIB);
+    assert_eq!(sample.procs[0].pss_bytes, None, "PSS 194M beside RSS 114M");
+    assert_eq!(sample.procs[0].uss_bytes, None);
+    // Read again beside the RSS it is shown with: shown.
+    c.source.footprint = Some(Footprint {
+        pss: 60 * MIB,
+        uss: 50 * MIB,
+        rss: 114 * MIB,
+    });
+    let sample = c.collect(t0 + Duration::from_millis(1100));
+    assert_eq!(sample.procs[0].pss_bytes, Some(60 * MIB));
+    // RSS moves a little before PSS is read again: still a pair, and PSS is never above.
+    c.source.procs.get_mut(&10).unwrap().rss_bytes = 113 * MIB;
+    let sample = c.collect(t0 + Duration::from_millis(1200));
+    assert_eq!(sample.procs[0].pss_bytes, Some(60 * MIB));
+    assert!(!pairs_with(
+        &Footprint {
+            pss: 114 * MIB,
+            uss: 0,
+            rss: 114 * MIB
+        },
+        113 * MIB
+    ));
 }
 
 #[test]

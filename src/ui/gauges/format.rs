@@ -72,6 +72,17 @@ pub fn mib(n: u64) -> String {
     format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
 }
 
+/// A percentage as the table shows it: whole percent. The table's keys use the same
+/// rounding, so a change too small to show does not draw a row again.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a rounded percentage of a few thousand at most"
+)]
+pub(super) fn shown_pct(pct: f32) -> i64 {
+    // Adding 0.0 turns -0.0 into 0.0, so an empty sum never shows "-0%".
+    (pct + 0.0).round() as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

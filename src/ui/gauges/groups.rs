@@ -19,17 +19,21 @@ fn base(label: &str) -> &str {
 /// appearance. A folded row has PID 0; a role with one process keeps its own row.
 #[must_use]
 pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
-    let mut rows: Vec<(ProcSample, usize)> = Vec::new();
+    // Each row, how many processes it stands for, and their lifetimes.
+    let mut rows: Vec<(ProcSample, usize, Vec<f64>)> = Vec::new();
     for proc in procs {
         // Live and ended processes never share a row: an ended one's last memory reading
         // must not count in the memory of live ones.
         let key = (proc.depth, base(&proc.label), proc.role, proc.is_gone());
         let found = rows
             .iter_mut()
-            .find(|(row, _)| (row.depth, base(&row.label), row.role, row.is_gone()) == key);
+            .find(|(row, _, _)| (row.depth, base(&row.label), row.role, row.is_gone()) == key);
         match found {
-            Some((row, members)) => {
+            Some((row, members, lived)) => {
                 *members += 1;
+                lived.extend(proc.lived_ms);
+                // The memory of those read alive; "—" only if none was.
+                row.measured |= proc.measured;
                 row.pid = 0;
                 row.rss_bytes += proc.rss_bytes;
                 row.pss_bytes = row.pss_bytes.zip(proc.pss_bytes).map(|(a, b)| a + b);
@@ -40,13 +44,15 @@ pub fn fold(procs: &[ProcSample]) -> Vec<ProcSample> {
                     row.exit = Some(ExitInfo::Unknown);
                 }
             }
-            None => rows.push((proc.clone(), 1)),
+            None => rows.push((proc.clone(), 1, proc.lived_ms.into_iter().collect())),
         }
     }
     rows.into_iter()
-        .map(|(mut row, members)| {
+        .map(|(mut row, members, lived)| {
             if members > 1 {
                 row.label = format!("{} ×{members}", base(&row.label)).into();
+                row.lived_ms =
+                    (!lived.is_empty()).then(|| crate::demo_runtime::work::median(&lived));
             }
             row
         })
@@ -62,7 +68,7 @@ pub fn busiest_first(rows: &mut [ProcSample]) {
         (
             row.role == Role::Ui,
             row.is_gone(),
-            std::cmp::Reverse(super::procs::shown_pct(row.cpu_pct)),
+            std::cmp::Reverse(super::format::shown_pct(row.cpu_pct)),
             row.role == Role::Root,
         )
     });
@@ -72,7 +78,7 @@ pub fn busiest_first(rows: &mut [ProcSample]) {
 /// process, or one whose CPU shows as 0%.
 #[must_use]
 pub fn is_idle(row: &ProcSample) -> bool {
-    row.role == Role::Ui || row.is_gone() || super::procs::shown_pct(row.cpu_pct) == 0
+    row.role == Role::Ui || row.is_gone() || super::format::shown_pct(row.cpu_pct) == 0
 }
 
 #[cfg(test)]
@@ -94,6 +100,8 @@ mod tests {
             exit: None,
             depth,
             role: Role::Descendant,
+            lived_ms: None,
+            measured: true,
         }
     }
 
@@ -179,5 +187,29 @@ mod tests {
             ],
             "99.6% and 100% both show as 100%, so the tree's order stands between them"
         );
+    }
+
+    #[test]
+    fn ended_siblings_fold_with_the_median_of_their_lifetimes() {
+        let ended = |pid, ms: f64, measured| {
+            let mut p = proc(pid, &format!("task {pid}"), 1, 0);
+            p.state = ProcState::Exited;
+            p.exit = Some(ExitInfo::Code(0));
+            p.lived_ms = Some(ms);
+            p.measured = measured;
+            p
+        };
+        let rows = fold(&[
+            ended(1, 9.0, false),
+            ended(2, 30.0, false),
+            ended(3, 8.0, false),
+        ]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&*rows[0].label, "task ×3");
+        assert_eq!(rows[0].lived_ms, Some(9.0));
+        assert!(!rows[0].measured, "none was read alive");
+        let rows = fold(&[ended(1, 9.0, false), ended(2, 11.0, true)]);
+        assert_eq!(rows[0].lived_ms, Some(10.0));
+        assert!(rows[0].measured, "one was read alive");
     }
 }

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::format::{bar, bytes, mib};
+use super::format::{bar, bytes, mib, shown_pct};
 use crate::sampler::{ProcSample, ProcState, Role};
 use crate::theme::Theme;
 use crate::ui::gauges::store::GaugeData;
@@ -87,7 +87,7 @@ pub(super) fn shape(procs: &[ProcSample], theme: &Theme, area: Rect, emphasis: E
     let width = usize::from(area.width);
     let longest = procs
         .iter()
-        .map(|p| text_width(&p.label) + indent_width(p.depth) + 2)
+        .map(|p| text_width(&p.label) + text_width(&lifetime(p)) + indent_width(p.depth) + 2)
         .max()
         .unwrap_or(0);
     // Six digits as `top` shows them, seven once a PID needs them (pid_max reaches 4194304).
@@ -129,22 +129,11 @@ pub(super) fn shape(procs: &[ProcSample], theme: &Theme, area: Rect, emphasis: E
     }
 }
 
-/// A percentage as the table shows it: whole percent. The table's keys use the same
-/// rounding, so a change too small to show does not draw a row again.
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "a rounded percentage of a few thousand at most"
-)]
-pub(super) fn shown_pct(pct: f32) -> i64 {
-    // Adding 0.0 turns -0.0 into 0.0, so an empty sum never shows "-0%".
-    (pct + 0.0).round() as i64
-}
-
 /// The rows the table shows of `procs` with `room` rows for processes, and how many of them
-/// fit. Everything in tree order when it fits. Else the busiest first (lectern's own row and
-/// the tree's root last), the rest behind a "more rows" line, when that leaves out only idle
-/// processes: two workers at 100% stay two rows. Else same-role siblings fold into one row
-/// (`fork child ×40`), in tree order if that fits, busiest first if not.
+/// fit. Everything in tree order when it fits. Else, while processes work, the busiest first
+/// (lectern's own row and the tree's root last), the rest behind a "more rows" line, when that
+/// leaves out only idle processes: two workers at 100% stay two rows. Else same-role siblings
+/// fold into one row (`fork child ×40`), in tree order if that fits, busiest first if not.
 pub(super) fn visible_rows(procs: &[ProcSample], room: usize) -> (Cow<'_, [ProcSample]>, usize) {
     if procs.len() <= room {
         return (Cow::Borrowed(procs), procs.len());
@@ -152,7 +141,8 @@ pub(super) fn visible_rows(procs: &[ProcSample], room: usize) -> (Cow<'_, [ProcS
     let shown = room.saturating_sub(1);
     let mut rows = procs.to_vec();
     super::groups::busiest_first(&mut rows);
-    if rows[shown..].iter().all(super::groups::is_idle) {
+    let working = rows.first().is_some_and(|row| !super::groups::is_idle(row));
+    if working && rows[shown..].iter().all(super::groups::is_idle) {
         return (Cow::Owned(rows), shown);
     }
     let mut rows = super::groups::fold(procs);
@@ -316,7 +306,11 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
     } else {
         ""
     };
-    let label = fit_label(&format!("{indent}{marker}{}", proc.label), cols.label);
+    let label = fit_label(
+        &format!("{indent}{marker}{}", proc.label),
+        &lifetime(proc),
+        cols.label,
+    );
     let pid = match (cols.pid, proc.pid) {
         (0, _) => " ".to_string(),
         // A folded row (PID 0) stands for several processes.
@@ -336,13 +330,27 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
         ));
         spans.push(Span::styled("▏", dim(theme.rule)));
     }
-    spans.push(Span::styled(
-        format!("{:>6}", bytes(proc.rss_bytes)),
-        dim(theme.text),
-    ));
-    if cols.pss {
-        let pss = proc.pss_bytes.map_or_else(|| "…".to_string(), bytes);
-        spans.push(Span::styled(format!("{pss:>6}"), dim(theme.text)));
+    if proc.measured {
+        spans.push(Span::styled(
+            format!("{:>6}", bytes(proc.rss_bytes)),
+            dim(theme.text),
+        ));
+        if cols.pss {
+            // Not read yet: "…" while it lives (a reading is coming), "—" once it is gone.
+            let missing = if gone { "—" } else { "…" };
+            let pss = proc.pss_bytes.map_or_else(|| missing.to_string(), bytes);
+            spans.push(Span::styled(format!("{pss:>6}"), dim(theme.text)));
+        }
+    } else {
+        // Ended between two samples: never read, so no memory figure (not a zero); its
+        // memory columns say how long it lived instead, as the demo measured.
+        let room = if cols.pss { 12 } else { 6 };
+        let text = match proc.lived_ms {
+            Some(ms) if room >= 12 => format!("lived {}", short_ms(ms)),
+            Some(ms) => short_ms(ms),
+            None => "—".into(),
+        };
+        spans.push(Span::styled(format!("{text:>room$}"), dim(theme.text)));
     }
     let cpu = match (proc.state, proc.exit) {
         (ProcState::Exited | ProcState::Zombie, Some(exit)) => exit.short(),
@@ -354,19 +362,55 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
     Line::from(spans)
 }
 
-/// `label` cut to `width`, keeping a folded row's "×N" whole: "fork child…" under a sum of
-/// four children's memory would read as one child holding it all.
-fn fit_label(label: &str, width: usize) -> String {
+/// How long an ended process lived, as a label's suffix (` · 9.2 ms`; ` · median 9.2 ms` for
+/// a folded row); empty while it lives or when unknown.
+fn lifetime(proc: &ProcSample) -> String {
+    // Said of the brief ones, gone within a second, where it is the news (a worker that lived
+    // for the whole run keeps its name's room instead); one never read alive says it in its
+    // memory columns.
+    let brief = |ms: &f64| proc.is_gone() && proc.measured && *ms < 1000.0;
+    match proc.lived_ms.filter(brief) {
+        Some(ms) => {
+            let median = if proc.pid == 0 { "median " } else { "" };
+            format!(" · {median}{}", crate::demo_runtime::view::duration_ms(ms))
+        }
+        None => String::new(),
+    }
+}
+
+/// A lifetime in at most six columns: `0.4ms`, `9.2ms`, `250ms`, `1.5s`, `125s`.
+fn short_ms(ms: f64) -> String {
+    match ms {
+        ms if ms < 10.0 => format!("{ms:.1}ms"),
+        ms if ms < 999.5 => format!("{ms:.0}ms"),
+        ms if ms < 9_950.0 => format!("{:.1}s", ms / 1000.0),
+        ms => format!("{:.0}s", ms / 1000.0),
+    }
+}
+
+/// `label` and its `lifetime` cut to `width`, keeping a folded row's "×N" whole ("fork
+/// child…" under a sum of four children's memory would read as one child holding it all),
+/// and the lifetime too while the name keeps ten columns.
+fn fit_label(label: &str, lifetime: &str, width: usize) -> String {
     let count = label
         .rsplit_once(" ×")
         .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    match count {
-        Some((name, n)) if text_width(label) > width && width > n.len() + 3 => {
-            let suffix = format!(" ×{n}");
-            format!("{}{suffix}", truncate(name, width - text_width(&suffix)))
-        }
-        _ => truncate(label, width),
+    let (name, count) = match count {
+        Some((name, n)) => (name, format!(" ×{n}")),
+        None => (label, String::new()),
+    };
+    let whole = format!("{name}{count}{lifetime}");
+    if text_width(&whole) <= width {
+        return whole;
     }
+    // The lifetime only while the name keeps ten columns (its indent included); the count
+    // while it keeps three.
+    for (suffix, name_min) in [(format!("{count}{lifetime}"), 10), (count.clone(), 3)] {
+        if !suffix.is_empty() && width >= text_width(&suffix) + name_min {
+            return format!("{}{suffix}", truncate(name, width - text_width(&suffix)));
+        }
+    }
+    truncate(&format!("{name}{count}"), width)
 }
 
 /// The tree's live totals, wrapped to `width` so narrow panels still show all of them.
@@ -382,7 +426,10 @@ pub(super) fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<L
     } else {
         String::new()
     };
-    let count = format!("{} processes{exited}", live.len());
+    let count = format!(
+        "{}{exited}",
+        crate::demo_runtime::view::count(live.len() as u64, "process", "processes")
+    );
     let (rss, cpu) = (mib(rss), format!("{}%", shown_pct(cpu)));
     let runs = [
         ("tree: ", theme.muted),
@@ -429,13 +476,25 @@ mod tests {
 
     #[test]
     fn a_folded_rows_count_is_never_cut() {
-        assert_eq!(fit_label("  └ fork child ×4", 12), "  └ fork… ×4");
-        assert_eq!(text_width(&fit_label("  └ fork child ×4", 12)), 12);
-        assert_eq!(fit_label("└ fork child ×4", 20), "└ fork child ×4");
+        assert_eq!(fit_label("  └ fork child ×4", "", 12), "  └ fork… ×4");
+        assert_eq!(text_width(&fit_label("  └ fork child ×4", "", 12)), 12);
+        assert_eq!(fit_label("└ fork child ×4", "", 20), "└ fork child ×4");
         // Not a count: cut as any label.
-        assert_eq!(fit_label("└ size ×big here", 8), "└ size …");
+        assert_eq!(fit_label("└ size ×big here", "", 8), "└ size …");
         // No room for a name at all: cut as any label.
-        assert_eq!(fit_label("└ fork child ×4", 4), "└ f…");
+        assert_eq!(fit_label("└ fork child ×4", "", 4), "└ f…");
+        // A lifetime stays while the name keeps ten columns, then goes before the count.
+        let median = " · median 9.2 ms";
+        assert_eq!(
+            fit_label("└ task ×40", median, 40),
+            "└ task ×40 · median 9.2 ms"
+        );
+        assert_eq!(
+            fit_label("└ a long task name ×40", median, 30),
+            "└ a long … ×40 · median 9.2 ms"
+        );
+        assert_eq!(fit_label("└ task ×40", median, 12), "└ task ×40");
+        assert_eq!(fit_label("└ task 7", " · 9.2 ms", 20), "└ task 7 · 9.2 ms");
     }
 
     #[test]
@@ -454,18 +513,75 @@ mod tests {
             exit: None,
             depth: 3,
             role: Role::Descendant,
+            lived_ms: None,
+            measured: true,
         };
         // Narrower than PID, RSS and CPU with a short label, a table is clipped at its edge.
         for width in 24..=90 {
             for emphasis in [Emphasis::Cpu, Emphasis::Memory] {
                 let cols = columns(width, 40, 7, emphasis);
-                for line in [
+                let mut brief = proc.clone();
+                brief.state = ProcState::Exited;
+                brief.exit = Some(crate::process::ExitInfo::Signal(9));
+                brief.measured = false;
+                brief.lived_ms = Some(12_345.6);
+                let lines = [
                     header(cols, 1 << 30, &theme),
                     row(&proc, cols, 1 << 30, &theme),
-                ] {
+                    row(&brief, cols, 1 << 30, &theme),
+                ];
+                for line in lines {
                     assert!(line.width() <= width, "{width} {emphasis:?}: {line:?}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn lifetimes_fit_six_columns() {
+        for (ms, text) in [
+            (0.44, "0.4ms"),
+            (9.25, "9.2ms"),
+            (250.0, "250ms"),
+            (999.6, "1.0s"),
+            (1520.0, "1.5s"),
+            (125_000.0, "125s"),
+        ] {
+            assert_eq!(short_ms(ms), text);
+        }
+    }
+
+    #[test]
+    fn totals_say_one_process_not_one_processes() {
+        let theme = Theme::new(crate::theme::ThemeName::Dark, false);
+        let one = ProcSample {
+            pid: 10,
+            ppid: 1,
+            name: "python3".into(),
+            label: "worker".into(),
+            rss_bytes: 1 << 20,
+            pss_bytes: Some(1 << 19),
+            uss_bytes: None,
+            cpu_pct: 50.0,
+            state: ProcState::Running,
+            exit: None,
+            depth: 0,
+            role: Role::Root,
+            lived_ms: None,
+            measured: true,
+        };
+        let text = |lines: Vec<Line<'static>>| -> String {
+            lines
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(text(totals(&[&one], &theme, 80)).contains("tree: 1 process ·"));
+        let two = ProcSample {
+            pid: 11,
+            ..one.clone()
+        };
+        assert!(text(totals(&[&one, &two], &theme, 80)).contains("tree: 2 processes ·"));
     }
 }

@@ -14,8 +14,9 @@ use std::rc::Rc;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use super::format::shown_pct;
 use super::procs::{
-    Columns, Emphasis, header, more_line, render_rows, row, shape, shown_pct, totals, visible_rows,
+    Columns, Emphasis, header, more_line, render_rows, row, shape, totals, visible_rows,
     with_legend,
 };
 use crate::sampler::{ProcSample, Role};
@@ -151,6 +152,7 @@ impl<'a> Cutter<'a> {
         let key = (
             (p.pid, p.ppid, &p.name, &p.label, p.rss_bytes),
             (p.pss_bytes, p.uss_bytes, shown_pct(p.cpu_pct)),
+            (p.lived_ms.map(f64::to_bits), p.measured),
             (p.state, p.exit, p.depth, p.role),
             (cols, largest),
             (theme.muted, theme.text, theme.rule, theme.gauge_memory),
@@ -228,6 +230,8 @@ mod tests {
                 exit: None,
                 depth: 1,
                 role: Role::Descendant,
+                lived_ms: None,
+                measured: true,
             })
             .collect();
         if let Some(last) = procs.last_mut() {

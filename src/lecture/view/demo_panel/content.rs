@@ -105,6 +105,7 @@ fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
     ));
     top.extend(status_lines(app, run, width, theme));
     top.extend(progress_line(run, width, theme));
+    top.extend(started_line(run, width, theme));
     // The result never scrolls away: the headline stays on top. Under it, the demo's main
     // view (its bars, chart or table: what the room looks at), then where the result
     // disagrees with the slide and why, then the other views.
@@ -393,6 +394,41 @@ fn note_lines(
     lines
 }
 
+/// Processes reported before this many are not counted aloud: a demo of two workers has
+/// them in the gauges, one row each.
+const MANY_PROCESSES: usize = 4;
+
+/// How long the run's ended processes lived, the middle one (` · median life 9.2 ms`); empty
+/// when none reported a lifetime.
+fn median_life(run: &Run) -> String {
+    let lived: Vec<f64> = run.processes.iter().filter_map(|p| p.lived_ms).collect();
+    if lived.is_empty() {
+        return String::new();
+    }
+    let median = crate::demo_runtime::work::median(&lived);
+    format!(
+        " · median life {}",
+        crate::demo_runtime::view::duration_ms(median)
+    )
+}
+
+/// While a run that starts many processes goes: how many it has started and how long the
+/// ended ones lived. Processes briefer than a sample are counted here even when the gauges
+/// catch only a few of them alive. (How many still run is not said: a demo may report an end
+/// only when it reaps, long after a kill.)
+fn started_line(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let started = run.processes.len();
+    if !run.is_running() || started < MANY_PROCESSES {
+        return Vec::new();
+    }
+    let text = format!(
+        "{} started{}",
+        count(started as u64, "process", "processes"),
+        median_life(run)
+    );
+    wrap(&[(&text, theme.text)], width)
+}
+
 fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for exit in run.processes.iter().filter_map(|p| p.exit) {
@@ -409,7 +445,7 @@ fn exits(run: &Run, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let text: Vec<String> = counts.iter().map(|(t, n)| format!("{n}× {t}")).collect();
     wrap(
         &[(
-            &format!("processes ended: {}", text.join(", ")),
+            &format!("processes ended: {}{}", text.join(", "), median_life(run)),
             theme.muted,
         )],
         width,

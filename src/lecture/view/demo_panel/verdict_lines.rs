@@ -57,11 +57,17 @@ pub fn parts(app: &App, width: usize) -> Parts {
         }
         _ => {
             let missing = verdicts.missing(app.engines.current).len();
+            let claims = crate::demo_runtime::view::count(total as u64, "claim", "claims");
             if missing == 0 {
-                format!("{total} claims · {}", tally.join(" · "))
+                format!("{claims} · {}", tally.join(" · "))
             } else {
+                let runs = crate::demo_runtime::view::count(
+                    missing as u64,
+                    "demo run still missing",
+                    "demo runs still missing",
+                );
                 format!(
-                    "{total} claims · {} · Enter runs the {missing} demo runs still missing on {} · Tab: demos",
+                    "{claims} · {} · Enter runs the {runs} on {} · Tab: demos",
                     tally.join(" · "),
                     app.engines.current
                 )
