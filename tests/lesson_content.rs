@@ -196,3 +196,29 @@ fn every_python_snippet_runs() {
         );
     }
 }
+
+/// Every demo the lecture runs is announced under 10 s and needs under 256 MiB, all its
+/// processes together: the room never waits on a run it was not told about.
+#[test]
+fn every_demo_of_the_lecture_is_estimated_under_ten_seconds_and_256_mib() {
+    let (resolved, _) = lectern::resolved::embedded().expect("the built-in lesson loads");
+    let mut seen = 0;
+    for (slide, demos) in resolved.demos.iter().enumerate() {
+        for shown in demos {
+            let (demo, params) = (shown.request.demo(), shown.request.params());
+            let what = format!("slide {}: {}", slide + 1, shown.request.name());
+            assert!(
+                demo.estimate(params) < Duration::from_secs(10),
+                "{what}: about {:?}",
+                demo.estimate(params)
+            );
+            assert!(
+                demo.memory_needed(params) < 256 << 20,
+                "{what}: {} bytes",
+                demo.memory_needed(params)
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "{seen} demos");
+}

@@ -25,8 +25,12 @@ SLIDE_RULE_US = 100000
 #: How long the pool's workers may take to be ready.
 READY_TIMEOUT = 20.0
 
-#: The payloads of one point may use at most this share of the memory available.
+#: The payloads of one point may use at most this share of the memory available...
 MEMORY_SHARE = 0.25
+
+#: ...and at most this much: 1,024 tasks of 64 KiB still show the payload's cost, where
+#: 20,000 held 1.3 GB and took 20 s.
+PAYLOAD_BUDGET = 64 * 1024 * 1024
 
 
 # --- what the pool runs (top level, so a spawn/forkserver worker can import it) ---------------
@@ -136,14 +140,16 @@ def main(ctx):
 
     plan = [(length, tasks_for(length, workers, max_tasks)) for length in LENGTHS_US]
     available = mem_available()
-    if size > 0 and available:
-        budget = int(available * MEMORY_SHARE)
+    if size > 0:
+        budget = PAYLOAD_BUDGET
+        if available:
+            budget = min(budget, int(available * MEMORY_SHARE))
         limited = [(length, min(n, max(budget // size, 1))) for length, n in plan]
         if limited != plan:
-            ctx.note("info", "{} payloads of {} KiB would not fit in a quarter of the memory "
-                     "available here: at most {} per point.".format(
-                         group(max(n for _, n in plan)), group(payload_kb),
-                         group(max(budget // size, 1))))
+            ctx.note("info", "At most {} per point, so that their payloads stay within {} "
+                     "MiB: still thousands of times what a task's int argument costs.".format(
+                         count(max(budget // size, 1), "task", "tasks"),
+                         group(budget / (1024 * 1024))))
             plan = limited
     ctx.note("info", "Each task gets {} as its argument (pickled into the pool's task pipe "
              "with each message) and returns a small int. Every point runs the same tasks "

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::io;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
@@ -131,6 +132,10 @@ pub trait Demo: Sync {
 
     /// Bytes of memory a run with `params` needs at its peak.
     fn memory_needed(&self, params: &Params) -> u64;
+
+    /// About how long a run with `params` takes on a two-core machine: what the panel says
+    /// before a first run here (after one, the last run's time).
+    fn estimate(&self, params: &Params) -> Duration;
 }
 
 impl fmt::Debug for dyn Demo + '_ {
@@ -206,6 +211,15 @@ pub struct Unit<P> {
     /// Bytes of memory a run with these parameters needs at its peak, all its processes
     /// together (checked against what is available before it starts).
     pub memory: fn(&P) -> u64,
+    /// About how long a run with these parameters takes on a two-core machine (measured on
+    /// one; [`seconds`] writes it).
+    pub estimate: fn(&P) -> Duration,
+}
+
+/// `s` seconds as a duration (none if negative or not a number): for estimates.
+#[must_use]
+pub fn seconds(s: f64) -> Duration {
+    Duration::try_from_secs_f64(s).unwrap_or_default()
 }
 
 /// For demos whose memory does not depend on their parameters (a few MiB).
@@ -255,6 +269,10 @@ impl<P: DeserializeOwned> Demo for Unit<P> {
 
     fn memory_needed(&self, params: &Params) -> u64 {
         typed::<P>(self.spec.name, params).map_or(0, |typed| (self.memory)(&typed))
+    }
+
+    fn estimate(&self, params: &Params) -> Duration {
+        typed::<P>(self.spec.name, params).map_or(Duration::ZERO, |typed| (self.estimate)(&typed))
     }
 
     fn child(&self, job: &str) -> ExitCode {

@@ -15,7 +15,7 @@ use crate::demo_runtime::params::{
 };
 use crate::demo_runtime::pool::{Pool, join};
 use crate::demo_runtime::protocol::NoteLevel;
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Line, Tone, View};
 use crate::demo_runtime::work::{busy_for, ms_since};
 
@@ -24,6 +24,10 @@ pub const LENGTHS_US: [u64; 6] = [1, 10, 100, 1_000, 10_000, 100_000];
 
 /// CPU time each point costs sequentially, about: 200 ms.
 const POINT_US: u64 = 200_000;
+
+/// The payloads of one point stay within this: 1,024 tasks of 64 KiB still show what a payload
+/// costs, where 20,000 of them held 1.3 GB and took 20 s.
+const PAYLOAD_BUDGET: u64 = 64 * 1024 * 1024;
 
 /// The demo unit.
 pub static DEMO: Unit<Settings> = Unit {
@@ -80,7 +84,10 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     // A chunk of tasks with their payloads in flight per worker, and the sequential copies.
-    memory: |s| s.max_tasks * s.payload_kb * 1024 * 2,
+    // A point's payloads in flight, and their copies in the messages.
+    memory: |s| (s.max_tasks * s.payload_kb * 1024).min(PAYLOAD_BUDGET) * 2,
+    // Six points of about 0.6 s; each payload KiB adds its copying.
+    estimate: |s| seconds(3.8 + s.payload_kb.min(1024) as f64 * 0.002),
 };
 
 /// The demo's parameters.
@@ -98,8 +105,13 @@ pub struct Settings {
 
 /// Tasks at a length of `us`: about [`POINT_US`] of work, at least four per worker.
 #[must_use]
-pub fn tasks_for(us: u64, workers: u32, max_tasks: u64) -> u64 {
-    (POINT_US / us.max(1)).clamp(4 * u64::from(workers), max_tasks.max(4))
+pub fn tasks_for(us: u64, workers: u32, max_tasks: u64, payload_bytes: u64) -> u64 {
+    let floor = 4 * u64::from(workers);
+    let n = (POINT_US / us.max(1)).clamp(floor, max_tasks.max(4));
+    match payload_bytes {
+        0 => n,
+        bytes => n.min((PAYLOAD_BUDGET / bytes).max(floor)),
+    }
 }
 
 fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
@@ -111,9 +123,22 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         [2, record[1], 0, 0]
     })?;
     let payload = vec![7u8; usize::try_from(settings.payload_kb * 1024).unwrap_or(0)];
+    let payload_bytes = settings.payload_kb * 1024;
+    let most = tasks_for(1, settings.workers, settings.max_tasks, payload_bytes);
+    if most < tasks_for(1, settings.workers, settings.max_tasks, 0) {
+        ctx.note(
+            NoteLevel::Info,
+            format!(
+                "At most {} per point, so that their payloads stay within {} MiB: still \
+                 thousands of times what a task without one sends.",
+                crate::demo_runtime::view::count(most, "task", "tasks"),
+                PAYLOAD_BUDGET >> 20
+            ),
+        );
+    }
     let (mut one, mut default) = (Vec::new(), Vec::new());
     for (i, &us) in LENGTHS_US.iter().enumerate() {
-        let n = tasks_for(us, settings.workers, settings.max_tasks);
+        let n = tasks_for(us, settings.workers, settings.max_tasks, payload_bytes);
         ctx.progress(
             format!(
                 "tasks of {} µs: {n} of them",
@@ -257,7 +282,10 @@ mod tests {
         assert!(x > 10.0 && x < 100.0, "{x}");
         assert!((break_even_us(&[[1.0, 1.2], [10.0, 1.9]]) - 1.0).abs() < 1e-9);
         assert!((break_even_us(&[[1.0, 0.1], [10.0, 0.2]]) - 10.0).abs() < 1e-9);
-        assert_eq!(tasks_for(1, 2, 20_000), 20_000);
-        assert_eq!(tasks_for(100_000, 2, 20_000), 8);
+        assert_eq!(tasks_for(1, 2, 20_000, 0), 20_000);
+        assert_eq!(tasks_for(100_000, 2, 20_000, 0), 8);
+        // Payloads keep a point within 64 MiB: 1,024 tasks of 64 KiB.
+        assert_eq!(tasks_for(1, 2, 20_000, 64 * 1024), 1024);
+        assert_eq!(tasks_for(100_000, 2, 20_000, 64 * 1024), 8);
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap};
 use crate::demo_runtime::reap::reap_and_report;
-use crate::demo_runtime::unit::{DemoSpec, Unit, little_memory};
+use crate::demo_runtime::unit::{DemoSpec, Unit, little_memory, seconds};
 use crate::demo_runtime::view::{Tone, View};
 use crate::os::Forked;
 
@@ -39,6 +39,7 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None, // or Some(fn) for processes the demo starts by exec
     memory: little_memory,
+    estimate: |_| seconds(1.1), // each child sleeps a second
 };
 
 /// Field names are the parameter names; filled once from the checked parameters.

@@ -15,7 +15,7 @@ use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::records::{read_record, write_record};
-use crate::demo_runtime::unit::{DemoSpec, Unit, no_check};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit, no_check};
 use crate::demo_runtime::view::{Tone, View};
 use crate::demo_runtime::work::ms_since;
 use crate::os::{self, Forked};
@@ -59,6 +59,7 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
+    estimate: |s| seconds(0.2 + s.timeout_ms as f64 / 1000.0),
 };
 
 /// The demo's parameters.

@@ -16,7 +16,7 @@ use crate::demo_runtime::params::{Default, Kind, LINGER, ParamSpec, cap_param};
 use crate::demo_runtime::protocol::{Emitter, NoteLevel};
 use crate::demo_runtime::reap::exit_event;
 use crate::demo_runtime::records::{read_record, wait_for_release, write_record};
-use crate::demo_runtime::unit::{DemoSpec, Unit, no_check};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit, no_check};
 use crate::demo_runtime::view::{Level, Tone, View, count};
 use crate::os;
 
@@ -76,6 +76,7 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: Some(spawned_node),
     memory: crate::demo_runtime::unit::little_memory,
+    estimate: |s| seconds(0.5 + s.linger_s as f64),
 };
 
 /// The demo's parameters.

@@ -20,7 +20,7 @@ use crate::demo_runtime::params::{
 };
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Bar, Tone, View};
 use crate::demo_runtime::work::ms_since;
 use crate::os::Forked;
@@ -94,6 +94,7 @@ pub static DEMO: Unit<Settings> = Unit {
     child: None,
     // The parent holds one file's contents at a time, each worker one more, and the pipe some.
     memory: |s| s.file_mb * MIB * u64::from(s.workers + 3),
+    estimate: |s| seconds(0.3 + f64::from(s.files) * s.file_mb as f64 * 0.004),
 };
 
 /// The demo's parameters.

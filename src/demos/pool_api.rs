@@ -16,7 +16,7 @@ use crate::demo_runtime::params::{
 };
 use crate::demo_runtime::pool::{Pool, join};
 use crate::demo_runtime::protocol::NoteLevel;
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Bar, Line, Tone, View, count};
 use crate::demo_runtime::work::{busy_for, ms_since};
 
@@ -101,6 +101,11 @@ pub static DEMO: Unit<Settings> = Unit {
     child: None,
     // Each item's input and result (64 bytes each) held by map.
     memory: |s| s.memory_items * 256,
+    // Four APIs over the same tasks on the pool, then the memory comparison.
+    estimate: |s| {
+        let batch = f64::from(s.tasks) * s.task_ms as f64 / 1000.0;
+        seconds(1.0 + 4.0 * batch / f64::from(s.workers.max(1)))
+    },
 };
 
 /// The demo's parameters.

@@ -16,7 +16,7 @@ use crate::demo_runtime::params::{Default, Kind, ParamSpec, fits_under_cap, work
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
 use crate::demo_runtime::records::{read_record, write_record};
-use crate::demo_runtime::unit::{DemoSpec, Unit, little_memory};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit, little_memory};
 use crate::demo_runtime::view::{Bar, Tone, View, count};
 use crate::demo_runtime::work::{busy_for, median, ms_since};
 use crate::os::{self, Forked};
@@ -94,6 +94,8 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: little_memory,
+    // Sequentially, a process per task, then a pool.
+    estimate: |s| seconds(0.2 + 2.5 * f64::from(s.tasks) * s.task_ms as f64 / 1000.0),
 };
 
 /// The demo's parameters.

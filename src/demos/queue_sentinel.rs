@@ -14,7 +14,7 @@ use crate::demo_runtime::ipc::Queue;
 use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Bar, Tone, View, count};
 use crate::demo_runtime::work::busy_for;
 use crate::os::{self, Forked};
@@ -96,6 +96,17 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
+    // The tasks over the workers, and the watchdog's wait when a sentinel is missing.
+    estimate: |s| {
+        let batch = f64::from(s.tasks) * s.task_ms as f64 / 1000.0;
+        let work = batch / f64::from(s.workers.max(1));
+        let hang = if s.sentinels < s.workers {
+            s.watchdog_ms as f64 / 1000.0
+        } else {
+            0.0
+        };
+        seconds(1.5 + work + hang)
+    },
 };
 
 /// The demo's parameters.

@@ -18,7 +18,7 @@ use crate::demo_runtime::params::{Default, Kind, LINGER, ParamSpec, cap_param, f
 use crate::demo_runtime::protocol::{Emitter, NoteLevel};
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
 use crate::demo_runtime::records::{read_record, wait_for_release, write_record};
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Tone, View};
 use crate::demo_runtime::work::{busy_for, median, ms_since, touch_mib};
 use crate::os::{self, Forked};
@@ -127,6 +127,10 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: Some(run_job),
     memory: crate::demo_runtime::unit::little_memory,
+    estimate: |s| {
+        let imports = s.import_ms as f64 * f64::from(s.children) / 500.0;
+        seconds(0.3 + s.linger_s as f64 + imports)
+    },
 };
 
 /// The demo's parameters.

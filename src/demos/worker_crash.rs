@@ -16,7 +16,7 @@ use crate::demo_runtime::params::{
 };
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
-use crate::demo_runtime::unit::{DemoSpec, Unit, little_memory};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit, little_memory};
 use crate::demo_runtime::view::{Tone, View};
 use crate::demo_runtime::work::busy_for;
 use crate::os::{self, Forked};
@@ -91,6 +91,11 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: little_memory,
+    // The tasks on a Pool, then on an executor, each over the workers.
+    estimate: |s| {
+        let batch = f64::from(s.tasks) * s.task_ms as f64 / 1000.0;
+        seconds(0.8 + 2.0 * batch / f64::from(s.workers.max(1)))
+    },
 };
 
 /// The demo's parameters.

@@ -152,6 +152,8 @@ pub struct App {
     pub highlights: u64,
     /// A saved session of this lesson, offered on the first screen until a key answers.
     pub offer: Option<Box<SavedSession>>,
+    /// How long runs took on this machine, for the time the panel gives before Enter.
+    pub timings: super::timings::Timings,
     /// Whether `q` was pressed once and asks to be pressed again.
     pub quit_asked: bool,
     /// When the mouse wheel last changed slide (wheel bursts must not skip slides).
@@ -214,6 +216,7 @@ impl App {
             last_wheel_turn: None,
             quit_asked: false,
             offer: None,
+            timings: super::timings::Timings::default(),
             revision: 0,
         }
     }

@@ -23,6 +23,7 @@ mod session_restore;
 pub mod snippet;
 pub mod stopwatch;
 pub mod text_field;
+pub mod timings;
 mod update;
 mod update_demo;
 mod update_snippet;

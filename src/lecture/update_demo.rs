@@ -363,6 +363,9 @@ impl App {
         };
         run.end(RunEnd::Finished(exit), now);
         let ended = run.clone();
+        if let (ExitInfo::Code(0), None, Some(took)) = (exit, &ended.error, ended.duration) {
+            self.timings.record(&ended.request, ended.engine, took);
+        }
         let mut effects = vec![Effect::Redraw];
         // The demo's own first process ended with it (a twin's interpreter is reaped by the
         // supervisor, which reports nothing after the summary): the panel and the gauges say so.

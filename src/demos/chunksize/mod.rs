@@ -20,7 +20,7 @@ use crate::demo_runtime::params::{
 };
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::work::busy_for;
 use crate::os::Forked;
 
@@ -111,6 +111,8 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
+    // Rounds are chosen to make a sweep last a few seconds.
+    estimate: |_| seconds(3.5),
 };
 
 /// The demo's parameters.

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param, fits_under_cap, workers};
 use crate::demo_runtime::protocol::NoteLevel;
-use crate::demo_runtime::unit::{DemoSpec, Unit};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
 use crate::demo_runtime::view::{Lane, LegendEntry, Tone, View};
 
 /// Lane slot width.
@@ -146,6 +146,8 @@ pub static DEMO: Unit<Params> = Unit {
     run: |ctx, params| run(ctx, &Settings::from(params)),
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
+    // The baseline, the main run, and an I/O thread's baseline when there is one.
+    estimate: |p| seconds(0.8 + p.duration_s as f64 + if p.io_threads > 0 { 0.6 } else { 0.0 }),
 };
 
 /// The demo's parameters as given.

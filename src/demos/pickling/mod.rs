@@ -16,7 +16,7 @@ use crate::demo_runtime::params::{Default, Kind, ParamSpec, cap_param};
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::records::{read_record, write_record};
-use crate::demo_runtime::unit::{DemoSpec, Unit, no_check};
+use crate::demo_runtime::unit::{seconds, DemoSpec, Unit, no_check};
 use crate::demo_runtime::view::{Bar, Tone, View};
 use crate::demo_runtime::work::ms_since;
 use crate::os::{self, Forked, SharedMemory};
@@ -90,6 +90,7 @@ pub static DEMO: Unit<Settings> = Unit {
     // The original, the serialized message, the worker's buffer and its decoded copy, and
     // the shared mapping: about five payloads at the peak, with room to spare.
     memory: |s| s.size_mb * MIB * 6,
+    estimate: |s| seconds(0.2 + s.size_mb as f64 * if s.kind == "ints" { 0.03 } else { 0.01 }),
 };
 
 /// The demo's parameters.

@@ -11,6 +11,7 @@ mod outputs;
 mod present;
 mod session_file;
 mod snippet_process;
+mod timings_file;
 mod tour;
 
 pub use layout_tracker::LayoutTracker;

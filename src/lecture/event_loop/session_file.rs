@@ -52,7 +52,7 @@ impl SessionFile {
     /// be found (neither `XDG_STATE_HOME` nor `HOME`).
     #[must_use]
     pub fn open(options: &SessionOptions) -> Option<Self> {
-        let dir = state_dir()?;
+        let dir = state_root()?.join("sessions");
         let stem: String = Path::new(&options.identity)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -126,7 +126,7 @@ impl SessionFile {
         self.last_written = text;
         self.last_timer_save = Some(now);
         if self.writer.is_none() {
-            self.writer = spawn_writer(self.path.clone());
+            self.writer = spawn_writer(self.path.clone(), "session");
         }
         if let Some((writer, _)) = &self.writer {
             let _ = writer.send(stamped_text);
@@ -171,11 +171,12 @@ impl SessionFile {
     }
 }
 
-/// The thread that writes the session file: the newest text wins when several queue up.
-fn spawn_writer(path: PathBuf) -> Option<(Sender<String>, JoinHandle<()>)> {
+/// A thread named `name` that writes `path` whole with each text it is sent: the newest text
+/// wins when several queue up.
+pub(super) fn spawn_writer(path: PathBuf, name: &str) -> Option<(Sender<String>, JoinHandle<()>)> {
     let (tx, rx) = channel::<String>();
     std::thread::Builder::new()
-        .name("session".into())
+        .name(name.into())
         .spawn(move || {
             while let Ok(mut text) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
@@ -214,8 +215,8 @@ pub fn write_whole(path: &Path, text: &str) -> io::Result<()> {
     std::fs::rename(&partial, path)
 }
 
-/// `$XDG_STATE_HOME/lectern/sessions`, else `~/.local/state/lectern/sessions`.
-fn state_dir() -> Option<PathBuf> {
+/// `$XDG_STATE_HOME/lectern`, else `~/.local/state/lectern`.
+pub(super) fn state_root() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -224,7 +225,7 @@ fn state_dir() -> Option<PathBuf> {
                 .filter(|v| !v.is_empty())
                 .map(|home| PathBuf::from(home).join(".local").join("state"))
         })?;
-    Some(base.join("lectern").join("sessions"))
+    Some(base.join("lectern"))
 }
 
 fn unix_now() -> u64 {

@@ -11,6 +11,7 @@ use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
 mod editor;
+mod estimates;
 mod processes;
 mod quitting;
 

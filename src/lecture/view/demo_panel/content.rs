@@ -80,7 +80,8 @@ pub fn parts(app: &App, width: usize) -> Parts {
             let demo = request.demo();
             lines.extend(heading(demo, title, width, theme));
             lines.extend(params_lines(demo, request.params(), width, theme));
-            lines.push(Line::styled("Not run yet: Enter runs it.", theme.text));
+            let (text, style) = before_enter(app, request, slot, theme);
+            lines.extend(wrap(&[(&text, style)], width));
             lines.push(Line::default());
             lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
         }
@@ -89,6 +90,42 @@ pub fn parts(app: &App, width: usize) -> Parts {
     Parts {
         top: lines,
         body: Vec::new(),
+    }
+}
+
+/// Runs longer than this are said to be long before Enter.
+const LONG_RUN: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What the panel says before a first run: Enter runs it, and about how long it will take
+/// on the engine Enter uses — from the last run here, else the demo's estimate.
+fn before_enter(
+    app: &App,
+    request: &crate::demo_runtime::RunRequest,
+    slot: crate::lecture::Slot,
+    theme: &Theme,
+) -> (String, Style) {
+    use crate::lecture::timings::Source;
+    let (took, source) = app.timings.expected(request, app.engine_for(slot));
+    let secs = took.as_secs_f64();
+    let about = if secs < 10.0 {
+        format!("{secs:.1} s")
+    } else {
+        format!("{secs:.0} s")
+    };
+    let how = match source {
+        Source::LastRun => "as its last run here",
+        Source::Estimate => "estimated",
+    };
+    if took > LONG_RUN {
+        (
+            format!("Not run yet: Enter runs it, about {about} with these parameters ({how})."),
+            theme.caution,
+        )
+    } else {
+        (
+            format!("Not run yet: Enter runs it, about {about} ({how})."),
+            theme.text,
+        )
     }
 }
 
