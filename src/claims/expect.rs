@@ -162,9 +162,13 @@ impl Expect {
             (Self::Is(expected), ResultValue::Bool(measured)) => Some(verdict(
                 expected == measured,
                 if expected == measured {
-                    format!("{measured}, as claimed")
+                    format!("{}, as the slide says", yes_no(*measured))
                 } else {
-                    format!("{measured}, not {expected}")
+                    format!(
+                        "{}, where the slide says {}",
+                        yes_no(*measured),
+                        yes_no(*expected)
+                    )
                 },
             )),
             (Self::Range(low, high), ResultValue::Number(v)) => {
@@ -178,18 +182,13 @@ impl Expect {
                 })
             }
             (Self::Compare(op, bound), ResultValue::Number(v)) => {
-                let (limit, named) = match bound {
-                    Bound::Number(n) => (*n, short(*n)),
-                    Bound::Result { factor, key } => {
-                        let other = results.get(key)?.as_number()?;
-                        let named = if (*factor - 1.0).abs() < f64::EPSILON {
-                            format!("{key} ({})", short(other))
-                        } else {
-                            format!("{}×{key} ({})", short(*factor), short(factor * other))
-                        };
-                        (factor * other, named)
-                    }
+                // The bound as a number, never a result's key: the claim's text says what it
+                // is compared with, in the slide's words.
+                let limit = match bound {
+                    Bound::Number(n) => *n,
+                    Bound::Result { factor, key } => factor * results.get(key)?.as_number()?,
                 };
+                let named = short(limit);
                 Some(if op.holds(*v, limit) {
                     verdict(true, format!("{} {named}", op.symbol()))
                 } else {
@@ -220,6 +219,12 @@ impl fmt::Display for Expect {
             }
         }
     }
+}
+
+/// A yes/no result as people say it.
+#[must_use]
+pub fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
 }
 
 fn number(text: &str) -> Option<f64> {
@@ -327,13 +332,13 @@ mod tests {
             .judge("paths_ms", &r)
             .unwrap();
         assert!(v.holds, "{v:?}");
-        assert_eq!(v.detail, "< payloads_ms (157)");
+        assert_eq!(v.detail, "< 157");
         let v = Expect::parse("<0.5*payloads_ms")
             .unwrap()
             .judge("paths_ms", &r)
             .unwrap();
         assert!(!v.holds);
-        assert_eq!(v.detail, "not < 0.5×payloads_ms (78.5): 1.7× above");
+        assert_eq!(v.detail, "not < 78.5: 1.7× above");
         let v = Expect::parse("50..200")
             .unwrap()
             .judge(
@@ -352,7 +357,7 @@ mod tests {
             .judge("deadlocked", &r)
             .unwrap();
         assert!(!v.holds);
-        assert_eq!(v.detail, "true, not false");
+        assert_eq!(v.detail, "yes, where the slide says no");
         assert!(Expect::parse("<1").unwrap().judge("missing", &r).is_none());
         assert!(
             Expect::parse("true")

@@ -64,10 +64,7 @@ impl Claim {
     /// The measured value with its unit, as a table shows it.
     #[must_use]
     pub fn show(&self, value: &ResultValue) -> String {
-        let text = match value {
-            ResultValue::Number(n) => crate::demo_runtime::view::number(*n),
-            ResultValue::Bool(b) => b.to_string(),
-        };
+        let text = value_text(value);
         match &self.unit {
             Some(unit) => format!("{text} {unit}"),
             None => text,
@@ -78,6 +75,15 @@ impl Claim {
     #[must_use]
     pub fn run_key(&self) -> RunKey {
         run_key(self.request.name(), self.request.params())
+    }
+}
+
+/// A measured value as people read it, without its unit: `1,234`, `0.98`, `yes`.
+#[must_use]
+pub fn value_text(value: &ResultValue) -> String {
+    match value {
+        ResultValue::Number(n) => crate::demo_runtime::view::number(*n),
+        ResultValue::Bool(b) => expect::yes_no(*b).to_string(),
     }
 }
 

@@ -321,6 +321,7 @@ impl App {
         self.demos.close_editor();
         self.demos.scroll = 0;
         self.verdicts.shown = self.current_slide().verdicts;
+        self.verdicts.page = 0;
         self.verdicts.queue.clear();
         let left_snippet = self.leave_snippet(self.now);
         // Leaving the slide stops its demo, unless the presenter pinned it; the new slide
@@ -436,6 +437,17 @@ impl App {
     }
 
     fn scroll_panel(&mut self, down: bool) -> Vec<Effect> {
+        if self.verdicts.shown && self.demos.editor.is_none() {
+            // The verdicts page a slide at a time; past the end there is nothing to page to.
+            let pages = self.verdicts.slides().len();
+            if down && self.layout.demo_max_scroll > 0 && self.verdicts.page + 1 < pages {
+                self.verdicts.page += 1;
+            } else if !down {
+                self.verdicts.page = self.verdicts.page.saturating_sub(1);
+            }
+            self.demos.scroll = 0;
+            return vec![Effect::Redraw];
+        }
         let step = self.layout.demo_page.saturating_sub(1).max(1);
         let max = self.layout.demo_max_scroll;
         self.demos.scroll = if down {

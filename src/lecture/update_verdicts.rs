@@ -19,6 +19,7 @@ impl App {
             self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
         } else {
             self.verdicts.shown = !self.verdicts.shown;
+            self.verdicts.page = 0;
             self.demos.close_editor();
             self.demos.compare = false;
             self.demos.scroll = 0;

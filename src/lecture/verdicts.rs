@@ -25,9 +25,19 @@ pub struct Verdicts {
     pub queue: VecDeque<RunRequest>,
     /// How many runs the current round of Enter queued.
     pub queued: usize,
+    /// The first of the slides that make claims the panel shows (`}` `{` page by slide).
+    pub page: usize,
 }
 
 impl Verdicts {
+    /// The slides (1-based) that make claims, in order: the verdicts' pages.
+    #[must_use]
+    pub fn slides(&self) -> Vec<usize> {
+        let mut slides: Vec<usize> = self.claims.iter().map(|c| c.slide).collect();
+        slides.dedup();
+        slides
+    }
+
     /// The verdict on `claim` from this session's runs on `engine`, if one measured it.
     #[must_use]
     pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Verdict> {
@@ -78,7 +88,7 @@ impl Verdicts {
                     verdict: if verdict.holds { "holds" } else { "differs" }.into(),
                     detail: verdict.detail,
                     simulated: self.simulated(claim, engine).is_some(),
-                    value: Some(verdict.value.to_string()),
+                    value: Some(crate::claims::value_text(&verdict.value)),
                 });
             }
         }

@@ -39,6 +39,28 @@ pub struct Areas {
     pub footer: Rect,
 }
 
+/// The areas of `app` on `screen`: [`areas`] with its notes, focus and `demo_rows`; but the
+/// verdicts in demo focus, while no run goes, take the whole width — a summary table of the
+/// lecture's claims, whose gauges have nothing to show.
+#[must_use]
+pub fn of_app(app: &crate::lecture::App, screen: Rect, demo_rows: Option<u16>) -> Areas {
+    if app.demo_focus && app.verdicts.shown && app.demos.running().is_none() {
+        let [body, footer] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
+        let [slide, demo] =
+            Layout::vertical([Constraint::Length(FOCUS_TITLE_ROWS), Constraint::Fill(1)])
+                .areas(body);
+        return Areas {
+            slide,
+            notes: None,
+            demo,
+            gauges: Rect::new(demo.x, demo.bottom(), demo.width, 0),
+            footer,
+        };
+    }
+    areas(screen, app.show_notes, app.demo_focus, demo_rows)
+}
+
 /// Splits the screen; `notes` reserves a pane under the slide for speaker notes; `focus`
 /// gives the demo panel and the gauges everything but the slide's title. Beside the slide,
 /// `demo_rows` is how many lines the demo panel's content has when its height may follow it

@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 
-use super::areas::{areas, is_cramped, slide_text_area};
+use super::areas::{areas, is_cramped, of_app, slide_text_area};
 use super::demo_panel::{Parts, Window};
 use super::{demo_panel, notes, slide_view};
 use crate::lecture::App;
@@ -61,16 +61,15 @@ pub fn slide_facts(app: &App) -> LayoutFacts {
 /// many lines its content has (its height follows them when no run is going) and how far it
 /// scrolls.
 pub fn demo_facts(app: &App, facts: &mut LayoutFacts) {
-    let (screen, notes, focus) = (screen(app), app.show_notes, app.demo_focus);
     // The panel's width does not depend on how its column is split: only its height does.
-    let width = panel_inner(areas(screen, notes, focus, None).demo).width;
+    let width = panel_inner(of_app(app, screen(app), None).demo).width;
     let Parts { top, body } = demo_panel::parts(app, usize::from(width));
     // A run going keeps the column's split; so does the slide's code, whose output (running
     // or ended) fills whatever the panel has.
     let keeps_split = app.demos.running().is_some() || app.shown_snippet().is_some();
     facts.demo_rows =
         (!keeps_split).then(|| u16::try_from(top.len() + body.len()).unwrap_or(u16::MAX));
-    let demo = areas(screen, notes, focus, facts.demo_rows).demo;
+    let demo = of_app(app, screen(app), facts.demo_rows).demo;
     let window = Window::new(top.len(), body.len(), usize::from(panel_inner(demo).height));
     facts.demo_max_scroll = window.max_scroll;
     facts.demo_page = window.rows;

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::areas::areas;
+use super::areas::of_app;
 use super::{demo_panel, footer, help, notes, offer, sidebar, slide_view};
 use crate::lecture::App;
 use crate::ui::damage::Plan;
@@ -29,7 +29,7 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
             too_small::render(&app.theme, area, buf);
         }));
     }
-    let areas = areas(screen, app.show_notes, app.demo_focus, app.layout.demo_rows);
+    let areas = of_app(app, screen, app.layout.demo_rows);
     let revision = app.revision;
     let mut plan = plan.part(
         areas.slide,

@@ -1,20 +1,36 @@
-//! The verdicts in the demo panel: each claim of the lesson with what this session measured
-//! for it, per engine, and whether it held — so the lecture ends on the room's own numbers.
+//! The verdicts in the demo panel, the lecture's summary: one row per claim — a mark per
+//! engine, the claim in the slide's words, what each engine measured — grouped by slide and
+//! paged a slide at a time (`}` `{`), so the lecture ends on the room's own numbers.
 
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use super::parts::Parts;
 use crate::claims::{Claim, Verdict};
 use crate::demo_runtime::engine::Engine;
 use crate::lecture::App;
-use crate::ui::wrap::wrap;
+use crate::theme::Theme;
+use crate::ui::wrap::{text_width, truncate, wrap};
+
+/// Below this width the rows leave the values out: the marks and the claim are what count.
+const VALUES_FROM_WIDTH: usize = 60;
+
+/// Columns of a value (`1,234 ms`, `~0.98×`).
+const VALUE_WIDTH: usize = 10;
+
+/// What a mark says.
+const HOLDS: &str = "✓";
+const DIFFERS: &str = "✗";
+const UNMEASURED: &str = "○";
+
+/// Before a value measured on a run that simulated part of what it shows.
+const SIMULATED: &str = "~";
 
 /// The panel's top and body when it shows the verdicts.
 #[must_use]
 pub fn parts(app: &App, width: usize) -> Parts {
     let theme = &app.theme;
-    let verdicts = &app.verdicts;
+    let engines = engines(app);
     let mut top = wrap(
         &[
             ("◆ ", theme.bullet),
@@ -25,90 +41,187 @@ pub fn parts(app: &App, width: usize) -> Parts {
         ],
         width,
     );
-    let engines = engines(app);
-    let mut tally = Vec::new();
-    for &engine in &engines {
-        let judged: Vec<Verdict> = verdicts
-            .claims
-            .iter()
-            .filter_map(|c| verdicts.verdict(c, engine))
-            .collect();
-        let held = judged.iter().filter(|v| v.holds).count();
-        tally.push(if judged.is_empty() {
-            format!("{}: none measured yet", label(engine))
-        } else {
-            format!(
-                "{}: {held} of {} measured hold",
-                label(engine),
-                judged.len()
-            )
-        });
-    }
-    let total = verdicts.claims.len();
-    let status = match app.demos.running() {
-        Some(run) if !verdicts.queue.is_empty() || run.slot.1 == crate::lecture::VERDICTS_SLOT => {
-            let done = verdicts.queued - verdicts.queue.len();
-            format!(
-                "▶ measuring {done}/{}: {} on {} · x stops",
-                verdicts.queued,
-                run.request.name(),
-                run.engine
-            )
-        }
-        _ => {
-            let missing = verdicts.missing(app.engines.current).len();
-            let claims = crate::demo_runtime::view::count(total as u64, "claim", "claims");
-            if missing == 0 {
-                format!("{claims} · {}", tally.join(" · "))
-            } else {
-                let runs = crate::demo_runtime::view::count(
-                    missing as u64,
-                    "demo run still missing",
-                    "demo runs still missing",
-                );
-                format!(
-                    "{claims} · {} · Enter runs the {runs} on {} · Tab: demos",
-                    tally.join(" · "),
-                    app.engines.current
-                )
-            }
-        }
-    };
-    top.extend(wrap(&[(&status, theme.muted)], width));
-    let marks = engines
+    top.extend(wrap(&[(&status(app, &engines), theme.muted)], width));
+    top.extend(wrap(&[(&legend(&engines), theme.muted)], width));
+    let values = width >= VALUES_FROM_WIDTH;
+    // The values sit right after the longest claim, not at the far edge of a wide panel.
+    let longest = app
+        .verdicts
+        .claims
         .iter()
-        .map(|&e| label(e))
-        .collect::<Vec<_>>()
-        .join(", ");
-    top.extend(wrap(
-        &[(
-            &format!("✓ holds · ✗ differs · · not measured ({marks})"),
-            theme.muted,
-        )],
-        width,
-    ));
-    let mut body = vec![Line::default()];
-    let mut slide = 0;
-    for claim in &verdicts.claims {
-        if claim.slide != slide {
-            slide = claim.slide;
-            body.push(Line::styled(format!("slide {slide}"), theme.table_header));
+        .map(|c| text_width(&c.text))
+        .max()
+        .unwrap_or(0);
+    let values_width = if values {
+        engines.len() * (VALUE_WIDTH + 1)
+    } else {
+        0
+    };
+    let claim_width = width
+        .saturating_sub(engines.len() * 2 + 1 + values_width)
+        .min(longest);
+    if values {
+        top.push(heading(&engines, claim_width, theme));
+    }
+    let mut body = Vec::new();
+    for (i, slide) in app.verdicts.slides().into_iter().enumerate() {
+        if i < app.verdicts.page {
+            continue;
         }
-        body.extend(claim_lines(app, claim, &engines, width));
+        let title = app
+            .lesson
+            .slides
+            .get(slide - 1)
+            .and_then(|s| s.title.as_deref())
+            .map(|title| format!(" · {title}"))
+            .unwrap_or_default();
+        body.push(Line::styled(
+            truncate(&format!("slide {slide}{title}"), width),
+            theme.table_header,
+        ));
+        for claim in app.verdicts.claims.iter().filter(|c| c.slide == slide) {
+            body.push(row(app, claim, &engines, claim_width, values));
+        }
     }
     body.push(Line::default());
     body.extend(wrap(
         &[(
             "Each claim is checked against the latest run of its demo with the claim's \
              parameters in this session (the slide's own demos count); `lectern report` \
-             measures them all and prints the table. (simulated) marks a run that simulated \
-             part of what it shows, such as the native engine's stand-in for a GIL or for \
-             Python's imports; its panel says what.",
+             measures them all, and `w` writes them in the handout with how each compares.",
             theme.muted,
         )],
         width,
     ));
     Parts { top, body }
+}
+
+/// How many claims hold per engine, and what Enter does next.
+fn status(app: &App, engines: &[Engine]) -> String {
+    let verdicts = &app.verdicts;
+    if let Some(run) = app.demos.running().filter(|run| {
+        !verdicts.queue.is_empty() || run.slot.1 == crate::lecture::VERDICTS_SLOT
+    }) {
+        let done = verdicts.queued - verdicts.queue.len();
+        return format!(
+            "▶ measuring {done}/{}: {} on {} · x stops",
+            verdicts.queued,
+            run.request.name(),
+            run.engine
+        );
+    }
+    let tally: Vec<String> = engines
+        .iter()
+        .map(|&engine| {
+            let judged: Vec<Verdict> = verdicts
+                .claims
+                .iter()
+                .filter_map(|c| verdicts.verdict(c, engine))
+                .collect();
+            let held = judged.iter().filter(|v| v.holds).count();
+            if judged.is_empty() {
+                format!("{}: none measured yet", label(engine))
+            } else {
+                format!("{}: {held} of {} hold", label(engine), judged.len())
+            }
+        })
+        .collect();
+    let claims = crate::demo_runtime::view::count(verdicts.claims.len() as u64, "claim", "claims");
+    let missing = verdicts.missing(app.engines.current).len();
+    let next = if missing > 0 {
+        let runs = crate::demo_runtime::view::count(missing as u64, "run", "runs");
+        format!(
+            ". Enter makes the {runs} still missing on {}",
+            app.engines.current
+        )
+    } else {
+        String::new()
+    };
+    format!("{claims}; {}{next}. }} {{ page by slide.", tally.join(", "))
+}
+
+/// What the marks mean, in the engines' order; nothing doubles as a separator.
+fn legend(engines: &[Engine]) -> String {
+    let order: Vec<&str> = engines.iter().map(|&e| label(e)).collect();
+    format!(
+        "{HOLDS} holds   {DIFFERS} differs   {UNMEASURED} not measured   {SIMULATED} simulated \
+         value   (marks: {})",
+        order.join(", ")
+    )
+}
+
+/// The column headings of the wide table, over claims `claim_width` wide.
+fn heading(engines: &[Engine], claim_width: usize, theme: &Theme) -> Line<'static> {
+    let marks = " ".repeat(engines.len() * 2);
+    let values: String = engines
+        .iter()
+        .map(|&e| format!(" {:>VALUE_WIDTH$}", label(e)))
+        .collect::<Vec<_>>()
+        .concat();
+    let claim = truncate("claim, as the slide says it", claim_width);
+    Line::styled(
+        format!("{marks} {claim:<claim_width$}{values}"),
+        theme.muted.add_modifier(Modifier::BOLD),
+    )
+}
+
+/// One claim on one row: a mark per engine, the slide's words cut to `claim_width`, and
+/// (`values`) the value each engine measured.
+fn row(
+    app: &App,
+    claim: &Claim,
+    engines: &[Engine],
+    claim_width: usize,
+    values: bool,
+) -> Line<'static> {
+    let theme = &app.theme;
+    let verdicts: Vec<Option<Verdict>> = engines
+        .iter()
+        .map(|&e| app.verdicts.verdict(claim, e))
+        .collect();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for verdict in &verdicts {
+        let (mark, style) = mark(verdict.as_ref(), theme);
+        spans.push(Span::styled(mark, style));
+        spans.push(Span::raw(" "));
+    }
+    let shown: Vec<String> = engines
+        .iter()
+        .zip(&verdicts)
+        .map(|(&engine, verdict)| {
+            verdict.as_ref().map_or_else(String::new, |v| {
+                let simulated = app.verdicts.simulated(claim, engine).is_some();
+                let prefix = if simulated { SIMULATED } else { "" };
+                truncate(&format!("{prefix}{}", claim.show(&v.value)), VALUE_WIDTH)
+            })
+        })
+        .collect();
+    spans.push(Span::styled(
+        format!(
+            " {:<claim_width$}",
+            truncate(&claim.text, claim_width),
+        ),
+        theme.text,
+    ));
+    if values {
+        for (value, verdict) in shown.iter().zip(&verdicts) {
+            let style = match verdict {
+                Some(v) if !v.holds => theme.caution,
+                _ => theme.text,
+            };
+            spans.push(Span::styled(format!(" {value:>VALUE_WIDTH$}"), style));
+        }
+    }
+    Line::from(spans)
+}
+
+/// An engine's mark for a claim, and its colour.
+fn mark(verdict: Option<&Verdict>, theme: &Theme) -> (&'static str, Style) {
+    match verdict {
+        Some(v) if v.holds => (HOLDS, theme.good),
+        Some(_) => (DIFFERS, theme.caution),
+        None => (UNMEASURED, theme.muted),
+    }
 }
 
 /// The engines worth a column: native, and CPython when it can run demos.
@@ -125,49 +238,4 @@ fn label(engine: Engine) -> &'static str {
         Engine::Native => "native",
         Engine::Python => "CPython",
     }
-}
-
-/// A claim after one mark per engine (✓ holds, ✗ differs, · not measured), then what each
-/// engine measured, muted.
-fn claim_lines(app: &App, claim: &Claim, engines: &[Engine], width: usize) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let verdicts: Vec<(Engine, Option<Verdict>)> = engines
-        .iter()
-        .map(|&e| (e, app.verdicts.verdict(claim, e)))
-        .collect();
-    let mut runs: Vec<(String, Style)> = verdicts
-        .iter()
-        .map(|(_, v)| match v {
-            Some(v) if v.holds => ("✓".to_string(), theme.good),
-            Some(_) => ("✗".to_string(), theme.caution),
-            None => ("·".to_string(), theme.muted),
-        })
-        .collect();
-    runs.push((format!(" {}", claim.text), theme.text));
-    let borrowed: Vec<(&str, Style)> = runs.iter().map(|(t, s)| (t.as_str(), *s)).collect();
-    let mut lines = wrap(&borrowed, width);
-    let measured: Vec<String> = verdicts
-        .iter()
-        .filter_map(|(engine, v)| {
-            let v = v.as_ref()?;
-            let how = if v.holds { "holds" } else { "differs" };
-            // A verdict on a simulated quantity must not pass for a measured one.
-            let simulated = if app.verdicts.simulated(claim, *engine).is_some() {
-                " (simulated)"
-            } else {
-                ""
-            };
-            Some(format!(
-                "{} {}{simulated}: {how}, {}",
-                label(*engine),
-                claim.show(&v.value),
-                v.detail
-            ))
-        })
-        .collect();
-    if !measured.is_empty() {
-        let text = format!("   {}", measured.join(" · "));
-        lines.extend(wrap(&[(&text, theme.muted)], width));
-    }
-    lines
 }
