@@ -1,13 +1,14 @@
-//! The two engines side by side: a demo's latest run natively and on CPython, every numeric
-//! result both reported in one table, so the room sees where the Python it is taught costs
-//! more (or less) than the mechanism alone.
+//! The two engines side by side: a demo's latest run natively and on CPython — their
+//! headlines, then what the lesson's claims check, named in the slide's words, with the
+//! CPython/native ratio where a ratio means something (a time, a size) — so the room sees
+//! where the Python it is taught costs more (or less) than the mechanism alone.
 
 use ratatui::style::Modifier;
 use ratatui::text::Line;
 
 use super::parts::Parts;
+use crate::claims::Claim;
 use crate::demo_runtime::engine::Engine;
-use crate::demo_runtime::view::number;
 use crate::demo_runtime::view::{Tone, View};
 use crate::lecture::{App, Run, Slot};
 use crate::ui::views;
@@ -40,7 +41,6 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
         )],
         width,
     ));
-    let table = table(native, python);
     let mut body: Vec<Line<'static>> = Vec::new();
     for run in [native, python] {
         if let Some(View::Headline { text, tone }) = run.views.get("headline") {
@@ -59,7 +59,17 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
         }
     }
     body.push(Line::default());
-    body.extend(views::lines(&table, width, theme));
+    match table(app, native, python) {
+        Some(table) => body.extend(views::lines(&table, width, theme)),
+        None => body.extend(wrap(
+            &[(
+                "No claim of this lesson checks a result of this demo: the headlines are \
+                 the comparison.",
+                theme.muted,
+            )],
+            width,
+        )),
+    }
     Some(Parts { top, body })
 }
 
@@ -70,28 +80,57 @@ fn detail(run: &Run) -> String {
         .map_or_else(|| run.engine.to_string(), |(_, detail)| detail.clone())
 }
 
-/// Every numeric result both runs have, with the CPython/native ratio.
-fn table(native: &Run, python: &Run) -> View {
+/// What the lesson's claims check in this demo, as both runs measured it: the claims made
+/// with the parameters the runs had, else every claim on the demo; `None` if no claim checks
+/// a result both runs reported.
+fn table(app: &App, native: &Run, python: &Run) -> Option<View> {
+    let demo = native.request.name();
+    let key = crate::claims::run_key(demo, native.request.params());
+    let of_demo: Vec<&Claim> = app
+        .verdicts
+        .claims
+        .iter()
+        .filter(|c| c.request.name() == demo)
+        .collect();
+    let same_run: Vec<&Claim> = of_demo
+        .iter()
+        .copied()
+        .filter(|c| c.run_key() == key)
+        .collect();
+    let claims = if same_run.is_empty() { of_demo } else { same_run };
     let mut rows = Vec::new();
-    let mut tones = Vec::new();
-    for (name, value) in &native.results {
+    let mut seen: Vec<&str> = Vec::new();
+    for claim in claims {
         let (Some(a), Some(b)) = (
-            value.as_number(),
-            python.results.get(name).and_then(|v| v.as_number()),
+            native.results.get(&claim.result),
+            python.results.get(&claim.result),
         ) else {
             continue;
         };
-        let ratio = if a.abs() > f64::EPSILON {
-            format!("{:.2}×", b / a)
-        } else {
-            "—".into()
+        if seen.contains(&claim.result.as_str()) {
+            continue;
+        }
+        seen.push(&claim.result);
+        let ratio = match (a.as_number(), b.as_number()) {
+            (Some(a), Some(b)) if a > 0.0 && has_a_ratio(claim.unit.as_deref()) => {
+                format!("{:.2}×", b / a)
+            }
+            _ => String::new(),
         };
-        rows.push(vec![name.clone(), number(a), number(b), ratio]);
-        tones.push(Tone::Normal);
+        rows.push(vec![
+            claim.text.clone(),
+            claim.show(a),
+            claim.show(b),
+            ratio,
+        ]);
     }
-    View::Table {
+    if rows.is_empty() {
+        return None;
+    }
+    let tones = vec![Tone::Normal; rows.len()];
+    Some(View::Table {
         columns: vec![
-            "result".into(),
+            "what the slide claims".into(),
             "native".into(),
             "CPython".into(),
             "CPython/native".into(),
@@ -99,8 +138,17 @@ fn table(native: &Run, python: &Run) -> View {
         rows,
         tones,
         merge: false,
-        caption: "Same demo, same parameters where both engines honour them; units in each \
-                  result's name."
+        caption: "The results the lesson's claims check, from the latest run on each engine \
+                  (same parameters where both honour them); a ratio for times and sizes only."
             .into(),
-    }
+    })
+}
+
+/// Whether values in `unit` compare as a ratio: times and sizes do; counts, ratios already
+/// (a speedup) and yes/no do not.
+fn has_a_ratio(unit: Option<&str>) -> bool {
+    matches!(
+        unit,
+        Some("ns" | "µs" | "us" | "ms" | "s" | "B" | "KiB" | "MiB" | "GiB" | "KB" | "MB" | "GB")
+    )
 }
