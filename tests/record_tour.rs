@@ -116,15 +116,27 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
         .iter()
         .filter(|m| m.contains(" finished in "))
         .count();
-    // One run per slide, then slide 12's verdicts run what the claims still miss.
-    assert!(started > 12 && started == finished, "{markers:?}");
+    // One run per slide and the variants that make a slide's point, each named as the lesson
+    // names it; then slide 12's verdicts run what the claims still miss.
+    assert!(started > 14 && started == finished, "{markers:?}");
     assert!(markers.contains(&"verdicts"), "{markers:?}");
-
+    for variant in ["“One sentinel short” started", "“A worker killed mid-task"] {
+        assert!(
+            markers.iter().any(|m| m.contains(variant)),
+            "no marker for {variant}: {markers:?}"
+        );
+    }
+    assert!(
+        markers
+            .iter()
+            .any(|m| m.starts_with("demo fork-lock started")),
+        "{markers:?}"
+    );
     // asciinema plays the file, unmodified, to the screen lectern drew last (which it prints
     // on stdout when there is no terminal).
     let last_frame = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
-        last_frame.contains("12 / 12") && last_frame.contains("of 32 measured hold"),
+        last_frame.contains("12 / 12") && last_frame.contains("page by slide"),
         "{last_frame}"
     );
     let tmux = Tmux::shell(120, 36);
@@ -140,7 +152,34 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
         |screen| trim(screen).get(..36) == last.get(..36),
         "the playback to end on the recording's last frame",
     );
+    markers_follow_their_frames(&tmux, &cast, &dir, lesson.slides.len());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A slide's marker comes after the frame that shows that slide, so `asciinema play -m`
+/// stops on the slide it names: the recording cut at the marker plays to that slide.
+fn markers_follow_their_frames(tmux: &Tmux, cast: &Path, dir: &Path, slides: usize) {
+    let text = std::fs::read_to_string(cast).expect("the recording");
+    let lines: Vec<&str> = text.lines().collect();
+    for slide in [2, 6, 11] {
+        let label = format!("\"{slide}: ");
+        let at = lines
+            .iter()
+            .position(|l| l.contains("\"m\"") && l.contains(&label))
+            .unwrap_or_else(|| panic!("no marker for slide {slide}"));
+        let cut = dir.join(format!("to-slide-{slide}.cast"));
+        std::fs::write(&cut, lines[..at].join("\n") + "\n").expect("write the cut");
+        tmux.keys(&["C-c"]);
+        tmux.type_line(&format!(
+            "clear; python3 -m asciinema cat {} && sleep 60",
+            cut.display()
+        ));
+        let footer = format!(" {slide} / {slides} ");
+        tmux.wait_until(
+            |screen| screen.lines().nth(35).is_some_and(|l| l.contains(&footer)),
+            &format!("the recording up to slide {slide}'s marker to show slide {slide}"),
+        );
+    }
 }
 
 #[test]

@@ -134,7 +134,10 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
     press(&mut app, now, KeyCode::Char('z'));
     let screen = draw(&app);
     assert!(screen.contains("measuring 2/"), "{screen}");
-    assert!(screen.contains("~1.90"), "a simulated value says so:\n{screen}");
+    assert!(
+        screen.contains("~1.90"),
+        "a simulated value says so:\n{screen}"
+    );
     press(&mut app, now, KeyCode::Char('z'));
     press(&mut app, now, KeyCode::Char('x'));
     assert!(app.verdicts.queue.is_empty(), "x stops the round");

@@ -28,17 +28,26 @@ impl MarkerTracker {
             if self.started.insert(run.id) {
                 labels.push(format!(
                     "demo {} started ({})",
-                    run.request.name(),
+                    named(run),
                     run.engine.name()
                 ));
             }
             if let Some(end) = &run.ended
                 && self.ended.insert(run.id)
             {
-                labels.push(format!("demo {} {}", run.request.name(), ending(run, end)));
+                labels.push(format!("demo {} {}", named(run), ending(run, end)));
             }
         }
         labels
+    }
+}
+
+/// A run as a marker names it: the demo, and the lesson's name for its variant when it has
+/// one (`queue-sentinel “One sentinel short”`), so a slide's variants never look alike.
+fn named(run: &Run) -> String {
+    match &run.title {
+        Some(title) => format!("{} “{title}”", run.request.name()),
+        None => run.request.name().to_string(),
     }
 }
 
@@ -122,5 +131,25 @@ mod tests {
             vec!["demo fork-lock finished in 2.1 s"]
         );
         assert!(markers.observe(&app).is_empty());
+    }
+
+    #[test]
+    fn a_variants_marker_carries_its_title() {
+        let mut app = app();
+        let mut markers = MarkerTracker::default();
+        markers.observe(&app);
+        let demo = crate::demos::find("queue-sentinel").unwrap();
+        let mut run = Run::new(
+            1,
+            crate::demo_runtime::RunRequest::defaults(demo),
+            (5, 1),
+            Instant::now(),
+        );
+        run.title = Some("One sentinel short".into());
+        app.demos.push(run);
+        assert_eq!(
+            markers.observe(&app),
+            vec!["demo queue-sentinel “One sentinel short” started (native)"]
+        );
     }
 }

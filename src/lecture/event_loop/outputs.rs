@@ -110,7 +110,8 @@ impl Screens {
         Ok(Some(self.window))
     }
 
-    /// Draws `app` on every output, then writes the recording's markers (`extra` too).
+    /// Draws `app` on every output; a recording gets the frame, then its markers (`extra`
+    /// too).
     ///
     /// # Errors
     /// If drawing or recording fails.
@@ -128,12 +129,14 @@ impl Screens {
             self.text = text_of(frame);
         }
         if let Some((recorder, markers)) = &mut self.recorder {
-            // A script's marks come first: a mark is read before the keys that follow it,
-            // and the keys are what change the slide or start a demo.
+            // The frame first, then the markers that name it: `asciinema play -m` stops at a
+            // marker on what was drawn before it, so a slide's marker stops on that slide.
+            // A script's own marks come before lectern's (the script's keys, applied before
+            // this frame, are what changed the slide or started a demo).
             let mut labels = extra_markers.to_vec();
             labels.extend(markers.observe(app));
-            recorder.mark(&labels)?;
             recorder.frame(frame)?;
+            recorder.mark(&labels)?;
         }
         if let Some(tty) = &mut self.tty {
             let window = self.window;

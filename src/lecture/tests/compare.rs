@@ -71,13 +71,18 @@ fn c_compares_the_claimed_results_in_the_slides_words_with_ratios_for_times_only
             .clone()
     };
     let spawn = row("spawn: 50–200 ms of startup per process");
-    assert!(spawn.contains("1.62 ms") && spawn.contains("55 ms"), "{spawn}");
+    assert!(
+        spawn.contains("1.62 ms") && spawn.contains("55 ms"),
+        "{spawn}"
+    );
     assert!(spawn.contains("33.95×"), "a time has a ratio: {spawn}");
     row("fork starts faster than spawn");
     for internal in ["cap", "children", "processes_started", "_ms"] {
         assert!(
-            !text.iter().any(|l| l.split_whitespace().next() == Some(internal)
-                || l.contains("fork_median_ms")),
+            !text
+                .iter()
+                .any(|l| l.split_whitespace().next() == Some(internal)
+                    || l.contains("fork_median_ms")),
             "{internal}:\n{}",
             text.join("\n")
         );

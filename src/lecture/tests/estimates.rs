@@ -24,12 +24,18 @@ fn panel_text(app: &App) -> String {
 #[test]
 fn before_enter_the_panel_says_how_long_from_the_estimate_then_the_last_run_here() {
     let (mut app, now) = app_at(120, 40);
-    let request = app.request_for((0, 0)).cloned().expect("slide 1 has a demo");
+    let request = app
+        .request_for((0, 0))
+        .cloned()
+        .expect("slide 1 has a demo");
     let engine = app.engine_for((0, 0));
     let estimate = request.demo().estimate(request.params());
     let text = panel_text(&app);
     assert!(
-        text.contains(&format!("about {:.1} s (estimated)", estimate.as_secs_f64())),
+        text.contains(&format!(
+            "about {:.1} s (estimated)",
+            estimate.as_secs_f64()
+        )),
         "{text}"
     );
     // A run here that finished well: its time is what the next start says.
@@ -50,7 +56,10 @@ fn before_enter_the_panel_says_how_long_from_the_estimate_then_the_last_run_here
     let (mut fresh, _) = app_at(120, 40);
     fresh.timings = app.timings.clone();
     let text = panel_text(&fresh);
-    assert!(text.contains("about 3.4 s (as its last run here)"), "{text}");
+    assert!(
+        text.contains("about 3.4 s (as its last run here)"),
+        "{text}"
+    );
     // A run that failed is no measure of how long one takes.
     key(&mut app, now, KeyCode::Enter);
     let run = app.demos.next_run;

@@ -97,7 +97,11 @@ fn table(app: &App, native: &Run, python: &Run) -> Option<View> {
         .copied()
         .filter(|c| c.run_key() == key)
         .collect();
-    let claims = if same_run.is_empty() { of_demo } else { same_run };
+    let claims = if same_run.is_empty() {
+        of_demo
+    } else {
+        same_run
+    };
     let mut rows = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for claim in claims {

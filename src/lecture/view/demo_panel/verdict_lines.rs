@@ -99,9 +99,11 @@ pub fn parts(app: &App, width: usize) -> Parts {
 /// How many claims hold per engine, and what Enter does next.
 fn status(app: &App, engines: &[Engine]) -> String {
     let verdicts = &app.verdicts;
-    if let Some(run) = app.demos.running().filter(|run| {
-        !verdicts.queue.is_empty() || run.slot.1 == crate::lecture::VERDICTS_SLOT
-    }) {
+    if let Some(run) = app
+        .demos
+        .running()
+        .filter(|run| !verdicts.queue.is_empty() || run.slot.1 == crate::lecture::VERDICTS_SLOT)
+    {
         let done = verdicts.queued - verdicts.queue.len();
         return format!(
             "▶ measuring {done}/{}: {} on {} · x stops",
@@ -197,10 +199,7 @@ fn row(
         })
         .collect();
     spans.push(Span::styled(
-        format!(
-            " {:<claim_width$}",
-            truncate(&claim.text, claim_width),
-        ),
+        format!(" {:<claim_width$}", truncate(&claim.text, claim_width),),
         theme.text,
     ));
     if values {
