@@ -97,10 +97,11 @@ fn a_folded_rows_count_stays_whole_beside_the_slide_at_100x30() {
     tree.push(proc(7, "lectern UI", 0, 2.0, Role::Ui));
     send(&mut app, now, sample(tree));
     let screen = draw(&app);
-    assert!(screen.contains("×6"), "{screen}");
+    let folded: Vec<&str> = screen.lines().filter(|l| l.contains('×')).collect();
+    assert!(!folded.is_empty(), "{screen}");
     assert!(
-        screen.lines().filter(|l| l.contains("×6")).count() == 2,
-        "both folded rows show their count:\n{screen}"
+        folded.iter().all(|l| l.contains("×6 ")),
+        "a folded row's count is never cut:\n{screen}"
     );
 }
 

@@ -152,13 +152,13 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
         |screen| trim(screen).get(..36) == last.get(..36),
         "the playback to end on the recording's last frame",
     );
-    markers_follow_their_frames(&tmux, &cast, &dir, lesson.slides.len());
+    markers_follow_their_frames(&cast, &dir, lesson.slides.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A slide's marker comes after the frame that shows that slide, so `asciinema play -m`
 /// stops on the slide it names: the recording cut at the marker plays to that slide.
-fn markers_follow_their_frames(tmux: &Tmux, cast: &Path, dir: &Path, slides: usize) {
+fn markers_follow_their_frames(cast: &Path, dir: &Path, slides: usize) {
     let text = std::fs::read_to_string(cast).expect("the recording");
     let lines: Vec<&str> = text.lines().collect();
     for slide in [2, 6, 11] {
@@ -169,7 +169,7 @@ fn markers_follow_their_frames(tmux: &Tmux, cast: &Path, dir: &Path, slides: usi
             .unwrap_or_else(|| panic!("no marker for slide {slide}"));
         let cut = dir.join(format!("to-slide-{slide}.cast"));
         std::fs::write(&cut, lines[..at].join("\n") + "\n").expect("write the cut");
-        tmux.keys(&["C-c"]);
+        let tmux = Tmux::shell(120, 36);
         tmux.type_line(&format!(
             "clear; python3 -m asciinema cat {} && sleep 60",
             cut.display()

@@ -135,7 +135,7 @@ mod tests {
         let found = session.for_claim(1, &claim.text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].engine, "native");
-        assert_eq!(found[0].value.as_deref(), Some("1.812"));
+        assert_eq!(found[0].value.as_deref(), Some("1.81"));
         assert!(["holds", "differs"].contains(&found[0].verdict.as_str()));
         assert!(!found[0].simulated);
         assert!(session.describe().contains("1 outcome from"));

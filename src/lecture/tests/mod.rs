@@ -10,11 +10,11 @@ use crate::lecture::msg::{Effect, Msg};
 use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
-mod compare;
 mod editor;
 mod estimates;
 mod processes;
 mod quitting;
+mod side_by_side;
 
 fn app_at(width: u16, height: u16) -> (App, Instant) {
     let (lesson, _) = crate::resolved::embedded().expect("the built-in lesson loads");

@@ -50,8 +50,10 @@ pub(super) struct Columns {
 /// PSS does not fit beside the PID, [`Emphasis::Memory`] gives up the PID for it.
 fn columns(width: usize, longest_label: usize, pid_digits: usize, emphasis: Emphasis) -> Columns {
     // PID(its digits and a space, or a space without it), RSS(6), CPU(8); PSS(6) when it
-    // fits, with a label of 12 at least.
-    let (rss_w, cpu_w, pss_w, label_min) = (6, 8, 6, 12);
+    // fits, with a label of 12 at least (11 on a slide about memory, so that PSS fits beside
+    // the slide at 100 columns).
+    let (rss_w, cpu_w, pss_w) = (6, 8, 6);
+    let label_min = if emphasis == Emphasis::Memory { 11 } else { 12 };
     let pid_w = |pid: bool| if pid { pid_digits + 1 } else { 1 };
     let fits = |pid: bool| width >= pid_w(pid) + rss_w + cpu_w + pss_w + label_min;
     let (pid, pss) = match (fits(true), emphasis) {
@@ -457,20 +459,21 @@ mod tests {
 
     #[test]
     fn a_narrow_table_about_memory_gives_up_the_pid_for_pss() {
-        // The gauges' inner width beside the slide at 100×30 (less than beside a run).
-        let cpu = columns(34, 20, 6, Emphasis::Cpu);
+        // The gauges' inner width beside the slide at 100×30.
+        let cpu = columns(32, 20, 6, Emphasis::Cpu);
         assert!(cpu.pid == 6 && !cpu.pss);
-        let memory = columns(34, 20, 6, Emphasis::Memory);
+        let memory = columns(32, 20, 6, Emphasis::Memory);
         assert!(
-            memory.pid == 0 && memory.pss && memory.label >= 12,
+            memory.pid == 0 && memory.pss && memory.label >= 11,
             "{memory:?}"
         );
         // Wide enough for both: both, whatever the emphasis.
         let wide = columns(60, 20, 6, Emphasis::Cpu);
-        assert_eq!(columns(60, 20, 6, Emphasis::Memory), wide);
+        assert_eq!(columns(60, 20, 6, Emphasis::Memory).pss, wide.pss);
+        assert_eq!(columns(60, 20, 6, Emphasis::Memory).pid, wide.pid);
         assert!(wide.pid == 6 && wide.pss);
         // Too narrow even without the PID: the PID stays, PSS goes.
-        let tiny = columns(32, 20, 6, Emphasis::Memory);
+        let tiny = columns(30, 20, 6, Emphasis::Memory);
         assert!(tiny.pid == 6 && !tiny.pss);
     }
 

@@ -199,7 +199,7 @@ fn row(
         })
         .collect();
     spans.push(Span::styled(
-        format!(" {:<claim_width$}", truncate(&claim.text, claim_width),),
+        format!(" {:<claim_width$}", truncate(&claim.text, claim_width)),
         theme.text,
     ));
     if values {
