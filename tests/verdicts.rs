@@ -147,3 +147,19 @@ fn enter_on_the_verdicts_runs_each_missing_demo_in_turn_and_x_stops_the_round() 
     press(&mut app, now, KeyCode::Char('v'));
     assert!(app.verdicts.shown);
 }
+
+#[test]
+fn v_opens_the_verdicts_on_the_slides_own_claims() {
+    let (mut app, now) = lecture(4, 120, 40, ThemeName::Dark);
+    press(&mut app, now, KeyCode::Char('v'));
+    assert!(app.verdicts.shown);
+    let slides = app.verdicts.slides();
+    assert_eq!(slides[app.verdicts.page], 4, "{slides:?}");
+    let screen = draw(&app);
+    assert!(screen.contains("slide 4 ·"), "{screen}");
+    // Enter's round is announced with how long it takes.
+    assert!(
+        screen.contains("still missing on native,") && screen.contains(" s. } { page"),
+        "{screen}"
+    );
+}

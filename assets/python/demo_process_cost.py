@@ -157,7 +157,7 @@ def run_process_per_task(ctx, mp, tasks, workers, seconds):
     try:
         while next_task <= tasks or alive:
             while next_task <= tasks and len(alive) < workers:
-                role = "task process {}".format(next_task)
+                role = "task {}".format(next_task)
                 reader, writer = mp.Pipe(duplex=False)
                 proc = mp.Process(target=task_process, args=(parent, writer, seconds),
                                   name=role)

@@ -172,13 +172,26 @@ impl Expect {
                 },
             )),
             (Self::Range(low, high), ResultValue::Number(v)) => {
-                let range = format!("{}..{}", short(*low), short(*high));
+                // A range of one number is that number: "exactly 0", not "within 0..0".
+                let single = (low - high).abs() < f64::EPSILON;
+                let range = if single {
+                    short(*low)
+                } else {
+                    format!("{}..{}", short(*low), short(*high))
+                };
                 Some(if v < low {
                     verdict(false, format!("{} below {range}", off(*v, *low)))
                 } else if v > high {
                     verdict(false, format!("{} above {range}", off(*v, *high)))
                 } else {
-                    verdict(true, format!("within {range}"))
+                    verdict(
+                        true,
+                        if single {
+                            format!("exactly {range}")
+                        } else {
+                            format!("within {range}")
+                        },
+                    )
                 })
             }
             (Self::Compare(op, bound), ResultValue::Number(v)) => {

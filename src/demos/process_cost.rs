@@ -255,7 +255,7 @@ fn process_per_task(ctx: &Ctx, settings: &Settings, work: Duration) -> io::Resul
                     std::process::exit(0);
                 }
                 Some(Forked::Parent(pid)) => {
-                    let role = format!("task process {next}");
+                    let role = format!("task {next}");
                     ctx.process(pid, std::process::id(), &role);
                     if read_record::<2>(ready_read.as_fd(), Duration::from_secs(10))?.is_none() {
                         return Err(io::Error::other(format!("{role} never started")));

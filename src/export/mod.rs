@@ -51,11 +51,12 @@ pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
 pub fn write_session(lesson: &Lesson, results: &Results, out: &Path) -> Result<String, String> {
     write_whole(out, page(lesson, results).as_bytes())
         .map_err(|err| format!("{}: {err}", out.display()))?;
-    let n = results.len();
+    // The whole path: the presenter may not know which directory lectern was started in.
+    let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     Ok(format!(
-        "Handout written: {} ({n} verdict{} measured here).",
-        out.display(),
-        if n == 1 { "" } else { "s" }
+        "Handout written: {} ({} measured here).",
+        shown.display(),
+        crate::demo_runtime::view::count(results.len() as u64, "verdict", "verdicts")
     ))
 }
 

@@ -24,6 +24,8 @@ pub struct DemoPanel {
     pub editor: Option<usize>,
     /// A value being typed for that row (Enter sets it and runs the demo).
     pub typed: Option<TextField>,
+    /// Why the value typed last was refused, shown under the editor until the next key.
+    pub refused: Option<String>,
     /// Lines of the panel's body scrolled past.
     pub scroll: usize,
     /// Whether the panel compares the demo's latest runs on both engines.
@@ -117,6 +119,7 @@ impl DemoPanel {
     pub fn close_editor(&mut self) {
         self.editor = None;
         self.typed = None;
+        self.refused = None;
     }
 
     /// Changes parameter `row` of `current` (the request of the demo at `slot`) one step up

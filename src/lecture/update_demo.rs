@@ -142,6 +142,11 @@ impl App {
                     (true, None) => Some(0),
                     _ => None,
                 };
+                // A panel too small to show a run is too small to show the editor: it takes
+                // the screen, so what is typed is seen (and never mistaken for a slide number).
+                if self.demos.editor.is_some() && self.layout.demo_cramped {
+                    self.demo_focus = true;
+                }
                 vec![Effect::Redraw]
             }
             Action::ToggleFocus => {
@@ -221,6 +226,7 @@ impl App {
         let request = self.request_for(slot)?.clone();
         let params = request.demo().spec().params;
         let param = params.get(row)?;
+        self.demos.refused = None;
         match key.code {
             KeyCode::Char(c) if TextField::number().takes(c) => {
                 if matches!(param.kind, Kind::Int { .. }) {
@@ -243,7 +249,7 @@ impl App {
                 }
             }
             KeyCode::Enter => match self.demos.typed.take() {
-                Some(field) => return Some(self.set_typed(slot, &request, row, field.text(), now)),
+                Some(field) => return Some(self.set_typed(slot, &request, row, field, now)),
                 None => return Some(self.start_demo(now)),
             },
             KeyCode::Esc => {
@@ -278,16 +284,17 @@ impl App {
     }
 
     /// Enter on a typed value: checked against the parameter's range and against the demo's
-    /// other parameters; if the demo takes it, it runs with it, else the footer says why and
-    /// the editor stays open.
+    /// other parameters; if the demo takes it, it runs with it, else the editor says why under
+    /// the value, which stays as typed to be corrected.
     fn set_typed(
         &mut self,
         slot: Slot,
         request: &RunRequest,
         row: usize,
-        text: &str,
+        field: TextField,
         now: Instant,
     ) -> Vec<Effect> {
+        let text = field.text();
         let Some(param) = request.demo().spec().params.get(row) else {
             return vec![Effect::Redraw];
         };
@@ -311,7 +318,8 @@ impl App {
                 self.start_demo(now)
             }
             Err(why) => {
-                self.status = Some(why);
+                self.demos.refused = Some(why);
+                self.demos.typed = Some(field);
                 vec![Effect::Redraw]
             }
         }

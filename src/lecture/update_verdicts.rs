@@ -19,7 +19,15 @@ impl App {
             self.status = Some("This lesson states no claims (`<!-- claim: ... -->`).".into());
         } else {
             self.verdicts.shown = !self.verdicts.shown;
-            self.verdicts.page = 0;
+            // Opened on a slide that makes claims: its claims first.
+            let here = self.slide + 1;
+            self.verdicts.page = self
+                .verdicts
+                .slides()
+                .iter()
+                .position(|&s| s >= here)
+                .filter(|_| !self.current_slide().verdicts)
+                .unwrap_or(0);
             self.demos.close_editor();
             self.demos.compare = false;
             self.demos.scroll = 0;

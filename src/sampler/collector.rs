@@ -31,6 +31,9 @@ struct Entry {
     ppid: u32,
     /// The tracked process this one was discovered under (its tree parent).
     parent: Option<u32>,
+    /// The root of the tree it belongs to (itself for a root): untracking a tree takes all of
+    /// it, even rows whose parents have expired and left them at the top.
+    tree: u32,
     depth: u16,
     role: Role,
     name: Arc<str>,
@@ -56,6 +59,7 @@ impl Entry {
             pid,
             ppid: 0,
             parent,
+            tree: pid,
             depth,
             role,
             name: Arc::from(""),
@@ -174,10 +178,11 @@ impl<S: Source> Collector<S> {
                     .filter(in_tree)
                     .rfind(|e| e.role == Role::Root)
             });
-        let Some((parent, depth)) = parent.map(|p| (p.pid, p.depth + 1)) else {
+        let Some((parent, depth, tree)) = parent.map(|p| (p.pid, p.depth + 1, p.tree)) else {
             return;
         };
         let mut entry = Entry::new(pid, Role::Descendant, Some(parent), depth, Some(label));
+        entry.tree = tree;
         entry.ppid = ppid;
         entry.state = ProcState::Exited;
         entry.exit = Some(exit);
@@ -190,9 +195,10 @@ impl<S: Source> Collector<S> {
     /// Stops tracking `pid` and everything discovered under it.
     pub fn untrack(&mut self, pid: u32) {
         let mut doomed: HashSet<u32> = HashSet::from([pid]);
-        // Entries are stored parents first, so one pass collects the whole subtree.
+        // Entries are stored parents first, so one pass collects the whole subtree; a row
+        // whose parent expired and left it at the top still knows its tree.
         for entry in &self.entries {
-            if entry.parent.is_some_and(|p| doomed.contains(&p)) {
+            if entry.tree == pid || entry.parent.is_some_and(|p| doomed.contains(&p)) {
                 doomed.insert(entry.pid);
             }
         }
@@ -239,18 +245,20 @@ impl<S: Source> Collector<S> {
         };
         for (pid, ppid) in self.source.new_descendants(&in_tree) {
             self.tree_changed_at = Some(now);
-            let depth = self
+            let (depth, tree) = self
                 .entries
                 .iter()
                 .find(|e| e.pid == ppid)
-                .map_or(0, |p| p.depth + 1);
-            self.entries.push(Entry::new(
+                .map_or((0, ppid), |p| (p.depth + 1, p.tree));
+            let mut entry = Entry::new(
                 pid,
                 Role::Descendant,
                 Some(ppid),
                 depth,
                 self.reported.remove(&pid).map(|(label, _)| label),
-            ));
+            );
+            entry.tree = tree;
+            self.entries.push(entry);
         }
     }
 
@@ -418,7 +426,9 @@ impl<S: Source> Collector<S> {
             depth: e.depth,
             role: e.role,
             lived_ms: e.lived.map(|d| d.as_secs_f64() * 1000.0),
-            measured: e.cpu_prev.is_some(),
+            // A live process always has resident pages: a zero is a reading of a zombie, or
+            // of a process between fork and exec, not a size.
+            measured: e.cpu_prev.is_some() && e.rss > 0,
         }
     }
 }

@@ -111,8 +111,17 @@ pub static DEMO: Unit<Settings> = Unit {
     run,
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
-    // Rounds are chosen to make a sweep last a few seconds.
-    estimate: |_| seconds(3.5),
+    // A sweep: the tasks sequentially, then on the pool at five chunksizes; `rounds=0` runs
+    // as many sweeps as make about 3 s.
+    estimate: |s| {
+        let batch = f64::from(s.tasks) * s.task_us as f64 / 1e6;
+        let sweep = 0.3 + batch * (1.0 + 5.0 / f64::from(s.workers.max(1)));
+        let rounds = match s.rounds {
+            0 => (3.0 / sweep).ceil().max(1.0),
+            n => f64::from(n),
+        };
+        seconds(0.3 + rounds * sweep)
+    },
 };
 
 /// The demo's parameters.
@@ -246,6 +255,22 @@ fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_estimate_follows_the_tasks_length() {
+        use crate::demo_runtime::params::ParamValue;
+        use crate::demo_runtime::{Demo, RunRequest};
+        let demo: &'static dyn Demo = &DEMO;
+        crate::demo_runtime::params::assume_cores(2);
+        let defaults = RunRequest::defaults(demo);
+        let quick = demo.estimate(defaults.params()).as_secs_f64();
+        assert!((2.5..5.0).contains(&quick), "{quick}");
+        // 10,000 tasks of 10 ms: 100 s sequentially alone, whatever the rounds.
+        let long = defaults
+            .with("task_us", ParamValue::Int(10_000))
+            .expect("in range");
+        assert!(demo.estimate(long.params()).as_secs_f64() > 100.0);
+    }
 
     #[test]
     fn pythons_default_chunksize() {

@@ -42,13 +42,15 @@ impl MarkerTracker {
     }
 }
 
-/// A run as a marker names it: the demo, and the lesson's name for its variant when it has
-/// one (`queue-sentinel “One sentinel short”`), so a slide's variants never look alike.
+/// A run as a marker names it: the demo, and the title its panel shows — the lesson's name
+/// for the variant (`queue-sentinel “One sentinel short”`), else the demo's own — so a
+/// slide's variants never look alike.
 fn named(run: &Run) -> String {
-    match &run.title {
-        Some(title) => format!("{} “{title}”", run.request.name()),
-        None => run.request.name().to_string(),
-    }
+    let title = run
+        .title
+        .as_deref()
+        .unwrap_or(run.request.demo().spec().title);
+    format!("{} “{title}”", run.request.name())
 }
 
 /// "finished in 2.1 s", "stopped (slide changed)", "failed: exit 1".
@@ -106,7 +108,10 @@ mod tests {
         ));
         let labels = markers.observe(&app);
         assert_eq!(labels[0], "3: Process Start Methods: Fork vs Spawn");
-        assert_eq!(labels[1], "demo fork-lock started (native)");
+        assert_eq!(
+            labels[1],
+            format!("demo fork-lock “{}” started (native)", demo.spec().title)
+        );
         app.update(
             Msg::Demo {
                 run: 1,
@@ -128,7 +133,10 @@ mod tests {
         );
         assert_eq!(
             markers.observe(&app),
-            vec!["demo fork-lock finished in 2.1 s"]
+            vec![format!(
+                "demo fork-lock “{}” finished in 2.1 s",
+                demo.spec().title
+            )]
         );
         assert!(markers.observe(&app).is_empty());
     }

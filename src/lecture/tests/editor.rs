@@ -55,10 +55,22 @@ fn a_typed_value_out_of_range_says_the_range_and_runs_nothing() {
     }
     let effects = key(&mut app, now, KeyCode::Enter);
     assert_eq!(started_with(&effects, "task_us"), None);
-    let status = app.status.clone().unwrap_or_default();
+    // Said in the panel, where the eyes are (the footer may be cut on a small screen), and
+    // the value stays as typed, to be corrected.
+    let refused = app.demos.refused.clone().unwrap_or_default();
     assert!(
-        status.contains("task_us") && status.contains("from"),
-        "{status}"
+        refused.contains("task_us") && refused.contains("from"),
+        "{refused}"
+    );
+    let panel = crate::lecture::view::demo_panel::parts(&app, 100);
+    assert!(
+        panel.top.iter().any(|l| l.to_string().contains(&refused)),
+        "{:?}",
+        panel.top
+    );
+    assert_eq!(
+        app.demos.typed.as_ref().map(TextField::text),
+        Some("99999999")
     );
     assert_eq!(
         app.demos.editor,
@@ -83,4 +95,14 @@ fn a_choice_takes_no_digits_and_says_how_to_change_it() {
     keys(&mut app, now, &[KeyCode::Char('e'), KeyCode::Char('5')]);
     assert_eq!((app.jump.as_str(), app.demos.typed.as_ref()), ("", None));
     assert!(app.status.as_deref().is_some_and(|s| s.contains("←→")));
+}
+
+#[test]
+fn at_80x24_the_editor_takes_the_screen_so_what_is_typed_is_seen() {
+    let (mut app, now) = app_at(80, 24);
+    keys(&mut app, now, &[KeyCode::Char('8'), KeyCode::Enter]);
+    assert!(app.layout.demo_cramped, "the panel is a strip at 80×24");
+    key(&mut app, now, KeyCode::Char('e'));
+    assert!(app.demos.editor.is_some());
+    assert!(app.demo_focus, "the editor has the screen");
 }

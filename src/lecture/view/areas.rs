@@ -12,6 +12,9 @@ pub const FOCUS_TITLE_ROWS: u16 = 1;
 /// table's heading, two busy processes, its "more" line and totals wrapped to two lines.
 const FOCUS_GAUGE_ROWS: u16 = 8;
 
+/// Rows of that strip when no run goes: the cores, beside a short table.
+const QUIET_FOCUS_GAUGE_ROWS: u16 = 6;
+
 /// Rows the gauges keep beside the slide when the demo panel takes what its content needs:
 /// the cores, a few processes, the totals.
 const MIN_GAUGE_ROWS: u16 = 12;
@@ -72,7 +75,7 @@ pub fn areas(screen: Rect, notes: bool, focus: bool, demo_rows: Option<u16>) -> 
     let [body, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(screen);
     if focus {
-        return focus_areas(body, footer);
+        return focus_areas(body, footer, demo_rows.is_some());
     }
     let (slide_column, demo, gauges) = if screen.width >= SIDE_BY_SIDE_WIDTH {
         // From 120 columns the gauges get 40% (room for PSS); below, slides keep 66 columns.
@@ -126,8 +129,9 @@ pub fn areas(screen: Rect, notes: bool, focus: bool, demo_rows: Option<u16>) -> 
 }
 
 /// Demo focus: the slide's title on top; below it the demo panel beside the gauges on wide
-/// screens, above a strip of gauges on narrow ones.
-fn focus_areas(body: Rect, footer: Rect) -> Areas {
+/// screens, above a strip of gauges on narrow ones — a thinner strip when no run goes
+/// (`quiet`), so a finished run's result has the rows.
+fn focus_areas(body: Rect, footer: Rect, quiet: bool) -> Areas {
     let [slide, rest] =
         Layout::vertical([Constraint::Length(FOCUS_TITLE_ROWS), Constraint::Fill(1)]).areas(body);
     let (demo, gauges) = if body.width >= SIDE_BY_SIDE_WIDTH {
@@ -136,9 +140,13 @@ fn focus_areas(body: Rect, footer: Rect) -> Areas {
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(gauges_width)]).areas(rest);
         (demo, gauges)
     } else {
+        let rows = if quiet {
+            QUIET_FOCUS_GAUGE_ROWS
+        } else {
+            FOCUS_GAUGE_ROWS
+        };
         let [demo, gauges] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(FOCUS_GAUGE_ROWS)])
-                .areas(rest);
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(rest);
         (demo, gauges)
     };
     Areas {

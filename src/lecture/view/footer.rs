@@ -24,15 +24,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let demos = app.current_demos();
     let mut segments: Vec<Span<'static>> = Vec::new();
-    // The demo the panel shows, and which of the slide's demos it is.
-    if let Some(shown) = demos.get(app.demos.selected) {
+    // What the panel shows: the verdicts, or the demo (which of the slide's, and about how
+    // long it takes before it has run, for a strip too small to say so itself).
+    if app.verdicts.shown {
+        segments.push(Span::styled(" ◆ verdicts ", theme.footer));
+    } else if let Some(shown) = demos.get(app.demos.selected) {
         let of = if demos.len() > 1 {
             format!(" {}/{}", app.demos.selected + 1, demos.len())
         } else {
             String::new()
         };
+        let slot = (app.slide, app.demos.selected);
+        let about = match (app.demos.latest(slot), app.request_for(slot)) {
+            (None, Some(request)) => {
+                let took = app.timings.expected(request, app.engine_for(slot)).0;
+                format!(" ~{}", super::demo_panel::about(took))
+            }
+            _ => String::new(),
+        };
         segments.push(Span::styled(
-            format!(" ◆ demo{of}: {} ", shown.request.name()),
+            format!(" ◆ demo{of}: {}{about} ", shown.request.name()),
             theme.footer,
         ));
     }

@@ -212,6 +212,28 @@ fn a_reaped_process_reads_as_ended_at_once_using_no_cpu() {
 }
 
 #[test]
+fn untracking_a_tree_takes_rows_its_expired_root_left_at_the_top() {
+    let (mut c, t0) = collector();
+    c.source.spawn(10, 1, 0);
+    c.source.spawn(11, 10, 0);
+    c.track_tree(10, None);
+    c.collect(t0);
+    // The root ends first and expires; its child, ended later, is left at the top.
+    c.source.procs.remove(&10);
+    c.collect(t0 + Duration::from_millis(100));
+    c.source.procs.remove(&11);
+    c.collect(t0 + Duration::from_secs(3));
+    let left = c.collect(t0 + Duration::from_millis(100) + EXITED_LINGER);
+    assert_eq!(left.procs.len(), 1, "{:?}", left.procs);
+    assert_eq!((left.procs[0].pid, left.procs[0].depth), (11, 0));
+    c.untrack(10);
+    assert!(
+        c.ordered().is_empty(),
+        "the whole tree leaves with its root"
+    );
+}
+
+#[test]
 fn a_vanished_process_with_no_known_status_says_so() {
     let (mut c, t0) = collector();
     c.source.spawn(10, 1, 0);

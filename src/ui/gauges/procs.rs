@@ -308,9 +308,15 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
     } else {
         ""
     };
+    // A process never read alive says how long it lived: in its memory columns when there
+    // are two of them ("lived 9.2ms"), else after its name, its RSS "—".
+    let suffix = match proc.lived_ms {
+        Some(ms) if !proc.measured && !cols.pss => format!(" · {}", short_ms(ms)),
+        _ => lifetime(proc),
+    };
     let label = fit_label(
         &format!("{indent}{marker}{}", proc.label),
-        &lifetime(proc),
+        &suffix,
         cols.label,
     );
     let pid = match (cols.pid, proc.pid) {
@@ -349,8 +355,7 @@ pub(super) fn row(proc: &ProcSample, cols: Columns, largest: u64, theme: &Theme)
         let room = if cols.pss { 12 } else { 6 };
         let text = match proc.lived_ms {
             Some(ms) if room >= 12 => format!("lived {}", short_ms(ms)),
-            Some(ms) => short_ms(ms),
-            None => "—".into(),
+            _ => "—".into(),
         };
         spans.push(Span::styled(format!("{text:>room$}"), dim(theme.text)));
     }
@@ -374,7 +379,7 @@ fn lifetime(proc: &ProcSample) -> String {
     match proc.lived_ms.filter(brief) {
         Some(ms) => {
             let median = if proc.pid == 0 { "median " } else { "" };
-            format!(" · {median}{}", crate::demo_runtime::view::duration_ms(ms))
+            format!(" · {median}{}", short_ms(ms))
         }
         None => String::new(),
     }
@@ -433,18 +438,39 @@ pub(super) fn totals(tree: &[&ProcSample], theme: &Theme, width: usize) -> Vec<L
         crate::demo_runtime::view::count(live.len() as u64, "process", "processes")
     );
     let (rss, cpu) = (mib(rss), format!("{}%", shown_pct(cpu)));
-    let runs = [
-        ("tree: ", theme.muted),
-        (count.as_str(), theme.text),
-        (" · RSS ", theme.muted),
-        (rss.as_str(), theme.text),
-        (" · PSS ", theme.muted),
-        (pss.as_str(), theme.text),
-        (" · CPU ", theme.muted),
-        (cpu.as_str(), theme.text),
+    let figures: [(&str, &str); 4] = [
+        ("tree: ", &count),
+        ("RSS ", &rss),
+        ("PSS ", &pss),
+        ("CPU ", &cpu),
     ];
-    wrap(&runs, width.saturating_sub(2))
-        .into_iter()
+    // Lines break between figures, never inside one ("RSS 5.1" / "MiB"); a figure wider than
+    // the table wraps on its own.
+    let width = width.saturating_sub(2);
+    let mut lines: Vec<Vec<(String, Style)>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, (name, value)) in figures.into_iter().enumerate() {
+        let separator = if i == 0 { "" } else { " · " };
+        let needed = text_width(separator) + text_width(name) + text_width(value);
+        if used > 0 && used + needed > width {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let line = lines.last_mut().expect("a line to fill");
+        if used > 0 {
+            line.push((separator.to_string(), theme.muted));
+            used += text_width(separator);
+        }
+        line.push((name.to_string(), theme.muted));
+        line.push((value.to_string(), theme.text));
+        used += text_width(name) + text_width(value);
+    }
+    lines
+        .iter()
+        .flat_map(|line| {
+            let runs: Vec<(&str, Style)> = line.iter().map(|(t, st)| (t.as_str(), *st)).collect();
+            wrap(&runs, width)
+        })
         .map(|line| {
             let mut spans = vec![Span::raw("  ")];
             spans.extend(line.spans);

@@ -1,12 +1,13 @@
 //! A view's table: columns sized to their cells, numbers right-aligned; when the table is
-//! wider than the panel, the widest column gives way (cut with `…`, never silently).
+//! wider than the panel, the widest column gives way: its words wrap onto the row's next
+//! lines (a number, or a word longer than the column, is cut with `…`, never silently).
 
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use crate::demo_runtime::view::Tone;
 use crate::theme::Theme;
-use crate::ui::wrap::{text_width, truncate};
+use crate::ui::wrap::{text_width, truncate, wrap};
 
 /// Whether a cell reads as a number (so it aligns right): `12.5 ms`, `1,250`, `…`.
 fn numeric(cell: &str) -> bool {
@@ -76,6 +77,31 @@ pub fn lines(
             .collect();
         Line::from(spans)
     };
+    // A row's text cells wrap in their columns; its other cells stay on its first line.
+    let row_lines = |cells: &[String], style: ratatui::style::Style| -> Vec<Line<'static>> {
+        let pieces: Vec<Vec<String>> = (0..count)
+            .map(|i| {
+                let text = cell(cells, i);
+                if align_right[i] || text_width(&text) <= widths[i] {
+                    return vec![text];
+                }
+                wrap(&[(text.as_str(), style)], widths[i])
+                    .iter()
+                    .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                    .collect()
+            })
+            .collect();
+        let height = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        (0..height)
+            .map(|k| {
+                let cells: Vec<String> = pieces
+                    .iter()
+                    .map(|p| p.get(k).cloned().unwrap_or_default())
+                    .collect();
+                line(&cells, style)
+            })
+            .collect()
+    };
     let mut lines = Vec::new();
     if !columns.is_empty() {
         lines.push(line(
@@ -85,7 +111,7 @@ pub fn lines(
     }
     for (i, row) in rows.iter().enumerate() {
         let tone = tones.get(i).copied().unwrap_or_default();
-        lines.push(line(row, theme.tone(tone)));
+        lines.extend(row_lines(row, theme.tone(tone)));
     }
     lines
 }
@@ -115,5 +141,33 @@ mod tests {
         let narrow = text(lines(&columns, &rows, &[], 10, &theme));
         assert!(narrow.iter().all(|l| text_width(l) <= 10), "{narrow:?}");
         assert!(narrow.iter().any(|l| l.contains('…')), "{narrow:?}");
+    }
+
+    #[test]
+    fn words_that_do_not_fit_wrap_in_their_column() {
+        let theme = Theme::new(ThemeName::Dark, false);
+        let columns = vec!["pool".to_string(), "what happened".to_string()];
+        let rows = vec![vec![
+            "Pool".to_string(),
+            "task 0 lost: map() would have waited forever".to_string(),
+        ]];
+        let text: Vec<String> = lines(&columns, &rows, &[], 30, &theme)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert!(text.iter().all(|l| text_width(l) <= 30), "{text:?}");
+        assert!(
+            !text.iter().any(|l| l.contains('…')),
+            "nothing cut: {text:?}"
+        );
+        let all = text.join(" ");
+        for word in ["task", "lost:", "would", "waited", "forever"] {
+            assert!(all.contains(word), "{word} in {text:?}");
+        }
+        assert!(text[1].starts_with("Pool  "), "{text:?}");
+        assert!(
+            text[2].starts_with("      "),
+            "continued under its column: {text:?}"
+        );
     }
 }

@@ -134,7 +134,7 @@ fn table(app: &App, native: &Run, python: &Run) -> Option<View> {
     let tones = vec![Tone::Normal; rows.len()];
     Some(View::Table {
         columns: vec![
-            "what the slide claims".into(),
+            "claim".into(),
             "native".into(),
             "CPython".into(),
             "CPython/native".into(),

@@ -55,6 +55,17 @@ pub fn parts(app: &App, width: usize) -> Parts {
     match (app.demos.editor, request, shown_run(app)) {
         (Some(row), Some(request), _) => {
             lines.extend(heading(request.demo(), title, width, theme));
+            // How long these values take, and why a typed value was refused, where the eyes
+            // are: the footer may be cut on a small screen.
+            let (about, long) = expected(app, request, slot);
+            let style = if long { theme.caution } else { theme.muted };
+            lines.extend(wrap(
+                &[(&format!("With these values: about {about}."), style)],
+                width,
+            ));
+            if let Some(why) = &app.demos.refused {
+                lines.extend(wrap(&[(why.as_str(), theme.caution)], width));
+            }
             // The editor is what the presenter is looking at: it all stays on screen.
             return Parts {
                 top: lines,
@@ -96,36 +107,48 @@ pub fn parts(app: &App, width: usize) -> Parts {
 /// Runs longer than this are said to be long before Enter.
 const LONG_RUN: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// What the panel says before a first run: Enter runs it, and about how long it will take
-/// on the engine Enter uses — from the last run here, else the demo's estimate.
+/// About how long `request` takes on the engine Enter uses at `slot` — from the last run
+/// here, else the demo's estimate — in words (`4.8 s (estimated)`), and whether that is long.
+pub(super) fn expected(
+    app: &App,
+    request: &crate::demo_runtime::RunRequest,
+    slot: crate::lecture::Slot,
+) -> (String, bool) {
+    use crate::lecture::timings::Source;
+    let (took, source) = app.timings.expected(request, app.engine_for(slot));
+    let how = match source {
+        Source::LastRun => "as its last run here",
+        Source::Estimate => "estimated",
+    };
+    (format!("{} ({how})", about(took)), took > LONG_RUN)
+}
+
+/// A duration as an estimate says it: `4.8 s`, `25 s`, `3 min`.
+#[must_use]
+pub fn about(took: std::time::Duration) -> String {
+    match took.as_secs_f64() {
+        secs if secs < 10.0 => format!("{secs:.1} s"),
+        secs if secs < 120.0 => format!("{secs:.0} s"),
+        secs => format!("{:.0} min", secs / 60.0),
+    }
+}
+
+/// What the panel says before a first run: Enter runs it, and about how long it will take.
 fn before_enter(
     app: &App,
     request: &crate::demo_runtime::RunRequest,
     slot: crate::lecture::Slot,
     theme: &Theme,
 ) -> (String, Style) {
-    use crate::lecture::timings::Source;
-    let (took, source) = app.timings.expected(request, app.engine_for(slot));
-    let secs = took.as_secs_f64();
-    let about = if secs < 10.0 {
-        format!("{secs:.1} s")
-    } else {
-        format!("{secs:.0} s")
-    };
-    let how = match source {
-        Source::LastRun => "as its last run here",
-        Source::Estimate => "estimated",
-    };
-    if took > LONG_RUN {
-        (
-            format!("Not run yet: Enter runs it, about {about} with these parameters ({how})."),
+    match expected(app, request, slot) {
+        (about, true) => (
+            format!("Not run yet: Enter runs it, about {about} with these parameters."),
             theme.caution,
-        )
-    } else {
-        (
-            format!("Not run yet: Enter runs it, about {about} ({how})."),
+        ),
+        (about, false) => (
+            format!("Not run yet: Enter runs it, about {about}."),
             theme.text,
-        )
+        ),
     }
 }
 

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-pub use content::{panel_lines, parts, shown_run};
+pub use content::{about, panel_lines, parts, shown_run};
 pub use parts::Parts;
 
 use crate::demo_runtime::view::count;
@@ -102,7 +102,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = panel(title, theme).title_bottom(
         Line::styled(
             if app.verdicts.shown {
-                verdicts_key_hint(area.width)
+                verdicts_key_hint(app, area.width)
             } else if demos > 0 || shown.is_some() {
                 key_hint(area.width)
             } else {
@@ -160,10 +160,14 @@ fn key_hint(width: u16) -> &'static str {
     }
 }
 
-/// The verdicts' keys: there are no parameters to edit there.
-fn verdicts_key_hint(width: u16) -> &'static str {
+/// The verdicts' keys: there are no parameters to edit there, and Enter only while a claim
+/// still misses its run.
+fn verdicts_key_hint(app: &App, width: u16) -> &'static str {
     const FULL: &str = " Enter run missing · x stop · Tab demos · z focus ";
-    if usize::from(width) >= FULL.chars().count() + 4 {
+    const DONE: &str = " x stop · Tab demos · z focus ";
+    if app.verdicts.missing(app.engines.current).is_empty() {
+        DONE
+    } else if usize::from(width) >= FULL.chars().count() + 4 {
         FULL
     } else {
         " Enter run · ? keys "

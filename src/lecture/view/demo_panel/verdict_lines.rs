@@ -80,7 +80,7 @@ pub fn parts(app: &App, width: usize) -> Parts {
             theme.table_header,
         ));
         for claim in app.verdicts.claims.iter().filter(|c| c.slide == slide) {
-            body.push(row(app, claim, &engines, claim_width, values));
+            body.extend(row(app, claim, &engines, claim_width, values));
         }
     }
     body.push(Line::default());
@@ -132,9 +132,15 @@ fn status(app: &App, engines: &[Engine]) -> String {
     let missing = verdicts.missing(app.engines.current).len();
     let next = if missing > 0 {
         let runs = crate::demo_runtime::view::count(missing as u64, "run", "runs");
+        let engine = app.engines.current;
+        let took: std::time::Duration = verdicts
+            .missing(engine)
+            .iter()
+            .map(|request| app.timings.expected(request, engine).0)
+            .sum();
         format!(
-            ". Enter makes the {runs} still missing on {}",
-            app.engines.current
+            ". Enter makes the {runs} still missing on {engine}, about {}",
+            super::about(took)
         )
     } else {
         String::new()
@@ -167,15 +173,16 @@ fn heading(engines: &[Engine], claim_width: usize, theme: &Theme) -> Line<'stati
     )
 }
 
-/// One claim on one row: a mark per engine, the slide's words cut to `claim_width`, and
-/// (`values`) the value each engine measured.
+/// One claim: a mark per engine, the slide's words in `claim_width` columns, and (`values`)
+/// the value each engine measured. One row when the words fit (at 120×40 they all do); on a
+/// narrower screen the words wrap under themselves rather than being cut.
 fn row(
     app: &App,
     claim: &Claim,
     engines: &[Engine],
     claim_width: usize,
     values: bool,
-) -> Line<'static> {
+) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let verdicts: Vec<Option<Verdict>> = engines
         .iter()
@@ -190,16 +197,23 @@ fn row(
     let shown: Vec<String> = engines
         .iter()
         .zip(&verdicts)
-        .map(|(&engine, verdict)| {
-            verdict.as_ref().map_or_else(String::new, |v| {
+        .map(|(&engine, verdict)| match verdict {
+            // A yes/no claim's mark says it all ("✓ no" would read as a contradiction).
+            Some(v) if v.value.as_number().is_some() => {
                 let simulated = app.verdicts.simulated(claim, engine).is_some();
                 let prefix = if simulated { SIMULATED } else { "" };
                 truncate(&format!("{prefix}{}", claim.show(&v.value)), VALUE_WIDTH)
-            })
+            }
+            _ => String::new(),
         })
         .collect();
+    let words: Vec<String> = wrap(&[(claim.text.as_str(), theme.text)], claim_width.max(8))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let first = words.first().cloned().unwrap_or_default();
     spans.push(Span::styled(
-        format!(" {:<claim_width$}", truncate(&claim.text, claim_width)),
+        format!(" {:<claim_width$}", truncate(&first, claim_width)),
         theme.text,
     ));
     if values {
@@ -211,7 +225,15 @@ fn row(
             spans.push(Span::styled(format!(" {value:>VALUE_WIDTH$}"), style));
         }
     }
-    Line::from(spans)
+    let indent = " ".repeat(engines.len() * 2 + 1);
+    let mut lines = vec![Line::from(spans)];
+    lines.extend(
+        words
+            .iter()
+            .skip(1)
+            .map(|rest| Line::styled(format!("{indent}{rest}"), theme.text)),
+    );
+    lines
 }
 
 /// An engine's mark for a claim, and its colour.
