@@ -130,7 +130,7 @@ fn slides_about_memory_keep_the_pss_column_at_100x30() {
 #[test]
 fn a_process_never_read_alive_shows_how_long_it_lived_and_no_figures() {
     let (mut app, now) = lecture(4, 120, 40, ThemeName::Dark);
-    let mut task = proc(501, "task process 7", 1, 0.0, Role::Descendant);
+    let mut task = proc(501, "task 7", 1, 0.0, Role::Descendant);
     task.state = ProcState::Exited;
     task.exit = Some(ExitInfo::Code(0));
     task.lived_ms = Some(9.25);
@@ -144,7 +144,7 @@ fn a_process_never_read_alive_shows_how_long_it_lived_and_no_figures() {
     let screen = draw(&app);
     let row = screen
         .lines()
-        .find(|l| l.contains("task process 7"))
+        .find(|l| l.contains("task 7"))
         .unwrap_or_else(|| panic!("the task is listed:\n{screen}"));
     assert!(row.contains("lived 9.2ms"), "{row}");
     assert!(!row.contains("0B"), "no reading is not a zero: {row}");

@@ -129,7 +129,7 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
     assert!(
         markers
             .iter()
-            .any(|m| m.starts_with("demo fork-lock started")),
+            .any(|m| m.starts_with("demo fork-lock “") && m.ends_with(" started (native)")),
         "{markers:?}"
     );
     // asciinema plays the file, unmodified, to the screen lectern drew last (which it prints

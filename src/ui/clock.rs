@@ -1,4 +1,4 @@
-//! Elapsed time as the screens show it.
+//! Elapsed and expected time as the screens show it.
 
 use std::time::Duration;
 
@@ -11,6 +11,16 @@ pub fn format_clock(elapsed: Duration) -> String {
         format!("{h}:{m:02}:{s:02}")
     } else {
         format!("{m:02}:{s:02}")
+    }
+}
+
+/// A duration as an estimate says it: `4.8 s`, `25 s`, `3 min`.
+#[must_use]
+pub fn rough_duration(took: Duration) -> String {
+    match took.as_secs_f64() {
+        secs if secs < 10.0 => format!("{secs:.1} s"),
+        secs if secs < 120.0 => format!("{secs:.0} s"),
+        secs => format!("{:.0} min", secs / 60.0),
     }
 }
 

@@ -6,6 +6,8 @@
     reason = "each test file uses a different part of this helper"
 )]
 
+pub mod demo_json;
+
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

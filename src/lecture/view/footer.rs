@@ -38,7 +38,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let about = match (app.demos.latest(slot), app.request_for(slot)) {
             (None, Some(request)) => {
                 let took = app.timings.expected(request, app.engine_for(slot)).0;
-                format!(" ~{}", super::demo_panel::about(took))
+                format!(" ~{}", crate::ui::clock::rough_duration(took))
             }
             _ => String::new(),
         };

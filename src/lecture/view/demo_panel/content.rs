@@ -120,17 +120,10 @@ pub(super) fn expected(
         Source::LastRun => "as its last run here",
         Source::Estimate => "estimated",
     };
-    (format!("{} ({how})", about(took)), took > LONG_RUN)
-}
-
-/// A duration as an estimate says it: `4.8 s`, `25 s`, `3 min`.
-#[must_use]
-pub fn about(took: std::time::Duration) -> String {
-    match took.as_secs_f64() {
-        secs if secs < 10.0 => format!("{secs:.1} s"),
-        secs if secs < 120.0 => format!("{secs:.0} s"),
-        secs => format!("{:.0} min", secs / 60.0),
-    }
+    (
+        format!("{} ({how})", crate::ui::clock::rough_duration(took)),
+        took > LONG_RUN,
+    )
 }
 
 /// What the panel says before a first run: Enter runs it, and about how long it will take.

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
-pub use content::{about, panel_lines, parts, shown_run};
+pub use content::{panel_lines, parts, shown_run};
 pub use parts::Parts;
 
 use crate::demo_runtime::view::count;

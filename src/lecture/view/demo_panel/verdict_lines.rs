@@ -140,7 +140,7 @@ fn status(app: &App, engines: &[Engine]) -> String {
             .sum();
         format!(
             ". Enter makes the {runs} still missing on {engine}, about {}",
-            super::about(took)
+            crate::ui::clock::rough_duration(took)
         )
     } else {
         String::new()

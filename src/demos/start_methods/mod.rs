@@ -8,22 +8,26 @@
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use std::process::{Child, ExitCode};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::demo_runtime::context::{Ctx, Tokens};
+use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::params::{Default, Kind, LINGER, ParamSpec, cap_param, fits_under_cap};
-use crate::demo_runtime::protocol::{Emitter, NoteLevel};
+use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::{exit_event, reap_and_report};
 use crate::demo_runtime::records::{read_record, wait_for_release, write_record};
 use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
-use crate::demo_runtime::view::{Tone, View};
-use crate::demo_runtime::work::{busy_for, median, ms_since, touch_mib};
+use crate::demo_runtime::work::{ms_since, touch_mib};
 use crate::os::{self, Forked};
 use crate::process::ExitInfo;
-use crate::sampler::{PlatformSource, Source};
+
+mod by_exec;
+mod findings;
+
+use by_exec::{run_job, start_forkserver};
+use findings::{measure_memory, show_table, summarise};
 
 /// How long a child may take to say hello before the demo gives up on it.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
@@ -430,255 +434,4 @@ fn record(ctx: &Ctx, pid: u32, method: &'static str, index: u32, t0: Instant) ->
         start_ms,
         spawned: None,
     }
-}
-
-/// Starts the forkserver by exec (it pays the simulated import once), then asks it for each
-/// child by writing a record to its request pipe.
-fn start_forkserver(
-    ctx: &mut Ctx,
-    pipes: &Pipes,
-    settings: &Settings,
-    started: &mut Vec<Started>,
-) -> io::Result<Option<Server>> {
-    let children = settings.children;
-    let (request_read, request_write) = os::inheritable_pipe()?;
-    let job = Job::Forkserver {
-        parent: std::process::id(),
-        pipes: pipes.for_exec(&[request_write.as_raw_fd()]),
-        request_fd: request_read.as_raw_fd(),
-        tokens_fd: ctx.tokens.fd(),
-        import_ms: settings.import_ms,
-        import_mb: settings.import_mb,
-    };
-    ctx.progress("starting the forkserver (a fresh exec)", None, None);
-    let t0 = Instant::now();
-    let Some(child) = ctx.spawn_worker_child(&to_arg(&job))? else {
-        return Ok(None);
-    };
-    drop(request_read);
-    ctx.process(child.id(), std::process::id(), "forkserver");
-    await_hello(pipes, SERVER)?;
-    let startup_ms = ms_since(t0);
-    ctx.measure("startup_ms", startup_ms, "ms", Some("forkserver"));
-    ctx.result("forkserver_startup_ms", startup_ms);
-    for i in 1..=children {
-        ctx.progress(
-            format!("forkserver: child {i} of {children}"),
-            Some(started.len() as u64),
-            Some(u64::from(children) * 3),
-        );
-        let t0 = Instant::now();
-        write_record(request_write.as_fd(), &[i])?;
-        let [_, pid] = await_hello(pipes, i)?;
-        if pid == 0 {
-            ctx.note(NoteLevel::Warn, "the process cap stopped the forkserver");
-            break;
-        }
-        ctx.count_started(1);
-        let entry = record(ctx, pid, "forkserver", i, t0);
-        started.push(entry);
-        show_table(ctx, started, Some(startup_ms));
-    }
-    Ok(Some(Server {
-        child,
-        request_write,
-        startup_ms,
-    }))
-}
-
-/// Runs a job for a process this demo started by exec.
-fn run_job(arg: &str) -> ExitCode {
-    match serde_json::from_str::<Job>(arg) {
-        Ok(Job::Child {
-            index,
-            parent,
-            pipes,
-            import_ms,
-            import_mb,
-        }) => {
-            os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
-            for fd in &pipes.close_fds {
-                os::close_inherited(*fd);
-            }
-            busy_for(Duration::from_millis(import_ms));
-            let _imports = touch_mib(import_mb);
-            child_life(index, os::inherited_fd(pipes.ready_fd), pipes.release_fd)
-        }
-        Ok(Job::Forkserver {
-            parent,
-            pipes,
-            request_fd,
-            tokens_fd,
-            import_ms,
-            import_mb,
-        }) => {
-            os::die_with_parent(parent, nix::sys::signal::Signal::SIGKILL);
-            for fd in &pipes.close_fds {
-                os::close_inherited(*fd);
-            }
-            forkserver(&pipes, request_fd, tokens_fd, import_ms, import_mb)
-        }
-        Err(err) => {
-            eprintln!("lectern worker child {NAME}: bad job: {err}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// The forkserver, a fresh single-threaded process: imports once, then forks a child per
-/// request; when the request pipe closes it reaps its children, reports them, and exits.
-fn forkserver(
-    pipes: &ChildPipes,
-    request_fd: i32,
-    tokens_fd: i32,
-    import_ms: u64,
-    import_mb: u64,
-) -> ExitCode {
-    let out = Emitter;
-    let ready = os::inherited_fd(pipes.ready_fd);
-    busy_for(Duration::from_millis(import_ms));
-    let _imports = touch_mib(import_mb);
-    let _ = write_record(ready, &[SERVER, std::process::id()]);
-    let requests = os::inherited_fd(request_fd);
-    let mut mine: Vec<(u32, String)> = Vec::new();
-    while let Ok(Some([index])) = read_record::<1>(requests, Duration::from_secs(3600)) {
-        let forked = if Tokens::take_from(tokens_fd) {
-            os::fork_child().ok()
-        } else {
-            None
-        };
-        match forked {
-            Some(Forked::Child) => child_life(index, ready, pipes.release_fd),
-            Some(Forked::Parent(pid)) => mine.push((pid, format!("forkserver child {index}"))),
-            // Capped or failed: answer with PID 0 so the demo does not wait forever.
-            None => {
-                let _ = write_record(ready, &[index, 0]);
-            }
-        }
-    }
-    for (pid, role) in mine {
-        reap_and_report(out, pid, &role);
-    }
-    ExitCode::SUCCESS
-}
-
-/// RSS and PSS of every child while all are alive, read from the kernel.
-fn measure_memory(ctx: &mut Ctx, started: &[Started], me: u32) {
-    let mut source = PlatformSource::default();
-    ctx.progress("measuring each child's memory (RSS and PSS)", None, None);
-    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-    if let Some(parent) = source.read(me, Instant::now()) {
-        ctx.result("parent_rss_mb", mib(parent.rss_bytes));
-    }
-    for method in METHODS {
-        let mut rss = Vec::new();
-        let mut pss = Vec::new();
-        for child in started.iter().filter(|c| c.method == method) {
-            if let Some(raw) = source.read(child.pid, Instant::now()) {
-                rss.push(mib(raw.rss_bytes));
-                ctx.measure("rss_mb", mib(raw.rss_bytes), "MiB", Some(&child.role));
-            }
-            if let Some(footprint) = crate::sampler::footprint_now(child.pid) {
-                pss.push(mib(footprint.pss));
-                ctx.measure("pss_mb", mib(footprint.pss), "MiB", Some(&child.role));
-            }
-        }
-        if !rss.is_empty() {
-            ctx.result(&format!("{method}_child_rss_mb"), median(&rss));
-        }
-        if !pss.is_empty() {
-            ctx.result(&format!("{method}_child_pss_mb"), median(&pss));
-        }
-    }
-}
-
-/// Start times per method as results, the table with memory, and the headline.
-fn summarise(ctx: &mut Ctx, started: &[Started], startup_ms: Option<f64>, import_ms: u64) {
-    for method in METHODS {
-        let times = start_times(started, method);
-        if times.is_empty() {
-            continue;
-        }
-        let min = times.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = times.iter().copied().fold(0.0, f64::max);
-        ctx.result(&format!("{method}_min_ms"), min);
-        ctx.result(&format!("{method}_median_ms"), median(&times));
-        ctx.result(&format!("{method}_max_ms"), max);
-    }
-    show_table(ctx, started, startup_ms);
-    let fork = median(&start_times(started, "fork"));
-    let spawn = median(&start_times(started, "spawn"));
-    let server = median(&start_times(started, "forkserver"));
-    if spawn > 0.0 && spawn < SLIDE_SPAWN_MS && import_ms == 0 {
-        ctx.note(
-            NoteLevel::Differs,
-            format!(
-                "The slide's 50–200 ms per spawned process is a Python interpreter starting and \
-                 importing its modules; here spawn is a bare exec of lectern, {spawn:.1} ms. \
-                 import_ms simulates the imports (the variant on slide 4)."
-            ),
-        );
-    }
-    if fork > 0.0 && spawn > 0.0 {
-        ctx.headline(
-            format!(
-                "fork {fork:.2} ms · spawn {spawn:.2} ms ({:.1}× fork) · forkserver {server:.2} ms \
-                 per child after a {:.1} ms start-up.",
-                spawn / fork,
-                startup_ms.unwrap_or(0.0)
-            ),
-            Tone::Accent,
-        );
-    }
-}
-
-fn start_times(started: &[Started], method: &str) -> Vec<f64> {
-    started
-        .iter()
-        .filter(|c| c.method == method)
-        .map(|c| c.start_ms)
-        .collect()
-}
-
-/// The per-method table: start time, then memory once measured.
-fn show_table(ctx: &Ctx, started: &[Started], startup_ms: Option<f64>) {
-    let results = ctx.results();
-    let mib = |key: String| {
-        results
-            .get(&key)
-            .and_then(|v| v.as_number())
-            .map_or_else(|| "…".to_string(), |v| format!("{v:.1} MiB"))
-    };
-    let mut rows = Vec::new();
-    for method in METHODS {
-        let times = start_times(started, method);
-        if times.is_empty() {
-            continue;
-        }
-        rows.push(vec![
-            method.to_string(),
-            format!("{:.2} ms", median(&times)),
-            mib(format!("{method}_child_rss_mb")),
-            mib(format!("{method}_child_pss_mb")),
-        ]);
-    }
-    ctx.view(
-        "methods",
-        View::Table {
-            columns: vec!["method".into(), "start".into(), "RSS".into(), "PSS".into()],
-            rows,
-            tones: Vec::new(),
-            merge: false,
-            caption: match startup_ms {
-                Some(startup) => format!(
-                    "start: median from request to the child's first message (the forkserver \
-                     itself took {startup:.1} ms to start, once); memory: median per child (PSS \
-                     splits shared pages among their users)"
-                ),
-                None => "start: median from request to the child's first message; memory: \
-                         median per child (PSS splits shared pages among their users)"
-                    .into(),
-            },
-        },
-    );
 }
