@@ -158,16 +158,22 @@ pub enum Command {
         /// Engines to measure on: both (where CPython is available), native or python
         #[arg(long, default_value = "both", value_parser = ["both", "native", "python"])]
         engine: String,
-        /// The CPython to run twins with [default: `$LECTERN_PYTHON`, else python3]
+        /// A CPython to run twins with; repeat it for one column per interpreter [default:
+        /// `$LECTERN_PYTHON`, else python3]
         #[arg(long, value_name = "PATH")]
-        python: Option<OsString>,
-        /// One JSON object per claim and engine, one per line, instead of Markdown
+        python: Vec<OsString>,
+        /// One JSON object per claim and column, one per line, instead of Markdown
         #[arg(long)]
         json: bool,
         /// Run each demo with its quick parameters under the claim's own: a fast smoke run
-        /// whose numbers are not the lecture's (the report says so)
+        /// whose numbers are not the lecture's (the report says so); one run each unless
+        /// --runs says otherwise
         #[arg(long)]
         quick: bool,
+        /// How many times to make each run (interleaved); verdicts are judged on all of them
+        /// [default: 3, or 1 with --quick]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=50))]
+        runs: Option<u16>,
     },
     /// Write the lesson as one self-contained HTML handout: every slide, its highlighted
     /// code, demos, claims (with measured verdicts from `lectern report --json`, if given)

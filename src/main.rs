@@ -30,7 +30,8 @@ fn main() -> ExitCode {
             python,
             json,
             quick,
-        }) => report(lesson.as_ref(), &engine, python.as_ref(), json, quick),
+            runs,
+        }) => report(lesson.as_ref(), &engine, python, json, (quick, runs)),
         Some(Command::Demo {
             name,
             sets,
@@ -105,9 +106,9 @@ fn export(
 fn report(
     path: Option<&std::path::PathBuf>,
     engine: &str,
-    python: Option<&std::ffi::OsString>,
+    pythons: Vec<std::ffi::OsString>,
     json: bool,
-    quick: bool,
+    (quick, runs): (bool, Option<u16>),
 ) -> ExitCode {
     use lectern::commands::report;
     let (name, loaded) = match path {
@@ -127,9 +128,10 @@ fn report(
     };
     let options = report::ReportOptions {
         engines,
-        python: report::python(python),
+        pythons,
         json,
         quick,
+        runs: runs.map_or(if quick { 1 } else { report::DEFAULT_RUNS }, usize::from),
     };
     report::run(&lesson, &name, &options)
 }

@@ -141,7 +141,7 @@ fn the_shipped_lecture_checks_with_its_claims_counted() {
     let output = lectern(&["check", lesson]);
     assert!(output.status.success(), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("32 claims"), "{stderr}");
+    assert!(stderr.contains("33 claims"), "{stderr}");
 }
 
 #[test]
@@ -198,6 +198,12 @@ fn the_lecture_report_as_json_has_one_judged_line_per_claim() {
         .collect();
     assert_eq!(rows.len(), claims);
     for row in &rows {
+        // Slide 3's "Linux default: fork" is CPython's default: the native engine has none.
+        if row["result"] == "default_is_fork" {
+            assert_eq!(row["verdict"], "not measured", "{row}");
+            assert_eq!(row["detail"], "native runs report no default_is_fork");
+            continue;
+        }
         for field in ["slide", "claim", "demo", "result", "engine", "value"] {
             assert!(!row[field].is_null(), "{field} missing in {row}");
         }

@@ -159,7 +159,7 @@ fn v_opens_the_verdicts_on_the_slides_own_claims() {
     assert!(screen.contains("slide 4 ·"), "{screen}");
     // Enter's round is announced with how long it takes.
     assert!(
-        screen.contains("still missing on native,") && screen.contains(" s. } { page"),
+        screen.contains("still missing on native (3") && screen.contains(" min. } { page"),
         "{screen}"
     );
 }

@@ -27,8 +27,9 @@ SLOT = 0.05
 WINDOW_SLOTS = 60
 #: How often lanes and progress are reported, in slots (250 ms).
 REPORT_SLOTS = 5
-#: How long the baseline worker and the lone I/O thread run.
-BASE_SECONDS = 0.8
+#: How long the baseline worker runs (before the main run and again after it) and how long
+#: the lone I/O thread runs.
+BASE_SECONDS = 0.6
 IO_ALONE_SECONDS = 0.6
 #: Integer multiply-adds per work unit.
 STEPS_PER_UNIT = 1000
@@ -546,6 +547,31 @@ def run_processes(ctx, p, gap):
 # --- the demo ----------------------------------------------------------------------------------
 
 
+def baseline_rate():
+    """Work units per second of one worker thread alone."""
+    lane = Lane("baseline")
+    seconds = run_threads_alone(cpu_worker, lane, BASE_SECONDS, 1.0)
+    return lane.units / seconds if seconds > 0 else 0.0
+
+
+def baseline(ctx, before, after):
+    """The mean of the baseline measured before and after the run: a machine that slows down
+    or speeds up meanwhile moves both sides of the speedup, not one. Reports how far apart
+    the two were."""
+    mean = (before + after) / 2.0
+    ctx.result("base_units_per_s", mean)
+    drift = 100.0 * abs(after - before) / mean if mean > 0 else 0.0
+    ctx.result("baseline_drift_pct", drift)
+    if drift > 10.0:
+        ctx.note(
+            "info",
+            "One worker alone ran {:.0f}% faster or slower after the run than before it: "
+            "something else used this machine meanwhile, so the speedup is less sure than "
+            "usual.".format(drift),
+        )
+    return mean
+
+
 def main(ctx):
     params = ctx.params
     p = {
@@ -608,10 +634,7 @@ def main(ctx):
         )
 
     ctx.progress("measuring one worker alone: the baseline for the speedup")
-    base_lane = Lane("baseline")
-    seconds = run_threads_alone(cpu_worker, base_lane, BASE_SECONDS, 1.0)
-    base_rate = base_lane.units / seconds
-    ctx.result("base_units_per_s", base_rate)
+    before = baseline_rate()
 
     io_alone = None
     if p["io_threads"] > 0:
@@ -628,11 +651,14 @@ def main(ctx):
             )
 
     # A pause: a gap between two work units far longer than one unit takes.
-    gap = max(0.0005, 5.0 / max(base_rate, 1.0))
+    gap = max(0.0005, 5.0 / max(before, 1.0))
     if mode == "processes":
         outcome = run_processes(ctx, p, gap)
     else:
         outcome = run_threads(ctx, p, shared_lock, gap)
+    ctx.progress("measuring one worker alone again: the baseline after the run")
+    base_rate = baseline(ctx, before, baseline_rate())
+    ctx.result("gil_enabled", has_gil)
 
     seconds = outcome["seconds"]
     rate = outcome["units"] / seconds if seconds > 0 else 0.0

@@ -3,10 +3,12 @@
 //! report` and by the verdicts panel at the end of the lecture.
 
 pub mod expect;
+pub mod spread;
 
 use std::collections::BTreeMap;
 
 pub use expect::{Expect, Verdict};
+pub use spread::{Judgement, Spread, judge_runs};
 
 use crate::demo_runtime::protocol::ResultValue;
 use crate::demo_runtime::{Params, RunRequest};

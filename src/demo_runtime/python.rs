@@ -16,14 +16,21 @@ pub struct Python {
     pub program: OsString,
     /// Its version, e.g. (3, 11, 7).
     pub version: (u32, u32, u32),
+    /// A free-threaded build (3.13t, 3.14t), which can run threads without the GIL.
+    pub free_threaded: bool,
 }
 
 impl Python {
-    /// `CPython 3.11.7`.
+    /// `CPython 3.11.7`, or `CPython 3.13.1 free-threaded`.
     #[must_use]
     pub fn describe(&self) -> String {
         let (major, minor, patch) = self.version;
-        format!("CPython {major}.{minor}.{patch}")
+        let build = if self.free_threaded {
+            " free-threaded"
+        } else {
+            ""
+        };
+        format!("CPython {major}.{minor}.{patch}{build}")
     }
 }
 
@@ -67,7 +74,8 @@ pub fn find_python(program: &OsString) -> Result<Python, PythonError> {
         .args([
             "-I",
             "-c",
-            "import sys,platform;print(platform.python_implementation(),*sys.version_info[:3]);print(sys.executable)",
+            "import sys,platform,sysconfig;print(platform.python_implementation(),*sys.version_info[:3],\
+             bool(sysconfig.get_config_var('Py_GIL_DISABLED')));print(sys.executable)",
         ])
         .output()
         .map_err(|err| PythonError::NotFound {
@@ -97,6 +105,7 @@ pub fn find_python(program: &OsString) -> Result<Python, PythonError> {
             Ok(Python {
                 program: executable,
                 version: (major, minor, patch),
+                free_threaded: words.get(4) == Some(&"True"),
             })
         }
         _ => Err(PythonError::Unsupported {

@@ -143,20 +143,21 @@ fn measured_line(out: &mut String, m: &Measured, unit: &str) {
     let (class, mark) = match m.verdict.as_str() {
         "holds" => ("holds", "✓ holds"),
         "differs" => ("differs", "✗ differs"),
+        "edge" => ("differs", "± edge: the runs disagreed"),
         _ => ("unmeasured", "· not measured"),
     };
     let value = m.value.as_deref().map_or_else(String::new, |v| {
         if unit.is_empty() {
-            format!("{v} ")
+            format!("{v}{} ", m.spread())
         } else {
-            format!("{v} {unit} ")
+            format!("{v} {unit}{} ", m.spread())
         }
     });
     let _ = write!(
         out,
         "<p class=\"measured {class}\">{} on {}: {}<strong>{mark}</strong>",
         if m.simulated { "Simulated" } else { "Measured" },
-        escape(&m.engine),
+        escape(m.measured_on()),
         escape(&value),
     );
     if !m.detail.is_empty() {

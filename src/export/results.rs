@@ -39,7 +39,11 @@ pub struct Measured {
     pub claim: String,
     /// `native` or `python`.
     pub engine: String,
-    /// `holds`, `differs` or `not measured`.
+    /// What ran it: `native`, `CPython 3.8.18` (reports from before interpreters were
+    /// named have none).
+    #[serde(default)]
+    pub interpreter: Option<String>,
+    /// `holds`, `differs`, `edge` (the runs disagreed) or `not measured`.
     pub verdict: String,
     /// Why, in a few words.
     #[serde(default)]
@@ -47,9 +51,48 @@ pub struct Measured {
     /// Whether the demo only simulated what it shows.
     #[serde(default, deserialize_with = "simulated")]
     pub simulated: bool,
-    /// The measured value, as the report wrote it.
+    /// The measured value (the median run's), as the report wrote it.
     #[serde(default, deserialize_with = "value")]
     pub value: Option<String>,
+    /// How many runs measured it (reports from before repeated runs have none: one).
+    #[serde(default)]
+    pub runs: Option<usize>,
+    /// In how many of them the claim held.
+    #[serde(default)]
+    pub holds_in: Option<usize>,
+    /// The smallest value measured.
+    #[serde(default, deserialize_with = "value")]
+    pub min: Option<String>,
+    /// The largest.
+    #[serde(default, deserialize_with = "value")]
+    pub max: Option<String>,
+}
+
+impl Measured {
+    /// Where it was measured, as a reader says it: the interpreter when the report named it.
+    #[must_use]
+    pub fn measured_on(&self) -> &str {
+        self.interpreter.as_deref().unwrap_or(&self.engine)
+    }
+
+    /// The spread over several runs, after the value and its unit: ` (0.82–1.17) · holds in
+    /// 2 of 3 runs`; nothing for one run.
+    #[must_use]
+    pub fn spread(&self) -> String {
+        let (Some(runs), Some(holds_in)) = (self.runs, self.holds_in) else {
+            return String::new();
+        };
+        if runs < 2 {
+            return String::new();
+        }
+        let range = match (&self.min, &self.max) {
+            (Some(min), Some(max)) if min != max && !["true", "false"].contains(&min.as_str()) => {
+                format!(" ({min}–{max})")
+            }
+            _ => String::new(),
+        };
+        format!("{range} · holds in {holds_in} of {runs} runs")
+    }
 }
 
 /// `simulated` is `null`, `false`, or the reason it was simulated.

@@ -48,12 +48,14 @@ impl App {
             .verdicts
             .measured
             .iter()
-            .map(|((key, engine), m)| SavedMeasurement {
-                demo: key.0.clone(),
-                params: key.1.clone(),
-                engine: *engine,
-                results: m.results.clone(),
-                simulated: m.simulated.clone(),
+            .flat_map(|((key, engine), runs)| {
+                runs.iter().map(|m| SavedMeasurement {
+                    demo: key.0.clone(),
+                    params: key.1.clone(),
+                    engine: *engine,
+                    results: m.results.clone(),
+                    simulated: m.simulated.clone(),
+                })
             })
             .collect();
         measured
@@ -93,8 +95,9 @@ impl App {
             self.demos.push(run);
         }
         for m in &saved.measured {
-            self.verdicts.measured.insert(
-                ((m.demo.clone(), m.params.clone()), m.engine),
+            self.verdicts.record(
+                (m.demo.clone(), m.params.clone()),
+                m.engine,
                 Measurement {
                     results: m.results.clone(),
                     simulated: m.simulated.clone(),
@@ -198,8 +201,9 @@ mod tests {
     fn resuming_brings_the_slide_timer_runs_and_verdicts_back() {
         let (mut app, now) = lecture();
         ran(&mut app, now);
-        app.verdicts.measured.insert(
-            (("gil".into(), "workers=2".into()), Engine::Python),
+        app.verdicts.record(
+            ("gil".into(), "workers=2".into()),
+            Engine::Python,
             Measurement::default(),
         );
         app.stopwatch.toggle(now + Duration::from_secs(754));

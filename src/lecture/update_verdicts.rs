@@ -35,14 +35,15 @@ impl App {
         vec![Effect::Redraw]
     }
 
-    /// Enter on the verdicts: runs, one after another, every demo a claim still needs on the
-    /// current engine.
+    /// Enter on the verdicts: runs, one after another, every run the claims still need on the
+    /// current engine to have `RUNS_WANTED` each.
     pub(super) fn run_missing_claims(&mut self, now: Instant) -> Vec<Effect> {
         let engine = self.engines.current;
         let missing = self.verdicts.missing(engine);
         if missing.is_empty() {
             self.status = Some(format!(
-                "Every claim that can be measured on {engine} has been; E switches engine."
+                "Every claim that can be measured on {engine} has its {} runs; E switches engine.",
+                super::verdicts::RUNS_WANTED
             ));
             return vec![Effect::Redraw];
         }
@@ -78,8 +79,9 @@ impl App {
                 .iter()
                 .find(|(level, _)| *level == NoteLevel::Simulated)
                 .map(|(_, text)| text.clone());
-            self.verdicts.measured.insert(
-                (key, run.engine),
+            self.verdicts.record(
+                key,
+                run.engine,
                 Measurement {
                     results: run.results.clone(),
                     simulated,

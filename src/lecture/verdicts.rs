@@ -1,10 +1,11 @@
-//! The verdicts: every claim of the lesson against what this session measured, shown in the
-//! demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`), with Enter running the
-//! demos no claim has a measurement from yet, one after another.
+//! The verdicts: every claim of the lesson against every run this session made of its demo,
+//! shown in the demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`): the median,
+//! the spread and `edge` when the runs disagree, as `lectern report` judges them. Enter makes
+//! the runs still missing, up to [`RUNS_WANTED`] of each, one after another, round by round.
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::claims::{Claim, Measurement, RunKey, Verdict};
+use crate::claims::{Claim, Measurement, RunKey, Spread, judge_runs};
 use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::export::{Measured, Results};
@@ -12,13 +13,17 @@ use crate::export::{Measured, Results};
 /// The demo slot runs made for the verdicts belong to (no directive has this index).
 pub const VERDICTS_SLOT: usize = usize::MAX;
 
+/// How many runs of each claim's demo Enter makes: as many as `lectern report` makes by
+/// default, so the room's verdicts and the course notes' are judged alike.
+pub const RUNS_WANTED: usize = crate::claims::spread::DEFAULT_RUNS;
+
 /// The claims, what was measured for them, and the runs still to make.
 #[derive(Debug, Clone, Default)]
 pub struct Verdicts {
     /// The lesson's claims, in slide order.
     pub claims: Vec<Claim>,
-    /// The results of every run that finished well, by what it ran and where (latest wins).
-    pub measured: HashMap<(RunKey, Engine), Measurement>,
+    /// The results of every run that finished well, by what it ran and where, oldest first.
+    pub measured: HashMap<(RunKey, Engine), Vec<Measurement>>,
     /// Whether the demo panel shows the verdicts.
     pub shown: bool,
     /// Runs still to make for claims nobody measured, in slide order.
@@ -38,35 +43,49 @@ impl Verdicts {
         slides
     }
 
-    /// The verdict on `claim` from this session's runs on `engine`, if one measured it.
-    #[must_use]
-    pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Verdict> {
-        let measured = self.measured.get(&(claim.run_key(), engine))?;
-        claim.judge(&measured.results)
-    }
-
-    /// What the run behind `claim` on `engine` simulated, if it simulated anything.
-    #[must_use]
-    pub fn simulated(&self, claim: &Claim, engine: Engine) -> Option<&str> {
+    /// Keeps a run's measurement for the claims it serves.
+    pub fn record(&mut self, key: RunKey, engine: Engine, measurement: Measurement) {
         self.measured
-            .get(&(claim.run_key(), engine))?
-            .simulated
-            .as_deref()
+            .entry((key, engine))
+            .or_default()
+            .push(measurement);
     }
 
-    /// The runs no claim has a measurement from on `engine`, each once, in slide order.
+    /// The verdict on `claim` over this session's runs on `engine`, if any measured it.
+    #[must_use]
+    pub fn verdict(&self, claim: &Claim, engine: Engine) -> Option<Spread> {
+        judge_runs(claim, self.measured.get(&(claim.run_key(), engine))?)
+    }
+
+    /// How many runs this session made of what `claim` needs on `engine`.
+    #[must_use]
+    pub fn runs(&self, claim: &Claim, engine: Engine) -> usize {
+        self.measured
+            .get(&(claim.run_key(), engine))
+            .map_or(0, Vec::len)
+    }
+
+    /// The runs the claims still need on `engine` to have [`RUNS_WANTED`] each, round by
+    /// round (every claim's second run before any claim's third), so a slow minute of the
+    /// machine does not fall on one claim's runs.
     #[must_use]
     pub fn missing(&self, engine: Engine) -> Vec<RunRequest> {
-        let mut missing: Vec<RunRequest> = Vec::new();
+        let mut needed: Vec<(RunRequest, usize)> = Vec::new();
         for claim in &self.claims {
-            let key = claim.run_key();
             let runnable = engine == Engine::Native || claim.request.demo().spec().python.is_some();
-            if runnable
-                && !self.measured.contains_key(&(key, engine))
-                && !missing.contains(&claim.request)
-            {
-                missing.push(claim.request.clone());
+            if runnable && !needed.iter().any(|(request, _)| *request == claim.request) {
+                let have = self.runs(claim, engine);
+                needed.push((claim.request.clone(), RUNS_WANTED.saturating_sub(have)));
             }
+        }
+        let mut missing = Vec::new();
+        for round in 0..RUNS_WANTED {
+            missing.extend(
+                needed
+                    .iter()
+                    .filter(|(_, short)| *short > round)
+                    .map(|(request, _)| request.clone()),
+            );
         }
         missing
     }
@@ -78,17 +97,23 @@ impl Verdicts {
         let mut measured = Vec::new();
         for claim in &self.claims {
             for engine in [Engine::Native, Engine::Python] {
-                let Some(verdict) = self.verdict(claim, engine) else {
+                let Some(spread) = self.verdict(claim, engine) else {
                     continue;
                 };
+                let text = |v| Some(crate::claims::value_text(v));
                 measured.push(Measured {
                     slide: claim.slide,
                     claim: claim.text.clone(),
                     engine: engine.name().to_string(),
-                    verdict: if verdict.holds { "holds" } else { "differs" }.into(),
-                    detail: verdict.detail,
-                    simulated: self.simulated(claim, engine).is_some(),
-                    value: Some(crate::claims::value_text(&verdict.value)),
+                    interpreter: None,
+                    verdict: spread.judgement.word().into(),
+                    detail: spread.detail.clone(),
+                    simulated: spread.simulated.is_some(),
+                    value: text(&spread.median),
+                    runs: Some(spread.runs()),
+                    holds_in: Some(spread.holds_in),
+                    min: text(&spread.min),
+                    max: text(&spread.max),
                 });
             }
         }
@@ -124,8 +149,9 @@ mod tests {
             ("workers".to_string(), ResultValue::Number(2.0)),
         ]
         .into();
-        verdicts.measured.insert(
-            (claim.run_key(), Engine::Native),
+        verdicts.record(
+            claim.run_key(),
+            Engine::Native,
             Measurement {
                 results,
                 simulated: None,
@@ -139,5 +165,56 @@ mod tests {
         assert!(["holds", "differs"].contains(&found[0].verdict.as_str()));
         assert!(!found[0].simulated);
         assert!(session.describe().contains("1 outcome from"));
+    }
+
+    #[test]
+    fn enter_asks_for_each_claims_runs_round_by_round_and_disagreeing_runs_are_an_edge() {
+        use crate::claims::Judgement;
+        use crate::demo_runtime::protocol::ResultValue;
+        let lesson = crate::lesson::embedded().expect("built-in lesson").0;
+        let mut verdicts = Verdicts {
+            claims: crate::claims::resolve(&lesson).0,
+            ..Verdicts::default()
+        };
+        let distinct = {
+            let mut requests: Vec<RunRequest> = Vec::new();
+            for claim in &verdicts.claims {
+                if !requests.contains(&claim.request) {
+                    requests.push(claim.request.clone());
+                }
+            }
+            requests
+        };
+        let missing = verdicts.missing(Engine::Native);
+        assert_eq!(missing.len(), RUNS_WANTED * distinct.len());
+        // A whole round before any run comes back.
+        assert_eq!(&missing[..distinct.len()], distinct.as_slice());
+        // Slide 2's claim (threads get no speedup, ≤ 1.2) measured twice, once each way.
+        let claim = verdicts.claims[1].clone();
+        for speedup in [1.17, 1.31] {
+            verdicts.record(
+                claim.run_key(),
+                Engine::Native,
+                Measurement {
+                    results: [("speedup".to_string(), ResultValue::Number(speedup))].into(),
+                    simulated: None,
+                },
+            );
+        }
+        let spread = verdicts.verdict(&claim, Engine::Native).expect("judged");
+        assert_eq!(spread.judgement, Judgement::Edge);
+        assert_eq!((spread.holds_in, spread.runs()), (1, 2));
+        // One run of that demo is still wanted, in the first round.
+        let now_missing = verdicts.missing(Engine::Native);
+        assert_eq!(now_missing.len(), RUNS_WANTED * distinct.len() - 2);
+        assert_eq!(
+            now_missing.iter().filter(|r| **r == claim.request).count(),
+            RUNS_WANTED - 2
+        );
+        let session = verdicts.results();
+        let found = session.for_claim(claim.slide, &claim.text);
+        assert_eq!(found[0].verdict, "edge");
+        assert_eq!(found[0].value.as_deref(), Some("1.17"));
+        assert_eq!(found[0].spread(), " (1.17–1.31) · holds in 1 of 2 runs");
     }
 }

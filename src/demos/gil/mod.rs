@@ -113,6 +113,8 @@ pub static DEMO: Unit<Params> = Unit {
             "speedup",
             "units_per_s",
             "base_units_per_s",
+            "baseline_drift_pct",
+            "gil_enabled",
             "work_units",
             "workers",
             "cores_busy",
@@ -146,8 +148,9 @@ pub static DEMO: Unit<Params> = Unit {
     run: |ctx, params| run(ctx, &Settings::from(params)),
     child: None,
     memory: crate::demo_runtime::unit::little_memory,
-    // The baseline, the main run, and an I/O thread's baseline when there is one.
-    estimate: |p| seconds(0.8 + p.duration_s as f64 + if p.io_threads > 0 { 0.6 } else { 0.0 }),
+    // The baseline before and after, the main run, and an I/O thread's baseline when there
+    // is one.
+    estimate: |p| seconds(1.2 + p.duration_s as f64 + if p.io_threads > 0 { 0.6 } else { 0.0 }),
 };
 
 /// The demo's parameters as given.
@@ -275,8 +278,7 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
         None,
         None,
     );
-    let base_rate = threads::calibrate(settings);
-    ctx.result("base_units_per_s", base_rate);
+    let before = threads::calibrate(settings);
     let io_alone = if settings.io_threads > 0 {
         ctx.progress(
             "measuring an I/O thread alone: its lock latency without competition",
@@ -294,8 +296,41 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     } else {
         threads::run_threads(ctx, settings)
     };
+    ctx.progress(
+        "measuring one worker alone again: the baseline after the run",
+        None,
+        None,
+    );
+    let after = threads::calibrate(settings);
+    let base_rate = baseline(ctx, before, after);
+    ctx.result("gil_enabled", settings.mode == "gil");
     report(ctx, settings, &outcome, base_rate, io_alone);
     Ok(())
+}
+
+/// The baseline is measured before the run and after it, and the speedup divides by their
+/// mean: a machine that slows down or speeds up during the run (another program, the CPU's
+/// clock) moves both sides of the ratio, not one. How far the two apart is reported.
+fn baseline(ctx: &mut Ctx, before: f64, after: f64) -> f64 {
+    let mean = f64::midpoint(before, after);
+    ctx.result("base_units_per_s", mean);
+    let drift = if mean > 0.0 {
+        100.0 * (after - before).abs() / mean
+    } else {
+        0.0
+    };
+    ctx.result("baseline_drift_pct", drift);
+    if drift > 10.0 {
+        ctx.note(
+            NoteLevel::Info,
+            format!(
+                "One worker alone ran {drift:.0}% faster or slower after the run than before \
+                 it: something else used this machine meanwhile, so the speedup is less sure \
+                 than usual."
+            ),
+        );
+    }
+    mean
 }
 
 fn explain(settings: &Settings) -> String {

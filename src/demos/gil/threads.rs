@@ -44,12 +44,15 @@ fn cpu_ns() -> u64 {
     })
 }
 
+/// How long one measurement of the baseline lasts (it is made twice: before and after).
+const BASELINE: Duration = Duration::from_millis(600);
+
 /// Work units per second of one worker with its own lock and nobody to share it with.
 pub fn calibrate(settings: &Settings) -> f64 {
     let gil = Gil::new(settings.switch);
     let units = AtomicU64::new(0);
     let start = Instant::now();
-    let until = start + Duration::from_millis(800);
+    let until = start + BASELINE;
     cpu_worker(
         0,
         Some(&gil),

@@ -22,6 +22,7 @@ fn on_cpython_slide_3() -> (App, std::time::Instant) {
             Python {
                 program: "python3".into(),
                 version: (3, 11, 7),
+                free_threaded: false,
             },
             PathBuf::from("/nonexistent"),
         )),

@@ -36,6 +36,7 @@ fn c_compares_the_claimed_results_in_the_slides_words_with_ratios_for_times_only
             Python {
                 program: "python3".into(),
                 version: (3, 11, 7),
+                free_threaded: false,
             },
             PathBuf::from("/nonexistent"),
         )),

@@ -1,12 +1,13 @@
 //! The verdicts in the demo panel, the lecture's summary: one row per claim — a mark per
-//! engine, the claim in the slide's words, what each engine measured — grouped by slide and
-//! paged a slide at a time (`}` `{`), so the lecture ends on the room's own numbers.
+//! engine, the claim in the slide's words, the median each engine measured over its runs —
+//! grouped by slide and paged a slide at a time (`}` `{`), so the lecture ends on the room's
+//! own numbers, with `±` where the runs disagree.
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::parts::Parts;
-use crate::claims::{Claim, Verdict};
+use crate::claims::{Claim, Judgement, Spread};
 use crate::demo_runtime::engine::Engine;
 use crate::lecture::App;
 use crate::theme::Theme;
@@ -22,6 +23,7 @@ const VALUE_WIDTH: usize = 10;
 const HOLDS: &str = "✓";
 const DIFFERS: &str = "✗";
 const UNMEASURED: &str = "○";
+const EDGE: &str = "±";
 
 /// Before a value measured on a run that simulated part of what it shows.
 const SIMULATED: &str = "~";
@@ -86,9 +88,10 @@ pub fn parts(app: &App, width: usize) -> Parts {
     body.push(Line::default());
     body.extend(wrap(
         &[(
-            "Each claim is checked against the latest run of its demo with the claim's \
-             parameters in this session (the slide's own demos count); `lectern report` \
-             measures them all, and `w` writes them in the handout with how each compares.",
+            "Each claim is judged on every run of its demo with the claim's parameters in this \
+             session (the slide's own demos count): the value is the median run's, and ± says \
+             the runs disagreed — some held, some did not. `lectern report` measures them all \
+             (3 runs each), and `w` writes them in the handout with their spread.",
             theme.muted,
         )],
         width,
@@ -115,16 +118,38 @@ fn status(app: &App, engines: &[Engine]) -> String {
     let tally: Vec<String> = engines
         .iter()
         .map(|&engine| {
-            let judged: Vec<Verdict> = verdicts
+            let judged: Vec<Spread> = verdicts
                 .claims
                 .iter()
                 .filter_map(|c| verdicts.verdict(c, engine))
                 .collect();
-            let held = judged.iter().filter(|v| v.holds).count();
+            let held = judged
+                .iter()
+                .filter(|s| s.judgement == Judgement::Holds)
+                .count();
+            let edge = match judged
+                .iter()
+                .filter(|s| s.judgement == Judgement::Edge)
+                .count()
+            {
+                0 => String::new(),
+                n => format!(", {n} ±"),
+            };
+            let fewest = judged.iter().map(Spread::runs).min().unwrap_or(0);
+            let most = judged.iter().map(Spread::runs).max().unwrap_or(0);
+            let runs = match (fewest, most) {
+                (1, 1) => " (1 run each)".to_string(),
+                (a, b) if a == b => format!(" ({a} runs each)"),
+                (a, b) => format!(" ({a}–{b} runs each)"),
+            };
             if judged.is_empty() {
                 format!("{}: none measured yet", label(engine))
             } else {
-                format!("{}: {held} of {} hold", label(engine), judged.len())
+                format!(
+                    "{}: {held} of {} hold{edge}{runs}",
+                    label(engine),
+                    judged.len()
+                )
             }
         })
         .collect();
@@ -139,7 +164,8 @@ fn status(app: &App, engines: &[Engine]) -> String {
             .map(|request| app.timings.expected(request, engine).0)
             .sum();
         format!(
-            ". Enter makes the {runs} still missing on {engine}, about {}",
+            ". Enter makes the {runs} still missing on {engine} ({} of each), about {}",
+            crate::lecture::RUNS_WANTED,
             crate::ui::clock::rough_duration(took)
         )
     } else {
@@ -152,8 +178,8 @@ fn status(app: &App, engines: &[Engine]) -> String {
 fn legend(engines: &[Engine]) -> String {
     let order: Vec<&str> = engines.iter().map(|&e| label(e)).collect();
     format!(
-        "{HOLDS} holds   {DIFFERS} differs   {UNMEASURED} not measured   {SIMULATED} simulated \
-         value   (marks: {})",
+        "{HOLDS} holds   {DIFFERS} differs   {EDGE} runs disagree   {UNMEASURED} not measured   \
+         {SIMULATED} simulated value   (marks: {})",
         order.join(", ")
     )
 }
@@ -184,7 +210,7 @@ fn row(
     values: bool,
 ) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let verdicts: Vec<Option<Verdict>> = engines
+    let verdicts: Vec<Option<Spread>> = engines
         .iter()
         .map(|&e| app.verdicts.verdict(claim, e))
         .collect();
@@ -194,15 +220,13 @@ fn row(
         spans.push(Span::styled(mark, style));
         spans.push(Span::raw(" "));
     }
-    let shown: Vec<String> = engines
+    let shown: Vec<String> = verdicts
         .iter()
-        .zip(&verdicts)
-        .map(|(&engine, verdict)| match verdict {
+        .map(|verdict| match verdict {
             // A yes/no claim's mark says it all ("✓ no" would read as a contradiction).
-            Some(v) if v.value.as_number().is_some() => {
-                let simulated = app.verdicts.simulated(claim, engine).is_some();
-                let prefix = if simulated { SIMULATED } else { "" };
-                truncate(&format!("{prefix}{}", claim.show(&v.value)), VALUE_WIDTH)
+            Some(v) if v.median.as_number().is_some() => {
+                let prefix = if v.simulated.is_some() { SIMULATED } else { "" };
+                truncate(&format!("{prefix}{}", claim.show(&v.median)), VALUE_WIDTH)
             }
             _ => String::new(),
         })
@@ -219,7 +243,7 @@ fn row(
     if values {
         for (value, verdict) in shown.iter().zip(&verdicts) {
             let style = match verdict {
-                Some(v) if !v.holds => theme.caution,
+                Some(v) if v.judgement != Judgement::Holds => theme.caution,
                 _ => theme.text,
             };
             spans.push(Span::styled(format!(" {value:>VALUE_WIDTH$}"), style));
@@ -237,10 +261,11 @@ fn row(
 }
 
 /// An engine's mark for a claim, and its colour.
-fn mark(verdict: Option<&Verdict>, theme: &Theme) -> (&'static str, Style) {
-    match verdict {
-        Some(v) if v.holds => (HOLDS, theme.good),
-        Some(_) => (DIFFERS, theme.caution),
+fn mark(verdict: Option<&Spread>, theme: &Theme) -> (&'static str, Style) {
+    match verdict.map(|v| v.judgement) {
+        Some(Judgement::Holds) => (HOLDS, theme.good),
+        Some(Judgement::Differs) => (DIFFERS, theme.caution),
+        Some(Judgement::Edge) => (EDGE, theme.caution),
         None => (UNMEASURED, theme.muted),
     }
 }
