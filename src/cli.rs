@@ -99,9 +99,10 @@ pub struct EngineArgs {
     /// when a CPython 3.8+ is found, else native
     #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
     pub engine: EngineChoice,
-    /// The CPython to run twins with [default: `$LECTERN_PYTHON`, else python3]
+    /// The CPython to run twins with [default: `$LECTERN_PYTHON`, else python3]; repeat it
+    /// and `E` runs the demo shown on each in turn
     #[arg(long, value_name = "PATH")]
-    pub python: Option<OsString>,
+    pub python: Vec<OsString>,
 }
 
 /// Accepts session names the presenter link can use as file names.

@@ -175,14 +175,15 @@ fn present(
         return ExitCode::from(2);
     }
     let theme = Theme::new(args.theme, Theme::no_color_requested());
-    let program = lectern::demo_runtime::python::python_program(args.engine.python.as_ref());
+    let program = lectern::demo_runtime::python::python_program(args.engine.python.first());
+    let more = args.engine.python.get(1..).unwrap_or_default().to_vec();
     // `auto` never fails, so it can look for CPython while the first frame is drawn; an
     // explicit choice is checked now, so a bad one is an error before the screen changes.
     let engines = if args.engine.engine == EngineChoice::Auto {
-        EnginesAt::probe_auto(program, lectern::demos::TWINS)
+        EnginesAt::probe_auto(program, more, lectern::demos::TWINS)
     } else {
         match Engines::prepare(args.engine.engine, &program, lectern::demos::TWINS) {
-            Ok(engines) => EnginesAt::Ready(engines),
+            Ok(engines) => EnginesAt::Ready(engines.with_more(&more)),
             Err(message) => {
                 eprintln!("lectern: {message}");
                 return ExitCode::from(2);

@@ -105,7 +105,14 @@ fn built_in_uses() -> BTreeMap<String, Vec<String>> {
 /// # Errors
 /// A sentence for the user when `--engine python` cannot be honoured.
 pub fn launch_for(demo: &dyn Demo, args: &EngineArgs) -> Result<Launch, String> {
-    let program = python::python_program(args.python.as_ref());
+    if args.python.len() > 1 {
+        return Err(
+            "`lectern demo` runs one demo on one interpreter: give --python once (`lectern \
+             report` compares interpreters)"
+                .into(),
+        );
+    }
+    let program = python::python_program(args.python.first());
     let engines = Engines::prepare(args.engine, &program, crate::demos::TWINS)?;
     if let Some(why) = &engines.why_not_python {
         eprintln!("lectern: {why}");

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::engine::{Engine, EngineChoice};
-use super::python::{Python, resolve};
+use super::python::{Python, find_python, resolve};
 use super::twins::{TwinFiles, install as install_twins};
 use super::unit::Demo;
 
@@ -45,6 +45,9 @@ pub struct Engines {
     pub python: Option<(Python, PathBuf)>,
     /// Why CPython is not usable (or why `auto` chose native), to say once.
     pub why_not_python: Option<String>,
+    /// Further interpreters (`--python` given more than once), which run the same twins:
+    /// `E` reaches them after the first.
+    pub more: Vec<Python>,
 }
 
 /// The engines, or the thread still looking for CPython. Asking a Python for its version
@@ -60,12 +63,12 @@ pub enum EnginesAt {
 
 impl EnginesAt {
     /// Works the engines out on a thread of its own. Only for `auto`, which never fails: it
-    /// falls back to the native engine and says why.
+    /// falls back to the native engine and says why. `more` are further interpreters.
     #[must_use]
-    pub fn probe_auto(program: OsString, twins: TwinFiles) -> Self {
+    pub fn probe_auto(program: OsString, more: Vec<OsString>, twins: TwinFiles) -> Self {
         let spawned = std::thread::Builder::new()
             .name("engines".into())
-            .spawn(move || auto_engines(&program, twins));
+            .spawn(move || auto_engines(&program, twins).with_more(&more));
         match spawned {
             Ok(handle) => Self::Probing(handle),
             Err(_) => Self::Ready(Engines::native_only()),
@@ -112,7 +115,47 @@ impl Engines {
             default: Engine::Native,
             python: None,
             why_not_python: Some("CPython is not used here".into()),
+            more: Vec::new(),
         }
+    }
+
+    /// These engines with the further interpreters `programs` (each asked what it is), when
+    /// a first CPython is ready; one that cannot be used is left out, and why is said once.
+    #[must_use]
+    pub fn with_more(mut self, programs: &[OsString]) -> Self {
+        if self.python.is_none() {
+            return self;
+        }
+        let mut refused = Vec::new();
+        for program in programs {
+            match find_python(program) {
+                Ok(python) => self.more.push(python),
+                Err(err) => refused.push(err.to_string()),
+            }
+        }
+        if !refused.is_empty() {
+            self.why_not_python = Some(format!(
+                "E leaves out {}: {}",
+                if refused.len() == 1 {
+                    "one interpreter"
+                } else {
+                    "some interpreters"
+                },
+                refused.join("; ")
+            ));
+        }
+        self
+    }
+
+    /// Every CPython in `E`'s order, described (`CPython 3.11.7`): the first, then the rest.
+    #[must_use]
+    pub fn interpreters(&self) -> Vec<String> {
+        self.python
+            .iter()
+            .map(|(python, _)| python)
+            .chain(&self.more)
+            .map(Python::describe)
+            .collect()
     }
 
     /// Finds CPython as `choice` asks (with `program`) and writes the `twins`.
@@ -130,6 +173,7 @@ impl Engines {
                 default: Engine::Native,
                 python: None,
                 why_not_python: resolved.fallback,
+                more: Vec::new(),
             });
         };
         match install_twins(twins) {
@@ -137,12 +181,14 @@ impl Engines {
                 default: Engine::Python,
                 python: Some((python, dir)),
                 why_not_python: None,
+                more: Vec::new(),
             }),
             Err(err) if choice == EngineChoice::Python => Err(err.to_string()),
             Err(err) => Ok(Self {
                 default: Engine::Native,
                 python: None,
                 why_not_python: Some(format!("{err}; running demos on the native engine")),
+                more: Vec::new(),
             }),
         }
     }
@@ -151,11 +197,24 @@ impl Engines {
     /// the demo has no twin.
     #[must_use]
     pub fn launch(&self, demo: &dyn Demo, engine: Engine) -> Launch {
+        self.launch_on(demo, engine, 0)
+    }
+
+    /// As [`Engines::launch`], on CPython number `interpreter` of [`Engines::interpreters`]
+    /// (the first when there is no such one).
+    #[must_use]
+    pub fn launch_on(&self, demo: &dyn Demo, engine: Engine, interpreter: usize) -> Launch {
         match (&self.python, engine, demo.spec().python) {
-            (Some((python, dir)), Engine::Python, Some(_)) => Launch::Python {
-                python: python.program.clone(),
-                dir: dir.clone(),
-            },
+            (Some((first, dir)), Engine::Python, Some(_)) => {
+                let python = interpreter
+                    .checked_sub(1)
+                    .and_then(|i| self.more.get(i))
+                    .unwrap_or(first);
+                Launch::Python {
+                    python: python.program.clone(),
+                    dir: dir.clone(),
+                }
+            }
             _ => Launch::Native,
         }
     }

@@ -31,6 +31,20 @@ pub struct EngineChoiceState {
     pub python: Option<String>,
     /// Why CPython is not used, to say once.
     pub why_not_python: Option<String>,
+    /// Further interpreters (`--python` given more than once), described, in `E`'s order after
+    /// the first.
+    pub more: Vec<String>,
+}
+
+impl EngineChoiceState {
+    /// The CPython numbered `interpreter` (0: the first), described.
+    #[must_use]
+    pub fn interpreter(&self, interpreter: usize) -> Option<&str> {
+        match interpreter {
+            0 => self.python.as_deref(),
+            n => self.more.get(n - 1).map(String::as_str),
+        }
+    }
 }
 
 /// Text laid out for one slide, width and theme: what the drawing code would otherwise work

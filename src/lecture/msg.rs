@@ -99,6 +99,8 @@ pub enum Effect {
         /// The engine to run it on (native when the demo has no twin or CPython is not
         /// ready).
         engine: crate::demo_runtime::engine::Engine,
+        /// Which CPython, on the CPython engine (0: the first `--python`).
+        interpreter: usize,
     },
     /// Kill every process of run `run`.
     StopDemo {

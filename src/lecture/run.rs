@@ -62,6 +62,8 @@ pub struct Run {
     pub title: Option<String>,
     /// The engine it was started on.
     pub engine: Engine,
+    /// On the CPython engine, which CPython (0: the first `--python`; `E` reaches the rest).
+    pub interpreter: usize,
     /// Whether it keeps running across slide changes.
     pub pinned: bool,
     /// When it started.
@@ -158,6 +160,7 @@ impl Run {
             slot,
             title: None,
             engine: Engine::Native,
+            interpreter: 0,
             pinned: false,
             started: now,
             duration: None,

@@ -52,6 +52,10 @@ pub struct SavedRun {
     pub title: Option<String>,
     /// The engine it ran on.
     pub engine: Engine,
+    /// Which CPython, on that engine (0: the first `--python`; sessions saved before there
+    /// could be several have none).
+    #[serde(default)]
+    pub interpreter: usize,
     /// How long it ran, in milliseconds.
     pub duration_ms: u64,
     /// The engine as the demo named it, and exactly what it is.

@@ -29,6 +29,7 @@ impl App {
                     params: run.request.json(),
                     title: run.title.clone(),
                     engine: run.engine,
+                    interpreter: run.interpreter,
                     duration_ms: millis(run.duration.unwrap_or_default()),
                     reported_engine: run.reported_engine.clone(),
                     notes: run.notes.clone(),
@@ -120,6 +121,7 @@ fn restore_run(saved: &SavedRun, id: u64, now: Instant) -> Option<Run> {
     );
     run.title.clone_from(&saved.title);
     run.engine = saved.engine;
+    run.interpreter = saved.interpreter;
     run.duration = Some(duration);
     run.reported_engine.clone_from(&saved.reported_engine);
     run.notes.clone_from(&saved.notes);

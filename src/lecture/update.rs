@@ -99,6 +99,11 @@ impl App {
                     current: engines.default,
                     python: engines.python.as_ref().map(|(python, _)| python.describe()),
                     why_not_python: engines.why_not_python.clone(),
+                    more: engines
+                        .more
+                        .iter()
+                        .map(crate::demo_runtime::python::Python::describe)
+                        .collect(),
                 };
                 // Why CPython is not used is said once, where the presenter looks.
                 if let Some(why) = engines.why_not_python {

@@ -45,6 +45,23 @@ impl App {
         engine: Engine,
         now: Instant,
     ) -> Vec<Effect> {
+        self.launch_on(request, slot, title, (engine, 0), now)
+    }
+
+    /// As [`App::launch`], on CPython number `interpreter` when `engine` is CPython.
+    pub(super) fn launch_on(
+        &mut self,
+        request: RunRequest,
+        slot: Slot,
+        title: Option<String>,
+        (engine, interpreter): (Engine, usize),
+        now: Instant,
+    ) -> Vec<Effect> {
+        let interpreter = if engine == Engine::Python {
+            interpreter
+        } else {
+            0
+        };
         let mut effects = self.stop_demo("restarted", now);
         // The runs before this one leave the gauges: its rows are its own.
         effects.extend(
@@ -60,6 +77,7 @@ impl App {
         let mut run = Run::new(id, request.clone(), slot, now);
         run.title = title;
         run.engine = engine;
+        run.interpreter = interpreter;
         self.demos.compare = false;
         self.demos.push(run);
         if self.layout.demo_cramped {
@@ -69,6 +87,7 @@ impl App {
             run: id,
             request,
             engine,
+            interpreter,
         });
         effects.push(Effect::Redraw);
         effects
@@ -173,9 +192,10 @@ impl App {
         }
     }
 
-    /// `E`: runs the demo shown again on the other engine — the other one than its latest run
-    /// used, or than Enter would use — and changes nothing else: Enter still runs on the
-    /// session's engine (`--engine`) or the one the lesson pins.
+    /// `E`: runs the demo shown again on the next engine — after the one its latest run used,
+    /// or the one Enter would use: native, then each CPython given with `--python` — and
+    /// changes nothing else: Enter still runs on the session's engine (`--engine`) or the one
+    /// the lesson pins.
     fn switch_engine(&mut self, now: Instant) -> Vec<Effect> {
         if self.engines.python.is_none() {
             // Without a reason, CPython was not looked for: `--engine native` (with `auto`,
@@ -197,24 +217,48 @@ impl App {
             return vec![Effect::Redraw];
         };
         let title = shown.title.clone();
-        let last = self
-            .demos
-            .latest(slot)
-            .map_or_else(|| self.engine_for(slot), |run| run.engine);
-        let other = last.other();
-        if self.runnable_on(request.demo(), other) != other {
+        let last = self.demos.latest(slot).map_or_else(
+            || (self.engine_for(slot), 0),
+            |run| (run.engine, run.interpreter),
+        );
+        let targets = self.targets();
+        let at = targets.iter().position(|t| *t == last).unwrap_or(0);
+        let next = targets[(at + 1) % targets.len()];
+        if self.runnable_on(request.demo(), next.0) != next.0 {
             self.status = Some(format!(
                 "`{}` has no CPython twin: it runs natively only.",
                 request.name()
             ));
             return vec![Effect::Redraw];
         }
-        let on = match other {
-            Engine::Native => "lectern's native engine".to_string(),
-            Engine::Python => self.engines.python.clone().unwrap_or_default(),
-        };
-        self.status = Some(format!("{} on {on} (E again: {last}).", request.name()));
-        self.launch(request, slot, title, other, now)
+        let after = targets[(at + 2) % targets.len()];
+        self.status = Some(format!(
+            "{} on {} (E again: {}).",
+            request.name(),
+            self.target_name(next),
+            self.target_name(after)
+        ));
+        self.launch_on(request, slot, title, next, now)
+    }
+
+    /// What `E` steps through: the native engine, then each CPython in the order given.
+    fn targets(&self) -> Vec<(Engine, usize)> {
+        let pythons = usize::from(self.engines.python.is_some()) + self.engines.more.len();
+        std::iter::once((Engine::Native, 0))
+            .chain((0..pythons).map(|i| (Engine::Python, i)))
+            .collect()
+    }
+
+    /// A target as the status line names it.
+    fn target_name(&self, (engine, interpreter): (Engine, usize)) -> String {
+        match engine {
+            Engine::Native => "lectern's native engine".into(),
+            Engine::Python => self
+                .engines
+                .interpreter(interpreter)
+                .unwrap_or("CPython")
+                .to_string(),
+        }
     }
 
     /// Keys while the parameter editor is open; `None` lets the key through (navigation,

@@ -72,7 +72,9 @@ impl App {
     /// A run ended: a good one's results count for the claims; the verdicts' queue goes on.
     pub(super) fn after_run(&mut self, run: &Run, exit: ExitInfo, now: Instant) -> Vec<Effect> {
         let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
-        if finished_well && !run.results.is_empty() {
+        // The verdicts' CPython column is the first CPython's: a run on another one (`E`) is
+        // shown, never mixed into it (`lectern report --python A --python B` compares them).
+        if finished_well && !run.results.is_empty() && run.interpreter == 0 {
             let key = run_key(run.request.name(), run.request.params());
             let simulated = run
                 .notes

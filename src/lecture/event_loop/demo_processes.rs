@@ -60,7 +60,12 @@ impl<'a> Demos<'a> {
         Some(engines)
     }
 
-    pub(super) fn start(&mut self, run: u64, request: &RunRequest, engine: Engine) {
+    pub(super) fn start(
+        &mut self,
+        run: u64,
+        request: &RunRequest,
+        (engine, interpreter): (Engine, usize),
+    ) {
         let tx = self.tx.clone();
         let report = Arc::new(move |report: Report| {
             let msg = match report {
@@ -69,7 +74,7 @@ impl<'a> Demos<'a> {
             };
             tx.send(msg).is_ok()
         });
-        let launch = self.engines.launch(request.demo(), engine);
+        let launch = self.engines.launch_on(request.demo(), engine, interpreter);
         match runner::start(request, &launch, report) {
             Ok(handle) => {
                 // A twin runs under lectern's supervisor, which the gauges name as such.

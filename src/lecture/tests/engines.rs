@@ -27,6 +27,7 @@ fn on_cpython_slide_3() -> (App, std::time::Instant) {
             PathBuf::from("/nonexistent"),
         )),
         why_not_python: None,
+        more: Vec::new(),
     };
     send(&mut app, now, Msg::Engines(Box::new(engines)));
     keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
@@ -106,5 +107,89 @@ fn e_runs_the_demo_shown_on_the_other_engine_and_changes_nothing_else() {
     assert_eq!(
         started_on(&key(&mut app, now, KeyCode::Char('E'))),
         Some(Engine::Python)
+    );
+}
+
+/// A session given two interpreters (`--python A --python B`), on slide 3.
+fn with_two_cpythons() -> (App, std::time::Instant) {
+    let (mut app, now) = app_at(120, 40);
+    let python = |minor, patch| Python {
+        program: format!("python3.{minor}").into(),
+        version: (3, minor, patch),
+        free_threaded: false,
+    };
+    let engines = Engines {
+        default: Engine::Python,
+        python: Some((python(11, 7), PathBuf::from("/nonexistent"))),
+        why_not_python: None,
+        more: vec![python(8, 18)],
+    };
+    send(&mut app, now, Msg::Engines(Box::new(engines)));
+    keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
+    (app, now)
+}
+
+fn started_where(effects: &[Effect]) -> Option<(Engine, usize)> {
+    effects.iter().find_map(|e| match e {
+        Effect::StartDemo {
+            engine,
+            interpreter,
+            ..
+        } => Some((*engine, *interpreter)),
+        _ => None,
+    })
+}
+
+#[test]
+fn with_several_cpythons_e_steps_through_each_and_only_the_first_feeds_the_verdicts() {
+    use crate::demo_runtime::protocol::{Event, ResultValue};
+    let (mut app, now) = with_two_cpythons();
+    assert_eq!(app.engines.more, vec!["CPython 3.8.18".to_string()]);
+    let enter = key(&mut app, now, KeyCode::Enter);
+    assert_eq!(started_where(&enter), Some((Engine::Python, 0)));
+    let effects = key(&mut app, now, KeyCode::Char('E'));
+    assert_eq!(started_where(&effects), Some((Engine::Python, 1)));
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("on CPython 3.8.18") && status.contains("E again: lectern's native"),
+        "{status}"
+    );
+    // The run on the second CPython finishes; its panel names it, and the verdicts' CPython
+    // column (the first CPython's) does not take its numbers.
+    let run = app.demos.next_run;
+    let event = Event::Result {
+        name: "spawn_median_ms".into(),
+        value: ResultValue::Number(61.0),
+    };
+    send(&mut app, now, Msg::Demo { run, event });
+    let event = Event::Hello {
+        demo: "start-methods".into(),
+        params: std::collections::BTreeMap::new(),
+        engine: "python".into(),
+        engine_detail: "CPython 3.8.18".into(),
+    };
+    send(&mut app, now, Msg::Demo { run, event });
+    let exit = crate::process::ExitInfo::Code(0);
+    send(&mut app, now, Msg::DemoExited { run, exit });
+    assert!(
+        screen(&app).contains("Demo 1/3 · Tab · CPython 3.8.18"),
+        "{}",
+        screen(&app)
+    );
+    assert!(
+        app.verdicts.measured.is_empty(),
+        "{:?}",
+        app.verdicts.measured
+    );
+    // Then native, then the first CPython again.
+    let effects = key(&mut app, now, KeyCode::Char('E'));
+    assert_eq!(started_where(&effects), Some((Engine::Native, 0)));
+    let effects = key(&mut app, now, KeyCode::Char('E'));
+    assert_eq!(started_where(&effects), Some((Engine::Python, 0)));
+    // Enter still runs on the session's engine, the first CPython.
+    key(&mut app, now, KeyCode::Char('x'));
+    assert_eq!(
+        started_where(&key(&mut app, now, KeyCode::Enter)),
+        Some((Engine::Python, 0))
     );
 }

@@ -41,6 +41,7 @@ fn c_compares_the_claimed_results_in_the_slides_words_with_ratios_for_times_only
             PathBuf::from("/nonexistent"),
         )),
         why_not_python: None,
+        more: Vec::new(),
     };
     send(&mut app, now, Msg::Engines(Box::new(engines)));
     keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);

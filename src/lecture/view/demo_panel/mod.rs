@@ -16,6 +16,7 @@ use ratatui::widgets::Widget;
 pub use content::{panel_lines, parts, shown_run};
 pub use parts::Parts;
 
+use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::view::count;
 use crate::lecture::App;
 use crate::ui::frame::panel;
@@ -90,7 +91,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     // The engine: the one the shown run ran on, else the one Enter will use.
     if !app.verdicts.shown {
+        // With several CPythons, which one ran it.
+        let interpreter = shown
+            .filter(|r| r.engine == Engine::Python && !app.engines.more.is_empty())
+            .and_then(|r| app.engines.interpreter(r.interpreter));
         let engine = match shown.and_then(|r| r.reported_engine.as_ref()) {
+            Some(_) if interpreter.is_some() => interpreter.map(str::to_string),
             Some((engine, _)) => Some(engine.clone()),
             None if demos > 0 => Some(app.engine_for((app.slide, app.demos.selected)).to_string()),
             None => None,
