@@ -63,6 +63,9 @@ pub struct PresentArgs {
     /// needs no terminal, so a recording can be made in CI
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
+    /// How many runs of each claim's demo the verdicts' Enter makes (1 for a short tour)
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub runs: u16,
 }
 
 /// The largest `--size` accepted: far beyond any screen, small enough to keep frames cheap.

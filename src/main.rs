@@ -206,6 +206,7 @@ fn present(
         link,
         handout: args.handout.clone(),
         session: session_options(args, source_hash),
+        verdict_runs: usize::from(args.runs),
     };
     match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {

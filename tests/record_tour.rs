@@ -59,6 +59,8 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
         &[
             "--engine",
             "native",
+            "--runs",
+            "1",
             "--script",
             tour,
             "--record",

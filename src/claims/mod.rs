@@ -3,11 +3,13 @@
 //! report` and by the verdicts panel at the end of the lecture.
 
 pub mod expect;
+pub mod question;
 pub mod spread;
 
 use std::collections::BTreeMap;
 
 pub use expect::{Expect, Verdict};
+pub use question::{Prediction, Question};
 pub use spread::{Judgement, Spread, judge_runs};
 
 use crate::demo_runtime::protocol::ResultValue;
@@ -32,6 +34,8 @@ pub struct Claim {
     pub expect: Expect,
     /// The unit the value is shown in.
     pub unit: Option<String>,
+    /// The question asked before its demo runs, if the claim carries one.
+    pub question: Option<Question>,
 }
 
 /// What one run of a claim's demo gave: its results, and whether any of it was simulated.
@@ -145,6 +149,20 @@ fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
     {
         return Err(unknown_result(other, d.expect_pos));
     }
+    let question = match &d.question {
+        None => None,
+        Some(directive) => {
+            let question = Question::resolve(directive)?;
+            if let Some(other) = question
+                .other_results()
+                .into_iter()
+                .find(|key| !spec.has_result(key))
+            {
+                return Err(unknown_result(other, directive.decide_pos));
+            }
+            Some(question)
+        }
+    };
     Ok(Claim {
         slide,
         text: d.text.clone(),
@@ -153,6 +171,7 @@ fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
         result: d.result.clone(),
         expect,
         unit: d.unit.clone(),
+        question,
     })
 }
 

@@ -43,11 +43,17 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
             eprintln!("{name}: {errors} error(s), {warnings} warning(s)");
         } else {
             let demos: usize = resolved.demos.iter().map(Vec::len).sum();
+            let questions = resolved
+                .claims
+                .iter()
+                .filter(|c| c.question.is_some())
+                .count();
             eprintln!(
-                "{name}: ok — {}, {}, {}, {}",
+                "{name}: ok — {}, {}, {}, {}, {}",
                 count(resolved.lesson.slides.len() as u64, "slide", "slides"),
                 count(demos as u64, "demo directive", "demo directives"),
                 count(resolved.claims.len() as u64, "claim", "claims"),
+                count(questions as u64, "question", "questions"),
                 count(warnings as u64, "warning", "warnings")
             );
         }

@@ -78,6 +78,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_crossover.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),

@@ -33,6 +33,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: None, // or Some("demo_sleepers.py"): its CPython twin in assets/python
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |s| fits_under_cap(s.children + 1, s.cap, "children"),

@@ -53,6 +53,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_fork_lock.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: no_check,

@@ -70,6 +70,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_main_guard.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: no_check,

@@ -87,6 +87,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_paths_vs_payloads.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: true,
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),

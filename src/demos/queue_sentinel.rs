@@ -90,6 +90,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_queue_sentinel.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |s| fits_under_cap(s.workers + 1, s.cap, &format!("workers={}", s.workers)),

@@ -78,6 +78,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_worker_crash.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |s| {

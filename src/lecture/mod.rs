@@ -42,4 +42,4 @@ pub use msg::{Effect, LayoutFacts, Msg};
 pub use run::{CoreTimeline, DemoProcess, Run, RunEnd, Slot};
 pub use snippet::{SNIPPET_LINE_CHARS, SNIPPET_LINES, SnippetEnd, SnippetRun};
 pub use stopwatch::Stopwatch;
-pub use verdicts::{RUNS_WANTED, VERDICTS_SLOT, Verdicts};
+pub use verdicts::{VERDICTS_SLOT, Verdicts};

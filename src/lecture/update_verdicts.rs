@@ -36,14 +36,14 @@ impl App {
     }
 
     /// Enter on the verdicts: runs, one after another, every run the claims still need on the
-    /// current engine to have `RUNS_WANTED` each.
+    /// current engine to have `Verdicts::wanted` each.
     pub(super) fn run_missing_claims(&mut self, now: Instant) -> Vec<Effect> {
         let engine = self.engines.current;
         let missing = self.verdicts.missing(engine);
         if missing.is_empty() {
             self.status = Some(format!(
                 "Every claim that can be measured on {engine} has its {} runs; E switches engine.",
-                super::verdicts::RUNS_WANTED
+                self.verdicts.wanted
             ));
             return vec![Effect::Redraw];
         }

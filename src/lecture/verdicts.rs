@@ -1,7 +1,8 @@
 //! The verdicts: every claim of the lesson against every run this session made of its demo,
 //! shown in the demo panel on a `<!-- verdicts: -->` slide (or anywhere with `v`): the median,
 //! the spread and `edge` when the runs disagree, as `lectern report` judges them. Enter makes
-//! the runs still missing, up to [`RUNS_WANTED`] of each, one after another, round by round.
+//! the runs still missing, up to [`Verdicts::wanted`] of each, one after another, round by
+//! round.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -13,12 +14,8 @@ use crate::export::{Measured, Results};
 /// The demo slot runs made for the verdicts belong to (no directive has this index).
 pub const VERDICTS_SLOT: usize = usize::MAX;
 
-/// How many runs of each claim's demo Enter makes: as many as `lectern report` makes by
-/// default, so the room's verdicts and the course notes' are judged alike.
-pub const RUNS_WANTED: usize = crate::claims::spread::DEFAULT_RUNS;
-
 /// The claims, what was measured for them, and the runs still to make.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Verdicts {
     /// The lesson's claims, in slide order.
     pub claims: Vec<Claim>,
@@ -32,6 +29,23 @@ pub struct Verdicts {
     pub queued: usize,
     /// The first of the slides that make claims the panel shows (`}` `{` page by slide).
     pub page: usize,
+    /// How many runs of each claim's demo Enter makes (`--runs`): by default as many as
+    /// `lectern report` makes, so the room's verdicts and the course notes' are judged alike.
+    pub wanted: usize,
+}
+
+impl Default for Verdicts {
+    fn default() -> Self {
+        Self {
+            claims: Vec::new(),
+            measured: HashMap::new(),
+            shown: false,
+            queue: VecDeque::new(),
+            queued: 0,
+            page: 0,
+            wanted: crate::claims::spread::DEFAULT_RUNS,
+        }
+    }
 }
 
 impl Verdicts {
@@ -65,7 +79,7 @@ impl Verdicts {
             .map_or(0, Vec::len)
     }
 
-    /// The runs the claims still need on `engine` to have [`RUNS_WANTED`] each, round by
+    /// The runs the claims still need on `engine` to have [`Verdicts::wanted`] each, round by
     /// round (every claim's second run before any claim's third), so a slow minute of the
     /// machine does not fall on one claim's runs.
     #[must_use]
@@ -75,11 +89,11 @@ impl Verdicts {
             let runnable = engine == Engine::Native || claim.request.demo().spec().python.is_some();
             if runnable && !needed.iter().any(|(request, _)| *request == claim.request) {
                 let have = self.runs(claim, engine);
-                needed.push((claim.request.clone(), RUNS_WANTED.saturating_sub(have)));
+                needed.push((claim.request.clone(), self.wanted.saturating_sub(have)));
             }
         }
         let mut missing = Vec::new();
-        for round in 0..RUNS_WANTED {
+        for round in 0..self.wanted {
             missing.extend(
                 needed
                     .iter()
@@ -186,7 +200,7 @@ mod tests {
             requests
         };
         let missing = verdicts.missing(Engine::Native);
-        assert_eq!(missing.len(), RUNS_WANTED * distinct.len());
+        assert_eq!(missing.len(), verdicts.wanted * distinct.len());
         // A whole round before any run comes back.
         assert_eq!(&missing[..distinct.len()], distinct.as_slice());
         // Slide 2's claim (threads get no speedup, ≤ 1.2) measured twice, once each way.
@@ -206,10 +220,10 @@ mod tests {
         assert_eq!((spread.holds_in, spread.runs()), (1, 2));
         // One run of that demo is still wanted, in the first round.
         let now_missing = verdicts.missing(Engine::Native);
-        assert_eq!(now_missing.len(), RUNS_WANTED * distinct.len() - 2);
+        assert_eq!(now_missing.len(), verdicts.wanted * distinct.len() - 2);
         assert_eq!(
             now_missing.iter().filter(|r| **r == claim.request).count(),
-            RUNS_WANTED - 2
+            verdicts.wanted - 2
         );
         let session = verdicts.results();
         let found = session.for_claim(claim.slide, &claim.text);

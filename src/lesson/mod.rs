@@ -20,7 +20,7 @@ pub use diagnostic::{Diagnostic, Pos, Severity};
 pub use highlight::{CodeToken, TokenKind};
 pub use model::{
     Align, Block, ClaimDirective, CodeBlock, DemoDirective, Inline, InlineStyle, Lesson,
-    LessonMeta, List, Slide, Table, plain_text,
+    LessonMeta, List, QuestionDirective, Slide, Table, plain_text,
 };
 pub use parse::{Parsed, parse, parse_bytes};
 

@@ -305,6 +305,31 @@ pub struct ClaimDirective {
     pub result_pos: (usize, usize),
     /// Where `expect=` is.
     pub expect_pos: (usize, usize),
+    /// The question asked before the claim's demo runs, if the claim carries one (boxed:
+    /// most claims have none).
+    pub question: Option<Box<QuestionDirective>>,
+}
+
+/// `ask="…"` on a claim: a question the learner answers before the demo runs, and how the
+/// measured value answers it (checked against the demo by `lectern check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionDirective {
+    /// The prompt, in the lesson's words.
+    pub prompt: String,
+    /// The options of a choice question (`choices="faster|about the same|slower"`); none for
+    /// a question answered with a number.
+    pub choices: Vec<String>,
+    /// One rule per choice on the claim's result, as written (`decide=">1.2|0.8..1.2|<0.8"`);
+    /// none when the first of two choices means the claim holds and the second that it
+    /// does not.
+    pub decide: Vec<String>,
+    /// How far a number answer may be from the measurement and still be close, as written
+    /// (`close=2`: within a factor of 2).
+    pub close: Option<String>,
+    /// Where `ask=` is.
+    pub pos: (usize, usize),
+    /// Where `decide=` is, when given.
+    pub decide_pos: (usize, usize),
 }
 
 /// Concatenates the text of inline runs, dropping styles.

@@ -129,6 +129,7 @@ pub static DEMO: Unit<Params> = Unit {
         python: Some("demo_gil.py"),
         native_only: &["check_every", "deterministic", "seed"],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |p| {

@@ -97,6 +97,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_io_bound.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: false,
     },
     check: |s| {

@@ -82,6 +82,7 @@ pub static DEMO: Unit<Settings> = Unit {
         python: Some("demo_pickling.py"),
         native_only: &[],
         python_only: &[],
+        python_results: &[],
         about_memory: true,
     },
     check: no_check,

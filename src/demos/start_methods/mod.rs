@@ -112,12 +112,11 @@ pub static DEMO: Unit<Settings> = Unit {
             "forkserver_startup_ms",
             "children",
             "parent_rss_mb",
-            // CPython's twin only: the native engine has no default start method.
-            "default_is_fork",
         ],
         python: Some("demo_start_methods.py"),
         native_only: &["import_ms", "import_mb"],
         python_only: &["imports"],
+        python_results: &["default_is_fork"],
         about_memory: true,
     },
     check: |s| {

@@ -56,6 +56,8 @@ pub struct PresentOptions {
     /// Where this session is saved and what to do with a saved one; `None` for a scripted
     /// tour, which must come out the same every time.
     pub session: Option<SessionOptions>,
+    /// How many runs of each claim's demo the verdicts' Enter makes.
+    pub verdict_runs: usize,
 }
 
 /// How the room listens for presenter screens.
@@ -114,6 +116,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         screens.app_size(),
         Instant::now(),
     );
+    app.verdicts.wanted = options.verdict_runs.max(1);
     let mut engines = None;
     let mut probe = None;
     match options.engines {

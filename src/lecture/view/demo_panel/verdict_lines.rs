@@ -165,7 +165,7 @@ fn status(app: &App, engines: &[Engine]) -> String {
             .sum();
         format!(
             ". Enter makes the {runs} still missing on {engine} ({} of each), about {}",
-            crate::lecture::RUNS_WANTED,
+            verdicts.wanted,
             crate::ui::clock::rough_duration(took)
         )
     } else {
