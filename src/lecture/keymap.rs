@@ -62,7 +62,7 @@ pub enum Action {
     EditParams,
     /// Give the demo panel and the gauges the screen (the slide keeps its title), or not.
     ToggleFocus,
-    /// Run the demo again on the other engine (native ↔ CPython).
+    /// Run the demo again on the next engine (native, then each CPython given).
     SwitchEngine,
     /// Show the demo's latest results on both engines side by side, or not.
     CompareEngines,
@@ -174,7 +174,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('E')],
         action: Action::SwitchEngine,
         label: "E · c",
-        help: "rerun on the other engine (native ↔ CPython) · compare",
+        help: "rerun on the next engine (native → each CPython) · compare",
     },
     Binding {
         keys: &[KeyCode::Char('c')],

@@ -14,6 +14,7 @@ mod editor;
 mod engines;
 mod estimates;
 mod processes;
+mod questions;
 mod quitting;
 mod side_by_side;
 mod slide_runs;

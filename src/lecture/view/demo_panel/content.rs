@@ -90,11 +90,18 @@ pub fn parts(app: &App, width: usize) -> Parts {
         (_, Some(request), None) => {
             let demo = request.demo();
             lines.extend(heading(demo, title, width, theme));
+            // A question takes the place of the demo's summary: before the run, the room
+            // predicts, and the run's own notes say what the demo does.
+            let ask = super::ask_the_room::lines(app, request, width);
+            let asks = !ask.is_empty();
+            lines.extend(ask);
             lines.extend(params_lines(demo, request.params(), width, theme));
             let (text, style) = before_enter(app, request, slot, theme);
             lines.extend(wrap(&[(&text, style)], width));
-            lines.push(Line::default());
-            lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
+            if !asks {
+                lines.push(Line::default());
+                lines.extend(wrap(&[(demo.spec().summary, theme.muted)], width));
+            }
         }
         (_, None, None) => lines.push(Line::styled("No demo on this slide.", theme.muted)),
     }

@@ -2,6 +2,7 @@
 //! its result) always shows; below it the body scrolls with `}` and `{` when it does not fit,
 //! with a marker saying how much is above and below, so nothing is ever cut silently.
 
+mod ask_the_room;
 mod compare;
 mod content;
 mod parts;
