@@ -63,6 +63,10 @@ pub struct PresentArgs {
     /// needs no terminal, so a recording can be made in CI
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
+    /// Learn mode: before each demo with a question, you predict, then it measures (L
+    /// toggles it in the lecture)
+    #[arg(long)]
+    pub learn: bool,
     /// How many runs of each claim's demo the verdicts' Enter makes (1 for a short tour)
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=50))]
     pub runs: u16,

@@ -207,6 +207,7 @@ fn present(
         handout: args.handout.clone(),
         session: session_options(args, source_hash),
         verdict_runs: usize::from(args.runs),
+        learn: args.learn,
     };
     match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {

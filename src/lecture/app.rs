@@ -153,6 +153,8 @@ pub struct App {
     pub engines: EngineChoiceState,
     /// The lesson's claims and this session's verdicts on them.
     pub verdicts: Verdicts,
+    /// Learn mode: questions before demos, and the answers given.
+    pub learn: super::learn::Learn,
     /// The slide's text and notes as last laid out, kept so frames need not redo it.
     pub laid_out: LaidOutText,
     /// The latest run of a slide's code (`o`).
@@ -222,6 +224,7 @@ impl App {
             layout: LayoutFacts::default(),
             engines: EngineChoiceState::default(),
             verdicts,
+            learn: super::learn::Learn::default(),
             laid_out: LaidOutText::default(),
             snippet: None,
             snippet_runs: 0,

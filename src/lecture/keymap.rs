@@ -68,6 +68,8 @@ pub enum Action {
     CompareEngines,
     /// Show the lesson's claims with this session's verdicts in the demo panel, or not.
     ToggleVerdicts,
+    /// Learn mode on or off: a question before each demo that has one.
+    ToggleLearn,
     /// Write the handout (HTML) with this session's verdicts.
     WriteHandout,
     /// Close whatever is open (it never quits: Esc is how a message is dismissed).
@@ -185,8 +187,14 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('v')],
         action: Action::ToggleVerdicts,
-        label: "v · w",
-        help: "verdicts measured here · write them in the handout",
+        label: "v · w · L",
+        help: "verdicts here · write the handout · learn mode",
+    },
+    Binding {
+        keys: &[KeyCode::Char('L')],
+        action: Action::ToggleLearn,
+        label: "",
+        help: "",
     },
     Binding {
         keys: &[KeyCode::Char('w')],

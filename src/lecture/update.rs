@@ -195,6 +195,9 @@ impl App {
         let had_status = self.status.take().is_some();
         // `q` asks once; any other key between two presses starts the question again.
         let asked = std::mem::take(&mut self.quit_asked);
+        if let Some(effects) = self.question_key(key, self.now) {
+            return effects;
+        }
         if let Some(effects) = self.editor_key(key, self.now) {
             return effects;
         }
@@ -274,6 +277,7 @@ impl App {
             }
             Action::Enter if self.jump.is_empty() => self.start_demo(self.now),
             Action::ToggleVerdicts => self.toggle_verdicts(),
+            Action::ToggleLearn => self.toggle_learn(),
             Action::WriteHandout => vec![Effect::WriteHandout],
             Action::Enter => self.jump(),
             Action::NextDemo

@@ -30,6 +30,9 @@ impl App {
             return vec![Effect::Redraw];
         };
         let title = shown.title.clone();
+        if let Some(claim) = self.question_before(&request) {
+            return self.ask(slot, claim);
+        }
         let engine = self.engine_for(slot);
         self.launch(request, slot, title, engine, now)
     }

@@ -74,6 +74,9 @@ impl App {
         let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
         // The verdicts' CPython column is the first CPython's: a run on another one (`E`) is
         // shown, never mixed into it (`lectern report --python A --python B` compares them).
+        if finished_well && !run.results.is_empty() {
+            self.compare_with_answer(run);
+        }
         if finished_well && !run.results.is_empty() && run.interpreter == 0 {
             let key = run_key(run.request.name(), run.request.params());
             let simulated = run

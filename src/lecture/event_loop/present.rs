@@ -58,6 +58,8 @@ pub struct PresentOptions {
     pub session: Option<SessionOptions>,
     /// How many runs of each claim's demo the verdicts' Enter makes.
     pub verdict_runs: usize,
+    /// Start in learn mode (`--learn`).
+    pub learn: bool,
 }
 
 /// How the room listens for presenter screens.
@@ -116,7 +118,8 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         screens.app_size(),
         Instant::now(),
     );
-    app.verdicts.wanted = options.verdict_runs.max(1);
+    // What the command line chose for the verdicts' rounds and learn mode.
+    (app.verdicts.wanted, app.learn.on) = (options.verdict_runs.max(1), options.learn);
     let mut engines = None;
     let mut probe = None;
     match options.engines {

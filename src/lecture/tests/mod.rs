@@ -13,6 +13,7 @@ use crate::theme::{Theme, ThemeName};
 mod editor;
 mod engines;
 mod estimates;
+mod learn_mode;
 mod processes;
 mod questions;
 mod quitting;

@@ -44,6 +44,9 @@ pub fn parts(app: &App, width: usize) -> Parts {
     if app.verdicts.shown {
         return super::verdict_lines::parts(app, width);
     }
+    if let Some(asking) = super::predict::asking(app) {
+        return super::predict::parts(app, asking, width);
+    }
     let theme = &app.theme;
     let slot = (app.slide, app.demos.selected);
     let title = app
@@ -164,6 +167,7 @@ fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
         theme,
     ));
     top.extend(status_lines(app, run, width, theme));
+    top.extend(super::predict::outcome_lines(app, run, width));
     top.extend(progress_line(run, width, theme));
     top.extend(started_line(run, width, theme));
     // The result never scrolls away: the headline stays on top. Under it, the demo's main

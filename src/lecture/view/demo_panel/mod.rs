@@ -6,6 +6,7 @@ mod ask_the_room;
 mod compare;
 mod content;
 mod parts;
+mod predict;
 mod snippet_output;
 mod verdict_lines;
 
@@ -87,6 +88,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let shown = shown_run(app);
     let mut title = match demos {
         _ if app.verdicts.shown => "Verdicts · v".to_string(),
+        _ if predict::asking(app).is_some() => "Predict".to_string(),
         n if n > 1 => format!("Demo {}/{n} · Tab", app.demos.selected + 1),
         _ => "Demo".to_string(),
     };

@@ -1,0 +1,124 @@
+//! Learn mode: `L` (or `--learn`) makes Enter ask a demo's question first; the answer is typed,
+//! checked and locked in, the demo runs, and the panel puts the prediction beside what was
+//! measured — close or off. Esc skips; a question answered once is not asked again.
+
+use crossterm::event::KeyCode;
+
+use super::{app_at, key, keys, send};
+use crate::claims::Prediction;
+use crate::demo_runtime::protocol::{Event, ResultValue};
+use crate::lecture::App;
+use crate::lecture::msg::{Effect, Msg};
+use crate::process::ExitInfo;
+
+fn screen(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+    terminal
+        .draw(|frame| crate::lecture::view::render(app, frame))
+        .expect("draws");
+    crate::ui::buffers::text_of(terminal.backend().buffer())
+}
+
+fn started(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::StartDemo { .. }))
+}
+
+/// A lecture in learn mode at `slide` (1-based), 120×40.
+fn learning_at(slide: char) -> (App, std::time::Instant) {
+    let (mut app, now) = app_at(120, 40);
+    keys(
+        &mut app,
+        now,
+        &[KeyCode::Char('L'), KeyCode::Char(slide), KeyCode::Enter],
+    );
+    assert!(app.learn.on);
+    (app, now)
+}
+
+#[test]
+fn a_number_question_is_asked_answered_run_and_judged_against_the_measurement() {
+    let (mut app, now) = learning_at('3');
+    assert!(!started(&key(&mut app, now, KeyCode::Enter)), "asks first");
+    let asked = screen(&app);
+    assert!(asked.contains("Predict"), "{asked}");
+    assert!(asked.contains("How long will spawn take"), "{asked}");
+    // An empty answer is refused, saying what to do; digits type, never jump slides.
+    assert!(!started(&key(&mut app, now, KeyCode::Enter)));
+    assert!(
+        screen(&app).contains("Type an answer first"),
+        "{}",
+        screen(&app)
+    );
+    keys(&mut app, now, &[KeyCode::Char('5'), KeyCode::Char('0')]);
+    assert_eq!(app.slide, 2, "digits typed the answer");
+    assert!(screen(&app).contains("Your answer: 50"), "{}", screen(&app));
+    assert!(
+        started(&key(&mut app, now, KeyCode::Enter)),
+        "Enter locks it in and runs"
+    );
+    let answer = app.learn.answers.last().cloned().expect("recorded");
+    assert_eq!(answer.prediction, Some(Prediction::Number(50.0)));
+    let run = app.demos.next_run;
+    assert_eq!(answer.run, run);
+    let event = Event::Result {
+        name: "spawn_median_ms".into(),
+        value: ResultValue::Number(68.6),
+    };
+    send(&mut app, now, Msg::Demo { run, event });
+    let exit = ExitInfo::Code(0);
+    send(&mut app, now, Msg::DemoExited { run, exit });
+    let shown = screen(&app);
+    assert!(
+        shown.contains("You predicted 50 ms · measured 68.6 ms ·") && shown.contains("close"),
+        "{shown}"
+    );
+    assert_eq!(app.learn.answers.last().and_then(|a| a.close), Some(true));
+    // Answered once: Enter now runs at once.
+    assert!(started(&key(&mut app, now, KeyCode::Enter)));
+}
+
+#[test]
+fn a_choice_out_of_range_is_refused_with_the_options_and_esc_skips() {
+    let (mut app, now) = learning_at('2');
+    key(&mut app, now, KeyCode::Enter);
+    assert!(
+        screen(&app).contains("2 about the same"),
+        "{}",
+        screen(&app)
+    );
+    keys(&mut app, now, &[KeyCode::Char('9'), KeyCode::Enter]);
+    let refused = screen(&app);
+    assert!(refused.contains("is none of the choices"), "{refused}");
+    assert!(
+        started(&key(&mut app, now, KeyCode::Esc)),
+        "Esc skips and runs"
+    );
+    assert_eq!(app.learn.answers.last().map(|a| a.prediction), Some(None));
+    assert!(
+        screen(&app).contains("You skipped the question"),
+        "{}",
+        screen(&app)
+    );
+}
+
+#[test]
+fn without_learn_mode_enter_runs_at_once_and_l_says_which_mode_is_on() {
+    let (mut app, now) = app_at(120, 40);
+    keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
+    assert!(started(&key(&mut app, now, KeyCode::Enter)));
+    key(&mut app, now, KeyCode::Char('L'));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("Learn mode"))
+    );
+    key(&mut app, now, KeyCode::Char('L'));
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("Learn mode off"))
+    );
+}

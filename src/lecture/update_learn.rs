@@ -1,0 +1,138 @@
+//! How learn mode changes the App: `L` turns it on and off; Enter on a demo whose claim asks a
+//! question opens the question instead of running; digits and Backspace type the answer,
+//! Enter locks it in and runs the demo, Esc skips; a run that ends well is compared with the
+//! answer given before it.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::App;
+use super::learn::{Answered, Asking};
+use super::run::{Run, Slot};
+use super::text_field::TextField;
+use crate::claims::Prediction;
+use crate::demo_runtime::RunRequest;
+use crate::lecture::msg::Effect;
+
+impl App {
+    /// `L`: learn mode on or off.
+    pub(super) fn toggle_learn(&mut self) -> Vec<Effect> {
+        self.learn.on = !self.learn.on;
+        self.learn.asking = None;
+        self.status = Some(if self.learn.on {
+            "Learn mode: a demo with a question asks you first. L turns it off.".into()
+        } else {
+            "Learn mode off: Enter runs demos at once.".into()
+        });
+        vec![Effect::Redraw]
+    }
+
+    /// The claim (an index) whose question comes before `request`, when learn mode asks it.
+    pub(super) fn question_before(&self, request: &RunRequest) -> Option<usize> {
+        if !self.learn.on {
+            return None;
+        }
+        self.verdicts
+            .claims
+            .iter()
+            .position(|c| c.request == *request && c.question.is_some())
+            .filter(|&claim| !self.learn.answered(claim))
+    }
+
+    /// Opens claim `claim`'s question before the demo of `slot`.
+    pub(super) fn ask(&mut self, slot: Slot, claim: usize) -> Vec<Effect> {
+        self.demos.close_editor();
+        self.learn.asking = Some(Asking {
+            slot,
+            claim,
+            typed: TextField::number(),
+            refused: None,
+        });
+        vec![Effect::Redraw]
+    }
+
+    /// Keys while a question is open; `None` lets the key through (navigation, quitting). A
+    /// question left behind on another slide is dropped.
+    pub(super) fn question_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
+        let asking = self.learn.asking.as_mut()?;
+        if asking.slot.0 != self.slide {
+            self.learn.asking = None;
+            return None;
+        }
+        match key.code {
+            KeyCode::Char(c) if asking.typed.takes(c) => {
+                asking.typed.push(c);
+                asking.refused = None;
+                Some(vec![Effect::Redraw])
+            }
+            KeyCode::Backspace => {
+                asking.typed.pop();
+                Some(vec![Effect::Redraw])
+            }
+            KeyCode::Esc => Some(self.answer(None, now)),
+            KeyCode::Enter => {
+                let question = self.verdicts.claims.get(asking.claim)?.question.as_ref()?;
+                match question.read(asking.typed.text()) {
+                    Ok(prediction) => Some(self.answer(Some(prediction), now)),
+                    Err(why) => {
+                        asking.refused = Some(why);
+                        Some(vec![Effect::Redraw])
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Locks the answer in (or the skip) and runs the demo it was asked before.
+    fn answer(&mut self, prediction: Option<Prediction>, now: Instant) -> Vec<Effect> {
+        let Some(asking) = self.learn.asking.take() else {
+            return Vec::new();
+        };
+        // Recorded first, so the run below does not ask again; it learns its run's number
+        // once the run exists.
+        self.learn.answers.push(Answered {
+            claim: asking.claim,
+            prediction,
+            run: 0,
+            measured: None,
+            close: None,
+        });
+        let effects = self.start_demo(now);
+        let started = self
+            .demos
+            .latest(asking.slot)
+            .filter(|r| r.is_running())
+            .map(|r| r.id);
+        if let (Some(id), Some(answer)) = (started, self.learn.answers.last_mut()) {
+            answer.run = id;
+        }
+        effects
+    }
+
+    /// A run ended well: what it measured answers the question asked before it.
+    pub(super) fn compare_with_answer(&mut self, run: &Run) {
+        let Some(answered) = self
+            .learn
+            .answers
+            .iter_mut()
+            .rev()
+            .find(|a| a.run == run.id)
+        else {
+            return;
+        };
+        let Some(claim) = self.verdicts.claims.get(answered.claim) else {
+            return;
+        };
+        let Some(question) = &claim.question else {
+            return;
+        };
+        let holds = claim.judge(&run.results).map(|v| v.holds);
+        answered.measured = question.measured(&claim.result, &run.results, holds);
+        answered.close = answered
+            .prediction
+            .zip(answered.measured)
+            .map(|(p, m)| question.is_close(p, m));
+    }
+}
