@@ -43,6 +43,11 @@ impl App {
     /// Opens claim `claim`'s question before the demo of `slot`.
     pub(super) fn ask(&mut self, slot: Slot, claim: usize) -> Vec<Effect> {
         self.demos.close_editor();
+        // On a screen too small for the question beside the slide, it takes the screen, as
+        // the editor does.
+        if self.layout.demo_cramped {
+            self.demo_focus = true;
+        }
         self.learn.asking = Some(Asking {
             slot,
             claim,

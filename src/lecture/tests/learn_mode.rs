@@ -122,3 +122,25 @@ fn without_learn_mode_enter_runs_at_once_and_l_says_which_mode_is_on() {
             .is_some_and(|s| s.contains("Learn mode off"))
     );
 }
+
+#[test]
+fn at_80x24_the_question_takes_the_screen_and_is_read_whole() {
+    let (mut app, now) = app_at(80, 24);
+    keys(
+        &mut app,
+        now,
+        &[KeyCode::Char('L'), KeyCode::Char('8'), KeyCode::Enter],
+    );
+    key(&mut app, now, KeyCode::Enter);
+    let shown = screen(&app);
+    assert!(app.demo_focus, "{shown}");
+    for part in [
+        "Predict",
+        "chunksize=100 or",
+        "1 chunksize=100",
+        "2 chunksize=1",
+        "Your answer:",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+}

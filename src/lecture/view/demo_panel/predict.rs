@@ -112,17 +112,23 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
             format!("{predicted} · this run did not answer it"),
             theme.muted,
         ),
-        (Some(m), Some(true)) => (
-            format!(
-                "{predicted} · measured {} · close",
-                shown(claim, question, m)
-            ),
-            theme.good,
-        ),
-        (Some(m), Some(false)) => (
-            format!("{predicted} · measured {} · off", shown(claim, question, m)),
-            theme.caution,
-        ),
+        // A number is close or off; a choice is right or not.
+        (Some(m), Some(close)) => {
+            let word = match (&question.answer, close) {
+                (Answer::Number { .. }, true) => "close",
+                (Answer::Number { .. }, false) => "off",
+                (Answer::Choice { .. }, true) => "right",
+                (Answer::Choice { .. }, false) => "not this time",
+            };
+            let style = if close { theme.good } else { theme.caution };
+            (
+                format!(
+                    "{predicted} · measured {} · {word}",
+                    shown(claim, question, m)
+                ),
+                style,
+            )
+        }
         (Some(m), None) => (
             format!("{predicted} · measured {}", shown(claim, question, m)),
             theme.text,
