@@ -58,10 +58,10 @@ impl App {
     }
 
     /// Keys while a question is open; `None` lets the key through (navigation, quitting). A
-    /// question left behind on another slide is dropped.
+    /// question left behind (another slide, another demo) is dropped.
     pub(super) fn question_key(&mut self, key: KeyEvent, now: Instant) -> Option<Vec<Effect>> {
         let asking = self.learn.asking.as_mut()?;
-        if asking.slot.0 != self.slide {
+        if asking.slot != (self.slide, self.demos.selected) {
             self.learn.asking = None;
             return None;
         }
