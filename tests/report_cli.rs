@@ -1,25 +1,11 @@
 //! `lectern report` and `lectern check` on claims, as a user runs them: one measured row per
 //! claim and engine, verdicts computed from the numbers, and bad claims refused at `file:line:col`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
 use serde_json::Value;
-
-fn lectern(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .args(args)
-        .output()
-        .expect("lectern runs")
-}
-
-fn temp_lesson(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lectern-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("test setup");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("test setup");
-    path
-}
+use support::demo_json::lines as rows_of;
+use support::report::{lectern, temp_lesson};
 
 /// Two claims on one result: one the lecture makes, one false on purpose, so a verdict that
 /// ignored the number could not pass both.
@@ -32,10 +18,7 @@ fn the_json_report_measures_each_claim_on_each_engine_and_judges_the_number() {
     let lesson = temp_lesson("two.md", TWO_CLAIMS);
     let output = lectern(&["report", lesson.to_str().unwrap(), "--json", "--quick"]);
     assert!(output.status.success(), "{output:?}");
-    let rows: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let rows: Vec<Value> = rows_of(&output);
     assert_eq!(rows.len(), 4, "two claims × two engines: {rows:?}");
     for row in &rows {
         for field in [
@@ -192,10 +175,7 @@ fn the_lecture_report_as_json_has_one_judged_line_per_claim() {
     // Quick runs on the native engine keep this a smoke test (about 20 s on 2 cores).
     let output = lectern(&["report", "--json", "--quick", "--engine", "native"]);
     assert!(output.status.success(), "{output:?}");
-    let rows: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let rows: Vec<Value> = rows_of(&output);
     assert_eq!(rows.len(), claims);
     for row in &rows {
         // Slide 3's "Linux default: fork" is CPython's default: the native engine has none.

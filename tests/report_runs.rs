@@ -2,32 +2,12 @@
 //! value, the median and range, in how many runs each claim held, a verdict by the edge rule,
 //! one column per CPython given, and slide 3's "Linux default: fork" checked on each.
 
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-use serde_json::Value;
-
-fn lectern(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lectern"))
-        .args(args)
-        .output()
-        .expect("lectern runs")
-}
-
-fn temp_lesson(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lectern-runs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("test setup");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("test setup");
-    path
-}
-
-fn rows(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
-}
+use support::demo_json::lines as rows;
+use support::report::{lectern, temp_lesson};
 
 /// CPython interpreters from 3.8 on, each a different version, found under pyenv's versions
 /// folder (where this machine keeps 3.8 to 3.13).

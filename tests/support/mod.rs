@@ -7,6 +7,7 @@
 )]
 
 pub mod demo_json;
+pub mod report;
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, keys, send};
+use super::{app_at, key, keys, screen, send};
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::launch::Engines;
 use crate::demo_runtime::python::Python;
@@ -59,15 +59,6 @@ fn enter_uses_the_sessions_engine_unless_the_lesson_pins_one() {
         started_on(&key(&mut app, now, KeyCode::Enter)),
         Some(Engine::Native)
     );
-}
-
-fn screen(app: &App) -> String {
-    let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);
-    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
-    terminal
-        .draw(|frame| crate::lecture::view::render(app, frame))
-        .expect("draws");
-    crate::ui::buffers::text_of(terminal.backend().buffer())
 }
 
 #[test]

@@ -4,21 +4,12 @@
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, keys, send};
+use super::{app_at, key, keys, screen, send};
 use crate::claims::Prediction;
 use crate::demo_runtime::protocol::{Event, ResultValue};
 use crate::lecture::App;
 use crate::lecture::msg::{Effect, Msg};
 use crate::process::ExitInfo;
-
-fn screen(app: &App) -> String {
-    let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);
-    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
-    terminal
-        .draw(|frame| crate::lecture::view::render(app, frame))
-        .expect("draws");
-    crate::ui::buffers::text_of(terminal.backend().buffer())
-}
 
 fn started(effects: &[Effect]) -> bool {
     effects

@@ -52,6 +52,16 @@ fn keys(app: &mut App, now: Instant, codes: &[KeyCode]) {
     }
 }
 
+/// The whole screen as text, drawn from `app` as the event loop would.
+fn screen(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+    terminal
+        .draw(|frame| crate::lecture::view::render(app, frame))
+        .expect("draws");
+    crate::ui::buffers::text_of(terminal.backend().buffer())
+}
+
 fn mouse(kind: MouseEventKind) -> Msg {
     Msg::Mouse(MouseEvent {
         kind,

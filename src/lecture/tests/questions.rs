@@ -3,17 +3,8 @@
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, keys};
+use super::{app_at, key, keys, screen};
 use crate::lecture::App;
-
-fn screen(app: &App) -> String {
-    let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);
-    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
-    terminal
-        .draw(|frame| crate::lecture::view::render(app, frame))
-        .expect("draws");
-    crate::ui::buffers::text_of(terminal.backend().buffer())
-}
 
 /// The screen at `slide` (1-based), at 120×40, before any run.
 fn at_slide(slide: usize) -> (App, String) {

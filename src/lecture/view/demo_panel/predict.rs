@@ -25,12 +25,7 @@ pub fn asking(app: &App) -> Option<&Asking> {
 #[must_use]
 pub fn parts(app: &App, asking: &Asking, width: usize) -> Parts {
     let theme = &app.theme;
-    let Some((claim, question)) = app
-        .verdicts
-        .claims
-        .get(asking.claim)
-        .and_then(|c| c.question.as_ref().map(|q| (c, q)))
-    else {
+    let Some((claim, question)) = claim_question(app, asking.claim) else {
         return Parts::default();
     };
     let mut top = wrap(
@@ -94,12 +89,7 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
     let Some(answered) = app.learn.for_run(run.id) else {
         return Vec::new();
     };
-    let Some((claim, question)) = app
-        .verdicts
-        .claims
-        .get(answered.claim)
-        .and_then(|c| c.question.as_ref().map(|q| (c, q)))
-    else {
+    let Some((claim, question)) = claim_question(app, answered.claim) else {
         return Vec::new();
     };
     let predicted = answered.prediction.map_or_else(
@@ -135,6 +125,12 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
         ),
     };
     wrap(&[(&text, style.add_modifier(Modifier::BOLD))], width)
+}
+
+/// Claim number `claim` and its question.
+fn claim_question(app: &App, claim: usize) -> Option<(&Claim, &Question)> {
+    let claim = app.verdicts.claims.get(claim)?;
+    Some((claim, claim.question.as_ref()?))
 }
 
 /// An answer with the claim's unit, for a number.
