@@ -157,6 +157,19 @@ pub enum Command {
     Watch(WatchArgs),
     /// List the demos, the slides they serve and their parameters.
     Demos,
+    /// What you predicted in learn mode (`--learn`) and what your machine measured, per
+    /// slide, with what is worth another look.
+    Progress {
+        /// Lesson file [default: the built-in Lecture 25]
+        #[arg(value_name = "LESSON")]
+        lesson: Option<PathBuf>,
+        /// One JSON object per answered question, one per line
+        #[arg(long)]
+        json: bool,
+        /// Forget every answer to this lesson
+        #[arg(long)]
+        reset: bool,
+    },
     /// Check the lesson's claims on this machine: run every demo they need (on both engines
     /// where available) and print one row per claim with the measured value and a verdict.
     Report {

@@ -19,6 +19,11 @@ fn main() -> ExitCode {
         Some(Command::Check { paths }) => lectern::commands::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Demos) => lectern::commands::demo::list(),
+        Some(Command::Progress {
+            lesson,
+            json,
+            reset,
+        }) => progress(lesson.as_ref(), json, reset),
         Some(Command::Export {
             html,
             results,
@@ -163,7 +168,7 @@ fn present(
         },
         None => None,
     };
-    let lesson = match load(args) {
+    let lesson = match load(args.lesson.as_ref()) {
         Ok(lesson) => lesson,
         Err(code) => return code,
     };
@@ -234,13 +239,7 @@ fn session_options(
     if args.script.is_some() {
         return None;
     }
-    let identity = match &args.lesson {
-        Some(path) => std::fs::canonicalize(path)
-            .unwrap_or_else(|_| path.clone())
-            .display()
-            .to_string(),
-        None => lesson::EMBEDDED_NAME.to_string(),
-    };
+    let identity = lesson_identity(args.lesson.as_ref());
     let start = if args.resume {
         SessionStart::Resume
     } else if args.fresh {
@@ -253,6 +252,18 @@ fn session_options(
         lesson_hash,
         start,
     })
+}
+
+/// Which lesson a session or progress file belongs to: its file's canonical path, or the
+/// built-in lecture's name.
+fn lesson_identity(lesson: Option<&std::path::PathBuf>) -> String {
+    match lesson {
+        Some(path) => std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string(),
+        None => lesson::EMBEDDED_NAME.to_string(),
+    }
 }
 
 fn link_options(
@@ -280,8 +291,26 @@ fn link_options(
 
 /// The lesson to present, its demos and claims resolved: an unknown demo or a parameter out
 /// of range is an error here, before the screen changes.
-fn load(args: &PresentArgs) -> Result<ResolvedLesson, ExitCode> {
-    let (name, loaded) = match &args.lesson {
+/// `lectern progress`: the lesson's progress file is found as the lecture finds its session.
+fn progress(lesson: Option<&std::path::PathBuf>, json: bool, reset: bool) -> ExitCode {
+    let loaded = match load(lesson) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let identity = lesson_identity(lesson);
+    let Some(path) = lectern::lecture::event_loop::progress_path(&identity) else {
+        eprintln!("lectern progress: no state directory (set XDG_STATE_HOME or HOME)");
+        return ExitCode::from(2);
+    };
+    let name = lesson.as_ref().map_or_else(
+        || lesson::EMBEDDED_NAME.to_string(),
+        |p| p.display().to_string(),
+    );
+    lectern::commands::progress::run(&loaded, &name, &path, (json, reset))
+}
+
+fn load(lesson: Option<&std::path::PathBuf>) -> Result<ResolvedLesson, ExitCode> {
+    let (name, loaded) = match lesson {
         Some(path) => (path.display().to_string(), resolved::load(path)),
         None => (lesson::EMBEDDED_NAME.to_string(), resolved::embedded()),
     };

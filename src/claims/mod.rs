@@ -77,6 +77,19 @@ impl Claim {
         }
     }
 
+    /// An answer to the claim's question as the learner reads it: `50 ms`, `faster`.
+    #[must_use]
+    pub fn show_answer(&self, answer: Prediction) -> String {
+        let text = self
+            .question
+            .as_ref()
+            .map_or_else(String::new, |q| q.show(answer));
+        match (answer, &self.unit) {
+            (Prediction::Number(_), Some(unit)) => format!("{text} {unit}"),
+            _ => text,
+        }
+    }
+
     /// Identifies the run that measures this claim: its demo and every parameter.
     #[must_use]
     pub fn run_key(&self) -> RunKey {

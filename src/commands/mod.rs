@@ -1,6 +1,7 @@
 //! The commands that run without a full-screen view: `lectern check`, `lectern demos` and
-//! `lectern demo`, `lectern report`.
+//! `lectern demo`, `lectern report`, `lectern progress`.
 
 pub mod check;
 pub mod demo;
+pub mod progress;
 pub mod report;

@@ -3,6 +3,7 @@
 //! prediction beside what this machine measured. Predicting first is what turns watching a
 //! demonstration into learning from it.
 
+use super::progress_log::ProgressLine;
 use super::run::Slot;
 use super::text_field::TextField;
 use crate::claims::Prediction;
@@ -16,6 +17,9 @@ pub struct Learn {
     pub asking: Option<Asking>,
     /// Every answer of this session, oldest first.
     pub answers: Vec<Answered>,
+    /// Each outcome as the progress file keeps it (close, off or skipped), oldest first;
+    /// the event loop appends the new ones.
+    pub log: Vec<ProgressLine>,
 }
 
 /// A question open in the demo panel.

@@ -9,10 +9,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::App;
 use super::learn::{Answered, Asking};
+use super::progress_log::ProgressLine;
 use super::run::{Run, Slot};
 use super::text_field::TextField;
 use crate::claims::Prediction;
 use crate::demo_runtime::RunRequest;
+use crate::demo_runtime::engine::Engine;
 use crate::lecture::msg::Effect;
 
 impl App {
@@ -113,6 +115,13 @@ impl App {
         if let (Some(id), Some(answer)) = (started, self.learn.answers.last_mut()) {
             answer.run = id;
         }
+        if prediction.is_none() {
+            let engine = self
+                .demos
+                .latest(asking.slot)
+                .map_or(self.engines.current, |r| r.engine);
+            self.log_outcome((asking.claim, engine), (None, None), "skipped");
+        }
         effects
     }
 
@@ -139,5 +148,36 @@ impl App {
             .prediction
             .zip(answered.measured)
             .map(|(p, m)| question.is_close(p, m));
+        if let Some(close) = answered.close {
+            let (index, prediction, measured) =
+                (answered.claim, answered.prediction, answered.measured);
+            let outcome = if close { "close" } else { "off" };
+            self.log_outcome((index, run.engine), (prediction, measured), outcome);
+        }
+    }
+
+    /// Keeps an outcome for the progress file (the event loop stamps its lesson and time).
+    fn log_outcome(
+        &mut self,
+        (claim, engine): (usize, Engine),
+        (prediction, measured): (Option<Prediction>, Option<Prediction>),
+        outcome: &str,
+    ) {
+        let Some(claim) = self.verdicts.claims.get(claim) else {
+            return;
+        };
+        let Some(question) = &claim.question else {
+            return;
+        };
+        self.learn.log.push(ProgressLine {
+            lesson: String::new(),
+            slide: claim.slide,
+            question: question.prompt.clone(),
+            prediction: prediction.map(|p| claim.show_answer(p)),
+            measured: measured.map(|m| claim.show_answer(m)),
+            outcome: outcome.into(),
+            engine: engine.name().to_string(),
+            time: 0,
+        });
     }
 }

@@ -9,8 +9,10 @@ mod layout_tracker;
 mod markers;
 mod outputs;
 mod present;
+mod progress_file;
 mod session_file;
 mod snippet_process;
+mod state_files;
 mod timings_file;
 mod tour;
 
@@ -18,5 +20,6 @@ pub use layout_tracker::LayoutTracker;
 pub use markers::MarkerTracker;
 pub use outputs::{ScreenOptions, Screens};
 pub use present::{LinkOptions, PresentOptions, UI_LABEL, present};
+pub use progress_file::progress_path;
 pub use session_file::{SessionOptions, SessionStart};
 pub use tour::{Advance, ScriptRunner};

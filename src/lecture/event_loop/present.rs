@@ -12,8 +12,8 @@ use super::demo_processes::Demos;
 use super::highlight_helper;
 use super::layout_tracker::LayoutTracker;
 use super::outputs::{ScreenOptions, Screens};
-use super::session_file::{SessionFile, SessionOptions};
-use super::timings_file::TimingsFile;
+use super::session_file::SessionOptions;
+use super::state_files::StateFiles;
 use super::tour::ScriptRunner;
 use crate::demo_runtime::launch::{Engines, EnginesAt};
 use crate::input::{listen_for_signals, spawn_input_reader};
@@ -129,7 +129,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         }
         probing @ EnginesAt::Probing(_) => probe = Some(probing),
     }
-    let (saved_to, timings_to) = open_state(options.session.as_ref(), &mut app);
+    let state = StateFiles::open(options.session.as_ref(), &mut app);
     if let Some(link) = &link {
         app.status = Some(format!(
             "Presenter screen: lectern presenter --name {}",
@@ -164,16 +164,10 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         link,
         handout: options.handout,
         hangup: crate::terminal::HangupCheck::default(),
-        saved_to,
-        timings_to,
+        state,
     };
     let reason = session.event_loop(&rx);
-    if let Some(file) = session.saved_to.take() {
-        file.finish(session.app, Instant::now());
-    }
-    if let Some(file) = session.timings_to.take() {
-        file.finish();
-    }
+    std::mem::take(&mut session.state).finish(session.app, Instant::now());
     demos.kill_all();
     if matches!(reason, Ok(ExitReason::Signal(SIGHUP))) || crate::terminal::hung_up() {
         crate::os::silence_stderr();
@@ -224,27 +218,8 @@ struct Session<'a, 'b> {
     handout: std::path::PathBuf,
     /// Whether the terminal has hung up, asked at most once a second.
     hangup: crate::terminal::HangupCheck,
-    /// Where the session is saved as it changes, if anywhere.
-    saved_to: Option<SessionFile>,
-    /// Where the times of runs on this machine are kept, if anywhere.
-    timings_to: Option<TimingsFile>,
-}
-
-/// The session file (offered or taken back as `session` says) and the run times kept on this
-/// machine, both given to `app`; neither for a scripted run, which leaves no state behind.
-fn open_state(
-    session: Option<&SessionOptions>,
-    app: &mut App,
-) -> (Option<SessionFile>, Option<TimingsFile>) {
-    let Some(session) = session else {
-        return (None, None);
-    };
-    let saved_to = SessionFile::start(session, app, Instant::now());
-    let timings_to = TimingsFile::open().map(|(file, timings)| {
-        app.timings = timings;
-        file
-    });
-    (saved_to, timings_to)
+    /// The session, run times and progress kept on this machine, if anywhere.
+    state: StateFiles,
 }
 
 /// What handling a message asks of the loop.
@@ -293,12 +268,7 @@ impl Session<'_, '_> {
                     Next::Continue { redraw: r } => redraw |= r,
                 }
             }
-            if let Some(file) = &mut self.saved_to {
-                file.save(self.app, saved_state_moved, now);
-            }
-            if let Some(file) = &mut self.timings_to {
-                file.save(&self.app.timings);
-            }
+            self.state.save(self.app, saved_state_moved, now);
             if redraw {
                 if let Err(err) = self.screens.draw(self.app, &markers) {
                     // A window closed between two checks: the write is what noticed.

@@ -52,21 +52,8 @@ impl SessionFile {
     /// be found (neither `XDG_STATE_HOME` nor `HOME`).
     #[must_use]
     pub fn open(options: &SessionOptions) -> Option<Self> {
-        let dir = state_root()?.join("sessions");
-        let stem: String = Path::new(&options.identity)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .take(40)
-            .collect();
-        let name = format!(
-            "{stem}-{:016x}.json",
-            source_hash(options.identity.as_bytes())
-        );
         Some(Self {
-            path: dir.join(name),
+            path: lesson_state_file("sessions", &options.identity, "json")?,
             lesson_hash: options.lesson_hash,
             writer: None,
             last_written: String::new(),
@@ -216,6 +203,23 @@ pub fn write_whole(path: &Path, text: &str) -> io::Result<()> {
 }
 
 /// `$XDG_STATE_HOME/lectern`, else `~/.local/state/lectern`.
+/// The file under the state directory's `folder` that keeps something of the lesson
+/// `identity` (its canonical path, or the built-in lecture's name): `STEM-HASH.ext`, readable
+/// and unique per lesson. `None` where there is no state directory.
+#[must_use]
+pub fn lesson_state_file(folder: &str, identity: &str, ext: &str) -> Option<PathBuf> {
+    let stem: String = Path::new(identity)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(40)
+        .collect();
+    let name = format!("{stem}-{:016x}.{ext}", source_hash(identity.as_bytes()));
+    Some(state_root()?.join(folder).join(name))
+}
+
 pub(super) fn state_root() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())

@@ -94,7 +94,7 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
     };
     let predicted = answered.prediction.map_or_else(
         || "You skipped the question".to_string(),
-        |p| format!("You predicted {}", shown(claim, question, p)),
+        |p| format!("You predicted {}", claim.show_answer(p)),
     );
     let (text, style) = match (answered.measured, answered.close) {
         (None, _) if run.is_running() => (format!("{predicted} · measuring…"), theme.muted),
@@ -112,15 +112,12 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
             };
             let style = if close { theme.good } else { theme.caution };
             (
-                format!(
-                    "{predicted} · measured {} · {word}",
-                    shown(claim, question, m)
-                ),
+                format!("{predicted} · measured {} · {word}", claim.show_answer(m)),
                 style,
             )
         }
         (Some(m), None) => (
-            format!("{predicted} · measured {}", shown(claim, question, m)),
+            format!("{predicted} · measured {}", claim.show_answer(m)),
             theme.text,
         ),
     };
@@ -131,13 +128,4 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
 fn claim_question(app: &App, claim: usize) -> Option<(&Claim, &Question)> {
     let claim = app.verdicts.claims.get(claim)?;
     Some((claim, claim.question.as_ref()?))
-}
-
-/// An answer with the claim's unit, for a number.
-fn shown(claim: &Claim, question: &Question, answer: crate::claims::Prediction) -> String {
-    let text = question.show(answer);
-    match (&question.answer, &claim.unit) {
-        (Answer::Number { .. }, Some(unit)) => format!("{text} {unit}"),
-        _ => text,
-    }
 }
