@@ -30,6 +30,32 @@ impl App {
         vec![Effect::Redraw]
     }
 
+    /// In learn mode, starting on the first slide: goes to the first slide whose question
+    /// earlier sessions did not answer (`answered`: slide and prompt), saying so.
+    pub fn resume_learning(&mut self, answered: &[(usize, String)]) {
+        if !self.learn.on || self.slide != 0 || answered.is_empty() {
+            return;
+        }
+        let first_open = self
+            .verdicts
+            .claims
+            .iter()
+            .filter_map(|c| c.question.as_ref().map(|q| (c.slide, &q.prompt)))
+            .find(|(slide, prompt)| !answered.iter().any(|(s, p)| s == slide && p == *prompt));
+        self.status = Some(match first_open {
+            Some((slide, _)) => {
+                self.slide = slide - 1;
+                format!(
+                    "Learn mode: on slide {slide}, the first question you have not answered \
+                     yet (`lectern progress` shows your answers)."
+                )
+            }
+            None => "Learn mode: you have answered every question; `lectern progress` shows \
+                     how close you were."
+                .into(),
+        });
+    }
+
     /// The claim (an index) whose question comes before `request`, when learn mode asks it.
     pub(super) fn question_before(&self, request: &RunRequest) -> Option<usize> {
         if !self.learn.on {

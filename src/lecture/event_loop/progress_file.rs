@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::session_file::{SessionOptions, lesson_state_file};
-use crate::lecture::progress_log::ProgressLine;
+use crate::lecture::progress_log::{ProgressLine, read};
 
 /// The progress file of one lesson, and the thread that appends to it.
 pub struct ProgressFile {
@@ -30,6 +30,23 @@ impl ProgressFile {
             written: 0,
             writer: None,
         })
+    }
+
+    /// The questions answered (or skipped) in earlier sessions of this version of the
+    /// lesson, as (slide, prompt); none when the file is missing or unreadable.
+    #[must_use]
+    pub fn answered(&self) -> Vec<(usize, String)> {
+        std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|text| read(&text, &self.lesson).ok())
+            .map(|progress| {
+                progress
+                    .latest
+                    .into_iter()
+                    .map(|line| (line.slide, line.question))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Appends the lines of `log` not written yet, stamped with the lesson's version and the

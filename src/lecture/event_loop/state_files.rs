@@ -32,10 +32,15 @@ impl StateFiles {
             app.timings = timings;
             file
         });
+        let session = SessionFile::start(options, app, Instant::now());
+        let progress = ProgressFile::open(options);
+        if let Some(file) = &progress {
+            app.resume_learning(&file.answered());
+        }
         Self {
-            session: SessionFile::start(options, app, Instant::now()),
+            session,
             timings,
-            progress: ProgressFile::open(options),
+            progress,
         }
     }
 

@@ -135,3 +135,34 @@ fn at_80x24_the_question_takes_the_screen_and_is_read_whole() {
         assert!(shown.contains(part), "{part}: {shown}");
     }
 }
+
+#[test]
+fn learn_mode_resumes_at_the_first_question_not_answered_in_an_earlier_session() {
+    let (mut app, _) = app_at(120, 40);
+    app.learn.on = true;
+    let asked: Vec<(usize, String)> = app
+        .verdicts
+        .claims
+        .iter()
+        .filter_map(|c| c.question.as_ref().map(|q| (c.slide, q.prompt.clone())))
+        .collect();
+    // Slides 1 and 2 answered: the lecture opens on slide 3.
+    let answered: Vec<(usize, String)> = asked.iter().filter(|(s, _)| *s <= 2).cloned().collect();
+    app.resume_learning(&answered);
+    assert_eq!(app.slide, 2);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("on slide 3"))
+    );
+    // Everything answered: it stays where it starts and says so.
+    let (mut done, _) = app_at(120, 40);
+    done.learn.on = true;
+    done.resume_learning(&asked);
+    assert_eq!(done.slide, 0);
+    assert!(
+        done.status
+            .as_deref()
+            .is_some_and(|s| s.contains("every question"))
+    );
+}
