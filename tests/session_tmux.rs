@@ -26,9 +26,13 @@ fn a_quit_session_is_offered_and_taken_back_with_enter() {
     tmux.quit();
     tmux.assert_terminal_restored(0);
 
-    // The next start offers it on the first screen.
+    // The next start offers it on the first screen (waiting for the whole frame: a capture
+    // can land while the first one is still being written).
     tmux.type_line(&format!("{LECTERN} --engine native"));
-    let offer = tmux.wait_for("Resume?");
+    let offer = tmux.wait_until(
+        |s| s.contains("Resume?") && s.contains(" / 12 "),
+        "the offer over the first slide",
+    );
     assert!(offer.contains("slide 6"), "{offer}");
     assert!(offer.contains("1 demo run"), "{offer}");
     assert!(
