@@ -4,13 +4,13 @@
 
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde::Deserialize;
-
+mod map_pool;
 mod sweep;
 
+pub use map_pool::{Settings, python_default};
+use map_pool::{STOP, pool_worker};
 use sweep::{Sweep, pace};
 
 use crate::demo_runtime::context::Ctx;
@@ -21,21 +21,8 @@ use crate::demo_runtime::params::{
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::reap::reap_and_report;
 use crate::demo_runtime::unit::{seconds, DemoSpec, Unit};
-use crate::demo_runtime::work::busy_for;
 use crate::os::Forked;
 
-const CHUNK: u32 = 1;
-const STOP: u32 = 2;
-const DONE: u32 = 3;
-
-/// The chunksizes swept, besides Python's default.
-const SWEEP: [u32; 4] = [1, 10, 100, 1000];
-
-/// How long a run on a slide should last at least, so the gauges can show it.
-const PACE: Duration = Duration::from_secs(3);
-
-/// Most rounds the automatic pacing asks for.
-const MAX_AUTO_ROUNDS: u32 = 50;
 
 /// The demo unit.
 pub static DEMO: Unit<Settings> = Unit {
@@ -125,26 +112,7 @@ pub static DEMO: Unit<Settings> = Unit {
     },
 };
 
-/// The demo's parameters.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Settings {
-    /// Pool worker processes.
-    pub workers: u32,
-    /// Items per map.
-    pub tasks: u32,
-    /// CPU work per task, µs.
-    pub task_us: u64,
-    /// Rounds of the sweep (0: paced).
-    pub rounds: u32,
-    /// Process cap.
-    pub cap: u32,
-}
 
-/// Python's default for `Pool.map`: `ceil(tasks / (4 × workers))`.
-#[must_use]
-pub fn python_default(tasks: u32, workers: u32) -> u32 {
-    tasks.div_ceil(4 * workers.max(1)).max(1)
-}
 
 /// Runs the demo.
 ///
@@ -202,56 +170,7 @@ fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     Ok(())
 }
 
-/// One `map`: a feeder thread puts the chunks (as `Pool`'s task handler thread does) while
-/// this thread collects results. Returns ms, task messages sent, result messages received.
-fn map(chunks: &Arc<Queue>, results: &Queue, tasks: u32, size: u32) -> io::Result<(f64, u64, u64)> {
-    let sent = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let feeder = {
-        let (chunks, sent) = (Arc::clone(chunks), Arc::clone(&sent));
-        std::thread::spawn(move || -> io::Result<()> {
-            let mut start = 0;
-            while start < tasks {
-                let count = size.min(tasks - start);
-                chunks.put([CHUNK, start, count, 0])?;
-                sent.fetch_add(1, Ordering::Relaxed);
-                start += count;
-            }
-            Ok(())
-        })
-    };
-    let (mut done, mut received) = (0u32, 0u64);
-    while done < tasks {
-        let Some([_, _, count, _]) = results.get_timeout(Duration::from_secs(60))? else {
-            return Err(io::Error::other("the pool stopped answering"));
-        };
-        done += count;
-        received += 1;
-    }
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    feeder
-        .join()
-        .map_err(|_| io::Error::other("the feeder thread panicked"))??;
-    Ok((ms, sent.load(Ordering::Relaxed), received))
-}
 
-/// A pool worker: take a chunk, run its tasks, send one result message per chunk.
-fn pool_worker(chunks: &Queue, results: &Queue, task_us: u64, index: u32) -> ! {
-    loop {
-        let Ok([kind, start, count, _]) = chunks.get() else {
-            std::process::exit(1)
-        };
-        if kind == STOP {
-            std::process::exit(0);
-        }
-        for _ in 0..count {
-            busy_for(Duration::from_micros(task_us));
-        }
-        if results.put([DONE, start, count, index]).is_err() {
-            std::process::exit(1);
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{MAX_AUTO_ROUNDS, PACE, SWEEP, Settings, map, python_default};
+use super::map_pool::{MAX_AUTO_ROUNDS, PACE, SWEEP, Settings, map, python_default};
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::ipc::Queue;
 use crate::demo_runtime::protocol::NoteLevel;

@@ -1,7 +1,7 @@
 //! Slide 11's decision table as `io-bound` fills it in: a row per workload and model, drawn
 //! again after every phase so the room sees it fill, then the results and the headline.
 
-use super::Settings;
+use super::settings::Settings;
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::view::{Tone, View, count, group};

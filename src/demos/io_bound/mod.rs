@@ -5,13 +5,13 @@
 
 mod decision_table;
 mod models;
+mod settings;
 
 use std::io::{self, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
 
 use crate::demo_runtime::view::count;
 use crate::demo_runtime::context::Ctx;
@@ -23,11 +23,9 @@ use crate::demo_runtime::work::{busy_for, ms_since};
 use crate::os::Forked;
 use decision_table::{Measured, draw, report, requests};
 use models::{event_loop, on_pool, on_threads, request, serve};
+use settings::{CPU, IO};
+pub use settings::Settings;
 
-/// A pool task that makes one request.
-const IO: u32 = 1;
-/// A pool task of CPU work.
-const CPU: u32 = 2;
 
 /// The demo unit.
 pub static DEMO: Unit<Settings> = Unit {
@@ -119,22 +117,6 @@ pub static DEMO: Unit<Settings> = Unit {
     },
 };
 
-/// The demo's parameters.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Settings {
-    /// Requests, and CPU tasks.
-    pub tasks: u32,
-    /// Server delay, and CPU work per task, ms.
-    pub io_ms: u64,
-    /// Worker processes.
-    pub workers: u32,
-    /// Worker threads.
-    pub threads: u32,
-    /// Run the hybrid too.
-    pub hybrid: bool,
-    /// Process cap.
-    pub cap: u32,
-}
 
 fn run(ctx: &mut Ctx, settings: &Settings) -> io::Result<()> {
     let path = std::env::temp_dir().join(format!("io-server-{}.sock", std::process::id()));

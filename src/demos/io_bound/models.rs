@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use super::CPU;
+use super::settings::CPU;
 use crate::demo_runtime::pool::{Pool, join};
 use crate::demo_runtime::work::ms_since;
 use crate::sampler::footprint_now;

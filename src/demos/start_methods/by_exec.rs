@@ -7,10 +7,11 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use super::{
+use super::children::{
     ChildPipes, Job, NAME, Pipes, SERVER, Server, Settings, Started, await_hello, child_life,
-    record, show_table, to_arg,
+    record, to_arg,
 };
+use super::findings::show_table;
 use crate::demo_runtime::context::{Ctx, Tokens};
 use crate::demo_runtime::protocol::{Emitter, NoteLevel};
 use crate::demo_runtime::reap::reap_and_report;

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{METHODS, SLIDE_SPAWN_MS, Started};
+use super::children::{METHODS, SLIDE_SPAWN_MS, Started};
 use crate::demo_runtime::context::Ctx;
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::view::{Tone, View};
