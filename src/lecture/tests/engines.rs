@@ -5,34 +5,12 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, keys, screen, send};
+use super::{app_at, key, keys, on_cpython_slide_3, screen, send};
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::launch::Engines;
 use crate::demo_runtime::python::Python;
 use crate::lecture::App;
 use crate::lecture::msg::{Effect, Msg};
-
-/// A lecture whose session runs demos on CPython (as `--engine auto` does when it finds
-/// one), on slide 3: start-methods, fork-lock, main-guard (pinned to native).
-fn on_cpython_slide_3() -> (App, std::time::Instant) {
-    let (mut app, now) = app_at(120, 40);
-    let engines = Engines {
-        default: Engine::Python,
-        python: Some((
-            Python {
-                program: "python3".into(),
-                version: (3, 11, 7),
-                free_threaded: false,
-            },
-            PathBuf::from("/nonexistent"),
-        )),
-        why_not_python: None,
-        more: Vec::new(),
-    };
-    send(&mut app, now, Msg::Engines(Box::new(engines)));
-    keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
-    (app, now)
-}
 
 fn started_on(effects: &[Effect]) -> Option<Engine> {
     effects.iter().find_map(|e| match e {

@@ -62,6 +62,28 @@ fn screen(app: &App) -> String {
     crate::ui::buffers::text_of(terminal.backend().buffer())
 }
 
+/// A lecture whose session runs demos on CPython (as `--engine auto` does when it finds
+/// one), on slide 3: start-methods, fork-lock, main-guard (pinned to native).
+fn on_cpython_slide_3() -> (App, Instant) {
+    let (mut app, now) = app_at(120, 40);
+    let engines = crate::demo_runtime::launch::Engines {
+        default: crate::demo_runtime::engine::Engine::Python,
+        python: Some((
+            crate::demo_runtime::python::Python {
+                program: "python3".into(),
+                version: (3, 11, 7),
+                free_threaded: false,
+            },
+            std::path::PathBuf::from("/nonexistent"),
+        )),
+        why_not_python: None,
+        more: Vec::new(),
+    };
+    send(&mut app, now, Msg::Engines(Box::new(engines)));
+    keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
+    (app, now)
+}
+
 fn mouse(kind: MouseEventKind) -> Msg {
     Msg::Mouse(MouseEvent {
         kind,

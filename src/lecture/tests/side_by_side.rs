@@ -1,14 +1,9 @@
 //! `c`: the two engines side by side, on what the lesson's claims check, in the slide's words.
 
-use std::path::PathBuf;
-
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, keys, send};
-use crate::demo_runtime::engine::Engine;
-use crate::demo_runtime::launch::Engines;
+use super::{key, on_cpython_slide_3, send};
 use crate::demo_runtime::protocol::{Event, ResultValue};
-use crate::demo_runtime::python::Python;
 use crate::lecture::App;
 use crate::lecture::msg::Msg;
 use crate::process::ExitInfo;
@@ -29,22 +24,7 @@ fn finish(app: &mut App, now: std::time::Instant, results: &[(&str, f64)]) {
 
 #[test]
 fn c_compares_the_claimed_results_in_the_slides_words_with_ratios_for_times_only() {
-    let (mut app, now) = app_at(120, 40);
-    let engines = Engines {
-        default: Engine::Python,
-        python: Some((
-            Python {
-                program: "python3".into(),
-                version: (3, 11, 7),
-                free_threaded: false,
-            },
-            PathBuf::from("/nonexistent"),
-        )),
-        why_not_python: None,
-        more: Vec::new(),
-    };
-    send(&mut app, now, Msg::Engines(Box::new(engines)));
-    keys(&mut app, now, &[KeyCode::Char('3'), KeyCode::Enter]);
+    let (mut app, now) = on_cpython_slide_3();
     let results = |fork, spawn| {
         [
             ("fork_median_ms", fork),
