@@ -154,12 +154,13 @@ fn status(app: &App, engines: &[Engine]) -> String {
         })
         .collect();
     let claims = crate::demo_runtime::view::count(verdicts.claims.len() as u64, "claim", "claims");
-    let missing = verdicts.missing(app.engines.current).len();
-    let next = if missing > 0 {
-        let runs = crate::demo_runtime::view::count(missing as u64, "run", "runs");
-        let engine = app.engines.current;
-        let took: std::time::Duration = verdicts
-            .missing(engine)
+    let engine = app.engines.current;
+    let missing = verdicts.missing(engine);
+    let next = if missing.is_empty() {
+        String::new()
+    } else {
+        let runs = crate::demo_runtime::view::count(missing.len() as u64, "run", "runs");
+        let took: std::time::Duration = missing
             .iter()
             .map(|request| app.timings.expected(request, engine).0)
             .sum();
@@ -168,8 +169,6 @@ fn status(app: &App, engines: &[Engine]) -> String {
             verdicts.wanted,
             crate::ui::clock::rough_duration(took)
         )
-    } else {
-        String::new()
     };
     format!("{claims}; {}{next}. }} {{ page by slide.", tally.join(", "))
 }
