@@ -60,6 +60,9 @@ pub struct Spread {
     pub judgement: Judgement,
     /// Whether the median run held (an `edge` claim leans one way or the other).
     pub median_holds: bool,
+    /// Which of the runs judged is the median one (an index into them), so a question's
+    /// rules can read that run's other results.
+    pub median_run: usize,
     /// How the median run compares with the claim, in words ("3.1× below 50..200").
     pub detail: String,
     /// What a run simulated, if any did (its own words).
@@ -77,22 +80,23 @@ impl Spread {
 /// The claim judged on `runs`; `None` when no run reported the claim's result.
 #[must_use]
 pub fn judge_runs(claim: &Claim, runs: &[Measurement]) -> Option<Spread> {
-    let mut judged: Vec<(ResultValue, super::Verdict)> = runs
+    let mut judged: Vec<(ResultValue, super::Verdict, usize)> = runs
         .iter()
-        .filter_map(|run| claim.judge(&run.results).map(|v| (v.value, v)))
+        .enumerate()
+        .filter_map(|(i, run)| claim.judge(&run.results).map(|v| (v.value, v, i)))
         .collect();
     if judged.is_empty() {
         return None;
     }
-    let values: Vec<ResultValue> = judged.iter().map(|(value, _)| *value).collect();
-    let holds_in = judged.iter().filter(|(_, v)| v.holds).count();
+    let values: Vec<ResultValue> = judged.iter().map(|(value, ..)| *value).collect();
+    let holds_in = judged.iter().filter(|(_, v, _)| v.holds).count();
     let judgement = match holds_in {
         0 => Judgement::Differs,
         n if n == judged.len() => Judgement::Holds,
         _ => Judgement::Edge,
     };
     judged.sort_by(|a, b| order(a.0, b.0));
-    let (median, verdict) = judged[(judged.len() - 1) / 2].clone();
+    let (median, verdict, median_run) = judged[(judged.len() - 1) / 2].clone();
     Some(Spread {
         values,
         median,
@@ -101,6 +105,7 @@ pub fn judge_runs(claim: &Claim, runs: &[Measurement]) -> Option<Spread> {
         holds_in,
         judgement,
         median_holds: verdict.holds,
+        median_run,
         detail: verdict.detail,
         simulated: runs.iter().find_map(|run| run.simulated.clone()),
     })
@@ -194,6 +199,7 @@ mod tests {
         );
         // Four runs: the lower of the middle two.
         assert_eq!(spread.median, ResultValue::Number(0.9));
+        assert_eq!(spread.median_run, 3, "the fourth run measured 0.9");
         assert_eq!(spread.min, ResultValue::Number(0.82));
         assert_eq!(spread.max, ResultValue::Number(1.17));
         assert_eq!(

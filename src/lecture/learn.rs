@@ -6,7 +6,7 @@
 use super::progress_log::ProgressLine;
 use super::run::Slot;
 use super::text_field::TextField;
-use crate::claims::Prediction;
+use crate::claims::{Prediction, Spread};
 
 /// Learn mode's state.
 #[derive(Debug, Clone, Default)]
@@ -42,10 +42,16 @@ pub struct Answered {
     pub claim: usize,
     /// The learner's answer; `None` when skipped (Esc).
     pub prediction: Option<Prediction>,
-    /// The run it came before.
+    /// The run it came before: the latest of its round.
     pub run: u64,
-    /// What the run answered, once it ended well.
+    /// Which run of the round that is, and how many the round makes: a prediction is
+    /// compared with the median of [`crate::lecture::Verdicts::wanted`] runs, as
+    /// `lectern report` judges a claim, so one slow run does not decide it.
+    pub round: (usize, usize),
+    /// What the round answered, once it ended well.
     pub measured: Option<Prediction>,
+    /// The claim over the round's runs (and this session's earlier ones of the same demo).
+    pub spread: Option<Spread>,
     /// Whether the prediction was close to it.
     pub close: Option<bool>,
 }

@@ -12,7 +12,7 @@ use super::learn::{Answered, Asking};
 use super::progress_log::ProgressLine;
 use super::run::{Run, Slot};
 use super::text_field::TextField;
-use crate::claims::Prediction;
+use crate::claims::{Prediction, judge_runs};
 use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
 use crate::lecture::msg::Effect;
@@ -129,7 +129,9 @@ impl App {
             claim: asking.claim,
             prediction,
             run: 0,
+            round: (1, 1),
             measured: None,
+            spread: None,
             close: None,
         });
         let effects = self.start_demo(now);
@@ -137,9 +139,20 @@ impl App {
             .demos
             .latest(asking.slot)
             .filter(|r| r.is_running())
-            .map(|r| r.id);
-        if let (Some(id), Some(answer)) = (started, self.learn.answers.last_mut()) {
-            answer.run = id;
+            .map(|r| (r.id, r.engine, r.interpreter));
+        if let Some((id, engine, interpreter)) = started {
+            let round = match (prediction, self.verdicts.claims.get(asking.claim)) {
+                // The verdicts keep the first interpreter's runs only; a skipped question
+                // has nothing to compare.
+                (Some(_), Some(claim)) if interpreter == 0 => {
+                    let have = self.verdicts.runs(claim, engine);
+                    self.verdicts.wanted.saturating_sub(have).max(1)
+                }
+                _ => 1,
+            };
+            if let Some(answer) = self.learn.answers.last_mut() {
+                (answer.run, answer.round) = (id, (1, round));
+            }
         }
         if prediction.is_none() {
             let engine = self
@@ -151,7 +164,29 @@ impl App {
         effects
     }
 
-    /// A run ended well: what it measured answers the question asked before it.
+    /// A run ended well before its round did: starts the round's next run of the same demo,
+    /// on the same engine, in the same slot (`wait demo-finished` waits for the whole round,
+    /// since the next run starts in the same update).
+    pub(super) fn next_in_round(&mut self, run: &Run, now: Instant) -> Option<Vec<Effect>> {
+        let index = self
+            .learn
+            .answers
+            .iter()
+            .rposition(|a| a.run == run.id && a.measured.is_none())?;
+        let (done, of) = self.learn.answers[index].round;
+        if done >= of {
+            return None;
+        }
+        let title = run.title.clone();
+        let effects = self.launch(run.request.clone(), run.slot, title, run.engine, now);
+        let answer = &mut self.learn.answers[index];
+        (answer.run, answer.round) = (self.demos.next_run, (done + 1, of));
+        Some(effects)
+    }
+
+    /// A run ended well: what its round measured answers the question asked before it — the
+    /// median run of every run this session made of the demo on this engine, or the run
+    /// alone on a CPython the verdicts do not keep.
     pub(super) fn compare_with_answer(&mut self, run: &Run) {
         let Some(answered) = self
             .learn
@@ -168,8 +203,25 @@ impl App {
         let Some(question) = &claim.question else {
             return;
         };
-        let holds = claim.judge(&run.results).map(|v| v.holds);
-        answered.measured = question.measured(&claim.result, &run.results, holds);
+        let measurements = self
+            .verdicts
+            .measured
+            .get(&(claim.run_key(), run.engine))
+            .filter(|_| run.interpreter == 0);
+        let spread = measurements.and_then(|m| judge_runs(claim, m));
+        let median_run = spread
+            .as_ref()
+            .zip(measurements)
+            .and_then(|(spread, m)| Some((&m.get(spread.median_run)?.results, spread)));
+        let (results, holds) = match median_run {
+            Some((results, spread)) => (results, Some(spread.median_holds)),
+            None => (
+                &run.results,
+                claim.judge(&run.results).map(|v| v.holds),
+            ),
+        };
+        answered.measured = question.measured(&claim.result, results, holds);
+        answered.spread = spread;
         answered.close = answered
             .prediction
             .zip(answered.measured)

@@ -74,9 +74,6 @@ impl App {
         let finished_well = exit == ExitInfo::Code(0) && run.error.is_none();
         // The verdicts' CPython column is the first CPython's: a run on another one (`E`) is
         // shown, never mixed into it (`lectern report --python A --python B` compares them).
-        if finished_well && !run.results.is_empty() {
-            self.compare_with_answer(run);
-        }
         if finished_well && !run.results.is_empty() && run.interpreter == 0 {
             let key = run_key(run.request.name(), run.request.params());
             let simulated = run
@@ -92,6 +89,13 @@ impl App {
                     simulated,
                 },
             );
+        }
+        // A prediction is compared once its round is complete.
+        if finished_well && !run.results.is_empty() {
+            if let Some(effects) = self.next_in_round(run, now) {
+                return effects;
+            }
+            self.compare_with_answer(run);
         }
         if run.slot.1 == VERDICTS_SLOT && !self.verdicts.queue.is_empty() {
             return self.next_claim_run(now);

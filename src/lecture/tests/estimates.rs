@@ -5,21 +5,9 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, send};
-use crate::lecture::App;
+use super::{app_at, key, panel_text, send};
 use crate::lecture::msg::Msg;
 use crate::process::ExitInfo;
-
-fn panel_text(app: &App) -> String {
-    let parts = crate::lecture::view::demo_panel::parts(app, 200);
-    parts
-        .top
-        .iter()
-        .chain(&parts.body)
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[test]
 fn before_enter_the_panel_says_how_long_from_the_estimate_then_the_last_run_here() {
@@ -30,7 +18,7 @@ fn before_enter_the_panel_says_how_long_from_the_estimate_then_the_last_run_here
         .expect("slide 1 has a demo");
     let engine = app.engine_for((0, 0));
     let estimate = request.demo().estimate(request.params());
-    let text = panel_text(&app);
+    let text = panel_text(&app, 200);
     assert!(
         text.contains(&format!(
             "about {:.1} s (estimated)",
@@ -55,7 +43,7 @@ fn before_enter_the_panel_says_how_long_from_the_estimate_then_the_last_run_here
     );
     let (mut fresh, _) = app_at(120, 40);
     fresh.timings = app.timings.clone();
-    let text = panel_text(&fresh);
+    let text = panel_text(&fresh, 200);
     assert!(
         text.contains("about 3.4 s (as its last run here)"),
         "{text}"

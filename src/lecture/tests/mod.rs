@@ -52,6 +52,18 @@ fn keys(app: &mut App, now: Instant, codes: &[KeyCode]) {
     }
 }
 
+/// The demo panel's lines as text, laid out `width` columns wide.
+fn panel_text(app: &App, width: usize) -> String {
+    let parts = crate::lecture::view::demo_panel::parts(app, width);
+    parts
+        .top
+        .iter()
+        .chain(&parts.body)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The whole screen as text, drawn from `app` as the event loop would.
 fn screen(app: &App) -> String {
     let backend = ratatui::backend::TestBackend::new(app.size.width, app.size.height);

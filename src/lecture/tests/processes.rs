@@ -3,28 +3,11 @@
 
 use crossterm::event::KeyCode;
 
-use super::{app_at, key, send};
+use super::{app_at, key, panel_text, send};
 use crate::demo_runtime::protocol::Event;
 use crate::lecture::App;
 use crate::lecture::msg::{Effect, Msg};
 use crate::sampler::Command;
-
-/// The demo panel's lines as text.
-fn panel_text(app: &App) -> String {
-    let parts = crate::lecture::view::demo_panel::parts(app, 60);
-    parts
-        .top
-        .iter()
-        .chain(&parts.body)
-        .map(|line| {
-            line.spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn demo(app: &mut App, now: std::time::Instant, event: Event) -> Vec<Effect> {
     let run = app.demos.next_run;
@@ -47,9 +30,9 @@ fn a_run_of_many_brief_processes_counts_them_and_says_how_long_they_lived() {
         );
     }
     assert!(
-        !panel_text(&app).contains("started"),
+        !panel_text(&app, 60).contains("started"),
         "three processes need no count:\n{}",
-        panel_text(&app)
+        panel_text(&app, 60)
     );
     for pid in 103..140 {
         demo(
@@ -82,7 +65,7 @@ fn a_run_of_many_brief_processes_counts_them_and_says_how_long_they_lived() {
             "{effects:?}"
         );
     }
-    let text = panel_text(&app);
+    let text = panel_text(&app, 60);
     assert!(
         text.contains("40 processes started · median life 9 ms"),
         "{text}"
@@ -99,7 +82,7 @@ fn a_run_of_many_brief_processes_counts_them_and_says_how_long_they_lived() {
             lived_ms: Some(-1.0),
         },
     );
-    assert!(panel_text(&app).contains("median life 9 ms"));
+    assert!(panel_text(&app, 60).contains("median life 9 ms"));
 }
 
 fn forgotten(effects: &[Effect]) -> Vec<u64> {

@@ -7,8 +7,10 @@ use ratatui::text::Line;
 
 use super::parts::Parts;
 use crate::claims::question::Answer;
-use crate::claims::{Claim, Question};
-use crate::lecture::learn::Asking;
+use crate::claims::{Claim, Judgement, Prediction, Question};
+use crate::demo_runtime::protocol::ResultValue;
+use crate::demo_runtime::view::number;
+use crate::lecture::learn::{Answered, Asking};
 use crate::lecture::{App, Run};
 use crate::ui::wrap::wrap;
 
@@ -81,8 +83,8 @@ pub fn parts(app: &App, asking: &Asking, width: usize) -> Parts {
     }
 }
 
-/// On a run a question came before: the prediction beside the measurement, and whether it
-/// was close.
+/// On a run a question came before: the prediction beside the measurement (the median and
+/// range of the round's runs), whether it was close, and why, in the slide's own claim.
 #[must_use]
 pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
@@ -96,8 +98,12 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
         || "You skipped the question".to_string(),
         |p| format!("You predicted {}", claim.show_answer(p)),
     );
+    let measuring = match answered.round {
+        (_, 1) => "measuring…".to_string(),
+        (done, of) => format!("measuring, run {done} of {of}…"),
+    };
     let (text, style) = match (answered.measured, answered.close) {
-        (None, _) if run.is_running() => (format!("{predicted} · measuring…"), theme.muted),
+        (None, _) if run.is_running() => (format!("{predicted} · {measuring}"), theme.muted),
         (None, _) => (
             format!("{predicted} · this run did not answer it"),
             theme.muted,
@@ -112,16 +118,57 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
             };
             let style = if close { theme.good } else { theme.caution };
             (
-                format!("{predicted} · measured {} · {word}", claim.show_answer(m)),
+                format!("{predicted} · {} · {word}", measured(claim, answered, m)),
                 style,
             )
         }
         (Some(m), None) => (
-            format!("{predicted} · measured {}", claim.show_answer(m)),
+            format!("{predicted} · {}", measured(claim, answered, m)),
             theme.text,
         ),
     };
-    wrap(&[(&text, style.add_modifier(Modifier::BOLD))], width)
+    let mut lines = wrap(&[(&text, style.add_modifier(Modifier::BOLD))], width);
+    if let Some(spread) = answered.spread.as_ref().filter(|_| answered.measured.is_some()) {
+        let why = format!(
+            "Why: the slide says \"{}\" — on this machine it {} ({}: {}).",
+            claim.text,
+            match spread.judgement {
+                Judgement::Holds => "holds",
+                Judgement::Differs => "does not hold",
+                Judgement::Edge => "sits at the edge",
+            },
+            claim.show(&spread.median),
+            spread.detail
+        );
+        lines.extend(wrap(&[(&why, theme.muted)], width));
+    }
+    lines
+}
+
+/// What the round measured, as the learner reads it: `measured 62 ms (median of 3 runs,
+/// 55–70)`, or the one run's value.
+fn measured(claim: &Claim, answered: &Answered, answer: Prediction) -> String {
+    let shown = claim.show_answer(answer);
+    match &answered.spread {
+        Some(spread) if spread.runs() > 1 => {
+            let range = match (spread.min, spread.max) {
+                (ResultValue::Number(min), ResultValue::Number(max)) if min < max => {
+                    format!(", {}–{}", number(min), number(max))
+                }
+                _ => String::new(),
+            };
+            match answered.measured {
+                // A choice is read off a value: say which.
+                Some(Prediction::Choice(_)) => format!(
+                    "measured {shown} ({} is the median of {} runs{range})",
+                    claim.show(&spread.median),
+                    spread.runs()
+                ),
+                _ => format!("measured {shown} (median of {} runs{range})", spread.runs()),
+            }
+        }
+        _ => format!("measured {shown}"),
+    }
 }
 
 /// Claim number `claim` and its question.
