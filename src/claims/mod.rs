@@ -3,12 +3,14 @@
 //! report` and by the verdicts panel at the end of the lecture.
 
 pub mod expect;
+pub mod expected;
 pub mod question;
 pub mod spread;
 
 use std::collections::BTreeMap;
 
 pub use expect::{Expect, Verdict};
+pub use expected::expected_answer;
 pub use question::{Prediction, Question};
 pub use spread::{Judgement, Spread, judge_runs};
 

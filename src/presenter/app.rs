@@ -8,6 +8,7 @@ use ratatui::layout::Size;
 
 use crate::input::{FromInput, Input};
 use crate::lecture::{Action, Step, action_for};
+use crate::claims::Claim;
 use crate::lesson::Lesson;
 use crate::link::wire::millis;
 use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};
@@ -92,6 +93,9 @@ pub struct PresenterApp {
     pub name: Option<String>,
     /// The lesson, once the room has said which and it loaded.
     pub lesson: Option<Lesson>,
+    /// The lesson's claims, for the questions and their expected answers (for the
+    /// instructor's eyes only: the room shows the question without its answer).
+    pub claims: Vec<Claim>,
     /// Which lesson was asked for last (a room presenting another one under the same name
     /// makes this screen load that one).
     pub lesson_ref: Option<LessonRef>,
@@ -125,6 +129,7 @@ impl PresenterApp {
             link: LinkState::Waiting("looking for the lecture…".into()),
             name: None,
             lesson: None,
+            claims: Vec::new(),
             lesson_ref: None,
             lesson_error: None,
             room: RoomState::default(),
@@ -189,6 +194,9 @@ impl PresenterApp {
             PresenterMsg::Room(from) => self.on_room(from, now),
             PresenterMsg::Lesson(Ok(lesson)) => {
                 self.room.slide = self.room.slide.min(lesson.slides.len().saturating_sub(1));
+                // The room checked the lesson before presenting it; a claim that does not
+                // resolve here is simply not shown.
+                self.claims = crate::claims::resolve(&lesson).0;
                 self.lesson = Some(*lesson);
                 self.lesson_error = None;
                 vec![PresenterEffect::Redraw]

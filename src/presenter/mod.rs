@@ -3,6 +3,7 @@
 //! when the room's screen goes.
 
 mod app;
+mod room_questions;
 mod view;
 
 use std::io::{self, IsTerminal};

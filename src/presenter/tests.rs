@@ -338,3 +338,22 @@ fn the_demo_box_shows_the_runs_headline() {
     let screen = draw(&app);
     assert!(screen.contains("1 worker blocked"), "{screen}");
 }
+
+#[test]
+fn the_slides_questions_are_shown_with_the_answer_the_claim_expects() {
+    let now = Instant::now();
+    let app = connected(7, now);
+    let screen = draw(&app);
+    for part in [
+        "Ask the room: 10,000 tasks of 20 µs",
+        "1 chunksize=100 · 2 chunksize=1",
+        "Expected: chunksize=100",
+    ] {
+        assert!(screen.contains(part), "{part}\n{screen}");
+    }
+    // Slide 6 asks two; slide 12 asks none.
+    let six = draw(&connected(5, now));
+    assert!(six.contains("Expected: none"), "{six}");
+    assert!(six.contains("Expected: one or all four"), "{six}");
+    assert!(!draw(&connected(11, now)).contains("Expected:"));
+}

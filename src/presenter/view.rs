@@ -116,10 +116,15 @@ fn notes_lines(app: &PresenterApp, width: usize) -> Vec<Line<'static>> {
             theme.bad,
         )],
         (None, None) => vec![Line::styled("Waiting for the room's lesson…", theme.muted)],
-        (Some(s), None) if s.notes.is_empty() => {
-            vec![Line::styled("No notes for this slide.", theme.muted)]
+        (Some(s), None) => {
+            let mut lines = super::room_questions::lines(app, width);
+            if s.notes.is_empty() {
+                lines.push(Line::styled("No notes for this slide.", theme.muted));
+            } else {
+                lines.extend(blocks_lines(&s.notes, width, theme));
+            }
+            lines
         }
-        (Some(s), None) => blocks_lines(&s.notes, width, theme),
     }
 }
 
