@@ -206,6 +206,9 @@ pub enum Command {
         /// Verdicts to show beside the claims: the output of `lectern report --json`.
         #[arg(long, value_name = "JSONL")]
         results: Option<PathBuf>,
+        /// Put your predictions from learn mode (`lectern progress`) beside the claims.
+        #[arg(long)]
+        progress: bool,
         /// Lesson file [default: the built-in Lecture 25]
         #[arg(value_name = "LESSON")]
         lesson: Option<PathBuf>,

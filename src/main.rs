@@ -27,8 +27,9 @@ fn main() -> ExitCode {
         Some(Command::Export {
             html,
             results,
+            progress,
             lesson,
-        }) => export(lesson.as_ref(), &html, results.as_deref()),
+        }) => export(lesson.as_ref(), &html, results.as_deref(), progress),
         Some(Command::Report {
             lesson,
             engine,
@@ -94,16 +95,44 @@ fn export(
     path: Option<&std::path::PathBuf>,
     out: &std::path::Path,
     results: Option<&std::path::Path>,
+    progress: bool,
 ) -> ExitCode {
+    let predictions = if progress {
+        match predictions(path) {
+            Ok(predictions) => Some(predictions),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
     let loaded = match path {
         Some(path) => lesson::load(path),
         None => lesson::embedded(),
     };
     match loaded {
-        Ok((lesson, _)) => lectern::export::run(&lesson, out, results),
+        Ok((lesson, _)) => lectern::export::run(&lesson, out, results, predictions),
         Err(err) => {
             eprintln!("{err}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `export --progress`: the learner's latest answers to the lesson's questions, and how many
+/// it asks.
+fn predictions(
+    lesson: Option<&std::path::PathBuf>,
+) -> Result<(Vec<lectern::claims::progress_log::ProgressLine>, usize), ExitCode> {
+    let loaded = load(lesson)?;
+    let path = progress_path(lesson, "export")?;
+    match lectern::commands::progress::load(&loaded, &path) {
+        Ok(progress) => Ok((
+            progress.map(|p| p.latest).unwrap_or_default(),
+            lectern::commands::progress::asked(&loaded),
+        )),
+        Err(why) => {
+            eprintln!("lectern export: {why}");
+            Err(ExitCode::FAILURE)
         }
     }
 }
@@ -289,18 +318,15 @@ fn link_options(
     }
 }
 
-/// The lesson to present, its demos and claims resolved: an unknown demo or a parameter out
-/// of range is an error here, before the screen changes.
 /// `lectern progress`: the lesson's progress file is found as the lecture finds its session.
 fn progress(lesson: Option<&std::path::PathBuf>, json: bool, reset: bool) -> ExitCode {
     let loaded = match load(lesson) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let identity = lesson_identity(lesson);
-    let Some(path) = lectern::lecture::event_loop::progress_path(&identity) else {
-        eprintln!("lectern progress: no state directory (set XDG_STATE_HOME or HOME)");
-        return ExitCode::from(2);
+    let path = match progress_path(lesson, "progress") {
+        Ok(path) => path,
+        Err(code) => return code,
     };
     let name = lesson.as_ref().map_or_else(
         || lesson::EMBEDDED_NAME.to_string(),
@@ -309,6 +335,19 @@ fn progress(lesson: Option<&std::path::PathBuf>, json: bool, reset: bool) -> Exi
     lectern::commands::progress::run(&loaded, &name, &path, (json, reset))
 }
 
+/// Where the learner's progress with `lesson` is kept (as the lecture finds it).
+fn progress_path(
+    lesson: Option<&std::path::PathBuf>,
+    command: &str,
+) -> Result<std::path::PathBuf, ExitCode> {
+    lectern::lecture::event_loop::progress_path(&lesson_identity(lesson)).ok_or_else(|| {
+        eprintln!("lectern {command}: no state directory (set XDG_STATE_HOME or HOME)");
+        ExitCode::from(2)
+    })
+}
+
+/// The lesson to present, its demos and claims resolved: an unknown demo or a parameter out
+/// of range is an error here, before the screen changes.
 fn load(lesson: Option<&std::path::PathBuf>) -> Result<ResolvedLesson, ExitCode> {
     let (name, loaded) = match lesson {
         Some(path) => (path.display().to_string(), resolved::load(path)),

@@ -1,7 +1,7 @@
 //! Learn mode as a student uses it: `lectern --learn`, slide 8, Enter asks the question, an
-//! answer, the run, the prediction beside the measurement; `lectern progress` reads the answer
-//! back (also as JSON), even after `kill -9` in the middle of the next run, and `--reset`
-//! forgets it.
+//! answer, a round of runs, the prediction beside the measurement; `w` and `lectern export
+//! --progress` keep it in the handout; `lectern progress` reads the answer back (also as
+//! JSON), even after `kill -9` in the middle of the next run, and `--reset` forgets it.
 
 mod support;
 
@@ -31,8 +31,10 @@ fn a_prediction_is_asked_measured_kept_and_read_back_after_a_kill() {
     );
 
     let tag = unique_tag("learn");
+    let handout = tmux.state_home().join("handout.html");
     tmux.type_line(&format!(
-        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --learn --fresh"
+        "LECTERN_TEST_TAG={tag} {LECTERN} --engine native --learn --fresh --handout {}",
+        handout.display()
     ));
     tmux.wait_for(" 1 / 12 ");
     tmux.keys(&["8", "Enter"]);
@@ -44,6 +46,20 @@ fn a_prediction_is_asked_measured_kept_and_read_back_after_a_kill() {
     assert!(
         judged.contains("right") || judged.contains("not this time"),
         "{judged}"
+    );
+    // Judged on a round of three runs, as `lectern report` judges the claim.
+    assert!(
+        judged.contains("median") && judged.contains(" of 3"),
+        "{judged}"
+    );
+
+    // `w` in learn mode: the handout keeps the prediction beside the claim.
+    tmux.keys(&["w"]);
+    tmux.wait_for("Handout written");
+    let page = std::fs::read_to_string(&handout).expect("the handout");
+    assert!(
+        page.contains("you predicted chunksize=100; your machine measured chunksize="),
+        "{page}"
     );
 
     // The answer is on disk before lectern quits: kill -9 in the middle of the next run.
@@ -85,6 +101,19 @@ fn a_prediction_is_asked_measured_kept_and_read_back_after_a_kill() {
     }
     assert_eq!(rows[0]["slide"], 8);
     assert_eq!(rows[0]["engine"], "native");
+
+    // `export --progress` puts the same answer in a handout made later.
+    let later = tmux.state_home().join("later.html");
+    let export = Command::new(LECTERN)
+        .args(["export", "--progress", "--html"])
+        .arg(&later)
+        .env("XDG_STATE_HOME", tmux.state_home())
+        .output()
+        .expect("lectern runs");
+    assert!(export.status.success(), "{export:?}");
+    let page = std::fs::read_to_string(&later).expect("the handout");
+    assert!(page.contains("Your predictions: "), "{page}");
+    assert!(page.contains("you predicted chunksize=100"), "{page}");
 
     let dir = tmux.state_home().join("lectern").join("progress");
     let file = std::fs::read_dir(&dir)

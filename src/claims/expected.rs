@@ -13,7 +13,11 @@ use super::{Claim, Expect};
 #[must_use]
 pub fn expected_answer(claim: &Claim) -> Option<String> {
     let question = claim.question.as_ref()?;
-    let unit = claim.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let unit = claim
+        .unit
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
     let as_stated = || format!("{} {}{unit}", claim.result, claim.expect);
     Some(match &question.answer {
         Answer::Number { .. } => match &claim.expect {

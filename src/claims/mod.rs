@@ -4,6 +4,7 @@
 
 pub mod expect;
 pub mod expected;
+pub mod progress_log;
 pub mod question;
 pub mod spread;
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::lecture::progress_log::{Progress, read};
+use crate::claims::progress_log::{Progress, read};
 use crate::resolved::ResolvedLesson;
 
 /// Prints (or, with `reset`, forgets) the progress kept at `path` for `lesson`, called `name`.
@@ -36,31 +36,50 @@ pub fn run(
             }
         };
     }
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+    let progress = match load(lesson, path) {
+        Ok(Some(progress)) => progress,
+        Ok(None) => {
             eprintln!(
                 "lectern progress: no answers to {name} yet: `lectern --learn` asks a question \
                  before each demo"
             );
             return ExitCode::SUCCESS;
         }
-        Err(err) => {
-            eprintln!("lectern progress: cannot read {}: {err}", path.display());
+        Err(why) => {
+            eprintln!("lectern progress: {why}");
             return ExitCode::FAILURE;
         }
+    };
+    let asked = asked(lesson);
+    let printed = if json {
+        print_json(&progress)
+    } else {
+        print_text(&progress, asked)
+    };
+    if printed.is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reads the progress kept at `path` for `lesson`, saying on standard error what was left
+/// out (a torn last line, answers to another version); `None` when there is no file yet.
+///
+/// # Errors
+/// The file cannot be read, or is not a progress file (it is left as it is).
+pub fn load(lesson: &ResolvedLesson, path: &Path) -> Result<Option<Progress>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
     };
     let version = format!("{:016x}", lesson.source_hash);
-    let progress = match read(&text, &version) {
-        Ok(progress) => progress,
-        Err(why) => {
-            eprintln!(
-                "lectern progress: {}: {why}; the file is left as it is (`--reset` forgets it)",
-                path.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
+    let progress = read(&text, &version).map_err(|why| {
+        format!(
+            "{}: {why}; the file is left as it is (`lectern progress --reset` forgets it)",
+            path.display()
+        )
+    })?;
     if progress.torn {
         eprintln!(
             "lectern progress: the last line was cut short (lectern stopped mid-write) and is left out"
@@ -72,20 +91,17 @@ pub fn run(
             progress.other_version
         );
     }
-    let asked = lesson
+    Ok(Some(progress))
+}
+
+/// How many questions `lesson` asks.
+#[must_use]
+pub fn asked(lesson: &ResolvedLesson) -> usize {
+    lesson
         .claims
         .iter()
         .filter(|c| c.question.is_some())
-        .count();
-    let printed = if json {
-        print_json(&progress)
-    } else {
-        print_text(&progress, asked)
-    };
-    if printed.is_err() {
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+        .count()
 }
 
 fn print_json(progress: &Progress) -> io::Result<()> {

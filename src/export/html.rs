@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::results::{Measured, Results};
+use crate::claims::progress_log::ProgressLine;
 use crate::lesson::{
     Align, Block, ClaimDirective, CodeBlock, Inline, Lesson, List, Slide, Table, TokenKind,
 };
@@ -56,6 +57,9 @@ fn front_page(out: &mut String, lesson: &Lesson, results: &Results) {
         "<p class=\"source\">{}</p>",
         escape(&results.describe())
     );
+    if let Some(summary) = results.predictions_summary() {
+        let _ = writeln!(out, "<p class=\"source\">{}</p>", escape(&summary));
+    }
     out.push_str("<nav><ol>\n");
     for (i, slide) in lesson.slides.iter().enumerate() {
         let _ = writeln!(
@@ -129,6 +133,11 @@ fn slide_section(out: &mut String, number: usize, slide: &Slide, results: &Resul
 fn claim_item(out: &mut String, slide: usize, claim: &ClaimDirective, results: &Results) {
     let unit = claim.unit.as_deref().unwrap_or("");
     let _ = write!(out, "<li><p>{}</p>", escape(&claim.text));
+    if let Some(question) = &claim.question
+        && let Some(answer) = results.prediction(slide, &question.prompt)
+    {
+        prediction_line(out, &question.prompt, answer);
+    }
     let measured = results.for_claim(slide, &claim.text);
     if measured.is_empty() {
         out.push_str("<p class=\"unmeasured\">Not measured for this handout.</p>");
@@ -137,6 +146,28 @@ fn claim_item(out: &mut String, slide: usize, claim: &ClaimDirective, results: &
         measured_line(out, m, unit);
     }
     out.push_str("</li>\n");
+}
+
+/// The question, what the learner predicted and what their machine measured for it.
+fn prediction_line(out: &mut String, prompt: &str, answer: &ProgressLine) {
+    let outcome = match answer.outcome.as_str() {
+        "close" => "close",
+        "off" => "off",
+        _ => "skipped",
+    };
+    let said = match (&answer.prediction, &answer.measured) {
+        (Some(p), Some(m)) => format!("you predicted {p}; your machine measured {m}"),
+        (Some(p), None) => format!("you predicted {p}"),
+        (None, _) => "you skipped it".into(),
+    };
+    let _ = write!(
+        out,
+        "<p class=\"prediction {outcome}\">Question: {}<br>Your answer ({}): {} — \
+         <strong>{outcome}</strong></p>",
+        escape(prompt),
+        escape(&answer.engine),
+        escape(&said),
+    );
 }
 
 fn measured_line(out: &mut String, m: &Measured, unit: &str) {
@@ -353,5 +384,42 @@ mod tests {
             "nothing fetched"
         );
         assert!(!html.contains("<script"), "no scripts");
+    }
+
+    #[test]
+    fn a_learners_predictions_sit_beside_their_claims_with_a_summary() {
+        let lesson = crate::lesson::embedded().expect("the built-in lecture").0;
+        let line =
+            |slide: usize, question: &str, prediction: Option<&str>, outcome: &str| ProgressLine {
+                lesson: String::new(),
+                slide,
+                question: question.into(),
+                prediction: prediction.map(Into::into),
+                measured: prediction.map(|_| "<1 ms".into()),
+                outcome: outcome.into(),
+                engine: "python".into(),
+                time: 0,
+            };
+        let spawn = "How long will spawn take to start one process here, in ms?";
+        let results = Results::default().with_predictions(
+            vec![
+                line(3, spawn, Some("50 ms"), "close"),
+                line(8, "not a question of this lesson", Some("9"), "off"),
+            ],
+            12,
+        );
+        let html = page(&lesson, &results);
+        assert!(
+            html.contains(&format!(
+                "Question: {spawn}<br>Your answer (python): you predicted 50 ms; your machine \
+                 measured &lt;1 ms — <strong>close</strong>"
+            )),
+            "{html}"
+        );
+        assert_eq!(html.matches("class=\"prediction").count(), 1);
+        assert!(html.contains("Your predictions: 1 of 12 predicted close; slide 8"));
+        // Without predictions, nothing of them.
+        let plain = page(&lesson, &Results::default());
+        assert!(!plain.contains("Your predictions") && !plain.contains("class=\"prediction"));
     }
 }

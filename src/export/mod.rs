@@ -10,20 +10,36 @@ use std::process::ExitCode;
 pub use html::{escape, page};
 pub use results::{Measured, Results, ResultsError};
 
+use crate::claims::progress_log::ProgressLine;
 use crate::lesson::Lesson;
 
 /// Writes the handout of `lesson` to `out`, with the verdicts in `results` (from
-/// `lectern report --json`) beside their claims. Returns the exit code: 0 when written, 2
+/// `lectern report --json`) and the learner's `predictions` (with how many questions the
+/// lesson asks) beside their claims. Returns the exit code: 0 when written, 2
 /// for a results file that cannot be used, 1 when the page cannot be written.
 #[must_use]
-pub fn run(lesson: &Lesson, out: &Path, results: Option<&Path>) -> ExitCode {
-    let results = match results.map(Results::load).transpose() {
+pub fn run(
+    lesson: &Lesson,
+    out: &Path,
+    results: Option<&Path>,
+    predictions: Option<(Vec<ProgressLine>, usize)>,
+) -> ExitCode {
+    let mut results = match results.map(Results::load).transpose() {
         Ok(results) => results.unwrap_or_default(),
         Err(err) => {
             eprintln!("lectern export: {err}");
             return ExitCode::from(2);
         }
     };
+    if let Some((predictions, asked)) = predictions {
+        if predictions.is_empty() {
+            eprintln!(
+                "lectern export: no predictions to put in the handout yet: `lectern --learn` \
+                 asks a question before each demo"
+            );
+        }
+        results = results.with_predictions(predictions, asked);
+    }
     let page = page(lesson, &results);
     match write_whole(out, page.as_bytes()) {
         Ok(()) => {

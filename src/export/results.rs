@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::claims::progress_log::{Progress, ProgressLine};
+
 use thiserror::Error;
 
 /// Why a results file could not be used.
@@ -131,6 +133,11 @@ const SESSION: &str = "this session";
 pub struct Results {
     measured: Vec<Measured>,
     source: Option<String>,
+    /// The learner's latest answer to each question (learn mode's progress), when the
+    /// handout keeps them (`export --progress`, `w` in learn mode).
+    predictions: Vec<ProgressLine>,
+    /// How many questions the lesson asks, for the summary.
+    asked: usize,
 }
 
 impl Results {
@@ -161,6 +168,7 @@ impl Results {
         Ok(Self {
             measured,
             source: Some(name),
+            ..Self::default()
         })
     }
 
@@ -170,7 +178,45 @@ impl Results {
         Self {
             measured,
             source: Some(SESSION.into()),
+            ..Self::default()
         }
+    }
+
+    /// The same, with the learner's `predictions` (the latest per question) beside the
+    /// claims their questions come from, out of `asked` questions in the lesson.
+    #[must_use]
+    pub fn with_predictions(self, predictions: Vec<ProgressLine>, asked: usize) -> Self {
+        Self {
+            predictions,
+            asked,
+            ..self
+        }
+    }
+
+    /// The learner's answer to the question `prompt` on slide `slide`, if the handout keeps
+    /// predictions and there is one.
+    #[must_use]
+    pub fn prediction(&self, slide: usize, prompt: &str) -> Option<&ProgressLine> {
+        self.predictions
+            .iter()
+            .rev()
+            .find(|p| p.slide == slide && p.question == prompt)
+    }
+
+    /// `Your predictions: 7 of 11 close; …` when the handout keeps predictions.
+    #[must_use]
+    pub fn predictions_summary(&self) -> Option<String> {
+        if self.predictions.is_empty() {
+            return None;
+        }
+        let progress = Progress {
+            latest: self.predictions.clone(),
+            ..Progress::default()
+        };
+        Some(format!(
+            "Your predictions: {}.",
+            progress.summary(self.asked)
+        ))
     }
 
     /// How many outcomes there are.

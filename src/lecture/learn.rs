@@ -3,9 +3,9 @@
 //! prediction beside what this machine measured. Predicting first is what turns watching a
 //! demonstration into learning from it.
 
-use super::progress_log::ProgressLine;
 use super::run::Slot;
 use super::text_field::TextField;
+use crate::claims::progress_log::ProgressLine;
 use crate::claims::{Prediction, Spread};
 
 /// Learn mode's state.

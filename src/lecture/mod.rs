@@ -17,7 +17,6 @@ pub mod event_loop;
 pub mod keymap;
 pub mod learn;
 pub mod msg;
-pub mod progress_log;
 pub mod room_state;
 pub mod run;
 pub mod session;

@@ -9,9 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::App;
 use super::learn::{Answered, Asking};
-use super::progress_log::ProgressLine;
 use super::run::{Run, Slot};
 use super::text_field::TextField;
+use crate::claims::progress_log::ProgressLine;
 use crate::claims::{Prediction, judge_runs};
 use crate::demo_runtime::RunRequest;
 use crate::demo_runtime::engine::Engine;
@@ -215,10 +215,7 @@ impl App {
             .and_then(|(spread, m)| Some((&m.get(spread.median_run)?.results, spread)));
         let (results, holds) = match median_run {
             Some((results, spread)) => (results, Some(spread.median_holds)),
-            None => (
-                &run.results,
-                claim.judge(&run.results).map(|v| v.holds),
-            ),
+            None => (&run.results, claim.judge(&run.results).map(|v| v.holds)),
         };
         answered.measured = question.measured(&claim.result, results, holds);
         answered.spread = spread;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Size;
 
+use crate::claims::Claim;
 use crate::input::{FromInput, Input};
 use crate::lecture::{Action, Step, action_for};
-use crate::claims::Claim;
 use crate::lesson::Lesson;
 use crate::link::wire::millis;
 use crate::link::{FromRoom, LessonRef, RoomState, ToPresenter, ToRoom};

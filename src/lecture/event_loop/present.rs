@@ -342,7 +342,13 @@ impl Session<'_, '_> {
     /// must not hold the lecture up); [`Msg::HandoutWritten`] says how it went.
     fn write_handout(&self) {
         let lesson = self.app.lesson.clone();
-        let results = self.app.verdicts.results();
+        let mut results = self.app.verdicts.results();
+        // A learner's handout keeps what they predicted beside what was measured.
+        if self.app.learn.on {
+            let asked = self.app.verdicts.claims.iter();
+            let asked = asked.filter(|c| c.question.is_some()).count();
+            results = results.with_predictions(self.state.answers(self.app), asked);
+        }
         let out = self.handout.clone();
         let tx = self.demos.tx.clone();
         let spawned = std::thread::Builder::new()

@@ -1,7 +1,7 @@
 //! Where a learner's progress is kept: `$XDG_STATE_HOME/lectern/progress/<lesson>.jsonl`, one
 //! JSON line per answered or skipped question, appended on a thread of its own and flushed
 //! line by line, so a crash or `kill -9` leaves every line before it whole (a torn last line
-//! is left out on reading: [`crate::lecture::progress_log::read`]).
+//! is left out on reading: [`crate::claims::progress_log::read`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::session_file::{SessionOptions, lesson_state_file};
-use crate::lecture::progress_log::{ProgressLine, read};
+use crate::claims::progress_log::{Progress, ProgressLine, read};
 
 /// The progress file of one lesson, and the thread that appends to it.
 pub struct ProgressFile {
@@ -32,21 +32,24 @@ impl ProgressFile {
         })
     }
 
-    /// The questions answered (or skipped) in earlier sessions of this version of the
-    /// lesson, as (slide, prompt); none when the file is missing or unreadable.
+    /// The latest answer to each question in earlier sessions of this version of the
+    /// lesson; none when the file is missing or unreadable.
     #[must_use]
-    pub fn answered(&self) -> Vec<(usize, String)> {
+    pub fn earlier(&self) -> Progress {
         std::fs::read_to_string(&self.path)
             .ok()
             .and_then(|text| read(&text, &self.lesson).ok())
-            .map(|progress| {
-                progress
-                    .latest
-                    .into_iter()
-                    .map(|line| (line.slide, line.question))
-                    .collect()
-            })
             .unwrap_or_default()
+    }
+
+    /// The questions answered (or skipped) in earlier sessions, as (slide, prompt).
+    #[must_use]
+    pub fn answered(&self) -> Vec<(usize, String)> {
+        self.earlier()
+            .latest
+            .into_iter()
+            .map(|line| (line.slide, line.question))
+            .collect()
     }
 
     /// Appends the lines of `log` not written yet, stamped with the lesson's version and the

@@ -8,6 +8,7 @@ use std::time::Instant;
 use super::progress_file::ProgressFile;
 use super::session_file::{SessionFile, SessionOptions};
 use super::timings_file::TimingsFile;
+use crate::claims::progress_log::ProgressLine;
 use crate::lecture::App;
 
 /// The files, where there is a state directory and this is no scripted tour.
@@ -55,6 +56,21 @@ impl StateFiles {
         if let Some(file) = &mut self.progress {
             file.save(&app.learn.log);
         }
+    }
+
+    /// The learner's latest answer to each question: earlier sessions' (from the file) with
+    /// this session's over them, for the handout.
+    #[must_use]
+    pub fn answers(&self, app: &App) -> Vec<ProgressLine> {
+        let mut progress = self
+            .progress
+            .as_ref()
+            .map(ProgressFile::earlier)
+            .unwrap_or_default();
+        for line in &app.learn.log {
+            progress.keep(line.clone());
+        }
+        progress.latest
     }
 
     /// Writes the last of each, as lectern quits.

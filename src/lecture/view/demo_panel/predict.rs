@@ -128,7 +128,11 @@ pub fn outcome_lines(app: &App, run: &Run, width: usize) -> Vec<Line<'static>> {
         ),
     };
     let mut lines = wrap(&[(&text, style.add_modifier(Modifier::BOLD))], width);
-    if let Some(spread) = answered.spread.as_ref().filter(|_| answered.measured.is_some()) {
+    if let Some(spread) = answered
+        .spread
+        .as_ref()
+        .filter(|_| answered.measured.is_some())
+    {
         let why = format!(
             "Why: the slide says \"{}\" — on this machine it {} ({}: {}).",
             claim.text,

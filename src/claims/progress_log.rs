@@ -61,18 +61,21 @@ pub fn read(text: &str, lesson: &str) -> Result<Progress, String> {
             progress.other_version += 1;
             continue;
         }
-        progress
-            .latest
-            .retain(|p| !(p.slide == parsed.slide && p.question == parsed.question));
-        progress.latest.push(parsed);
+        progress.keep(parsed);
     }
-    progress
-        .latest
-        .sort_by(|a, b| a.slide.cmp(&b.slide).then(a.time.cmp(&b.time)));
     Ok(progress)
 }
 
 impl Progress {
+    /// Takes `line` as the latest answer to its question (lines come oldest first), keeping
+    /// the answers in slide order.
+    pub fn keep(&mut self, line: ProgressLine) {
+        self.latest
+            .retain(|p| !(p.slide == line.slide && p.question == line.question));
+        let at = self.latest.partition_point(|p| p.slide <= line.slide);
+        self.latest.insert(at, line);
+    }
+
     /// `7 of 11 predicted close; slides 4 and 8 worth another look` (questions asked in
     /// all: `asked`).
     #[must_use]
