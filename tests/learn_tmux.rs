@@ -82,7 +82,41 @@ fn a_prediction_is_asked_measured_kept_and_read_back_after_a_kill() {
         "{shown}"
     );
     assert!(shown.contains("of 12 predicted close"), "{shown}");
-    let json = progress(&tmux, &["--json"]);
+    read_back_as_json_and_in_a_handout(&tmux);
+
+    let dir = tmux.state_home().join("lectern").join("progress");
+    let file = std::fs::read_dir(&dir)
+        .expect("the progress folder")
+        .flatten()
+        .map(|entry| entry.path())
+        .next()
+        .expect("one progress file");
+    let reset = progress(&tmux, &["--reset"]);
+    assert!(reset.status.success(), "{reset:?}");
+    let after = progress(&tmux, &[]);
+    assert!(
+        String::from_utf8_lossy(&after.stderr).contains("no answers"),
+        "{after:?}"
+    );
+
+    // A file that is not a progress file: said, and left as it is.
+    let garbage = "not a progress line\n{}\n";
+    std::fs::write(&file, garbage).expect("test setup");
+    let bad = progress(&tmux, &[]);
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("line 1 is not a progress line"), "{said}");
+    assert!(said.contains("left as it is"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        garbage
+    );
+}
+
+/// `lectern progress --json` gives the one answer with every field; `lectern export
+/// --progress` puts it in a handout made later.
+fn read_back_as_json_and_in_a_handout(tmux: &Tmux) {
+    let json = progress(tmux, &["--json"]);
     let rows: Vec<Value> = String::from_utf8_lossy(&json.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
@@ -114,32 +148,4 @@ fn a_prediction_is_asked_measured_kept_and_read_back_after_a_kill() {
     let page = std::fs::read_to_string(&later).expect("the handout");
     assert!(page.contains("Your predictions: "), "{page}");
     assert!(page.contains("you predicted chunksize=100"), "{page}");
-
-    let dir = tmux.state_home().join("lectern").join("progress");
-    let file = std::fs::read_dir(&dir)
-        .expect("the progress folder")
-        .flatten()
-        .map(|entry| entry.path())
-        .next()
-        .expect("one progress file");
-    let reset = progress(&tmux, &["--reset"]);
-    assert!(reset.status.success(), "{reset:?}");
-    let after = progress(&tmux, &[]);
-    assert!(
-        String::from_utf8_lossy(&after.stderr).contains("no answers"),
-        "{after:?}"
-    );
-
-    // A file that is not a progress file: said, and left as it is.
-    let garbage = "not a progress line\n{}\n";
-    std::fs::write(&file, garbage).expect("test setup");
-    let bad = progress(&tmux, &[]);
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
-    let said = String::from_utf8_lossy(&bad.stderr);
-    assert!(said.contains("line 1 is not a progress line"), "{said}");
-    assert!(said.contains("left as it is"), "{said}");
-    assert_eq!(
-        std::fs::read_to_string(&file).expect("still there"),
-        garbage
-    );
 }
