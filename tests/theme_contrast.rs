@@ -1,12 +1,12 @@
 //! Every theme must read on a projector: every character drawn — slides, the help, the notes,
-//! each demo's finished panel, the gauges — has at least WCAG's 4.5:1 contrast with the cell
+//! each demo's finished panel, learn mode's questions and outcomes, the gauges — has at least WCAG's 4.5:1 contrast with the cell
 //! behind it (3:1 for lines, bars and block glyphs), nothing is drawn dim, and high-contrast
 //! reverses nothing in a demo panel. Colours are resolved as xterm's 256-colour palette.
 
 mod lecture;
 
 use lectern::theme::ThemeName;
-use lecture::{RUNS, THEMES, finished_run, frame, lecture, press};
+use lecture::{RUNS, THEMES, answered, asked, finished_run, frame, lecture, press, questions};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
@@ -184,6 +184,27 @@ fn every_finished_demo_reads_in_every_theme_at_every_size() {
                 let app = finished_run(demo, slide, tabs, size, theme);
                 let buf = frame(&app);
                 found.extend(problems(&buf, theme, &format!("{demo} {size:?}")));
+            }
+        }
+    }
+    assert_readable(&found);
+}
+
+#[test]
+fn every_question_and_its_outcome_read_in_every_theme_at_every_size() {
+    let mut found = Vec::new();
+    for theme in THEMES {
+        for (slide, tabs, demo) in questions() {
+            for size in [(80, 24), (100, 30), (120, 40)] {
+                let (app, _) = asked(slide, tabs, size, theme);
+                found.extend(problems(
+                    &frame(&app),
+                    theme,
+                    &format!("{demo} asked {size:?}"),
+                ));
+                let app = answered((slide, tabs, &demo), size, theme);
+                let what = format!("{demo} answered {size:?}");
+                found.extend(problems(&frame(&app), theme, &what));
             }
         }
     }

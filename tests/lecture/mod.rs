@@ -104,6 +104,61 @@ pub fn finished_run(
     app
 }
 
+/// Every question of the built-in lecture, in slide order: its slide (1-based), how many
+/// Tabs select its demo there, and the demo's name (its recorded run).
+pub fn questions() -> Vec<(usize, usize, String)> {
+    let (app, _) = lecture(1, 120, 40, ThemeName::Dark);
+    let mut found = Vec::new();
+    for claim in app.verdicts.claims.iter().filter(|c| c.question.is_some()) {
+        let slide = claim.slide - 1;
+        let tabs = (0..)
+            .map_while(|i| app.request_for((slide, i)).map(|r| (i, r)))
+            .find(|(_, request)| **request == claim.request)
+            .map(|(i, _)| i)
+            .expect("a question's demo is on its slide");
+        found.push((claim.slide, tabs, claim.request.name().to_string()));
+    }
+    found
+}
+
+/// Learn mode on `slide` (1-based), the demo `tabs` Tabs along selected and Enter pressed:
+/// its question open, at `width`×`height` in `theme`.
+pub fn asked(
+    slide: usize,
+    tabs: usize,
+    (width, height): (u16, u16),
+    theme: ThemeName,
+) -> (App, Instant) {
+    let (mut app, now) = lecture(slide, width, height, theme);
+    press(&mut app, now, KeyCode::Char('L'));
+    for _ in 0..tabs {
+        press(&mut app, now, KeyCode::Tab);
+    }
+    press(&mut app, now, KeyCode::Enter);
+    assert!(app.learn.asking.is_some(), "slide {slide}: a question");
+    (app, now)
+}
+
+/// As [`asked`], answered `1` (the first option, or the number 1), and the recorded run of
+/// `demo` played in as the whole round: the prediction beside the measurement.
+pub fn answered(
+    (slide, tabs, demo): (usize, usize, &str),
+    size: (u16, u16),
+    theme: ThemeName,
+) -> App {
+    let (mut app, now) = asked(slide, tabs, size, theme);
+    app.verdicts.wanted = 1;
+    press(&mut app, now, KeyCode::Char('1'));
+    press(&mut app, now, KeyCode::Enter);
+    let run = app.demos.next_run;
+    for event in recorded(demo) {
+        send(&mut app, now, Msg::Demo { run, event });
+    }
+    let exit = ExitInfo::Code(0);
+    send(&mut app, now, Msg::DemoExited { run, exit });
+    app
+}
+
 /// Plays the recorded run of `demo` on `app`, started from slide `slide` (1-based) after
 /// `tabs` Tabs, as the presenter would: type the slide number, Enter, Tab, Enter.
 pub fn play(app: &mut App, now: Instant, slide: usize, tabs: usize, demo: &str) {
