@@ -5,6 +5,8 @@
 
 mod lecture;
 
+use std::fmt::Write as _;
+
 use lectern::theme::ThemeName;
 use lecture::{answered, asked, draw, questions};
 
@@ -73,7 +75,7 @@ fn every_question_is_asked_whole_at_every_size() {
                     assert!(text.contains(&numbered), "{numbered} {size:?}:\n{screen}");
                 }
             }
-            screens.push_str(&format!("── slide {slide}, {demo} ──\n{screen}\n"));
+            let _ = writeln!(screens, "── slide {slide}, {demo} ──\n{screen}");
         }
         insta::assert_snapshot!(format!("questions_{}x{}", size.0, size.1), screens);
     }
