@@ -13,6 +13,15 @@ use crate::demo_runtime::params::{Kind, ParamValue};
 /// Finished runs kept (the latest of each demo the presenter ran).
 const RUNS_KEPT: usize = 24;
 
+/// What `c` puts side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// The demo's latest run against its run before with other parameters (an experiment).
+    Experiments,
+    /// The demo's latest runs natively and on CPython.
+    Engines,
+}
+
 /// The demo panel's state across slides.
 #[derive(Debug, Clone, Default)]
 pub struct DemoPanel {
@@ -28,8 +37,8 @@ pub struct DemoPanel {
     pub refused: Option<String>,
     /// Lines of the panel's body scrolled past.
     pub scroll: usize,
-    /// Whether the panel compares the demo's latest runs on both engines.
-    pub compare: bool,
+    /// What the panel compares instead of showing the latest run (`c`), if anything.
+    pub compare: Option<Compare>,
     /// Runs, oldest first: at most one is running, and older finished ones are dropped.
     pub runs: Vec<Run>,
     /// Number of the latest run.
@@ -61,6 +70,21 @@ impl DemoPanel {
             .iter()
             .rev()
             .find(|r| r.slot == slot && r.engine == engine)
+    }
+
+    /// An experiment at `slot`: its latest run that ended with results, and the latest run
+    /// before it on the same engine with other parameters (earlier, latest) — what a learner
+    /// who changed a parameter (`e`) and ran again compares.
+    #[must_use]
+    pub fn experiment(&self, slot: Slot) -> Option<(&Run, &Run)> {
+        let measured = |r: &&Run| r.slot == slot && !r.is_running() && !r.results.is_empty();
+        let latest = self.runs.iter().rev().find(measured)?;
+        let earlier = self.runs.iter().rev().filter(measured).find(|r| {
+            r.id < latest.id
+                && (r.engine, r.interpreter) == (latest.engine, latest.interpreter)
+                && r.request.params() != latest.request.params()
+        })?;
+        Some((earlier, latest))
     }
 
     /// Run number `id`, to change it.

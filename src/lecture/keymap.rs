@@ -64,8 +64,9 @@ pub enum Action {
     ToggleFocus,
     /// Run the demo again on the next engine (native, then each CPython given).
     SwitchEngine,
-    /// Show the demo's latest results on both engines side by side, or not.
-    CompareEngines,
+    /// Put the demo's runs side by side: an experiment (other parameters), then both engines,
+    /// then back to the latest run.
+    Compare,
     /// Show the lesson's claims with this session's verdicts in the demo panel, or not.
     ToggleVerdicts,
     /// Learn mode on or off: a question before each demo that has one.
@@ -176,11 +177,11 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('E')],
         action: Action::SwitchEngine,
         label: "E · c",
-        help: "rerun on the next engine (native → each CPython) · compare",
+        help: "rerun on the next engine (native → each CPython) · compare runs",
     },
     Binding {
         keys: &[KeyCode::Char('c')],
-        action: Action::CompareEngines,
+        action: Action::Compare,
         label: "",
         help: "",
     },

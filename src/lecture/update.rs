@@ -287,7 +287,7 @@ impl App {
             | Action::EditParams
             | Action::ToggleFocus
             | Action::SwitchEngine
-            | Action::CompareEngines => self.demo_action(action, self.now),
+            | Action::Compare => self.demo_action(action, self.now),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
                 vec![Effect::Redraw]

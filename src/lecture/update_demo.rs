@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::demo_panel_state::Compare;
 use super::run::{Run, RunEnd, Slot};
 use super::text_field::TextField;
 use super::{Action, App};
@@ -81,7 +82,7 @@ impl App {
         run.title = title;
         run.engine = engine;
         run.interpreter = interpreter;
-        self.demos.compare = false;
+        self.demos.compare = None;
         self.demos.push(run);
         if self.layout.demo_cramped {
             self.demo_focus = true;
@@ -176,23 +177,33 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::SwitchEngine => self.switch_engine(now),
-            Action::CompareEngines => {
-                let slot = (self.slide, self.demos.selected);
-                let both = self.demos.latest_on(slot, Engine::Native).is_some()
-                    && self.demos.latest_on(slot, Engine::Python).is_some();
-                if both {
-                    self.demos.compare = !self.demos.compare;
-                    self.demos.scroll = 0;
-                } else {
-                    self.status = Some(
-                        "Run this demo on both engines first (E switches engine and runs it)."
-                            .into(),
-                    );
-                }
-                vec![Effect::Redraw]
-            }
+            Action::Compare => self.next_comparison(),
             _ => Vec::new(),
         }
+    }
+
+    /// `c`: the next comparison the demo's runs allow — its latest run against the one before
+    /// with other parameters, then both engines — then the latest run again.
+    fn next_comparison(&mut self) -> Vec<Effect> {
+        let slot = (self.slide, self.demos.selected);
+        let experiments = self.demos.experiment(slot).is_some();
+        let engines = self.demos.latest_on(slot, Engine::Native).is_some()
+            && self.demos.latest_on(slot, Engine::Python).is_some();
+        let next = match self.demos.compare {
+            None if experiments => Some(Compare::Experiments),
+            None | Some(Compare::Experiments) if engines => Some(Compare::Engines),
+            _ => None,
+        };
+        if next.is_none() && self.demos.compare.is_none() {
+            self.status = Some(
+                "Nothing to compare yet: change a parameter (e) and run again, or run on the \
+                 other engine (E)."
+                    .into(),
+            );
+        }
+        self.demos.compare = next;
+        self.demos.scroll = 0;
+        vec![Effect::Redraw]
     }
 
     /// `E`: runs the demo shown again on the next engine — after the one its latest run used,

@@ -29,7 +29,7 @@ impl App {
                 .filter(|_| !self.current_slide().verdicts)
                 .unwrap_or(0);
             self.demos.close_editor();
-            self.demos.compare = false;
+            self.demos.compare = None;
             self.demos.scroll = 0;
         }
         vec![Effect::Redraw]

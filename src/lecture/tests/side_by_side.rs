@@ -1,10 +1,14 @@
-//! `c`: the two engines side by side, on what the lesson's claims check, in the slide's words.
+//! `c`: a learner's experiment beside the run before it, and the two engines side by side, on
+//! what the lesson's claims check, in the slide's words.
 
 use crossterm::event::KeyCode;
 
-use super::{key, on_cpython_slide_3, send};
+use ratatui::style::Modifier;
+
+use super::{key, keys, on_cpython_slide_3, panel_text, send};
 use crate::demo_runtime::protocol::{Event, ResultValue};
 use crate::lecture::App;
+use crate::lecture::demo_panel_state::Compare;
 use crate::lecture::msg::Msg;
 use crate::process::ExitInfo;
 
@@ -69,4 +73,71 @@ fn c_compares_the_claimed_results_in_the_slides_words_with_ratios_for_times_only
             text.join("\n")
         );
     }
+}
+
+#[test]
+fn c_puts_an_experiment_beside_the_run_before_it_with_the_changed_parameter_picked_out() {
+    let (mut app, now) = super::app_at(120, 40);
+    keys(&mut app, now, &[KeyCode::Char('8'), KeyCode::Enter]);
+    // Nothing to compare yet: said, and nothing changes.
+    key(&mut app, now, KeyCode::Char('c'));
+    assert_eq!(app.demos.compare, None);
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("Nothing to compare yet")),
+        "{:?}",
+        app.status
+    );
+    key(&mut app, now, KeyCode::Enter);
+    finish(
+        &mut app,
+        now,
+        &[("time_ms_cs1", 238.0), ("time_ms_cs100", 129.0)],
+    );
+    // e, down to task_us (20 µs on this slide), type 5, Enter: the experiment runs.
+    keys(
+        &mut app,
+        now,
+        &[
+            KeyCode::Char('e'),
+            KeyCode::Down,
+            KeyCode::Down,
+            KeyCode::Char('5'),
+            KeyCode::Enter,
+        ],
+    );
+    finish(
+        &mut app,
+        now,
+        &[("time_ms_cs1", 250.0), ("time_ms_cs100", 60.0)],
+    );
+    assert_eq!(app.demos.runs.len(), 2, "the run before is kept");
+    key(&mut app, now, KeyCode::Char('c'));
+    assert_eq!(app.demos.compare, Some(Compare::Experiments));
+    let parts = crate::lecture::view::demo_panel::parts(&app, 110);
+    let changed = parts
+        .top
+        .iter()
+        .flat_map(|l| &l.spans)
+        .find(|s| s.content.contains("task_us"))
+        .expect("the changed parameter is named");
+    assert!(changed.style.add_modifier.contains(Modifier::UNDERLINED));
+    let text = panel_text(&app, 110);
+    assert!(text.contains("task_us: 20 → 5"), "{text}");
+    assert!(
+        !text.contains("workers: 2"),
+        "an unchanged one is not picked out: {text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("Higher chunksize, fewer IPC calls"))
+        .unwrap_or_else(|| panic!("the claim's words name its result:\n{text}"));
+    assert!(
+        row.contains("129") && row.contains("60") && row.contains("0.47×"),
+        "{row}"
+    );
+    // Only native runs here: c goes back to the latest run.
+    key(&mut app, now, KeyCode::Char('c'));
+    assert_eq!(app.demos.compare, None);
 }

@@ -11,6 +11,7 @@ use crate::demo_runtime::Demo;
 use crate::demo_runtime::params::Params;
 use crate::demo_runtime::protocol::NoteLevel;
 use crate::demo_runtime::view::count;
+use crate::lecture::demo_panel_state::Compare;
 use crate::lecture::text_field::TextField;
 use crate::lecture::{App, CoreTimeline, Run, RunEnd};
 use crate::process::ExitInfo;
@@ -81,8 +82,12 @@ pub fn parts(app: &App, width: usize) -> Parts {
                 ),
             };
         }
-        (_, _, Some(_)) if app.demos.compare => {
-            if let Some(parts) = super::compare::parts(app, slot, width) {
+        (_, _, Some(_)) if app.demos.compare.is_some() => {
+            let compared = match app.demos.compare {
+                Some(Compare::Experiments) => super::experiments::parts(app, slot, width),
+                _ => super::compare::parts(app, slot, width),
+            };
+            if let Some(parts) = compared {
                 return parts;
             }
             if let Some(run) = shown_run(app) {

@@ -5,6 +5,7 @@
 mod ask_the_room;
 mod compare;
 mod content;
+mod experiments;
 mod parts;
 mod predict;
 mod snippet_output;
