@@ -76,6 +76,28 @@ impl TerminalSession {
         Ok(())
     }
 
+    /// Hands the terminal to another program (an editor) while `program` runs, then takes it
+    /// back, clearing it so the next frame is drawn whole. The terminal is put back even when
+    /// taking it again fails half-way (the drop restores it).
+    ///
+    /// # Errors
+    /// If the terminal cannot be taken back.
+    pub fn lend<T>(&mut self, program: impl FnOnce() -> T) -> io::Result<T> {
+        restore();
+        let result = program();
+        enable_raw_mode()?;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            Clear(ClearType::All),
+            EnableMouseCapture
+        )?;
+        // The window may have changed size while it was lent.
+        let (width, height) = crossterm::terminal::size()?;
+        self.resize(width, height)?;
+        Ok(result)
+    }
+
     /// The area frames are drawn on: the whole window.
     #[must_use]
     pub fn area(&mut self) -> Rect {

@@ -145,3 +145,43 @@ fn a_hanging_snippet_stops_with_x_and_with_a_slide_change_and_norun_is_refused()
     assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
     std::fs::remove_dir_all(&dir).expect("clean");
 }
+
+/// `O` lends the terminal to `$EDITOR` (here a script that edits the copy as a learner would),
+/// takes it back, and `o` runs the copy with the slide's own run beside it; keys work after.
+#[test]
+fn o_runs_the_copy_edited_in_the_learners_editor_beside_the_slides_own_run() {
+    let tmux = Tmux::shell(120, 40);
+    let tag = unique_tag("snippet-edit");
+    let editor = tmux.state_home().join("edit.sh");
+    std::fs::create_dir_all(tmux.state_home()).expect("test setup");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i 's/sum of squares/total of squares/' \"$1\"\n",
+    )
+    .expect("test setup");
+    tmux.type_line(&format!(
+        "LECTERN_TEST_TAG={tag} EDITOR='sh {}' {LECTERN} --slide 6",
+        editor.display()
+    ));
+    tmux.wait_for("6 / 12");
+    tmux.keys(&["o"]);
+    tmux.wait_for("sum of squares: 328350");
+    tmux.wait_for("exit 0");
+    tmux.keys(&["O"]);
+    tmux.wait_for("lines differ");
+    tmux.keys(&["o"]);
+    let both = tmux.wait_for("total of squares: 328350");
+    for part in [
+        "Your copy",
+        "The slide's own code",
+        "sum of squares: 328350",
+    ] {
+        assert!(both.contains(part), "{part}:\n{both}");
+    }
+    // The keys are the lecture's again.
+    tmux.keys(&["Right"]);
+    tmux.wait_for("7 / 12");
+    tmux.quit();
+    tmux.assert_terminal_restored(0);
+    assert_all_gone(&tag, Duration::from_secs(1), "after quitting");
+}

@@ -159,6 +159,11 @@ pub struct App {
     pub laid_out: LaidOutText,
     /// The latest run of a slide's code (`o`).
     pub snippet: Option<SnippetRun>,
+    /// The run before it of the other version of the same slide's code (the slide's own
+    /// beside the learner's copy), shown beside it.
+    pub snippet_before: Option<SnippetRun>,
+    /// The learner's edited copies of slides' code (`O`), by slide (0-based).
+    pub code_copies: std::collections::HashMap<usize, String>,
     /// Snippet runs started so far (numbers the next).
     pub(super) snippet_runs: u64,
     /// Presenter screens connected (`lectern present`).
@@ -227,6 +232,8 @@ impl App {
             learn: super::learn::Learn::default(),
             laid_out: LaidOutText::default(),
             snippet: None,
+            snippet_before: None,
+            code_copies: std::collections::HashMap::new(),
             snippet_runs: 0,
             highlights: 0,
             presenters: 0,

@@ -14,8 +14,11 @@ pub enum Step {
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Run the slide's Python code with CPython and show its output.
+    /// Run the slide's Python code with CPython and show its output (the learner's edited
+    /// copy, when there is one).
     RunSnippet,
+    /// Open a copy of the slide's Python code in the learner's editor (`$EDITOR`).
+    EditCode,
     /// Go to the next slide.
     Next,
     /// Go to the previous slide.
@@ -152,8 +155,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[],
         action: Action::Enter,
-        label: "Enter · o",
-        help: "run this slide's demo · run its Python code (o)",
+        label: "Enter · o · O",
+        help: "run this slide's demo · run its Python code (o) · edit a copy (O)",
     },
     Binding {
         keys: &[KeyCode::Tab],
@@ -212,6 +215,12 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('o')],
         action: Action::RunSnippet,
+        label: "",
+        help: "",
+    },
+    Binding {
+        keys: &[KeyCode::Char('O')],
+        action: Action::EditCode,
         label: "",
         help: "",
     },

@@ -63,6 +63,13 @@ pub enum Msg {
     Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
     /// The handout was written (what to tell the presenter), or why not.
     HandoutWritten(Result<String, String>),
+    /// The learner's editor closed on slide `slide`'s code: what was saved, or why nothing.
+    CodeEdited {
+        /// The slide (0-based).
+        slide: usize,
+        /// The code as saved, or why there is none.
+        outcome: Result<String, String>,
+    },
     /// A presenter screen connected, left, or pressed a key (handled as if typed here).
     Link(crate::link::LinkEvent),
     /// A termination signal arrived (SIGINT, SIGTERM or SIGHUP): restore and leave.
@@ -118,6 +125,14 @@ pub enum Effect {
     StopSnippet {
         /// The run's number.
         run: u64,
+    },
+    /// Lend the terminal to the learner's editor on `code`, slide `slide`'s; answer with
+    /// [`Msg::CodeEdited`].
+    EditCode {
+        /// The slide (0-based).
+        slide: usize,
+        /// The code to start from: the learner's copy, else the slide's own.
+        code: String,
     },
     /// Write the handout (HTML) with this session's verdicts; answer with
     /// [`Msg::HandoutWritten`].

@@ -39,6 +39,8 @@ pub struct SnippetRun {
     pub dropped: usize,
     /// Whether the panel shows it rather than the demo.
     pub shown: bool,
+    /// Whether it runs the learner's edited copy rather than the slide's own code.
+    pub edited: bool,
 }
 
 impl SnippetRun {

@@ -56,6 +56,7 @@ impl App {
                 });
                 vec![Effect::Redraw]
             }
+            Msg::CodeEdited { slide, outcome } => self.on_code_edited(slide, outcome),
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);
@@ -313,6 +314,7 @@ impl App {
                 vec![Effect::Redraw]
             }
             Action::RunSnippet => self.run_snippet(self.now),
+            Action::EditCode => self.edit_code(),
             Action::Escape => self.escape(false),
             Action::Quit => self.quit(),
             Action::Interrupt => vec![Effect::Quit(ExitReason::User)],

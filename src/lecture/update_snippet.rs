@@ -18,20 +18,31 @@ fn first_python(blocks: &[Block]) -> Option<&crate::lesson::CodeBlock> {
 }
 
 impl App {
-    /// `o`: runs the slide's Python code, replacing a run that is still going.
+    /// `o`: runs the slide's Python code — the learner's edited copy when there is one —
+    /// replacing a run that is still going; the last run of the other version stays beside it.
     pub(super) fn run_snippet(&mut self, now: Instant) -> Vec<Effect> {
         let Some(code) = first_python(&self.current_slide().blocks) else {
             self.status = Some("This slide has no Python code to run.".into());
             return vec![Effect::Redraw];
         };
-        if code.norun {
+        let copy = self.code_copies.get(&self.slide).cloned();
+        if code.norun && copy.is_none() {
             self.status = Some(
                 "This slide's code is marked `norun`: it is not meant to run as it stands.".into(),
             );
             return vec![Effect::Redraw];
         }
-        let source = code.source.clone();
+        let edited = copy.is_some();
+        let source = copy.unwrap_or_else(|| code.source.clone());
         let mut effects = self.stop_snippet("started again", now);
+        // The other version's last run on this slide stays, to be read beside this one.
+        if let Some(last) = self.snippet.take() {
+            if last.slide == self.slide && last.edited != edited {
+                self.snippet_before = Some(last);
+            } else if last.slide != self.slide {
+                self.snippet_before = None;
+            }
+        }
         self.snippet_runs += 1;
         let run = self.snippet_runs;
         self.snippet = Some(SnippetRun {
@@ -42,10 +53,65 @@ impl App {
             lines: VecDeque::new(),
             dropped: 0,
             shown: true,
+            edited,
         });
         effects.push(Effect::StartSnippet { run, code: source });
         effects.push(Effect::Redraw);
         effects
+    }
+
+    /// `O`: opens a copy of the slide's Python (the learner's own copy, if edited before) in
+    /// the learner's editor.
+    pub(super) fn edit_code(&mut self) -> Vec<Effect> {
+        let Some(code) = first_python(&self.current_slide().blocks) else {
+            self.status = Some("This slide has no Python code to edit.".into());
+            return vec![Effect::Redraw];
+        };
+        let code = self
+            .code_copies
+            .get(&self.slide)
+            .cloned()
+            .unwrap_or_else(|| code.source.clone());
+        self.status = Some("Editing a copy of the slide's code (the slide is unchanged)…".into());
+        vec![
+            Effect::Redraw,
+            Effect::EditCode {
+                slide: self.slide,
+                code,
+            },
+        ]
+    }
+
+    /// The editor closed: a changed copy is kept for `o`; one saved back as the slide's own
+    /// code is dropped.
+    pub(super) fn on_code_edited(
+        &mut self,
+        slide: usize,
+        outcome: Result<String, String>,
+    ) -> Vec<Effect> {
+        let original = self
+            .lesson
+            .slides
+            .get(slide)
+            .and_then(|s| first_python(&s.blocks))
+            .map(|c| c.source.clone());
+        self.status = Some(match outcome {
+            Err(why) => format!("The code was not edited: {why}."),
+            Ok(saved) if Some(saved.trim_end()) == original.as_deref().map(str::trim_end) => {
+                self.code_copies.remove(&slide);
+                "Your copy is the slide's own code again: o runs the slide's code.".into()
+            }
+            Ok(saved) => {
+                let changed = changed_lines(original.as_deref().unwrap_or(""), &saved);
+                self.code_copies.insert(slide, saved);
+                format!(
+                    "Your copy of slide {}'s code is kept ({changed} lines differ): o runs it, \
+                     beside the slide's own run; O edits it again.",
+                    slide + 1
+                )
+            }
+        });
+        vec![Effect::Redraw]
     }
 
     /// Stops the running snippet, if any, saying `why`.
@@ -118,4 +184,12 @@ impl App {
         self.hide_snippet();
         self.stop_snippet("slide changed", now)
     }
+}
+
+/// How many lines differ between `a` and `b`, line by line (a rough count for the status).
+fn changed_lines(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    (0..a.len().max(b.len()))
+        .filter(|&i| a.get(i) != b.get(i))
+        .count()
 }

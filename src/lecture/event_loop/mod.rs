@@ -3,6 +3,7 @@
 //! helper; the layout facts it hands back to `update`; where frames go (terminal, recording,
 //! memory) with the markers a recording gets; and the tour script it runs.
 
+mod code_editor;
 mod demo_processes;
 pub mod highlight_helper;
 mod layout_tracker;

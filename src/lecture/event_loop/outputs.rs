@@ -158,6 +158,18 @@ impl Screens {
         Ok(())
     }
 
+    /// Lends the terminal to `program` (an editor) and takes it back, the next frame drawn
+    /// whole; `None` without a terminal.
+    ///
+    /// # Errors
+    /// If the terminal cannot be taken back.
+    pub fn lend<T>(&mut self, program: impl FnOnce() -> T) -> io::Result<Option<T>> {
+        match &mut self.tty {
+            Some(tty) => tty.lend(program).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The latest frame as text, one line per row (when kept).
     #[must_use]
     pub fn text(&self) -> &str {

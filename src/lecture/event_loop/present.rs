@@ -8,6 +8,7 @@ use std::time::Instant;
 use signal_hook::consts::SIGHUP;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use super::code_editor;
 use super::demo_processes::Demos;
 use super::highlight_helper;
 use super::layout_tracker::LayoutTracker;
@@ -16,7 +17,7 @@ use super::session_file::SessionOptions;
 use super::state_files::StateFiles;
 use super::tour::ScriptRunner;
 use crate::demo_runtime::launch::{Engines, EnginesAt};
-use crate::input::{listen_for_signals, spawn_input_reader};
+use crate::input::{InputGate, listen_for_signals, spawn_input_reader};
 use crate::lecture::App;
 use crate::lecture::msg::{Effect, Msg};
 use crate::link::{LessonRef, LinkEvent, RoomLink};
@@ -87,17 +88,19 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     let signals = listen_for_signals(tx.clone())?;
     // Before the screen changes, so a taken name is a plain error message.
     let link = open_link(options.link.as_ref(), &tx)?;
-    let (tty, window) = if options.headless {
+    let (tty, window, gate) = if options.headless {
         let size = options.screen.fixed.ok_or_else(|| {
             io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
         })?;
-        (None, size)
+        (None, size, None)
     } else {
         let session = TerminalSession::enter()?;
-        spawn_input_reader(tx.clone())?;
+        let gate = spawn_input_reader(tx.clone())?;
         let window = session.terminal.size()?;
-        (Some(session), window)
+        (Some(session), window, Some(gate))
     };
+    // A script never opens an editor: it would wait for a person.
+    let gate = gate.filter(|_| options.script.is_none());
     let mut screen_options = options.screen.clone();
     screen_options.keep_text = options.script.is_some() || options.headless;
     let mut screens = Screens::new(
@@ -165,6 +168,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         handout: options.handout,
         hangup: crate::terminal::HangupCheck::default(),
         state,
+        gate,
     };
     let reason = session.event_loop(&rx);
     std::mem::take(&mut session.state).finish(session.app, Instant::now());
@@ -220,6 +224,9 @@ struct Session<'a, 'b> {
     hangup: crate::terminal::HangupCheck,
     /// The session, run times and progress kept on this machine, if anywhere.
     state: StateFiles,
+    /// Pauses terminal input while an editor has the terminal; `None` without a terminal
+    /// or during a script.
+    gate: Option<InputGate>,
 }
 
 /// What handling a message asks of the loop.
@@ -338,6 +345,33 @@ impl Session<'_, '_> {
         }
     }
 
+    /// Lends the terminal to the learner's editor on `code` (this thread waits for it: the
+    /// editor has the screen and the keys), then says what was saved. Demos and the sampler
+    /// go on meanwhile; their messages wait in the channel.
+    fn edit_code(&mut self, slide: usize, code: &str) {
+        let outcome = match &self.gate {
+            None => Err("editing needs a terminal (not --headless, not a script)".to_string()),
+            Some(gate) => {
+                gate.pause();
+                let editor = code_editor::chosen_editor();
+                let lent = self
+                    .screens
+                    .lend(|| code_editor::edit(code, slide + 1, editor));
+                gate.resume();
+                match lent {
+                    Ok(Some(outcome)) => outcome,
+                    Ok(None) => Err("no terminal to edit in".into()),
+                    Err(err) => Err(format!("the terminal could not be taken back: {err}")),
+                }
+            }
+        };
+        let _ = self.demos.tx.send(Msg::CodeEdited { slide, outcome });
+        // The window may have changed size while the editor had it.
+        if let Ok((width, height)) = crossterm::terminal::size() {
+            let _ = self.demos.tx.send(Msg::Resize(width, height));
+        }
+    }
+
     /// Writes the handout with this session's verdicts on a thread of its own (a slow disk
     /// must not hold the lecture up); [`Msg::HandoutWritten`] says how it went.
     fn write_handout(&self) {
@@ -419,6 +453,7 @@ impl Session<'_, '_> {
                 Effect::Sampler(command) => self.demos.sampler.send(command),
                 Effect::ForgetRun { run } => self.demos.forget(run),
                 Effect::WriteHandout => self.write_handout(),
+                Effect::EditCode { slide, code } => self.edit_code(slide, &code),
             }
         }
         self.layout.refresh(self.app, sample);

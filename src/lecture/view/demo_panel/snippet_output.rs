@@ -2,7 +2,8 @@
 //! the bottom, and how it ended.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
@@ -12,18 +13,59 @@ use crate::ui::clock::format_clock;
 use crate::ui::frame::panel;
 use crate::ui::wrap::truncate;
 
-/// Draws `snippet` in `area`.
+/// Draws `snippet` in `area` — beside the last run of the other version of the same code
+/// (the learner's copy and the slide's own), when there is one.
 pub fn render(app: &App, snippet: &SnippetRun, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let hint = if snippet.is_running() {
         " x stops · o runs again "
     } else {
-        " o runs again · Esc: the demo "
+        " o again · O edit a copy · Esc: demo "
     };
-    let block = panel("Slide code · python3", theme)
-        .title_bottom(Line::styled(hint, theme.muted).right_aligned());
+    let title = if snippet.edited {
+        "Your copy of the slide's code · python3"
+    } else {
+        "Slide code · python3"
+    };
+    let block = panel(title, theme).title_bottom(Line::styled(hint, theme.muted).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
+    let Some(before) = app
+        .snippet_before
+        .as_ref()
+        .filter(|b| b.slide == snippet.slide && b.edited != snippet.edited)
+    else {
+        column(app, snippet, None, inner, buf);
+        return;
+    };
+    let (copy, own) = if snippet.edited {
+        (snippet, before)
+    } else {
+        (before, snippet)
+    };
+    // Side by side where each half is wide enough to read a line of output; else stacked.
+    let halves = if inner.width >= 70 {
+        Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .split(inner)
+    } else {
+        Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .split(inner)
+    };
+    column(app, copy, Some("Your copy"), halves[0], buf);
+    column(app, own, Some("The slide's own code"), halves[2], buf);
+}
+
+/// One run's state and latest output in `inner`, under `heading` when two are shown.
+fn column(app: &App, snippet: &SnippetRun, heading: Option<&str>, inner: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
     let width = usize::from(inner.width);
     let state = match &snippet.ended {
         None => Line::styled(
@@ -51,11 +93,15 @@ pub fn render(app: &App, snippet: &SnippetRun, area: Rect, buf: &mut Buffer) {
             }
         }
     };
-    let mut lines = vec![Line::styled(
+    let mut lines: Vec<Line<'static>> = heading
+        .map(|h| Line::styled(truncate(h, width), theme.key.add_modifier(Modifier::BOLD)))
+        .into_iter()
+        .collect();
+    lines.push(Line::styled(
         truncate(&state.to_string(), width),
         state.style,
-    )];
-    let rows = usize::from(inner.height).saturating_sub(1);
+    ));
+    let rows = usize::from(inner.height).saturating_sub(lines.len());
     let output: Vec<&(Stream, String)> = snippet.lines.iter().collect();
     let hidden = output.len().saturating_sub(rows) + snippet.dropped;
     let mut shown_rows = rows;
