@@ -156,7 +156,11 @@ pub enum Command {
     /// --json, into the JSON stream). lectern exits with the command's exit status.
     Watch(WatchArgs),
     /// List the demos, the slides they serve and their parameters.
-    Demos,
+    Demos {
+        /// Also list this lesson's own demos (declared in its front matter), first.
+        #[arg(long, value_name = "FILE")]
+        lesson: Option<PathBuf>,
+    },
     /// What you predicted in learn mode (`--learn`) and what your machine measured, per
     /// slide, with what is worth another look.
     Progress {
@@ -217,6 +221,9 @@ pub enum Command {
     Demo {
         /// The demo's name (see `lectern demos`).
         name: String,
+        /// Find the demo among this lesson's own demos first (its `[[demo]]` declarations).
+        #[arg(long, value_name = "FILE")]
+        lesson: Option<PathBuf>,
         /// Set a parameter, e.g. `--set children=4` (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,

@@ -18,7 +18,11 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { paths }) => lectern::commands::check::run(&paths),
         Some(Command::Watch(args)) => watch(args),
-        Some(Command::Demos) => lectern::commands::demo::list(),
+        Some(Command::Demos { lesson }) => match lesson.as_ref().map(|_| load(lesson.as_ref())) {
+            Some(Err(code)) => code,
+            Some(Ok(loaded)) => lectern::commands::demo::list(Some(&loaded.lesson)),
+            None => lectern::commands::demo::list(None),
+        },
         Some(Command::Progress {
             lesson,
             json,
@@ -40,11 +44,22 @@ fn main() -> ExitCode {
         }) => report(lesson.as_ref(), &engine, python, json, (quick, runs)),
         Some(Command::Demo {
             name,
+            lesson,
             sets,
             json,
             quick,
             engine,
-        }) => lectern::commands::demo::run(&name, &sets, json, quick, &engine),
+        }) => match lesson.as_ref().map(|_| load(lesson.as_ref())) {
+            Some(Err(code)) => code,
+            Some(Ok(loaded)) => lectern::commands::demo::run(
+                &name,
+                Some(&loaded.lesson),
+                &sets,
+                (json, quick),
+                &engine,
+            ),
+            None => lectern::commands::demo::run(&name, None, &sets, (json, quick), &engine),
+        },
         Some(Command::Worker { job }) => match job {
             WorkerJob::Exec { parent, command } => lectern::process::exec_command(parent, &command),
             WorkerJob::Highlight { parent } => {

@@ -52,7 +52,7 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
                         .params
                         .iter()
                         .map(|(k, v)| (k.as_str(), v.as_str()));
-                    let resolved = crate::demos::find(&directive.name)
+                    let resolved = crate::demos::find_in(&lesson, &directive.name)
                         .and_then(|demo| RunRequest::from_pairs(demo, pairs))
                         .map_err(|err| err.to_string())
                         .and_then(|request| {
@@ -77,6 +77,7 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
         .collect();
     let (claims, claim_problems) = claims::resolve(&lesson);
     problems.extend(claim_problems);
+    problems.extend(crate::demos::local::check(&lesson));
     problems.sort_by_key(|d| (d.line, d.col));
     (
         ResolvedLesson {
@@ -93,6 +94,11 @@ pub fn resolve(lesson: Lesson) -> (ResolvedLesson, Vec<Diagnostic>) {
 fn pinned_engine(request: &RunRequest, written: Option<&str>) -> Result<Option<Engine>, String> {
     match written {
         None => Ok(None),
+        Some("native") if !request.demo().native() => Err(format!(
+            "demo `{}` is the lesson's own and runs on CPython only, so `engine=native` cannot \
+             run it",
+            request.name()
+        )),
         Some("native") => Ok(Some(Engine::Native)),
         Some(_) if request.demo().spec().python.is_none() => Err(format!(
             "demo `{}` has no CPython twin, so `engine=python` cannot run it",
@@ -115,7 +121,7 @@ pub fn load(path: &Path) -> Result<(ResolvedLesson, Vec<Diagnostic>), LoadError>
     })?;
     checked(
         &name,
-        lesson::parse_bytes(&bytes),
+        lesson::parse_file(path, &bytes),
         lesson::source_hash(&bytes),
     )
 }

@@ -127,7 +127,7 @@ pub fn resolve(lesson: &Lesson) -> (Vec<Claim>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     for (index, slide) in lesson.slides.iter().enumerate() {
         for directive in &slide.claims {
-            match resolve_one(index + 1, directive) {
+            match resolve_one(lesson, index + 1, directive) {
                 Ok(claim) => claims.push(claim),
                 Err(problem) => problems.push(problem),
             }
@@ -136,9 +136,10 @@ pub fn resolve(lesson: &Lesson) -> (Vec<Claim>, Vec<Diagnostic>) {
     (claims, problems)
 }
 
-fn resolve_one(slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
+fn resolve_one(lesson: &Lesson, slide: usize, d: &ClaimDirective) -> Result<Claim, Diagnostic> {
     let at = Pos::new(d.line, d.col);
-    let demo = crate::demos::find(&d.demo).map_err(|err| Diagnostic::error(at, err.to_string()))?;
+    let demo = crate::demos::find_in(lesson, &d.demo)
+        .map_err(|err| Diagnostic::error(at, err.to_string()))?;
     let request =
         RunRequest::from_pairs(demo, d.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|err| Diagnostic::error(at, err.to_string()))?;

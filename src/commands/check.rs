@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::demo_runtime::view::count;
-use crate::lesson::{Severity, parse_bytes};
+use crate::lesson::{Severity, parse_file};
 use crate::resolved::resolve;
 
 /// Checks every file, printing one `PATH:LINE:COL: severity: message` line per problem on
@@ -26,7 +26,7 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
             }
         };
         // Parsed, then resolved against the demos: what loading it for the lecture does.
-        let parsed = parse_bytes(&bytes);
+        let parsed = parse_file(path, &bytes);
         let (resolved, mut diagnostics) = resolve(parsed.lesson);
         diagnostics.extend(parsed.diagnostics);
         diagnostics.sort_by_key(|d| (d.line, d.col));

@@ -21,6 +21,7 @@ use crate::demo_runtime::runner::{self, Report};
 use crate::demo_runtime::view::Views;
 use crate::demos::{ALL, find};
 use crate::input::{FromInput, Input, listen_for_signals};
+use crate::lesson::Lesson;
 use crate::process::{ExitInfo, signal_name};
 use crate::theme::{Theme, ThemeName};
 use crate::ui::views;
@@ -28,19 +29,35 @@ use crate::ui::views;
 /// Width the final views are drawn at when stdout is not a terminal.
 const PRINT_WIDTH: usize = 100;
 
-/// Prints every demo with its summary, parameters and where the built-in lecture uses it.
+/// Prints every demo — `lesson`'s own first — with its summary, parameters and where the
+/// built-in lecture uses it.
 #[must_use]
-pub fn list() -> ExitCode {
+pub fn list(lesson: Option<&Lesson>) -> ExitCode {
     let uses = built_in_uses();
     let mut out = io::stdout().lock();
-    for (i, demo) in ALL.iter().enumerate() {
+    let own: Vec<&'static dyn Demo> = lesson.map_or_else(Vec::new, |lesson| {
+        lesson
+            .meta
+            .demos
+            .iter()
+            .filter_map(|d| crate::demos::local::find(lesson, d.name.get_ref()))
+            .collect()
+    });
+    for (i, demo) in own.iter().chain(ALL).enumerate() {
         let spec = demo.spec();
         if i > 0 {
             let _ = writeln!(out);
         }
         let _ = writeln!(out, "{} — {}", spec.name, spec.title);
         let _ = writeln!(out, "  {}", spec.summary);
-        if let Some(slides) = uses.get(spec.name) {
+        if let Some(script) = demo.script() {
+            let _ = writeln!(
+                out,
+                "  the lesson's own demo, on CPython only: {}",
+                script.display()
+            );
+        }
+        if let Some(slides) = uses.get(spec.name).filter(|_| demo.native()) {
             let _ = writeln!(out, "  Lecture 25 runs it on slides {}", slides.join(", "));
         }
         let engines: Vec<&str> = demo.engines().iter().map(|e| e.name()).collect();
@@ -117,6 +134,12 @@ pub fn launch_for(demo: &dyn Demo, args: &EngineArgs) -> Result<Launch, String> 
     if let Some(why) = &engines.why_not_python {
         eprintln!("lectern: {why}");
     }
+    if !demo.native() && args.engine == EngineChoice::Native {
+        return Err(format!(
+            "demo `{}` is the lesson's own and runs on CPython only: leave out --engine native",
+            demo.spec().name
+        ));
+    }
     if args.engine == EngineChoice::Python && demo.spec().python.is_none() {
         return Err(format!(
             "demo `{}` has no CPython twin; run it with --engine native",
@@ -144,8 +167,18 @@ impl FromInput for Msg {
 /// Runs demo `name` with `sets`, printing progress, its views and a results table (or the
 /// protocol lines with `json`). Bad names or parameters exit 2 with the valid choices.
 #[must_use]
-pub fn run(name: &str, sets: &[String], json: bool, quick: bool, engine: &EngineArgs) -> ExitCode {
-    let validated = find(name).and_then(|demo| {
+pub fn run(
+    name: &str,
+    lesson: Option<&Lesson>,
+    sets: &[String],
+    (json, quick): (bool, bool),
+    engine: &EngineArgs,
+) -> ExitCode {
+    let found = match lesson {
+        Some(lesson) => crate::demos::find_in(lesson, name),
+        None => find(name),
+    };
+    let validated = found.and_then(|demo| {
         let given = sets
             .iter()
             .map(|s| split_set(s))

@@ -204,6 +204,12 @@ impl Engines {
     /// (the first when there is no such one).
     #[must_use]
     pub fn launch_on(&self, demo: &dyn Demo, engine: Engine, interpreter: usize) -> Launch {
+        // A demo without a native engine runs on CPython whatever was asked.
+        let engine = if demo.native() {
+            engine
+        } else {
+            Engine::Python
+        };
         match (&self.python, engine, demo.spec().python) {
             (Some((first, dir)), Engine::Python, Some(_)) => {
                 let python = interpreter

@@ -92,6 +92,13 @@ pub fn start(request: &RunRequest, launch: &Launch, report: OnReport) -> io::Res
     // demos their files), removed when the run ends however it ends, as long as lectern lives.
     let dir = RunDir::create()?;
     let mut command = match launch {
+        Launch::Native if !demo.native() => {
+            dir.remove();
+            return Err(io::Error::other(format!(
+                "demo `{name}` is the lesson's own and runs on CPython only, which is not \
+                 ready here (see `lectern --engine python`)"
+            )));
+        }
         Launch::Native => {
             // Under the same supervisor as a CPython twin: it counts the group against the
             // cap from outside, adopts and reaps orphans, and cleans up if lectern dies.
@@ -116,14 +123,17 @@ pub fn start(request: &RunRequest, launch: &Launch, report: OnReport) -> io::Res
             };
             // -B: no __pycache__ anywhere; -s -E: no user site or PYTHON* variables, so the
             // run is the same on every machine.
-            let args: Vec<OsString> = vec![
+            let mut args: Vec<OsString> = vec![
                 "-B".into(),
                 "-s".into(),
                 "-E".into(),
                 dir.join(twin).into_os_string(),
-                "--params".into(),
-                request.json().into(),
             ];
+            // A lesson's own demo: the launcher runs its script.
+            if let Some(script) = demo.script() {
+                args.push(script.as_os_str().to_owned());
+            }
+            args.extend(["--params".into(), request.json().into()]);
             super::supervisor::command(int(params, "cap"), python, &args)?
         }
     };

@@ -18,6 +18,13 @@ pub const PROTOCOL_MODULE: (&str, &str) = (
     include_str!("../../assets/python/lectern_protocol.py"),
 );
 
+/// Runs a lesson's own demo script as `__main__` (`python launcher SCRIPT --params …`), with
+/// the protocol module importable from beside the launcher: the author copies nothing.
+pub const LESSON_DEMO_LAUNCHER: (&str, &str) = (
+    "lectern_lesson_demo.py",
+    include_str!("../../assets/python/lectern_lesson_demo.py"),
+);
+
 /// Why the twins could not be made ready.
 #[derive(Debug, thiserror::Error)]
 pub enum TwinsError {
@@ -83,7 +90,10 @@ pub fn install_in(dir: &Path, twins: TwinFiles) -> Result<(), TwinsError> {
         .mode(0o700)
         .create(dir)
         .map_err(failed(dir))?;
-    for (name, text) in std::iter::once(&PROTOCOL_MODULE).chain(twins) {
+    for (name, text) in [&PROTOCOL_MODULE, &LESSON_DEMO_LAUNCHER]
+        .into_iter()
+        .chain(twins)
+    {
         let path = dir.join(name);
         if fs::read(&path).is_ok_and(|existing| existing == text.as_bytes()) {
             continue;
@@ -109,7 +119,10 @@ mod tests {
     fn twins_are_written_once_and_rewritten_when_changed() {
         let dir = std::env::temp_dir().join(format!("lectern-twins-{}", std::process::id()));
         install_in(&dir, TWINS).unwrap();
-        for (name, text) in std::iter::once(&PROTOCOL_MODULE).chain(TWINS) {
+        for (name, text) in [&PROTOCOL_MODULE, &LESSON_DEMO_LAUNCHER]
+            .into_iter()
+            .chain(TWINS)
+        {
             assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), *text);
         }
         fs::write(dir.join(TWINS[0].0), "stale").unwrap();

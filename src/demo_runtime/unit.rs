@@ -141,6 +141,17 @@ pub trait Demo: Sync {
     /// About how long a run with `params` takes on a two-core machine: what the panel says
     /// before a first run here (after one, the last run's time).
     fn estimate(&self, params: &Params) -> Duration;
+
+    /// The Python program of a lesson's own demo, which the twins' launcher runs; `None` for
+    /// a built-in demo, whose twin is [`DemoSpec::python`].
+    fn script(&self) -> Option<&std::path::Path> {
+        None
+    }
+
+    /// Whether lectern's native engine runs it (a lesson's own demo runs on CPython only).
+    fn native(&self) -> bool {
+        true
+    }
 }
 
 impl fmt::Debug for dyn Demo + '_ {
@@ -172,7 +183,10 @@ impl dyn Demo + '_ {
     /// The engines this demo runs on.
     #[must_use]
     pub fn engines(&self) -> Vec<Engine> {
-        let mut engines = vec![Engine::Native];
+        let mut engines = Vec::new();
+        if self.native() {
+            engines.push(Engine::Native);
+        }
         if self.spec().python.is_some() {
             engines.push(Engine::Python);
         }

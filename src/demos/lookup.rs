@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::ALL;
 use crate::demo_runtime::unit::{Demo, DemoError};
 use crate::demo_runtime::worker;
+use crate::lesson::Lesson;
 
 /// Looks a demo up by name.
 ///
@@ -19,6 +20,29 @@ pub fn find(name: &str) -> Result<&'static dyn Demo, DemoError> {
             name: name.into(),
             valid: names().join(", "),
         })
+}
+
+/// Looks a demo up by name among `lesson`'s own demos, then the built-in ones.
+///
+/// # Errors
+/// [`DemoError::UnknownDemo`] listing the lesson's demos and the built-in ones.
+pub fn find_in(lesson: &Lesson, name: &str) -> Result<&'static dyn Demo, DemoError> {
+    if let Some(demo) = super::local::find(lesson, name) {
+        return Ok(demo);
+    }
+    find(name).map_err(|_| {
+        let mut valid: Vec<&str> = lesson
+            .meta
+            .demos
+            .iter()
+            .map(|d| d.name.get_ref().as_str())
+            .collect();
+        valid.extend(names());
+        DemoError::UnknownDemo {
+            name: name.into(),
+            valid: valid.join(", "),
+        }
+    })
 }
 
 /// Every demo's name, in catalog order.

@@ -3,9 +3,10 @@
 //! place that lists them: a line per unit, in lecture order, and a line per file of their
 //! CPython twins. Nothing else names a demo (see `docs/adding-a-demo.md`).
 
+pub mod local;
 mod lookup;
 
-pub use lookup::{find, names, run_child, run_worker};
+pub use lookup::{find, find_in, names, run_child, run_worker};
 
 use crate::demo_runtime::twins::TwinFiles;
 use crate::demo_runtime::unit::Demo;

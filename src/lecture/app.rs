@@ -281,11 +281,13 @@ impl App {
         }
     }
 
-    /// `wanted`, if `demo` can run on it in this session; else native.
+    /// `wanted`, if `demo` can run on it in this session; else native — except a lesson's own
+    /// demo, which is CPython's.
     #[must_use]
     pub fn runnable_on(&self, demo: &dyn Demo, wanted: Engine) -> Engine {
         let twin_ready = demo.spec().python.is_some() && self.engines.python.is_some();
-        if wanted == Engine::Python && twin_ready {
+        // A lesson's own demo runs on CPython or not at all (and says why).
+        if (wanted == Engine::Python && twin_ready) || !demo.native() {
             Engine::Python
         } else {
             Engine::Native

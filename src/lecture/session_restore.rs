@@ -86,7 +86,8 @@ impl App {
             now,
         );
         for saved_run in &saved.runs {
-            let Some(run) = restore_run(saved_run, self.demos.next_run + 1, now) else {
+            let Some(run) = restore_run(&self.lesson, saved_run, self.demos.next_run + 1, now)
+            else {
                 continue;
             };
             self.demos.next_run = run.id;
@@ -109,8 +110,13 @@ impl App {
     }
 }
 
-fn restore_run(saved: &SavedRun, id: u64, now: Instant) -> Option<Run> {
-    let demo = crate::demos::find(&saved.demo).ok()?;
+fn restore_run(
+    lesson: &crate::lesson::Lesson,
+    saved: &SavedRun,
+    id: u64,
+    now: Instant,
+) -> Option<Run> {
+    let demo = crate::demos::find_in(lesson, &saved.demo).ok()?;
     let request = RunRequest::from_json(demo, &saved.params).ok()?;
     let duration = Duration::from_millis(saved.duration_ms);
     let mut run = Run::new(

@@ -86,7 +86,11 @@ impl Verdicts {
     pub fn missing(&self, engine: Engine) -> Vec<RunRequest> {
         let mut needed: Vec<(RunRequest, usize)> = Vec::new();
         for claim in &self.claims {
-            let runnable = engine == Engine::Native || claim.request.demo().spec().python.is_some();
+            let demo = claim.request.demo();
+            let runnable = match engine {
+                Engine::Native => demo.native(),
+                Engine::Python => demo.spec().python.is_some(),
+            };
             if runnable && !needed.iter().any(|(request, _)| *request == claim.request) {
                 let have = self.runs(claim, engine);
                 needed.push((claim.request.clone(), self.wanted.saturating_sub(have)));

@@ -56,11 +56,13 @@ pub fn parse(
     index: &LineIndex,
 ) -> Result<LessonMeta, Diagnostic> {
     let (start, end) = toml_range;
-    toml::from_str::<LessonMeta>(&text[start..end]).map_err(|err| {
+    let mut meta = toml::from_str::<LessonMeta>(&text[start..end]).map_err(|err| {
         let offset = err.span().map_or(start, |span| start + span.start);
         let message = err.message().trim().replace('\n', " ");
         Diagnostic::error(index.pos(offset), format!("front matter: {message}"))
-    })
+    })?;
+    super::demo_decl::locate(&mut meta.demos, start, index);
+    Ok(meta)
 }
 
 /// Yields `(start, end_without_newline, next_line_start)` for each line from `from`.

@@ -4,6 +4,7 @@
 //! lines, and directives in HTML comments (`<!-- demo: ... -->`, `<!-- notes: ... -->`).
 
 mod claim_directive;
+pub mod demo_decl;
 pub mod diagnostic;
 mod directive;
 mod directive_words;
@@ -29,6 +30,19 @@ pub const EMBEDDED_SOURCE: &str = include_str!("../../lessons/25-multiprocessing
 
 /// How the embedded lecture is named in messages.
 pub const EMBEDDED_NAME: &str = "lessons/25-multiprocessing.md (built in)";
+
+/// Parses the `bytes` of the lesson file at `path`: its own demos' scripts are relative to it.
+#[must_use]
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Parsed {
+    let mut parsed = parse_bytes(bytes);
+    parsed.lesson.base = Some(
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+    );
+    parsed
+}
 
 /// Why a lesson could not be loaded for presenting.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +73,7 @@ pub fn load(path: &Path) -> Result<(Lesson, Vec<Diagnostic>), LoadError> {
         path: name.clone(),
         source,
     })?;
-    into_lesson(&name, parse_bytes(&bytes))
+    into_lesson(&name, parse_file(path, &bytes))
 }
 
 /// The largest lesson lectern reads: far beyond any lecture (Lecture 25 is 40 KB), small

@@ -11,6 +11,9 @@ pub struct Lesson {
     pub meta: LessonMeta,
     /// The slides, in presentation order. A valid lesson has at least one.
     pub slides: Vec<Slide>,
+    /// The directory the lesson's own demo scripts are relative to: the lesson file's;
+    /// `None` for the built-in lecture and lessons made in memory.
+    pub base: Option<std::path::PathBuf>,
 }
 
 /// The TOML front matter between the `+++` lines at the top of a lesson file.
@@ -31,6 +34,9 @@ pub struct LessonMeta {
     pub date: Option<String>,
     /// Planned length of the lecture in minutes, shown next to the timer.
     pub duration_minutes: Option<u32>,
+    /// The lesson's own demos (`[[demo]]`), Python programs beside the lesson file.
+    #[serde(default, rename = "demo")]
+    pub demos: Vec<super::demo_decl::DemoDecl>,
 }
 
 impl Lesson {

@@ -109,6 +109,9 @@ pub fn parse(text: &str) -> Parsed {
         };
         diagnostics.push(Diagnostic::error(Pos::START, message));
     }
+    if let Some(meta) = &meta {
+        diagnostics.extend(super::demo_decl::check(&meta.demos));
+    }
     diagnostics.sort_by_key(|d| (d.line, d.col));
 
     let meta = meta.unwrap_or_else(|| LessonMeta {
@@ -119,7 +122,11 @@ pub fn parse(text: &str) -> Parsed {
         ..LessonMeta::default()
     });
     Parsed {
-        lesson: Lesson { meta, slides },
+        lesson: Lesson {
+            meta,
+            slides,
+            base: None,
+        },
         diagnostics,
     }
 }
@@ -144,6 +151,7 @@ fn empty_lesson() -> Lesson {
     Lesson {
         meta: LessonMeta::default(),
         slides: Vec::new(),
+        base: None,
     }
 }
 

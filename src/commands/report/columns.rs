@@ -44,7 +44,7 @@ impl Column {
     #[must_use]
     pub fn can_run(&self, demo: &dyn Demo) -> bool {
         match self.engine {
-            Engine::Native => true,
+            Engine::Native => demo.native(),
             Engine::Python => self.python.is_some() && demo.spec().python.is_some(),
         }
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::columns::Columns;
 use super::measure::Measured;
 use crate::claims::{Claim, Measurement, RunKey, Spread, judge_runs};
+use crate::demo_runtime::engine::Engine;
 
 /// Every run of one distinct run key in one column.
 pub type RunsOf = BTreeMap<(RunKey, usize), Vec<Measured>>;
@@ -48,6 +49,9 @@ pub fn rows<'a>(claims: &'a [Claim], measured: &RunsOf, columns: &Columns) -> Ve
                     claim.result
                 )),
                 None if !failed.is_empty() => Outcome::NotMeasured(failed[0].clone()),
+                None if !claim.request.demo().native() && column.engine == Engine::Native => {
+                    Outcome::NotMeasured("the lesson's own demo runs on CPython only".into())
+                }
                 None if !column.can_run(claim.request.demo()) => {
                     Outcome::NotMeasured(match (&column.python, &columns.why_not_python) {
                         (None, Some(why)) => why.clone(),
