@@ -257,6 +257,7 @@ fn present(
         session: session_options(args, source_hash),
         verdict_runs: usize::from(args.runs),
         learn: args.learn,
+        watch: args.lesson.clone(),
     };
     match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {

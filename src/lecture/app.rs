@@ -162,6 +162,9 @@ pub struct App {
     /// The run before it of the other version of the same slide's code (the slide's own
     /// beside the learner's copy), shown beside it.
     pub snippet_before: Option<SnippetRun>,
+    /// Why the last save of the lesson's file was not taken (its first problem), until a
+    /// save that is.
+    pub reload_error: Option<String>,
     /// The learner's edited copies of slides' code (`O`), by slide (0-based).
     pub code_copies: std::collections::HashMap<usize, String>,
     /// Snippet runs started so far (numbers the next).
@@ -233,6 +236,7 @@ impl App {
             laid_out: LaidOutText::default(),
             snippet: None,
             snippet_before: None,
+            reload_error: None,
             code_copies: std::collections::HashMap::new(),
             snippet_runs: 0,
             highlights: 0,

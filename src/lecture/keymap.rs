@@ -156,7 +156,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[],
         action: Action::Enter,
         label: "Enter · o · O",
-        help: "run this slide's demo · run its Python code (o) · edit a copy (O)",
+        help: "run the demo · run its code (o) · edit a copy (O)",
     },
     Binding {
         keys: &[KeyCode::Tab],
@@ -180,7 +180,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[KeyCode::Char('E')],
         action: Action::SwitchEngine,
         label: "E · c",
-        help: "rerun on the next engine (native → each CPython) · compare runs",
+        help: "rerun on the next engine (native → each CPython) · compare",
     },
     Binding {
         keys: &[KeyCode::Char('c')],

@@ -28,6 +28,7 @@ pub mod timings;
 mod update;
 mod update_demo;
 mod update_learn;
+mod update_reload;
 mod update_snippet;
 mod update_verdicts;
 pub mod verdicts;

@@ -63,6 +63,9 @@ pub enum Msg {
     Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
     /// The handout was written (what to tell the presenter), or why not.
     HandoutWritten(Result<String, String>),
+    /// The lesson's file (or a demo script of its own) was saved: the lesson read and checked
+    /// again, or the first problem that keeps it from being presented (`FILE:LINE:COL: …`).
+    LessonReloaded(Result<Reloaded, String>),
     /// The learner's editor closed on slide `slide`'s code: what was saved, or why nothing.
     CodeEdited {
         /// The slide (0-based).
@@ -134,6 +137,8 @@ pub enum Effect {
         /// The code to start from: the learner's copy, else the slide's own.
         code: String,
     },
+    /// Highlight the (reloaded) lesson's code blocks, where highlighting is done elsewhere.
+    HighlightLesson,
     /// Write the handout (HTML) with this session's verdicts; answer with
     /// [`Msg::HandoutWritten`].
     WriteHandout,
@@ -169,4 +174,22 @@ pub struct LayoutFacts {
     /// Lines the demo panel's content has, when its height may follow them (no run going);
     /// `None` while a run goes, when the gauges keep their share of the column.
     pub demo_rows: Option<u16>,
+}
+
+/// A lesson read again after a save.
+#[derive(Debug, Clone)]
+pub struct Reloaded {
+    /// The lesson, resolved and checked.
+    pub lesson: Box<crate::resolved::ResolvedLesson>,
+    /// The first line the save changed, if the lesson's own text changed: the lecture goes to
+    /// the slide holding it.
+    pub edited_line: Option<usize>,
+}
+
+/// Two reloads are the same when they read the same text (a resolved lesson is not
+/// comparable as a whole: its claims hold demos).
+impl PartialEq for Reloaded {
+    fn eq(&self, other: &Self) -> bool {
+        self.edited_line == other.edited_line && self.lesson.source_hash == other.lesson.source_hash
+    }
 }

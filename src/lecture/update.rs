@@ -57,6 +57,7 @@ impl App {
                 vec![Effect::Redraw]
             }
             Msg::CodeEdited { slide, outcome } => self.on_code_edited(slide, outcome),
+            Msg::LessonReloaded(reloaded) => self.on_lesson_reloaded(reloaded),
             Msg::Mouse(mouse) => self.on_mouse(mouse, now),
             Msg::Resize(width, height) => {
                 self.size = Size::new(width, height);

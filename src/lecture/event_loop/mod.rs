@@ -7,6 +7,7 @@ mod code_editor;
 mod demo_processes;
 pub mod highlight_helper;
 mod layout_tracker;
+mod lesson_watch;
 mod markers;
 mod outputs;
 mod present;

@@ -12,6 +12,7 @@ use super::code_editor;
 use super::demo_processes::Demos;
 use super::highlight_helper;
 use super::layout_tracker::LayoutTracker;
+use super::lesson_watch;
 use super::outputs::{ScreenOptions, Screens};
 use super::session_file::SessionOptions;
 use super::state_files::StateFiles;
@@ -61,6 +62,9 @@ pub struct PresentOptions {
     pub verdict_runs: usize,
     /// Start in learn mode (`--learn`).
     pub learn: bool,
+    /// The lesson's file, to reload when it is saved (`None`: the built-in lecture, or a
+    /// script, which must come out the same every time).
+    pub watch: Option<std::path::PathBuf>,
 }
 
 /// How the room listens for presenter screens.
@@ -88,19 +92,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     let signals = listen_for_signals(tx.clone())?;
     // Before the screen changes, so a taken name is a plain error message.
     let link = open_link(options.link.as_ref(), &tx)?;
-    let (tty, window, gate) = if options.headless {
-        let size = options.screen.fixed.ok_or_else(|| {
-            io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
-        })?;
-        (None, size, None)
-    } else {
-        let session = TerminalSession::enter()?;
-        let gate = spawn_input_reader(tx.clone())?;
-        let window = session.terminal.size()?;
-        (Some(session), window, Some(gate))
-    };
-    // A script never opens an editor: it would wait for a person.
-    let gate = gate.filter(|_| options.script.is_none());
+    let (tty, window, gate) = open_terminal(&options, &tx)?;
     let mut screen_options = options.screen.clone();
     screen_options.keep_text = options.script.is_some() || options.headless;
     let mut screens = Screens::new(
@@ -151,6 +143,11 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     if !highlight_here {
         highlight_helper::start(&app.lesson, tx.clone());
     }
+    // Dropped as the lecture ends, which stops the thread; a script's lesson is not watched.
+    let watched = options.watch.filter(|_| options.script.is_none());
+    let _watch = watched
+        .map(|path| lesson_watch::start(path, &app.lesson, tx.clone()))
+        .transpose()?;
     let mut demos = Demos::new(
         tx,
         &mut sampler,
@@ -169,6 +166,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         hangup: crate::terminal::HangupCheck::default(),
         state,
         gate,
+        highlight_elsewhere: !highlight_here,
     };
     let reason = session.event_loop(&rx);
     std::mem::take(&mut session.state).finish(session.app, Instant::now());
@@ -208,6 +206,32 @@ fn open_link(link: Option<&LinkOptions>, tx: &Sender<Msg>) -> io::Result<Option<
     .map_err(io::Error::other)
 }
 
+/// The terminal (none when headless), the window's size, and the gate that pauses its
+/// input (none for a script, which never opens an editor: it would wait for a person).
+fn open_terminal(
+    options: &PresentOptions,
+    tx: &Sender<Msg>,
+) -> io::Result<(
+    Option<TerminalSession>,
+    ratatui::layout::Size,
+    Option<InputGate>,
+)> {
+    if options.headless {
+        let size = options.screen.fixed.ok_or_else(|| {
+            io::Error::other("drawing without a terminal needs a size (--size COLSxROWS)")
+        })?;
+        return Ok((None, size, None));
+    }
+    let session = TerminalSession::enter()?;
+    let gate = spawn_input_reader(tx.clone())?;
+    let window = session.terminal.size()?;
+    Ok((
+        Some(session),
+        window,
+        Some(gate).filter(|_| options.script.is_none()),
+    ))
+}
+
 /// Everything the loop works on.
 struct Session<'a, 'b> {
     app: &'a mut App,
@@ -227,6 +251,8 @@ struct Session<'a, 'b> {
     /// Pauses terminal input while an editor has the terminal; `None` without a terminal
     /// or during a script.
     gate: Option<InputGate>,
+    /// Whether code is highlighted by the helper process (an interactive lecture).
+    highlight_elsewhere: bool,
 }
 
 /// What handling a message asks of the loop.
@@ -454,6 +480,10 @@ impl Session<'_, '_> {
                 Effect::ForgetRun { run } => self.demos.forget(run),
                 Effect::WriteHandout => self.write_handout(),
                 Effect::EditCode { slide, code } => self.edit_code(slide, &code),
+                Effect::HighlightLesson if self.highlight_elsewhere => {
+                    highlight_helper::start(&self.app.lesson, self.demos.tx.clone());
+                }
+                Effect::HighlightLesson => {}
             }
         }
         self.layout.refresh(self.app, sample);

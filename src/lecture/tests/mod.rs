@@ -18,6 +18,7 @@ mod learn_mode;
 mod processes;
 mod questions;
 mod quitting;
+mod reload;
 mod side_by_side;
 mod slide_runs;
 

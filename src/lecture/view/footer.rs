@@ -19,6 +19,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             format!(" go to slide: {}▏ ", app.jump),
             theme.footer_accent,
         ));
+    } else if let Some(problem) = &app.reload_error {
+        // Until a good save: the slides are the last good ones, and this says why.
+        right.push(Span::styled(
+            format!(" ✗ not reloaded: {problem} "),
+            theme.footer_accent,
+        ));
     } else if let Some(status) = &app.status {
         right.push(Span::styled(format!(" {status} "), theme.footer_accent));
     }

@@ -291,6 +291,19 @@ fn heading(
             width,
         ));
     }
+    // A lesson's own demo is a program on the author's disk: say which one runs.
+    if let Some(script) = demo.script() {
+        lines.extend(wrap(
+            &[(
+                &format!(
+                    "  the lesson's own demo, on CPython only: {}",
+                    script.display()
+                ),
+                theme.caution,
+            )],
+            width,
+        ));
+    }
     lines
 }
 
