@@ -99,7 +99,15 @@ struct Trial {
     /// After the demo's first process appears.
     moment: Duration,
     ending: Ending,
+    /// Whether the demo is the example lesson's own (`handoff`, a Python script beside it).
+    own: bool,
 }
+
+/// The example lesson, whose own demo the lesson-demo trials run.
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/lessons/examples/26-shared-memory.md"
+);
 
 impl Trial {
     fn draw(seed: u64) -> Self {
@@ -137,6 +145,22 @@ impl Trial {
             lecture,
             moment,
             ending,
+            own: false,
+        }
+    }
+
+    /// A trial of the example lesson's own demo (CPython only) ending as `ending`.
+    fn own(seed: u64, lecture: bool, ending: Ending) -> Self {
+        Self {
+            seed,
+            demo: "handoff",
+            engine: "python",
+            // Big enough to be mid-run when the ending comes.
+            params: vec![("size_mib".into(), "256".into())],
+            lecture,
+            moment: Duration::from_millis(300),
+            ending,
+            own: true,
         }
     }
 
@@ -154,8 +178,13 @@ impl Trial {
                 .params
                 .iter()
                 .fold(String::new(), |acc, (k, v)| acc + " --set " + k + "=" + v);
+            let from = if self.own {
+                format!(" --lesson {EXAMPLE}")
+            } else {
+                String::new()
+            };
             format!(
-                "{env} {LECTERN} demo {} --engine {}{sets}",
+                "{env} {LECTERN} demo {}{from} --engine {}{sets}",
                 self.demo, self.engine
             )
         }
@@ -166,8 +195,21 @@ impl Trial {
             .params
             .iter()
             .fold(String::new(), |acc, (k, v)| acc + " " + k + "=" + v);
+        // The lesson's own demo is declared as the example declares it, its script found
+        // where the example keeps it.
+        let front = if self.own {
+            let example = std::fs::read_to_string(EXAMPLE).expect("the example lesson");
+            let script = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/lessons/examples/demos/handoff.py"
+            );
+            let end = example[3..].find("+++").expect("front matter") + 6;
+            example[..end].replace("\"demos/handoff.py\"", &format!("\"{script}\"")) + "\n"
+        } else {
+            String::new()
+        };
         format!(
-            "## Trial {}\n\n<!-- demo: {}{params} -->\n\n---\n\n## Elsewhere\n\nNo demo here.\n",
+            "{front}## Trial {}\n\n<!-- demo: {}{params} -->\n\n---\n\n## Elsewhere\n\nNo demo here.\n",
             self.seed, self.demo
         )
     }
@@ -460,4 +502,27 @@ fn no_demo_outlives_any_ending_in_randomised_trials() {
         "only {with_processes} of {} trials ended a running demo",
         seeds.len()
     );
+}
+
+/// The example lesson's own demo — a Python script the author wrote — is held to the same
+/// clean-up: killed with lectern (`kill -9`, headless and in the lecture), on Ctrl-C, and on
+/// a slide change; its shared memory block, named after the run, goes too.
+#[test]
+fn a_lessons_own_demo_outlives_no_ending() {
+    let mut failures = Vec::new();
+    for (seed, lecture, ending) in [
+        (1, false, Ending::SigKillLectern),
+        (2, false, Ending::CtrlC),
+        (3, true, Ending::SigKillLectern),
+        (4, true, Ending::SlideChange),
+    ] {
+        let trial = Trial::own(seed, lecture, ending);
+        match run(&trial) {
+            // Each ending came while the demo's processes ran, or it proves nothing.
+            Ok(0) => failures.push(format!("{trial:?}: no demo process was running")),
+            Ok(_) => {}
+            Err(why) => failures.push(format!("{trial:?}: {why}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -189,6 +189,14 @@ def mib(n):
     return (n or 0) / (1024.0 * 1024.0)
 
 
+def run_name(suffix):
+    """A system-wide name for something the run makes, such as a shared memory block:
+    lectern removes what is named after its run when the run ends, however it ends (a block
+    left by a killed demo would stay in /dev/shm until reboot)."""
+    run_id = os.environ.get("LECTERN_RUN_ID") or "lectern-{}".format(os.getpid())
+    return "{}-{}".format(run_id, suffix)
+
+
 def thread_cpu_seconds(pid=None):
     """CPU seconds used so far by each thread of a process: {tid: seconds}, from
     /proc/PID/task/TID/stat (utime + stime, in clock ticks)."""

@@ -71,7 +71,8 @@ def main(ctx):
     pipe_ms = hand_over(ctx, "pipe worker", by_pipe, (), lambda c: c.send_bytes(data))
 
     ctx.progress("through shared memory", 1, 2)
-    shm = shared_memory.SharedMemory(create=True, size=size)
+    # Named after the run, so lectern removes it even if the demo is killed.
+    shm = shared_memory.SharedMemory(name=lp.run_name("handoff"), create=True, size=size)
     try:
         # Written straight into the shared pages: nothing is copied to hand them over.
         shm.buf[:size] = data
