@@ -29,6 +29,10 @@ pub fn run(paths: &[PathBuf]) -> ExitCode {
         let parsed = parse_file(path, &bytes);
         let (resolved, mut diagnostics) = resolve(parsed.lesson);
         diagnostics.extend(parsed.diagnostics);
+        // The slides' Python, read (never run): a syntax error is found now, not in class.
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            diagnostics.extend(crate::lesson::code_check::check(text));
+        }
         diagnostics.sort_by_key(|d| (d.line, d.col));
         for diagnostic in &diagnostics {
             let _ = writeln!(out, "{}", diagnostic.with_path(&name));

@@ -4,6 +4,7 @@
 //! lines, and directives in HTML comments (`<!-- demo: ... -->`, `<!-- notes: ... -->`).
 
 mod claim_directive;
+pub mod code_check;
 pub mod demo_decl;
 pub mod diagnostic;
 mod directive;
