@@ -245,6 +245,12 @@ pub enum Command {
         #[command(subcommand)]
         job: WorkerJob,
     },
+    /// Write a starter lesson and its own demo (a Python script beside it); never overwrites.
+    New {
+        /// The lesson file to write (`lecture-26.md`); the demo goes in `demos/` beside it.
+        #[arg(value_name = "FILE.md")]
+        path: PathBuf,
+    },
     /// Validate lesson files: one `PATH:LINE:COL: message` line per problem; exit 1 on errors.
     Check {
         /// Lesson files to check.

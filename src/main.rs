@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { paths }) => lectern::commands::check::run(&paths),
+        Some(Command::New { path }) => lectern::commands::new::run(&path),
         Some(Command::Watch(args)) => watch(args),
         Some(Command::Demos { lesson }) => match lesson.as_ref().map(|_| load(lesson.as_ref())) {
             Some(Err(code)) => code,

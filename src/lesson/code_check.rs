@@ -19,54 +19,46 @@ struct Fenced {
 /// Every fenced Python block of `text` not marked `norun`.
 fn python_blocks(text: &str) -> Vec<Fenced> {
     let mut blocks = Vec::new();
+    // The fence that is open, and the block it holds (`first_line` 0: not one to check).
     let mut open: Option<(String, Fenced)> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        match &mut open {
-            Some((fence, block)) => {
-                if trimmed.starts_with(fence.as_str()) && trimmed.trim_end().chars().all(|c| fence.starts_with(c)) {
-                    let (_, done) = open.take().expect("a block is open");
-                    blocks.push(done);
-                } else {
-                    let cut = line.len().min(block.indent).min(indent);
-                    block.source.push_str(&line[cut..]);
-                    block.source.push('\n');
-                }
+        if let Some((fence, block)) = &mut open {
+            let closes = trimmed.starts_with(fence.as_str())
+                && trimmed.trim_end().chars().all(|c| fence.starts_with(c));
+            if !closes {
+                block.source.push_str(&line[indent.min(block.indent)..]);
+                block.source.push('\n');
+            } else if let Some((_, done)) = open.take()
+                && done.first_line > 0
+            {
+                blocks.push(done);
             }
-            None => {
-                let fence_len = trimmed.chars().take_while(|&c| c == '`' || c == '~').count();
-                if fence_len < 3 {
-                    continue;
-                }
-                let fence = &trimmed[..fence_len];
-                let info = trimmed[fence_len..].trim();
-                let mut words = info.split_whitespace();
-                let python = words.next().is_some_and(|w| super::highlight::is_python(Some(w)));
-                if !python || info.split_whitespace().any(|w| w == "norun") {
-                    // Still an open fence: skip to its end so its text is not read as fences.
-                    open = Some((
-                        fence.to_string(),
-                        Fenced {
-                            first_line: 0,
-                            indent,
-                            source: String::new(),
-                        },
-                    ));
-                    continue;
-                }
-                open = Some((
-                    fence.to_string(),
-                    Fenced {
-                        first_line: i + 2,
-                        indent,
-                        source: String::new(),
-                    },
-                ));
-            }
+            continue;
         }
+        let fence_len = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .count();
+        if fence_len < 3 {
+            continue;
+        }
+        let info = trimmed[fence_len..].trim();
+        let python = info
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| super::highlight::is_python(Some(w)));
+        let wanted = python && !info.split_whitespace().any(|w| w == "norun");
+        open = Some((
+            trimmed[..fence_len].to_string(),
+            Fenced {
+                first_line: if wanted { i + 2 } else { 0 },
+                indent,
+                source: String::new(),
+            },
+        ));
     }
-    blocks.retain(|b| b.first_line > 0);
     blocks
 }
 
@@ -129,7 +121,8 @@ mod tests {
 
     #[test]
     fn a_block_that_does_not_parse_is_a_warning_at_its_place() {
-        let text = "## A\n\n```python\np = 1\np.start(); p.join(\n```\n\n```python\nprint(1)\n```\n";
+        let text =
+            "## A\n\n```python\np = 1\np.start(); p.join(\n```\n\n```python\nprint(1)\n```\n";
         let problems = check(text);
         let [problem] = problems.as_slice() else {
             panic!("{problems:?}")
