@@ -190,3 +190,15 @@ fn what_a_declaration_gets_wrong_is_said_at_its_place() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_authors_guide_quotes_the_example_demo_exactly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/writing-demos.md")).expect("the guide");
+    let example =
+        std::fs::read_to_string(root.join("lessons/examples/demos/handoff.py")).expect("example");
+    assert!(
+        guide.contains(&format!("```python\n{example}```")),
+        "docs/writing-demos.md's example differs from lessons/examples/demos/handoff.py"
+    );
+}
