@@ -24,6 +24,19 @@ pub struct Cli {
     pub present: PresentArgs,
 }
 
+/// What a recording shows its viewers besides the lecture.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AidArgs {
+    /// Captions at the bottom of the frame: `notes` shows each slide's "Say:" paragraph (a
+    /// script's `caption "…"` shows its own either way); recordings get them as subtitles
+    /// (`.vtt`) too
+    #[arg(long, value_name = "FROM", value_parser = ["notes"])]
+    pub captions: Option<String>,
+    /// Show the keys pressed, by a person or a script, for a second or two (for recordings)
+    #[arg(long)]
+    pub show_keys: bool,
+}
+
 /// Options for presenting a lesson.
 #[derive(Debug, Args)]
 pub struct PresentArgs {
@@ -67,6 +80,9 @@ pub struct PresentArgs {
     /// toggles it in the lecture)
     #[arg(long)]
     pub learn: bool,
+    /// Aids for a recording's viewers.
+    #[command(flatten)]
+    pub aids: AidArgs,
     /// How many runs of each claim's demo the verdicts' Enter makes (1 for a short tour)
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=50))]
     pub runs: u16,

@@ -259,6 +259,7 @@ fn present(
         verdict_runs: usize::from(args.runs),
         learn: args.learn,
         watch: args.lesson.clone(),
+        aids: (args.aids.captions.is_some(), args.aids.show_keys),
     };
     match lectern::lecture::event_loop::present(options) {
         Ok(ExitReason::Error(message)) => {

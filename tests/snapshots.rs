@@ -132,3 +132,17 @@ fn every_theme_draws_the_same_text() {
         }
     }
 }
+
+#[test]
+fn a_caption_and_the_keys_pressed_sit_above_the_footer() {
+    let (mut app, now) = app(3, 100, 30);
+    app.aids.show_keys = true;
+    app.aids.caption = Some(
+        "Fork copies the parent's memory lazily; spawn starts a fresh interpreter and imports \
+         everything again, which is why it costs tens of milliseconds here, and far more on a \
+         machine with a slow disk"
+            .into(),
+    );
+    press(&mut app, now, KeyCode::Tab);
+    insta::assert_snapshot!("caption_and_keys_100x30", draw(&app));
+}

@@ -210,3 +210,27 @@ fn every_question_and_its_outcome_read_in_every_theme_at_every_size() {
     }
     assert_readable(&found);
 }
+
+#[test]
+fn captions_and_the_keys_strip_read_in_every_theme() {
+    let mut found = Vec::new();
+    for theme in THEMES {
+        for (width, height) in [(80, 24), (100, 30), (120, 40)] {
+            let (mut app, now) = lecture(3, width, height, theme);
+            app.aids.show_keys = true;
+            app.aids.caption = Some(
+                "Fork copies the parent's memory lazily; spawn starts a fresh interpreter and \
+                 imports everything again, which is why it costs tens of milliseconds here"
+                    .into(),
+            );
+            press(&mut app, now, KeyCode::Char('s'));
+            press(&mut app, now, KeyCode::Char('s'));
+            found.extend(problems(
+                &frame(&app),
+                theme,
+                &format!("captions {width}x{height}"),
+            ));
+        }
+    }
+    assert_readable(&found);
+}

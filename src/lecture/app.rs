@@ -162,6 +162,8 @@ pub struct App {
     /// The run before it of the other version of the same slide's code (the slide's own
     /// beside the learner's copy), shown beside it.
     pub snippet_before: Option<SnippetRun>,
+    /// Aids for a recording's viewers: the caption, and the keys pressed (`--show-keys`).
+    pub aids: super::aids::Aids,
     /// Why the last save of the lesson's file was not taken (its first problem), until a
     /// save that is.
     pub reload_error: Option<String>,
@@ -237,6 +239,7 @@ impl App {
             snippet: None,
             snippet_before: None,
             reload_error: None,
+            aids: super::aids::Aids::default(),
             code_copies: std::collections::HashMap::new(),
             snippet_runs: 0,
             highlights: 0,
@@ -327,7 +330,8 @@ impl App {
         let notice = self
             .notice_until
             .map(|until| until.saturating_duration_since(now));
-        [self.stopwatch.until_next_second(now), notice]
+        let keys = self.aids.next_expiry(now);
+        [self.stopwatch.until_next_second(now), notice, keys]
             .into_iter()
             .flatten()
             .min()

@@ -11,6 +11,7 @@
 //! - drawing: [`view`], pure, from `&App`;
 //! - the event loop that feeds messages in and performs the effects: [`event_loop`].
 
+pub mod aids;
 pub mod app;
 pub mod demo_panel_state;
 pub mod event_loop;

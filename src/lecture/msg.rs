@@ -61,6 +61,8 @@ pub enum Msg {
     /// The lesson's Python blocks, highlighted by a helper process (see
     /// `lesson::highlight::highlight_elsewhere`), in the order of `Lesson::python_blocks`.
     Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
+    /// Show this caption at the bottom of the frame (a script's `caption "…"`), or none.
+    Caption(Option<String>),
     /// The handout was written (what to tell the presenter), or why not.
     HandoutWritten(Result<String, String>),
     /// The lesson's file (or a demo script of its own) was saved: the lesson read and checked

@@ -39,7 +39,14 @@ impl App {
             self.revision = self.revision.wrapping_add(1);
         }
         match msg {
-            Msg::Key(key) => self.on_key(key),
+            Msg::Key(key) => {
+                self.aids.key_pressed(key, !self.jump.is_empty(), now);
+                self.on_key(key)
+            }
+            Msg::Caption(text) => {
+                self.aids.caption = text;
+                vec![Effect::Redraw]
+            }
             Msg::Link(event) => self.on_link(event),
             Msg::Highlighted(lines) => {
                 if self.lesson.take_highlighted(lines) > 0 {
@@ -69,7 +76,8 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => {
-                let notice_over = self.notice_until.is_some_and(|until| now >= until);
+                let notice_over = self.notice_until.is_some_and(|until| now >= until)
+                    || self.aids.forget_keys(now);
                 if notice_over {
                     self.notice_until = None;
                     self.status = None;

@@ -75,6 +75,12 @@ impl CastFile {
         })
     }
 
+    /// Seconds since the recording began, as the next event's time would be written.
+    #[must_use]
+    pub fn now(&self) -> f64 {
+        ((self.started.elapsed().as_secs_f64() * 1e6).round() / 1e6).max(self.last)
+    }
+
     /// Writes one event now. Each event is flushed: a recording cut short (a crash, SIGKILL)
     /// still plays up to its last frame.
     ///

@@ -6,6 +6,8 @@
 //! screen; it draws the same frame as the screen does, at the recording's size.
 
 mod cast;
+pub mod replay;
+mod subtitles;
 
 use std::cell::RefCell;
 use std::io;
@@ -18,12 +20,15 @@ use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 pub use cast::{CastFile, FrameWriter, SharedCast};
+pub use subtitles::{Cue, Subtitles, vtt};
 
 /// A recording in progress.
 pub struct Recorder {
     terminal: Terminal<CrosstermBackend<FrameWriter>>,
     /// The same file the terminal draws into: markers and resizes go between frames.
     file: SharedCast,
+    /// The captions shown, timed, written beside the cast as subtitles (`.vtt`) when it ends.
+    subtitles: Subtitles,
 }
 
 impl Recorder {
@@ -45,7 +50,17 @@ impl Recorder {
             },
         )?;
         terminal.hide_cursor()?;
-        Ok(Self { terminal, file })
+        Ok(Self {
+            terminal,
+            file,
+            subtitles: Subtitles::beside(path),
+        })
+    }
+
+    /// The caption on screen now (`None`: none): a change starts or ends a subtitle cue.
+    pub fn caption(&mut self, caption: Option<&str>) {
+        let now = self.file.borrow().now();
+        self.subtitles.show(caption, now);
     }
 
     /// Records a frame: only the cells that changed since the last one are written.
@@ -89,6 +104,8 @@ impl Recorder {
     /// # Errors
     /// If the file cannot be written.
     pub fn finish(mut self) -> io::Result<()> {
-        self.terminal.show_cursor()
+        self.terminal.show_cursor()?;
+        let now = self.file.borrow().now();
+        self.subtitles.finish(now)
     }
 }

@@ -12,8 +12,10 @@
 //! wait text "DEADLOCK"
 //! sleep 2s
 //! mark "after the deadlock"
+//! caption "Slide 4: what a process costs"
 //! key PageDown
 //! wait slide 4
+//! wait settled            # nothing changed for 500 ms (the live gauges aside)
 //! ```
 
 mod read;
@@ -60,6 +62,9 @@ pub enum StepKind {
     },
     /// Put a marker with this label in the recording (`mark "…"`).
     Mark(String),
+    /// Show this caption at the bottom of the frame until the next one (`caption "…"`; an
+    /// empty one clears it), and write it to the recording's subtitles.
+    Caption(String),
 }
 
 /// What a `wait` waits for.
@@ -73,6 +78,9 @@ pub enum Condition {
     Text(String),
     /// This slide (1-based) is shown.
     Slide(usize),
+    /// Nothing in the lecture has changed for this long — the live gauges and the clock
+    /// aside (`wait settled`, 500 ms unless given).
+    Settled(Duration),
 }
 
 /// Why a script could not be read or did not complete.
@@ -121,12 +129,13 @@ mod tests {
             "# a tour\n\ntype 12\nkey Enter Tab Ctrl-C F5 q\nsleep 1.5s\nsleep 250ms\n\
              wait demo-finished\nwait demo-started within 3s\n\
              wait text \"say \\\"hi\\\"\" within 500ms # trailing comment\nwait slide 4\n\
-             mark \"slide 4: overhead\"\n",
+             mark \"slide 4: overhead\"\ncaption \"Now: slide 4\"\nwait settled\n\
+             wait settled 800ms within 5s\n",
         )
         .unwrap();
         let kinds: Vec<&StepKind> = script.steps.iter().map(|s| &s.kind).collect();
         let lines: Vec<usize> = script.steps.iter().map(|s| s.line).collect();
-        assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
         let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
         assert_eq!(
             kinds[0],
@@ -173,6 +182,21 @@ mod tests {
             }
         ));
         assert_eq!(kinds[8], &StepKind::Mark("slide 4: overhead".into()));
+        assert_eq!(kinds[9], &StepKind::Caption("Now: slide 4".into()));
+        assert!(matches!(
+            kinds[10],
+            StepKind::Wait {
+                condition: Condition::Settled(quiet),
+                ..
+            } if *quiet == Duration::from_millis(500)
+        ));
+        assert_eq!(
+            kinds[11],
+            &StepKind::Wait {
+                condition: Condition::Settled(Duration::from_millis(800)),
+                timeout: Duration::from_secs(5)
+            }
+        );
     }
 
     #[test]
@@ -186,6 +210,8 @@ mod tests {
             ("wait demo-finished within", "t:1:20", "unexpected `within`"),
             ("wait banana", "t:1:6", "unknown condition"),
             ("key", "t:1:4", "needs a key name"),
+            ("caption", "t:1:1", "`caption` takes one"),
+            ("wait settled soon", "t:1:14", "not a duration"),
         ] {
             let err = parse("t", text).unwrap_err().to_string();
             assert!(err.starts_with(at), "{text:?}: {err}");

@@ -12,8 +12,11 @@ use super::{Condition, Script, ScriptError, Step, StepKind};
 const DEFAULT_DEMO_WAIT: Duration = Duration::from_secs(180);
 const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
+/// How long nothing may change on screen for `wait settled` when no time is given.
+const DEFAULT_QUIET: Duration = Duration::from_millis(500);
+
 /// The commands, for error messages.
-const COMMANDS: &str = "key, type, sleep, wait, mark";
+const COMMANDS: &str = "key, type, sleep, wait, mark, caption";
 
 /// Reads and parses a script file.
 ///
@@ -84,6 +87,15 @@ pub fn parse(name: &str, text: &str) -> Result<Script, ScriptError> {
                 };
                 StepKind::Mark(label.clone())
             }
+            "caption" => {
+                let [(text, _)] = args else {
+                    return Err(error(
+                        col,
+                        "`caption` takes one \"quoted text\" (`caption \"\"` clears it)".into(),
+                    ));
+                };
+                StepKind::Caption(text.clone())
+            }
             "wait" => wait(args, col).map_err(|(col, message)| error(col, message))?,
             other => {
                 return Err(error(
@@ -107,8 +119,8 @@ pub fn parse(name: &str, text: &str) -> Result<Script, ScriptError> {
 /// `wait demo-finished`, `wait demo-started`, `wait text "…"`, `wait slide N`, each with an
 /// optional `within DURATION`.
 fn wait(args: &[(String, usize)], col: usize) -> Result<StepKind, (usize, String)> {
-    const WHAT: &str = "`wait` takes demo-started, demo-finished, text \"…\" or slide N, \
-                        then optionally `within 30s`";
+    const WHAT: &str = "`wait` takes demo-started, demo-finished, text \"…\", slide N or \
+                        settled [QUIET], then optionally `within 30s`";
     let Some(((what, at), rest)) = args.split_first() else {
         return Err((col, WHAT.into()));
     };
@@ -125,6 +137,14 @@ fn wait(args: &[(String, usize)], col: usize) -> Result<StepKind, (usize, String
                 _ => return Err((*col, format!("`{n}` is not a slide number (1, 2, …)"))),
             },
             None => return Err((*at, "`wait slide` needs a slide number".into())),
+        },
+        // Quiet for a moment (500 ms, or as given): nothing on screen changed.
+        "settled" => match rest.split_first() {
+            Some(((word, at), rest)) if word != "within" => {
+                let quiet = duration(word).ok_or_else(|| (*at, bad_duration(word)))?;
+                (Condition::Settled(quiet), rest)
+            }
+            _ => (Condition::Settled(DEFAULT_QUIET), rest),
         },
         _ => return Err((*at, format!("unknown condition `{what}`: {WHAT}"))),
     };

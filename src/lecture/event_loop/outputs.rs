@@ -137,6 +137,7 @@ impl Screens {
             labels.extend(markers.observe(app));
             recorder.frame(frame)?;
             recorder.mark(&labels)?;
+            recorder.caption(crate::lecture::view::captions_strip::caption_text(app).as_deref());
         }
         if let Some(tty) = &mut self.tty {
             let window = self.window;

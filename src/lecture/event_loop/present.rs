@@ -62,6 +62,9 @@ pub struct PresentOptions {
     pub verdict_runs: usize,
     /// Start in learn mode (`--learn`).
     pub learn: bool,
+    /// Captions from the slides' notes (`--captions notes`), and the keys pressed shown
+    /// (`--show-keys`): aids for a recording's viewers.
+    pub aids: (bool, bool),
     /// The lesson's file, to reload when it is saved (`None`: the built-in lecture, or a
     /// script, which must come out the same every time).
     pub watch: Option<std::path::PathBuf>,
@@ -115,6 +118,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     );
     // What the command line chose for the verdicts' rounds and learn mode.
     (app.verdicts.wanted, app.learn.on) = (options.verdict_runs.max(1), options.learn);
+    (app.aids.captions_from_notes, app.aids.show_keys) = options.aids;
     let mut engines = None;
     let mut probe = None;
     match options.engines {

@@ -16,6 +16,9 @@ pub struct ScriptRunner {
     next: usize,
     /// When the current step began, and how many runs had been started by then.
     began: Option<(Instant, u64)>,
+    /// What the lecture showed last (its revision: every change but the live gauges and the
+    /// clock moves it) and since when, for `wait settled`.
+    frame: (u64, Instant),
 }
 
 /// What the runner wants after one call.
@@ -39,6 +42,7 @@ impl ScriptRunner {
             script,
             next: 0,
             began: None,
+            frame: (0, Instant::now()),
         }
     }
 
@@ -47,6 +51,12 @@ impl ScriptRunner {
     /// latest frame.
     pub fn advance(&mut self, app: &App, screen: &str, now: Instant) -> Advance {
         let mut out = Advance::default();
+        // The gauges move with every sample and the clock every second: a screen that waits
+        // for them to stop would wait forever. What the lecture shows is what settles.
+        let seen = app.revision;
+        if seen != self.frame.0 {
+            self.frame = (seen, now);
+        }
         while let Some(step) = self.script.steps.get(self.next) {
             let (began, runs_before) = *self.began.get_or_insert((now, app.demos.next_run));
             match &step.kind {
@@ -58,6 +68,30 @@ impl ScriptRunner {
                 StepKind::Mark(label) => {
                     out.markers.push(label.clone());
                     self.step_done();
+                }
+                // Like keys, a caption is applied (and drawn) before the script goes on.
+                StepKind::Caption(text) => {
+                    out.msgs
+                        .push(Msg::Caption(Some(text.clone()).filter(|t| !t.is_empty())));
+                    self.step_done();
+                    return out;
+                }
+                StepKind::Wait {
+                    condition: Condition::Settled(quiet),
+                    timeout,
+                } => {
+                    let settled_at = self.frame.1 + *quiet;
+                    if now >= settled_at {
+                        self.step_done();
+                    } else if now >= began + *timeout {
+                        let condition = Condition::Settled(*quiet);
+                        out.ended = Some(Err(self.failed(step, gave_up(&condition, *timeout))));
+                        return out;
+                    } else {
+                        // No message may come while the screen is still: wake up to look.
+                        out.deadline = Some(settled_at.min(began + *timeout));
+                        return out;
+                    }
                 }
                 StepKind::Sleep(length) => {
                     if now < began + *length {
@@ -112,6 +146,8 @@ fn holds(condition: &Condition, app: &App, screen: &str, runs_before: u64) -> Re
         Condition::Slide(n) => app.slide + 1 == *n,
         Condition::Text(text) => screen.contains(text.as_str()),
         Condition::DemoStarted => app.demos.running().is_some() || app.demos.next_run > runs_before,
+        // Decided by the runner, which sees the frames.
+        Condition::Settled(_) => true,
         Condition::DemoFinished => match app.demos.runs.last() {
             None => false,
             Some(run) if run.is_running() => false,
@@ -142,6 +178,10 @@ fn gave_up(condition: &Condition, timeout: Duration) -> String {
         Condition::Text(text) => format!("\"{text}\" did not appear on screen"),
         Condition::DemoStarted => "no demo started".into(),
         Condition::DemoFinished => "the demo did not finish (or none was started)".into(),
+        Condition::Settled(quiet) => format!(
+            "the screen kept changing (never still for {} ms)",
+            quiet.as_millis()
+        ),
     };
     format!("{what} within {:.1} s", timeout.as_secs_f64())
 }

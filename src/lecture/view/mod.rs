@@ -3,6 +3,7 @@
 //! footer and the help overlay; and the layout facts `update` needs ([`facts`]).
 
 pub mod areas;
+pub mod captions_strip;
 pub mod demo_panel;
 pub mod facts;
 mod footer;

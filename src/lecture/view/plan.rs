@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::areas::of_app;
-use super::{demo_panel, footer, help, notes, offer, sidebar, slide_view};
+use super::{captions_strip, demo_panel, footer, help, notes, offer, sidebar, slide_view};
 use crate::lecture::App;
 use crate::ui::damage::Plan;
 use crate::ui::gauges;
@@ -84,6 +84,11 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
         ) {
             plan = plan.part(part.area, (revision, part.key), part.draw);
         }
+    }
+    if !app.aids.keys.is_empty() || captions_strip::caption_text(app).is_some() {
+        plan = plan.overlay(Box::new(|screen, buf| {
+            captions_strip::render(app, screen, buf);
+        }));
     }
     if app.show_help {
         plan = plan.overlay(Box::new(|screen, buf| help::render(app, screen, buf)));

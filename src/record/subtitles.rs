@@ -1,0 +1,124 @@
+//! The captions of a recording as Web VTT subtitles beside its cast (`talk.vtt` for
+//! `talk.cast`): one cue per caption, from when it appeared to when it changed or the
+//! recording ended — what a web player shows as subtitles, and a transcript of what was said.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// One caption and when it was on screen, in seconds from the recording's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// When it appeared.
+    pub start: f64,
+    /// When it went.
+    pub end: f64,
+    /// What it said.
+    pub text: String,
+}
+
+/// The cues so far, and the caption showing now.
+#[derive(Debug, Clone)]
+pub struct Subtitles {
+    path: PathBuf,
+    cues: Vec<Cue>,
+    showing: Option<(f64, String)>,
+}
+
+impl Subtitles {
+    /// Subtitles for the recording at `cast`, to be written beside it.
+    #[must_use]
+    pub fn beside(cast: &Path) -> Self {
+        Self {
+            path: cast.with_extension("vtt"),
+            cues: Vec::new(),
+            showing: None,
+        }
+    }
+
+    /// `caption` is on screen at `now`: a different one ends the cue showing.
+    pub fn show(&mut self, caption: Option<&str>, now: f64) {
+        if self.showing.as_ref().map(|(_, text)| text.as_str()) == caption {
+            return;
+        }
+        if let Some((start, text)) = self.showing.take() {
+            self.cues.push(Cue {
+                start,
+                end: now,
+                text,
+            });
+        }
+        self.showing = caption.map(|text| (now, text.to_string()));
+    }
+
+    /// Ends the cue showing and writes the file, if there was any caption.
+    ///
+    /// # Errors
+    /// If the file cannot be written.
+    pub fn finish(mut self, now: f64) -> io::Result<()> {
+        self.show(None, now);
+        if self.cues.is_empty() {
+            return Ok(());
+        }
+        std::fs::write(&self.path, vtt(&self.cues))
+    }
+}
+
+/// `cues` as a Web VTT file.
+#[must_use]
+pub fn vtt(cues: &[Cue]) -> String {
+    let mut out = String::from("WEBVTT\n");
+    for (i, cue) in cues.iter().enumerate() {
+        // A cue's text may not hold a blank line or `-->`.
+        let text = cue.text.replace("-->", "→").replace("\n\n", "\n");
+        let _ = write!(
+            out,
+            "\n{}\n{} --> {}\n{text}\n",
+            i + 1,
+            stamp(cue.start),
+            stamp(cue.end.max(cue.start + 0.001))
+        );
+    }
+    out
+}
+
+/// `HH:MM:SS.mmm`.
+fn stamp(seconds: f64) -> String {
+    let ms = std::time::Duration::try_from_secs_f64(seconds + 0.000_5)
+        .unwrap_or_default()
+        .as_millis();
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_become_timed_cues_and_none_writes_nothing() {
+        let dir = std::env::temp_dir().join(format!("lectern-vtt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("setup");
+        let mut subtitles = Subtitles::beside(&dir.join("talk.cast"));
+        subtitles.show(Some("Hello"), 0.5);
+        subtitles.show(Some("Hello"), 1.0);
+        subtitles.show(Some("Second --> third"), 62.25);
+        subtitles.show(None, 3725.0);
+        subtitles.finish(3726.0).expect("written");
+        let text = std::fs::read_to_string(dir.join("talk.vtt")).expect("a .vtt beside");
+        assert_eq!(
+            text,
+            "WEBVTT\n\n1\n00:00:00.500 --> 00:01:02.250\nHello\n\n\
+             2\n00:01:02.250 --> 01:02:05.000\nSecond → third\n"
+        );
+        let quiet = Subtitles::beside(&dir.join("quiet.cast"));
+        quiet.finish(1.0).expect("nothing to write");
+        assert!(!dir.join("quiet.vtt").exists());
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
