@@ -216,13 +216,34 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=50))]
         runs: Option<u16>,
     },
-    /// Write the lesson as one self-contained HTML handout: every slide, its highlighted
-    /// code, demos, claims (with measured verdicts from `lectern report --json`, if given)
-    /// and speaker notes. Reads offline; prints one slide per page.
+    /// Write the lesson as one self-contained HTML handout (`--html`: every slide, its
+    /// highlighted code, demos, claims with measured verdicts from `lectern report --json`,
+    /// speaker notes; reads offline, prints one slide per page), or turn a recording into a
+    /// replay page (`--replay`) or a GIF (`--gif`).
+    #[command(group = clap::ArgGroup::new("what").required(true).args(["html", "replay", "gif"]))]
     Export {
-        /// The HTML file to write.
+        /// The handout to write.
         #[arg(long, value_name = "FILE")]
-        html: PathBuf,
+        html: Option<PathBuf>,
+        /// A recording (`--record`) to write as one offline page: the player, chapters from
+        /// its markers, its captions (`.vtt` beside it).
+        #[arg(long, value_name = "CAST")]
+        replay: Option<PathBuf>,
+        /// A recording to render as an animated GIF, in the theme's colours.
+        #[arg(long, value_name = "CAST")]
+        gif: Option<PathBuf>,
+        /// Where the page or the GIF goes [default: the recording's name, .html or .gif].
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// GIF frames per second (1–30).
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u8).range(1..=30))]
+        fps: u8,
+        /// GIF: start at the marker whose label contains this (e.g. "3: Process Start").
+        #[arg(long, value_name = "MARKER")]
+        from: Option<String>,
+        /// GIF: stop at the marker whose label contains this.
+        #[arg(long, value_name = "MARKER")]
+        to: Option<String>,
         /// Verdicts to show beside the claims: the output of `lectern report --json`.
         #[arg(long, value_name = "JSONL")]
         results: Option<PathBuf>,

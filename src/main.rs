@@ -31,10 +31,25 @@ fn main() -> ExitCode {
         }) => progress(lesson.as_ref(), json, reset),
         Some(Command::Export {
             html,
+            replay,
+            gif,
+            output,
+            fps,
+            from,
+            to,
             results,
             progress,
             lesson,
-        }) => export(lesson.as_ref(), &html, results.as_deref(), progress),
+        }) => match (html, replay, gif) {
+            (Some(html), _, _) => export(lesson.as_ref(), &html, results.as_deref(), progress),
+            (_, Some(cast), _) => lectern::export::recording::replay(&cast, output.as_deref()),
+            (_, _, Some(cast)) => {
+                let options = lectern::export::recording::GifOptions { fps, from, to };
+                lectern::export::recording::gif(&cast, output.as_deref(), &options)
+            }
+            // clap requires one of the three.
+            (None, None, None) => ExitCode::from(2),
+        },
         Some(Command::Report {
             lesson,
             engine,

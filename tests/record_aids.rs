@@ -97,3 +97,108 @@ fn captions_keys_and_settled_waits_make_a_recording_with_subtitles() {
     assert_eq!(vtt.matches(" --> ").count(), 2, "one cue per slide: {vtt}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The page's DOM as headless Chromium built it, offline, after its scripts ran.
+fn dom(page: &std::path::Path) -> String {
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs (scripts/test installs it)");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_recording_becomes_an_offline_replay_page_and_a_gif() {
+    let dir = std::env::temp_dir().join(format!("lectern-replay-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let script = dir.join("short.script");
+    std::fs::write(
+        &script,
+        "caption \"Two slides, two chapters\"\nwait settled\nkey PageDown\nwait slide 2\n\
+         wait settled\n",
+    )
+    .expect("test setup");
+    let cast = dir.join("short.cast");
+    let output = Command::new(LECTERN)
+        .args(["--engine", "native", "--size", "100x30", "--script"])
+        .arg(&script)
+        .arg("--record")
+        .arg(&cast)
+        .stdin(Stdio::null())
+        .output()
+        .expect("lectern runs");
+    assert!(output.status.success(), "{output:?}");
+    let markers = lectern::record::replay::Cast::load(&cast)
+        .expect("the cast")
+        .markers()
+        .len();
+    assert!(markers >= 2, "a marker per slide");
+
+    let page = dir.join("short.html");
+    let export = Command::new(LECTERN)
+        .args(["export", "--replay"])
+        .arg(&cast)
+        .arg("-o")
+        .arg(&page)
+        .output()
+        .expect("lectern runs");
+    assert!(export.status.success(), "{export:?}");
+    let html = std::fs::read_to_string(&page).expect("the page");
+    for outside in ["<link", "src=\"http", "@import url(http"] {
+        assert!(!html.contains(outside), "{outside}: the page loads nothing");
+    }
+    let dom = dom(&page);
+    assert!(
+        dom.contains("ap-wrapper"),
+        "the player is in the page:\n{dom}"
+    );
+    assert_eq!(
+        dom.matches("class=\"chapter\"").count(),
+        markers,
+        "one chapter per marker"
+    );
+    assert!(
+        dom.contains("id=\"caption\""),
+        "the captions beside the player"
+    );
+
+    let gif_path = dir.join("short.gif");
+    let export = Command::new(LECTERN)
+        .args(["export", "--gif"])
+        .arg(&cast)
+        .arg("-o")
+        .arg(&gif_path)
+        .output()
+        .expect("lectern runs");
+    assert!(export.status.success(), "{export:?}");
+    let bytes = std::fs::read(&gif_path).expect("the GIF");
+    assert!(bytes.starts_with(b"GIF89a"));
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::Indexed);
+    let mut decoder = options
+        .read_info(bytes.as_slice())
+        .expect("a GIF that decodes");
+    assert_eq!(
+        (decoder.width(), decoder.height()),
+        (1000, 570),
+        "100×30 cells of 10×19 pixels"
+    );
+    let mut frames = 0;
+    while decoder.read_next_frame().expect("frames decode").is_some() {
+        frames += 1;
+    }
+    assert!(frames >= 2, "an animation: {frames} frames");
+    let _ = std::fs::remove_dir_all(&dir);
+}

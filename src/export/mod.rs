@@ -1,6 +1,10 @@
 //! `lectern export --html FILE`: the lesson as a handout students can read offline and print.
 
+mod gif;
+mod glyphs;
 mod html;
+pub mod recording;
+mod replay;
 mod results;
 
 use std::io::Write as _;

@@ -20,7 +20,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 pub use cast::{CastFile, FrameWriter, SharedCast};
-pub use subtitles::{Cue, Subtitles, vtt};
+pub use subtitles::{Cue, Subtitles, read_vtt, vtt};
 
 /// A recording in progress.
 pub struct Recorder {

@@ -82,6 +82,42 @@ pub fn vtt(cues: &[Cue]) -> String {
     out
 }
 
+/// The cues of a subtitles file as [`vtt`] writes them (other files' cue settings and notes
+/// are skipped); a file that is not one gives none.
+#[must_use]
+pub fn read_vtt(text: &str) -> Vec<Cue> {
+    let mut cues = Vec::new();
+    for block in text.replace("\r\n", "\n").split("\n\n") {
+        let mut lines = block.lines().skip_while(|l| !l.contains(" --> "));
+        let Some(timing) = lines.next() else {
+            continue;
+        };
+        let mut parts = timing.split(" --> ");
+        let (Some(start), Some(end)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let end = end.split_whitespace().next().unwrap_or("");
+        if let (Some(start), Some(end)) = (seconds(start.trim()), seconds(end)) {
+            let text: Vec<&str> = lines.collect();
+            cues.push(Cue {
+                start,
+                end,
+                text: text.join("\n"),
+            });
+        }
+    }
+    cues
+}
+
+/// `HH:MM:SS.mmm` or `MM:SS.mmm` in seconds.
+fn seconds(stamp: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for part in stamp.split(':') {
+        total = total * 60.0 + part.parse::<f64>().ok()?;
+    }
+    Some(total)
+}
+
 /// `HH:MM:SS.mmm`.
 fn stamp(seconds: f64) -> String {
     let ms = std::time::Duration::try_from_secs_f64(seconds + 0.000_5)
@@ -116,6 +152,10 @@ mod tests {
             "WEBVTT\n\n1\n00:00:00.500 --> 00:01:02.250\nHello\n\n\
              2\n00:01:02.250 --> 01:02:05.000\nSecond → third\n"
         );
+        let cues = read_vtt(&text);
+        assert_eq!(cues.len(), 2);
+        assert!((cues[1].end - 3725.0).abs() < 1e-9, "{cues:?}");
+        assert_eq!(cues[0].text, "Hello");
         let quiet = Subtitles::beside(&dir.join("quiet.cast"));
         quiet.finish(1.0).expect("nothing to write");
         assert!(!dir.join("quiet.vtt").exists());
