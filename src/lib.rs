@@ -15,12 +15,13 @@
 //! 7. [`resolved`] — a lesson's demos and claims resolved against the demos, once, at load.
 //! 8. [`theme`] — every style.
 //! 9. [`ui`] — what the screens share for drawing.
-//! 10. [`terminal`], [`link`], [`record`], [`script`], [`export`] — the full-screen session,
-//!     the presenter link, recordings, tour scripts, handouts.
-//! 11. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
-//! 12. [`presenter`] — the speaker's screen (it reads the lecture's keys).
-//! 13. [`cli`] — the command line.
-//! 14. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
+//! 10. [`terminal`], [`link`], [`record`], [`script`] — the full-screen session, the
+//!     presenter link, recordings (and reading them back), tour scripts.
+//! 11. [`export`] — handouts, and a recording as a replay page or a GIF.
+//! 12. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
+//! 13. [`presenter`] — the speaker's screen (it reads the lecture's keys).
+//! 14. [`cli`] — the command line.
+//! 15. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
 
 pub mod claims;
 pub mod cli;

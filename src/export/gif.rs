@@ -8,8 +8,18 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::glyphs::Glyphs;
-use super::recording::GifOptions;
 use crate::record::replay::{Cast, Player};
+
+/// What the GIF is made of.
+#[derive(Debug, Clone)]
+pub struct GifOptions {
+    /// Frames per second.
+    pub fps: u8,
+    /// Start at the marker whose label contains this.
+    pub from: Option<String>,
+    /// Stop at the marker whose label contains this.
+    pub to: Option<String>,
+}
 
 /// The font's size in pixels: a 100×30 recording makes a GIF about 1000 pixels wide.
 const FONT_PX: f32 = 16.0;

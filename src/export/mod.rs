@@ -4,7 +4,7 @@ mod gif;
 mod glyphs;
 mod html;
 pub mod recording;
-mod replay;
+mod replay_page;
 mod results;
 
 use std::io::Write as _;

@@ -5,18 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::record::read_vtt;
-use crate::record::replay::Cast;
 
-/// What the GIF is made of.
-#[derive(Debug, Clone)]
-pub struct GifOptions {
-    /// Frames per second.
-    pub fps: u8,
-    /// Start at the marker whose label contains this.
-    pub from: Option<String>,
-    /// Stop at the marker whose label contains this.
-    pub to: Option<String>,
-}
+pub use super::gif::GifOptions;
+use crate::record::replay::Cast;
 
 /// `--replay`: writes the page for `cast` to `out` (default: beside it, `.html`).
 #[must_use]
@@ -30,7 +21,7 @@ pub fn replay(cast_path: &Path, out: Option<&Path>) -> ExitCode {
     let cues = std::fs::read_to_string(cast_path.with_extension("vtt"))
         .map(|vtt| read_vtt(&vtt))
         .unwrap_or_default();
-    let page = super::replay::page(&cast, &text, &cues);
+    let page = super::replay_page::page(&cast, &text, &cues);
     written(
         &out,
         page.as_bytes(),
