@@ -69,10 +69,15 @@ pub fn page(cast: &Cast, cast_text: &str, cues: &[Cue]) -> String {
         script_json(&cast_text),
         script_json(&cues_json)
     );
+    // The recording's own size, loaded at once, its first seconds as the poster.
+    let _ = writeln!(
+        out,
+        "const player = AsciinemaPlayer.create({{data: cast}}, document.getElementById('player'), \
+         {{cols: {}, rows: {}, preload: true, poster: 'npt:0:2', fit: 'width', idleTimeLimit: 2}});",
+        cast.width, cast.height
+    );
     out.push_str(
-        "const player = AsciinemaPlayer.create({data: cast}, document.getElementById('player'), \
-         {fit: 'width', idleTimeLimit: 2});\n\
-         document.querySelectorAll('.chapter button').forEach((b) => b.addEventListener('click', \
+        "document.querySelectorAll('.chapter button').forEach((b) => b.addEventListener('click', \
          () => { player.seek(Number(b.dataset.t)); player.play(); }));\n\
          const caption = document.getElementById('caption');\n\
          if (caption) setInterval(() => { const t = player.getCurrentTime() || 0; \
