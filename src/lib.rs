@@ -15,8 +15,9 @@
 //! 7. [`resolved`] — a lesson's demos and claims resolved against the demos, once, at load.
 //! 8. [`theme`] — every style.
 //! 9. [`ui`] — what the screens share for drawing.
-//! 10. [`terminal`], [`link`], [`record`], [`script`] — the full-screen session, the
-//!     presenter link, recordings (and reading them back), tour scripts.
+//! 10. [`terminal`], [`link`], [`record`], [`script`], [`classroom`] — the full-screen
+//!     session, the presenter link, recordings (and reading them back), tour scripts, the
+//!     class of students' laptops.
 //! 11. [`export`] — handouts, and a recording as a replay page or a GIF.
 //! 12. [`lecture`] — the room's screen; [`watch`] — `lectern watch`.
 //! 13. [`presenter`] — the speaker's screen (it reads the lecture's keys).
@@ -24,6 +25,7 @@
 //! 15. [`commands`] — `lectern check`, `lectern demo`, `lectern report`.
 
 pub mod claims;
+pub mod classroom;
 pub mod cli;
 pub mod commands;
 pub mod demo_runtime;
