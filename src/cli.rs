@@ -24,6 +24,20 @@ pub struct Cli {
     pub present: PresentArgs,
 }
 
+/// The room takes a class: students join from their laptops.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClassArgs {
+    /// Take a class: listen for students (`lectern join`) and show how to join
+    #[arg(long)]
+    pub class: bool,
+    /// Where the class listens [default: 0.0.0.0:47125, every interface]
+    #[arg(long, value_name = "ADDR:PORT", requires = "class")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Students at most
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "class")]
+    pub max_students: usize,
+}
+
 /// What a recording shows its viewers besides the lecture.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AidArgs {
@@ -150,6 +164,9 @@ pub enum Command {
         /// Options for presenting.
         #[command(flatten)]
         args: PresentArgs,
+        /// Students' laptops.
+        #[command(flatten)]
+        class: ClassArgs,
         /// This session's name, for `lectern presenter --name` [default: the lesson file's
         /// name, with `-2`, `-3`… when another lecture uses it]
         #[arg(long, value_parser = session_name)]
@@ -281,6 +298,27 @@ pub enum Command {
         /// What the helper does.
         #[command(subcommand)]
         job: WorkerJob,
+    },
+    /// Join a class: follow the room's lecture on this machine, predict, and send the room
+    /// what this machine measures (`lectern present --class` shows the command to type).
+    Join {
+        /// The room's address, as the projector shows it.
+        #[arg(value_name = "HOST:PORT")]
+        addr: String,
+        /// The join code the projector shows.
+        code: String,
+        /// The room's lesson file, when it presents one (the same file: its hash is checked).
+        #[arg(long, value_name = "FILE")]
+        lesson: Option<PathBuf>,
+        /// Your name in the room's counts [default: your user name].
+        #[arg(long)]
+        name: Option<String>,
+        /// Simulate N students instead, in this process (for trying a room under load).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+        simulate: Option<u16>,
+        /// How long the simulated students stay.
+        #[arg(long, value_name = "S", default_value_t = 60, requires = "simulate")]
+        seconds: u64,
     },
     /// Write a starter lesson and its own demo (a Python script beside it); never overwrites.
     New {

@@ -29,27 +29,7 @@ fn main() -> ExitCode {
             json,
             reset,
         }) => progress(lesson.as_ref(), json, reset),
-        Some(Command::Export {
-            html,
-            replay,
-            gif,
-            output,
-            fps,
-            from,
-            to,
-            results,
-            progress,
-            lesson,
-        }) => match (html, replay, gif) {
-            (Some(html), _, _) => export(lesson.as_ref(), &html, results.as_deref(), progress),
-            (_, Some(cast), _) => lectern::export::recording::replay(&cast, output.as_deref()),
-            (_, _, Some(cast)) => {
-                let options = lectern::export::recording::GifOptions { fps, from, to };
-                lectern::export::recording::gif(&cast, output.as_deref(), &options)
-            }
-            // clap requires one of the three.
-            (None, None, None) => ExitCode::from(2),
-        },
+        Some(export @ Command::Export { .. }) => export_command(export),
         Some(Command::Report {
             lesson,
             engine,
@@ -98,14 +78,81 @@ fn main() -> ExitCode {
                 None => ExitCode::from(2),
             },
         },
-        Some(Command::Present { args, name }) => {
+        Some(Command::Present { args, class, name }) => {
             let link = link_options(&args, name);
-            present(&args, Some(link))
+            let class = class
+                .class
+                .then(|| lectern::lecture::event_loop::ClassSetup::Room {
+                    listen: class
+                        .listen
+                        .unwrap_or_else(|| std::net::SocketAddr::from(([0, 0, 0, 0], 47125))),
+                    max_students: class.max_students,
+                });
+            present(&args, Some(link), class)
         }
+        Some(Command::Join {
+            addr,
+            code,
+            lesson,
+            name,
+            simulate,
+            seconds,
+        }) => match simulate {
+            Some(n) => lectern::commands::join::simulate(&addr, &code, usize::from(n), seconds),
+            None => join(&addr, &code, lesson, name),
+        },
         Some(Command::Presenter { name, theme }) => {
             lectern::presenter::run(name, Theme::new(theme, Theme::no_color_requested()))
         }
-        None => present(&cli.present, None),
+        None => present(&cli.present, None, None),
+    }
+}
+
+/// `lectern export`: a handout, a replay page or a GIF.
+fn export_command(command: Command) -> ExitCode {
+    let Command::Export {
+        html,
+        replay,
+        gif,
+        output,
+        fps,
+        from,
+        to,
+        results,
+        progress,
+        lesson,
+    } = command
+    else {
+        return ExitCode::from(2);
+    };
+    match (html, replay, gif) {
+        (Some(html), _, _) => export(lesson.as_ref(), &html, results.as_deref(), progress),
+        (_, Some(cast), _) => lectern::export::recording::replay(&cast, output.as_deref()),
+        (_, _, Some(cast)) => {
+            let options = lectern::export::recording::GifOptions { fps, from, to };
+            lectern::export::recording::gif(&cast, output.as_deref(), &options)
+        }
+        // clap requires one of the three.
+        (None, None, None) => ExitCode::from(2),
+    }
+}
+
+/// `lectern join`: the student's lecture, in learn mode, following the room.
+fn join(
+    addr: &str,
+    code: &str,
+    lesson: Option<std::path::PathBuf>,
+    name: Option<String>,
+) -> ExitCode {
+    match lectern::commands::join::join(addr, code, lesson.as_deref(), name) {
+        Ok(student) => {
+            let mut words = vec!["lectern".into(), "--learn".into()];
+            words.extend(lesson.map(std::path::PathBuf::into_os_string));
+            let cli = Cli::parse_from(words);
+            let class = lectern::lecture::event_loop::ClassSetup::Student(student);
+            present(&cli.present, None, Some(class))
+        }
+        Err(code) => code,
     }
 }
 
@@ -205,6 +252,7 @@ fn report(
 fn present(
     args: &PresentArgs,
     link: Option<lectern::lecture::event_loop::LinkOptions>,
+    class: Option<lectern::lecture::event_loop::ClassSetup>,
 ) -> ExitCode {
     // The report hook first; the terminal guard chains its own restore in front of it.
     let _ = color_eyre::install();
@@ -274,6 +322,7 @@ fn present(
         verdict_runs: usize::from(args.runs),
         learn: args.learn,
         watch: args.lesson.clone(),
+        class,
         aids: (args.aids.captions.is_some(), args.aids.show_keys),
     };
     match lectern::lecture::event_loop::present(options) {

@@ -54,7 +54,7 @@ fn captions_keys_and_settled_waits_make_a_recording_with_subtitles() {
     for shown in [
         "Processes, not threads: watch both cores",
         "Slide 2: one lock, one core",
-        "PageDown — next",
+        "PageDown — forward",
         "Enter — go to slide",
     ] {
         assert!(

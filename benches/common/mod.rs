@@ -88,6 +88,15 @@ impl OnPty {
         self.master.write_all(keys).expect("write to the pty");
     }
 
+    /// What has arrived since the last look, without waiting.
+    pub fn take_output(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Ok(chunk) = self.output.try_recv() {
+            out.extend(chunk);
+        }
+        out
+    }
+
     /// Output is drained by the reader thread; this discards what has arrived.
     pub fn discard_output(&self) {
         while self.output.try_recv().is_ok() {}

@@ -153,11 +153,51 @@ impl Student {
         read_frame(&mut self.input)
     }
 
+    /// Hears the room on a thread of its own from now on, handing each message to `on`
+    /// (which returns `false` to stop); a connection that ends is heard as
+    /// [`ToStudent::Ended`]. Returns the half that sends.
+    ///
+    /// # Errors
+    /// If the thread cannot be started.
+    pub fn listen(
+        self,
+        on: impl Fn(ToStudent) -> bool + Send + 'static,
+    ) -> std::io::Result<StudentSender> {
+        let Self { out, mut input, .. } = self;
+        std::thread::Builder::new()
+            .name("class-room".into())
+            .spawn(move || {
+                while let Ok(message) = read_frame::<ToStudent>(&mut input) {
+                    let ended = message == ToStudent::Ended;
+                    if !on(message) || ended {
+                        return;
+                    }
+                }
+                on(ToStudent::Ended);
+            })?;
+        Ok(StudentSender { out })
+    }
+
     /// Stops waiting for the room after `timeout` (`None`: wait as long as it takes).
     ///
     /// # Errors
     /// If the socket refuses.
     pub fn set_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()> {
         self.input.get_ref().set_read_timeout(timeout)
+    }
+}
+
+/// The sending half of a student that hears the room on its own thread.
+pub struct StudentSender {
+    out: BufWriter<TcpStream>,
+}
+
+impl StudentSender {
+    /// Sends `message` to the room.
+    ///
+    /// # Errors
+    /// If the connection failed.
+    pub fn send(&mut self, message: &ToRoom) -> Result<(), WireError> {
+        write_frame(&mut self.out, message)
     }
 }

@@ -155,6 +155,33 @@ pub fn decode<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, WireError>
     serde_json::from_slice(body).map_err(|e| WireError::Malformed(e.to_string()))
 }
 
+/// What the fuzz target and its regression replay check of any bytes: read as a stream of
+/// frames in either direction, every frame read is a message that writes back to a frame
+/// that reads again; never a panic. Returns how many messages were read.
+///
+/// # Errors
+/// The message that did not read back, if one did not.
+pub fn replay(bytes: &[u8]) -> Result<usize, String> {
+    fn both_ways<T>(bytes: &[u8]) -> Result<usize, String>
+    where
+        T: Serialize + for<'de> Deserialize<'de> + std::fmt::Debug,
+    {
+        let mut input = bytes;
+        let mut read = 0;
+        while let Ok(message) = read_frame::<T>(&mut input) {
+            read += 1;
+            let mut again = Vec::new();
+            // A message holding a number JSON cannot write (NaN) is refused on writing.
+            if write_frame(&mut again, &message).is_ok() {
+                read_frame::<T>(&mut again.as_slice())
+                    .map_err(|err| format!("{message:?} does not read back: {err}"))?;
+            }
+        }
+        Ok(read)
+    }
+    Ok(both_ways::<ToRoom>(bytes)? + both_ways::<ToStudent>(bytes)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,9 @@
 
 pub mod auth;
 pub mod client;
+pub mod frames;
 pub mod server;
 pub mod simulate;
-pub mod frames;
 
-pub use client::{JoinError, Student};
+pub use client::{JoinError, Student, StudentSender};
 pub use server::{ClassEvent, ClassOptions, ClassServer};

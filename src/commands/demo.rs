@@ -58,7 +58,8 @@ pub fn list(lesson: Option<&Lesson>) -> ExitCode {
             );
         }
         if let Some(slides) = uses.get(spec.name).filter(|_| demo.native()) {
-            let _ = writeln!(out, "  Lecture 25 runs it on slides {}", slides.join(", "));
+            let which = if slides.len() == 1 { "slide" } else { "slides" };
+            let _ = writeln!(out, "  Lecture 25 runs it on {which} {}", slides.join(", "));
         }
         let engines: Vec<&str> = demo.engines().iter().map(|e| e.name()).collect();
         let _ = writeln!(out, "  engines: {}", engines.join(", "));

@@ -101,8 +101,11 @@ pub fn key_label(key: KeyEvent) -> String {
 /// What an action does, in a few words, for the keys strip.
 fn what_it_does(action: Action) -> Option<&'static str> {
     Some(match action {
-        Action::Next | Action::Forward(_) => "next",
-        Action::Previous | Action::Back(_) => "back",
+        Action::Next => "next",
+        Action::Previous => "back",
+        // PageDown may scroll a tall slide rather than turn it.
+        Action::Forward(_) => "forward",
+        Action::Back(_) => "backward",
         Action::First => "first slide",
         Action::Last => "last slide",
         Action::Enter => "run demo",
@@ -132,7 +135,7 @@ mod tests {
     #[test]
     fn keys_are_named_as_a_viewer_knows_them_and_go_after_a_moment() {
         let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
-        assert_eq!(key_label(key(KeyCode::PageDown)), "PageDown — next");
+        assert_eq!(key_label(key(KeyCode::PageDown)), "PageDown — forward");
         assert_eq!(key_label(key(KeyCode::Enter)), "Enter — run demo");
         assert_eq!(
             key_label(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),

@@ -162,6 +162,8 @@ pub struct App {
     /// The run before it of the other version of the same slide's code (the slide's own
     /// beside the learner's copy), shown beside it.
     pub snippet_before: Option<SnippetRun>,
+    /// The class this lecture takes part in, as the room or as a student (`None`: no class).
+    pub class: Option<super::class_state::Class>,
     /// Aids for a recording's viewers: the caption, and the keys pressed (`--show-keys`).
     pub aids: super::aids::Aids,
     /// Why the last save of the lesson's file was not taken (its first problem), until a
@@ -240,6 +242,7 @@ impl App {
             snippet_before: None,
             reload_error: None,
             aids: super::aids::Aids::default(),
+            class: None,
             code_copies: std::collections::HashMap::new(),
             snippet_runs: 0,
             highlights: 0,

@@ -19,6 +19,8 @@ pub enum Action {
     RunSnippet,
     /// Open a copy of the slide's Python code in the learner's editor (`$EDITOR`).
     EditCode,
+    /// Follow the room's slide again (a student in a class).
+    FollowRoom,
     /// Go to the next slide.
     Next,
     /// Go to the previous slide.
@@ -219,6 +221,12 @@ pub const BINDINGS: &[Binding] = &[
         help: "",
     },
     Binding {
+        keys: &[KeyCode::Char('F')],
+        action: Action::FollowRoom,
+        label: "",
+        help: "",
+    },
+    Binding {
         keys: &[KeyCode::Char('O')],
         action: Action::EditCode,
         label: "",
@@ -281,8 +289,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('f')],
         action: Action::ToggleFreeze,
-        label: "f",
-        help: "freeze / unfreeze the gauges",
+        label: "f · F",
+        help: "freeze / unfreeze the gauges · in a class: follow the room",
     },
     Binding {
         keys: &[KeyCode::Char('?')],

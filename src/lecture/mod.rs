@@ -13,6 +13,7 @@
 
 pub mod aids;
 pub mod app;
+pub mod class_state;
 pub mod demo_panel_state;
 pub mod event_loop;
 pub mod keymap;
@@ -27,6 +28,7 @@ pub mod stopwatch;
 pub mod text_field;
 pub mod timings;
 mod update;
+mod update_class;
 mod update_demo;
 mod update_learn;
 mod update_reload;

@@ -61,6 +61,10 @@ pub enum Msg {
     /// The lesson's Python blocks, highlighted by a helper process (see
     /// `lesson::highlight::highlight_elsewhere`), in the order of `Lesson::python_blocks`.
     Highlighted(Vec<Vec<Vec<crate::lesson::CodeToken>>>),
+    /// A student joined, left, answered or measured (the room's class).
+    Class(crate::classroom::ClassEvent),
+    /// The room said something (a student's lecture).
+    FromRoom(crate::classroom::frames::ToStudent),
     /// Show this caption at the bottom of the frame (a script's `caption "…"`), or none.
     Caption(Option<String>),
     /// The handout was written (what to tell the presenter), or why not.

@@ -39,10 +39,9 @@ impl App {
             self.revision = self.revision.wrapping_add(1);
         }
         match msg {
-            Msg::Key(key) => {
-                self.aids.key_pressed(key, !self.jump.is_empty(), now);
-                self.on_key(key)
-            }
+            Msg::Key(key) => self.key_pressed(key, now),
+            Msg::Class(event) => self.on_class_event(event),
+            Msg::FromRoom(message) => self.on_room(message),
             Msg::Caption(text) => {
                 self.aids.caption = text;
                 vec![Effect::Redraw]
@@ -324,13 +323,26 @@ impl App {
             }
             Action::RunSnippet => self.run_snippet(self.now),
             Action::EditCode => self.edit_code(),
+            Action::FollowRoom => self.follow_room(),
             Action::Escape => self.escape(false),
             Action::Quit => self.quit(),
             Action::Interrupt => vec![Effect::Quit(ExitReason::User)],
         }
     }
 
-    fn go_to(&mut self, index: usize) -> Vec<Effect> {
+    /// A key, by a person or a script: shown (with `--show-keys`), handled, and a student who
+    /// paged away from the room's slide stops following it.
+    fn key_pressed(&mut self, key: KeyEvent, now: Instant) -> Vec<Effect> {
+        self.aids.key_pressed(key, !self.jump.is_empty(), now);
+        let before = self.slide;
+        let effects = self.on_key(key);
+        if self.slide != before {
+            self.left_the_room();
+        }
+        effects
+    }
+
+    pub(super) fn go_to(&mut self, index: usize) -> Vec<Effect> {
         if index >= self.slide_count() || index == self.slide {
             return Vec::new();
         }

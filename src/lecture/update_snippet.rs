@@ -104,11 +104,7 @@ impl App {
             Ok(saved) => {
                 let changed = changed_lines(original.as_deref().unwrap_or(""), &saved);
                 self.code_copies.insert(slide, saved);
-                format!(
-                    "Your copy of slide {}'s code is kept ({changed} lines differ): o runs it, \
-                     beside the slide's own run; O edits it again.",
-                    slide + 1
-                )
+                format!("Your copy is kept ({changed} lines differ): o runs it; O edits it.")
             }
         });
         vec![Effect::Redraw]

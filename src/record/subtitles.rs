@@ -6,6 +6,9 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Shorter than this, a caption was not on screen to be read, and is no cue (seconds).
+const MIN_CUE: f64 = 0.1;
+
 /// One caption and when it was on screen, in seconds from the recording's start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cue {
@@ -41,7 +44,11 @@ impl Subtitles {
         if self.showing.as_ref().map(|(_, text)| text.as_str()) == caption {
             return;
         }
-        if let Some((start, text)) = self.showing.take() {
+        if let Some((start, text)) = self.showing.take()
+            // A caption replaced at once (the notes' one, as a script sets its own) was
+            // never read: no cue.
+            && now - start >= MIN_CUE
+        {
             self.cues.push(Cue {
                 start,
                 end: now,

@@ -3,6 +3,7 @@
 //! helper; the layout facts it hands back to `update`; where frames go (terminal, recording,
 //! memory) with the markers a recording gets; and the tour script it runs.
 
+mod class_link;
 mod code_editor;
 mod demo_processes;
 pub mod highlight_helper;
@@ -18,6 +19,7 @@ mod state_files;
 mod timings_file;
 mod tour;
 
+pub use class_link::ClassSetup;
 pub use layout_tracker::LayoutTracker;
 pub use markers::MarkerTracker;
 pub use outputs::{ScreenOptions, Screens};

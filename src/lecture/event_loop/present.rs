@@ -8,6 +8,7 @@ use std::time::Instant;
 use signal_hook::consts::SIGHUP;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use super::class_link::{ClassLink, ClassSetup};
 use super::code_editor;
 use super::demo_processes::Demos;
 use super::highlight_helper;
@@ -65,6 +66,8 @@ pub struct PresentOptions {
     /// Captions from the slides' notes (`--captions notes`), and the keys pressed shown
     /// (`--show-keys`): aids for a recording's viewers.
     pub aids: (bool, bool),
+    /// A class this lecture takes part in: as the room, or as a student.
+    pub class: Option<ClassSetup>,
     /// The lesson's file, to reload when it is saved (`None`: the built-in lecture, or a
     /// script, which must come out the same every time).
     pub watch: Option<std::path::PathBuf>,
@@ -88,6 +91,7 @@ pub struct LinkOptions {
 /// # Errors
 /// Any I/O error from setting up or drawing on the terminal, or from recording.
 pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
+    let source_hash = options.lesson.source_hash;
     // Per-core parameter defaults read the core count from files: do it now, not while drawing.
     let _ = crate::demo_runtime::params::cores();
     // Signals first: a SIGTERM during start-up must still restore the terminal.
@@ -148,10 +152,12 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         highlight_helper::start(&app.lesson, tx.clone());
     }
     // Dropped as the lecture ends, which stops the thread; a script's lesson is not watched.
-    let watched = options.watch.filter(|_| options.script.is_none());
-    let _watch = watched
-        .map(|path| lesson_watch::start(path, &app.lesson, tx.clone()))
-        .transpose()?;
+    let (class, _watch) = class_and_watch(
+        (options.class, options.watch, options.script.is_some()),
+        source_hash,
+        &mut app,
+        &tx,
+    )?;
     let mut demos = Demos::new(
         tx,
         &mut sampler,
@@ -171,6 +177,7 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         state,
         gate,
         highlight_elsewhere: !highlight_here,
+        class,
     };
     let reason = session.event_loop(&rx);
     std::mem::take(&mut session.state).finish(session.app, Instant::now());
@@ -208,6 +215,28 @@ fn open_link(link: Option<&LinkOptions>, tx: &Sender<Msg>) -> io::Result<Option<
     )
     .map(Some)
     .map_err(io::Error::other)
+}
+
+/// The class the lecture takes part in, and the watch on its lesson file (which stops when
+/// dropped; a script's lesson is not watched).
+fn class_and_watch(
+    (class, watch, scripted): (Option<ClassSetup>, Option<std::path::PathBuf>, bool),
+    source_hash: u64,
+    app: &mut App,
+    tx: &Sender<Msg>,
+) -> io::Result<(Option<ClassLink>, Option<lesson_watch::LessonWatch>)> {
+    let lesson_id = match watch {
+        None => "built-in".to_string(),
+        Some(_) => format!("{source_hash:016x}"),
+    };
+    let class = class
+        .map(|setup| ClassLink::start(setup, app, lesson_id, tx.clone()))
+        .transpose()?;
+    let watched = watch.filter(|_| !scripted);
+    let watching = watched
+        .map(|path| lesson_watch::start(path, &app.lesson, tx.clone()))
+        .transpose()?;
+    Ok((class, watching))
 }
 
 /// The terminal (none when headless), the window's size, and the gate that pauses its
@@ -257,6 +286,8 @@ struct Session<'a, 'b> {
     gate: Option<InputGate>,
     /// Whether code is highlighted by the helper process (an interactive lecture).
     highlight_elsewhere: bool,
+    /// The class this lecture takes part in, if any.
+    class: Option<ClassLink>,
 }
 
 /// What handling a message asks of the loop.
@@ -315,6 +346,10 @@ impl Session<'_, '_> {
                     return Err(err);
                 }
                 markers.clear();
+            }
+            // After the frame: the room's own screen first, then the class.
+            if let Some(class) = &mut self.class {
+                class.after_batch(self.app);
             }
             self.tell_presenters();
             if let Some(reason) = self.run_script(&mut markers, &mut deadline)? {

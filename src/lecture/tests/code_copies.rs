@@ -50,7 +50,7 @@ fn an_edited_copy_runs_beside_the_slides_own_code_until_saved_back() {
     assert!(
         app.status
             .as_deref()
-            .is_some_and(|s| s.contains("is kept (1 lines differ)")),
+            .is_some_and(|s| s.contains("kept (1 lines differ)")),
         "{:?}",
         app.status
     );

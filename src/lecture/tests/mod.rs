@@ -10,6 +10,7 @@ use crate::lecture::msg::{Effect, Msg};
 use crate::terminal::ExitReason;
 use crate::theme::{Theme, ThemeName};
 
+mod class;
 mod code_copies;
 mod editor;
 mod engines;

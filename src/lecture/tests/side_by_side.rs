@@ -131,8 +131,8 @@ fn c_puts_an_experiment_beside_the_run_before_it_with_the_changed_parameter_pick
     );
     let row = text
         .lines()
-        .find(|l| l.contains("Higher chunksize, fewer IPC calls"))
-        .unwrap_or_else(|| panic!("the claim's words name its result:\n{text}"));
+        .find(|l| l.contains("time ms cs100 ◆"))
+        .unwrap_or_else(|| panic!("the result is named, marked as claimed:\n{text}"));
     assert!(
         row.contains("129") && row.contains("60") && row.contains("0.47×"),
         "{row}"

@@ -6,7 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use crate::demo_runtime::view::count;
 use crate::lecture::App;
+use crate::lecture::class_state::Class;
 use crate::lesson::{Block, plain_text};
 use crate::ui::wrap::{text_width, truncate, wrap};
 
@@ -35,12 +37,43 @@ pub fn caption_text(app: &App) -> Option<String> {
         })
 }
 
-/// Draws the caption and the keys strip over the bottom of `screen`, above the footer.
+/// The class's line: in the room how to join and who is here, on a student's laptop whether
+/// this screen follows the room.
+#[must_use]
+pub fn class_line(app: &App) -> Option<String> {
+    match app.class.as_ref()? {
+        Class::Room(room) => Some(format!(
+            "Join the class: {} · {}",
+            room.join,
+            count(room.students as u64, "student", "students")
+        )),
+        Class::Student(student) if student.ended => Some("The room ended the class".into()),
+        Class::Student(student) => Some(match (student.following, student.room_slide) {
+            (_, None) => "Joined: waiting for the room".into(),
+            (true, Some(slide)) => format!("Following the room · slide {}", slide + 1),
+            (false, Some(slide)) => format!("The room is on slide {}: F follows it", slide + 1),
+        }),
+    }
+}
+
+/// Draws the class line, the caption and the keys strip over the bottom of `screen`, above
+/// the footer.
 pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let width = usize::from(screen.width.saturating_sub(6)).max(10);
     // Rows above the footer (the screen's last row), from the bottom up.
     let mut bottom = screen.bottom().saturating_sub(1);
+    if let Some(line) = class_line(app) {
+        bottom = bottom.saturating_sub(1);
+        let text = truncate(&format!(" {line} "), usize::from(screen.width));
+        buf.set_string(
+            screen.x,
+            bottom,
+            " ".repeat(usize::from(screen.width)),
+            theme.footer,
+        );
+        buf.set_string(screen.x, bottom, text, theme.footer_accent);
+    }
     if let Some(text) = caption_text(app) {
         let mut lines = wrap(&[(text.as_str(), theme.footer)], width);
         if lines.len() > CAPTION_LINES {

@@ -103,6 +103,7 @@ pub fn parts(app: &App, width: usize) -> Parts {
             let ask = super::ask_the_room::lines(app, request, width);
             let asks = !ask.is_empty();
             lines.extend(ask);
+            lines.extend(super::class_results::lines(app, request, width));
             lines.extend(params_lines(demo, request.params(), width, theme));
             let (text, style) = before_enter(app, request, slot, theme);
             lines.extend(wrap(&[(&text, style)], width));
@@ -173,6 +174,7 @@ fn run_parts(app: &App, run: &Run, width: usize) -> Parts {
     ));
     top.extend(status_lines(app, run, width, theme));
     top.extend(super::predict::outcome_lines(app, run, width));
+    top.extend(super::class_results::lines(app, &run.request, width));
     top.extend(progress_line(run, width, theme));
     top.extend(started_line(run, width, theme));
     // The result never scrolls away: the headline stays on top. Under it, the demo's main

@@ -84,19 +84,30 @@ fn table(app: &App, before: &Run, now: &Run) -> View {
     let demo = now.request.name();
     let mut rows = Vec::new();
     let mut tones = Vec::new();
-    let keys = now.results.keys().chain(
-        before
-            .results
-            .keys()
-            .filter(|k| !now.results.contains_key(*k)),
-    );
+    let mut keys: Vec<&String> = now
+        .results
+        .keys()
+        .chain(
+            before
+                .results
+                .keys()
+                .filter(|k| !now.results.contains_key(*k)),
+        )
+        .collect();
+    // What changed first: the point of an experiment is the difference.
+    keys.sort_by_key(|k| before.results.get(*k) == now.results.get(*k));
     for key in keys {
-        let label = app
+        // The result's own name: a claim's sentence would not say which number this is.
+        let claimed = app
             .verdicts
             .claims
             .iter()
-            .find(|c| c.request.name() == demo && c.result == *key)
-            .map_or_else(|| key.replace('_', " "), |c| c.text.clone());
+            .any(|c| c.request.name() == demo && c.result == *key);
+        let label = format!(
+            "{}{}",
+            key.replace('_', " "),
+            if claimed { " ◆" } else { "" }
+        );
         let (old, new) = (before.results.get(key), now.results.get(key));
         let shown = |v: Option<&crate::demo_runtime::protocol::ResultValue>| {
             v.map_or_else(|| "—".to_string(), value_text)
@@ -125,7 +136,8 @@ fn table(app: &App, before: &Run, now: &Run) -> View {
         rows,
         tones,
         merge: false,
-        caption: "Every result of the two runs, in the lesson's words where a claim checks it."
+        caption: "Every result of the two runs, what changed first; ◆: a claim of the lesson \
+                  checks it."
             .into(),
     }
 }

@@ -163,8 +163,10 @@ fn measured(claim: &Claim, answered: &Answered, answer: Prediction) -> String {
             };
             match answered.measured {
                 // A choice is read off a value: say which.
+                // A choice is read off a result: name it, the panel may not show it.
                 Some(Prediction::Choice(_)) => format!(
-                    "measured {shown} ({} is the median of {} runs{range})",
+                    "measured {shown} ({} = {} is the median of {} runs{range})",
+                    claim.result,
                     claim.show(&spread.median),
                     spread.runs()
                 ),

@@ -20,7 +20,7 @@ pub fn render(app: &App, snippet: &SnippetRun, area: Rect, buf: &mut Buffer) {
     let hint = if snippet.is_running() {
         " x stops · o runs again "
     } else {
-        " o again · O edit a copy · Esc: demo "
+        " o · O edit · Esc "
     };
     let title = if snippet.edited {
         "Your copy of the slide's code · python3"

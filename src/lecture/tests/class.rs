@@ -1,0 +1,122 @@
+//! A class in the lecture: the room counts students and keeps each student's latest answer
+//! and measurement, and shows how to join and what the class said; a student's screen
+//! follows the room, stops following when paged away, follows again with `F`, and hears the
+//! room's demo and its end.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::KeyCode;
+
+use super::{app_at, key, panel_text, screen, send};
+use crate::classroom::ClassEvent;
+use crate::classroom::frames::{Answer, ToRoom, ToStudent};
+use crate::lecture::class_state::{Class, RoomClass, StudentClass};
+use crate::lecture::msg::Msg;
+
+fn said(id: u64, message: ToRoom) -> Msg {
+    Msg::Class(ClassEvent::Said { id, message })
+}
+
+#[test]
+fn the_room_counts_students_and_shows_what_the_class_predicted_and_measured() {
+    let (mut app, now) = app_at(120, 40);
+    app.class = Some(Class::Room(RoomClass {
+        join: "lectern join 10.0.0.5:47125 K7QX2M9P".into(),
+        ..RoomClass::default()
+    }));
+    for (id, name) in [(1, "ada"), (2, "bob"), (3, "cy")] {
+        let name = name.to_string();
+        send(&mut app, now, Msg::Class(ClassEvent::Joined { id, name }));
+    }
+    send(
+        &mut app,
+        now,
+        Msg::Class(ClassEvent::Left {
+            id: 3,
+            why: "left".into(),
+        }),
+    );
+    assert!(
+        screen(&app).contains("Join the class: lectern join 10.0.0.5:47125 K7QX2M9P · 2 students")
+    );
+    // Slide 8's question: ada changes her mind; only her latest answer counts.
+    let question =
+        "10,000 tasks of 20 µs on 2 workers: which finishes first, chunksize=100 or chunksize=1?";
+    for (id, option) in [(1, 1), (2, 0), (1, 0)] {
+        let answer = Answer::Choice(option);
+        let message = ToRoom::Prediction {
+            slide: 8,
+            question: question.into(),
+            answer,
+        };
+        send(&mut app, now, said(id, message));
+    }
+    // Two runs from bob: his latest counts, once.
+    for cs100 in [150.0, 120.0] {
+        let results: BTreeMap<String, f64> = [
+            ("time_ms_cs100".to_string(), cs100),
+            ("time_ms_cs1".to_string(), 240.0),
+        ]
+        .into();
+        let message = ToRoom::Measurement {
+            demo: "chunksize".into(),
+            results,
+            engine: "python".into(),
+            interpreter: "CPython 3.11.7".into(),
+            cores: 2,
+        };
+        send(&mut app, now, said(2, message));
+    }
+    key(&mut app, now, KeyCode::Char('8'));
+    key(&mut app, now, KeyCode::Enter);
+    let panel = panel_text(&app, 200);
+    assert!(
+        panel.contains("The class predicted (2): chunksize=100 2 · chunksize=1 0"),
+        "{panel}"
+    );
+    assert!(
+        panel.contains(
+            "The class measured (1 machine): median 120 ms (120–120) · the claim held on 1 of 1"
+        ),
+        "{panel}"
+    );
+}
+
+#[test]
+fn a_student_follows_the_room_leaves_it_follows_again_and_hears_its_end() {
+    let (mut app, now) = app_at(120, 40);
+    app.class = Some(Class::Student(StudentClass {
+        following: true,
+        ..StudentClass::default()
+    }));
+    let state = |slide, demo: Option<&str>| {
+        Msg::FromRoom(ToStudent::State {
+            slide,
+            demo: demo.map(|d| (d.to_string(), Vec::new())),
+        })
+    };
+    send(&mut app, now, state(2, None));
+    assert_eq!(app.slide, 2, "followed");
+    assert!(screen(&app).contains("Following the room · slide 3"));
+    // Paging away stops following; the room moves on without this screen.
+    key(&mut app, now, KeyCode::Right);
+    assert_eq!(app.slide, 3);
+    send(&mut app, now, state(4, Some("pickling")));
+    assert_eq!(app.slide, 3, "not followed while away");
+    let shown = screen(&app);
+    assert!(
+        shown.contains("The room is on slide 5: F follows it"),
+        "{shown}"
+    );
+    assert!(
+        app.status
+            .as_deref()
+            .is_some_and(|s| s.contains("The room runs pickling"))
+    );
+    key(&mut app, now, KeyCode::Char('F'));
+    assert_eq!(app.slide, 4, "F follows again");
+    send(&mut app, now, Msg::FromRoom(ToStudent::Ended));
+    assert!(screen(&app).contains("The room ended the class"));
+    key(&mut app, now, KeyCode::Char('F'));
+    assert_eq!(app.slide, 4);
+}

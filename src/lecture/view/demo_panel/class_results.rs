@@ -1,0 +1,148 @@
+//! In the room, for a demo whose claim asks a question: what the class predicted (counts per
+//! option, or the median and range of the numbers) and what the students' machines measured
+//! (how many, the median and range, and on how many the claim held) — the room's own run
+//! beside the room's forty laptops.
+
+use std::collections::BTreeMap;
+
+use ratatui::style::Modifier;
+use ratatui::text::Line;
+
+use crate::claims::question::Answer as QuestionAnswer;
+use crate::classroom::frames::Answer;
+use crate::demo_runtime::RunRequest;
+use crate::demo_runtime::protocol::ResultValue;
+use crate::demo_runtime::view::{count, number};
+use crate::lecture::App;
+use crate::lecture::class_state::Class;
+use crate::ui::wrap::wrap;
+
+/// The class's lines for the demo `request` runs, in the room; none elsewhere or before
+/// anyone answered or measured.
+#[must_use]
+pub fn lines(app: &App, request: &RunRequest, width: usize) -> Vec<Line<'static>> {
+    let Some(Class::Room(room)) = &app.class else {
+        return Vec::new();
+    };
+    let theme = &app.theme;
+    let mut lines = Vec::new();
+    for claim in app.verdicts.claims.iter().filter(|c| c.request == *request) {
+        let Some(question) = &claim.question else {
+            continue;
+        };
+        let unit = claim
+            .unit
+            .as_deref()
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
+        if let Some(answers) = room
+            .predictions
+            .get(&(claim.slide, question.prompt.clone()))
+        {
+            let said = predicted(&question.answer, answers, &unit);
+            lines.extend(wrap(
+                &[
+                    (
+                        &format!("The class predicted ({}): ", answers.len()),
+                        theme.key.add_modifier(Modifier::BOLD),
+                    ),
+                    (&said, theme.text),
+                ],
+                width,
+            ));
+        }
+        let measured: Vec<&BTreeMap<String, f64>> = room
+            .measurements
+            .get(request.name())
+            .map(|m| m.iter().map(|m| &m.results).collect())
+            .unwrap_or_default();
+        let values: Vec<f64> = measured
+            .iter()
+            .filter_map(|r| r.get(&claim.result).copied())
+            .collect();
+        if values.is_empty() {
+            continue;
+        }
+        let held = measured
+            .iter()
+            .filter(|results| {
+                let results: BTreeMap<String, ResultValue> = results
+                    .iter()
+                    .map(|(k, v)| (k.clone(), ResultValue::Number(*v)))
+                    .collect();
+                claim.judge(&results).is_some_and(|v| v.holds)
+            })
+            .count();
+        lines.extend(wrap(
+            &[
+                (
+                    &format!(
+                        "The class measured ({}): ",
+                        count(values.len() as u64, "machine", "machines")
+                    ),
+                    theme.key.add_modifier(Modifier::BOLD),
+                ),
+                (
+                    &format!(
+                        "{} · the claim held on {held} of {}",
+                        spread(&values, &unit),
+                        values.len()
+                    ),
+                    theme.text,
+                ),
+            ],
+            width,
+        ));
+    }
+    lines
+}
+
+/// `median 0.97 (0.80–1.30)` with the unit.
+fn spread(values: &[f64], unit: &str) -> String {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match (sorted.first(), sorted.last()) {
+        (Some(min), Some(max)) => {
+            let median = sorted[(sorted.len() - 1) / 2];
+            format!(
+                "median {}{unit} ({}–{})",
+                number(median),
+                number(*min),
+                number(*max)
+            )
+        }
+        _ => "none".into(),
+    }
+}
+
+/// What the class predicted, in words: counts per option, or the numbers' median and range.
+fn predicted(kind: &QuestionAnswer, answers: &[(u64, Answer)], unit: &str) -> String {
+    match kind {
+        QuestionAnswer::Choice { options, .. } => {
+            let mut counts = vec![0usize; options.len()];
+            for (_, answer) in answers {
+                if let Answer::Choice(i) = answer
+                    && let Some(count) = counts.get_mut(*i)
+                {
+                    *count += 1;
+                }
+            }
+            options
+                .iter()
+                .zip(&counts)
+                .map(|(option, n)| format!("{option} {n}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+        QuestionAnswer::Number { .. } => {
+            let numbers: Vec<f64> = answers
+                .iter()
+                .filter_map(|(_, a)| match a {
+                    Answer::Number(n) => Some(*n),
+                    Answer::Choice(_) => None,
+                })
+                .collect();
+            spread(&numbers, unit)
+        }
+    }
+}
