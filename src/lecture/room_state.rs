@@ -60,6 +60,10 @@ impl App {
             demo,
             snippet,
             jump: self.jump.clone(),
+            students: match &self.class {
+                Some(super::class_state::Class::Room(room)) => Some(room.students),
+                _ => None,
+            },
         }
     }
 }

@@ -17,7 +17,13 @@ impl App {
         };
         match event {
             ClassEvent::Joined { .. } => room.students += 1,
-            ClassEvent::Left { .. } => room.students = room.students.saturating_sub(1),
+            ClassEvent::Left { why, .. } => {
+                room.students = room.students.saturating_sub(1);
+                // A student dropped for breaking a rule is said (a leaving one is not).
+                if why.starts_with("dropped") {
+                    self.status = Some(format!("A student was {why}"));
+                }
+            }
             ClassEvent::Said {
                 id,
                 message:

@@ -66,6 +66,9 @@ pub struct RoomState {
     /// Digits typed so far for a jump to a slide.
     #[serde(default)]
     pub jump: String,
+    /// Students in the room's class, when it takes one (`lectern present --class`).
+    #[serde(default)]
+    pub students: Option<usize>,
 }
 
 /// One demo run, as the presenter screen reports it.
@@ -176,6 +179,7 @@ mod tests {
             }),
             snippet: None,
             jump: String::new(),
+            students: Some(38),
         };
         let to_presenter = [
             ToPresenter::Hello {

@@ -46,6 +46,7 @@ fn connected(slide: usize, now: Instant) -> PresenterApp {
             }),
             snippet: None,
             jump: String::new(),
+            students: None,
         }))),
         now,
     );
@@ -356,4 +357,21 @@ fn the_slides_questions_are_shown_with_the_answer_the_claim_expects() {
     assert!(six.contains("Expected: none"), "{six}");
     assert!(six.contains("Expected: one or all four"), "{six}");
     assert!(!draw(&connected(11, now)).contains("Expected:"));
+}
+
+#[test]
+fn the_presenter_screen_counts_the_rooms_students() {
+    let now = Instant::now();
+    let mut app = connected(2, now);
+    let mut state = app.room.clone();
+    state.students = Some(38);
+    app.update(
+        PresenterMsg::Room(FromRoom::Said(ToPresenter::State(state))),
+        now,
+    );
+    assert!(
+        draw(&app).contains("38 students · slide 3 / 12"),
+        "{}",
+        draw(&app)
+    );
 }

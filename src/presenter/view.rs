@@ -143,8 +143,14 @@ fn render_header(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
         .lesson
         .as_ref()
         .map_or_else(String::new, |l| l.meta.display_title());
+    let class = app.room.students.map_or_else(String::new, |n| {
+        format!(
+            "{} · ",
+            crate::demo_runtime::view::count(n as u64, "student", "students")
+        )
+    });
     let count = app.lesson.as_ref().map_or_else(String::new, |l| {
-        format!("slide {} / {} ", app.room.slide + 1, l.slides.len())
+        format!("{class}slide {} / {} ", app.room.slide + 1, l.slides.len())
     });
     let right_width = count.chars().count() as u16;
     // The title gives way to the slide count, with a space between them.
