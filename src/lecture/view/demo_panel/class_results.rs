@@ -97,22 +97,62 @@ pub fn lines(app: &App, request: &RunRequest, width: usize) -> Vec<Line<'static>
     lines
 }
 
-/// `median 0.97 (0.80–1.30)` with the unit.
+/// `median 0.97 (0.80–1.30) ▁▃█▅▂` with the unit: the median, the range, and a histogram
+/// of the values across it.
 fn spread(values: &[f64], unit: &str) -> String {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     match (sorted.first(), sorted.last()) {
         (Some(min), Some(max)) => {
             let median = sorted[(sorted.len() - 1) / 2];
+            let shape = histogram(&sorted);
             format!(
-                "median {}{unit} ({}–{})",
+                "median {}{unit} ({}–{}){}{shape}",
                 number(median),
                 number(*min),
-                number(*max)
+                number(*max),
+                if shape.is_empty() { "" } else { " " }
             )
         }
         _ => "none".into(),
     }
+}
+
+/// Bins across the range of `sorted` (a log scale when it spans more than ten times), each
+/// a block as tall as its share of the tallest: where the class's numbers fall.
+fn histogram(sorted: &[f64]) -> String {
+    const BINS: usize = 8;
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
+        return String::new();
+    };
+    if sorted.len() < 2 || max <= min {
+        return String::new();
+    }
+    let log = min > 0.0 && max / min > 10.0;
+    let scale = |v: f64| if log { v.ln() } else { v };
+    let (low, high) = (scale(min), scale(max));
+    let mut counts = [0usize; BINS];
+    for &v in sorted {
+        let at = (scale(v) - low) / (high - low) * 8.0;
+        // Bins 0 to 7; the largest value falls in the last.
+        let bin = (0..BINS)
+            .rev()
+            .find(|&b| at >= f64::from(u8::try_from(b).unwrap_or(0)))
+            .unwrap_or(0);
+        counts[bin] += 1;
+    }
+    let tallest = counts.iter().copied().max().unwrap_or(1).max(1);
+    counts
+        .iter()
+        .map(|&n| {
+            if n == 0 {
+                ' '
+            } else {
+                BLOCKS[(n * 7).div_ceil(tallest).min(7)]
+            }
+        })
+        .collect()
 }
 
 /// What the class predicted, in words: counts per option, or the numbers' median and range.
@@ -144,5 +184,21 @@ fn predicted(kind: &QuestionAnswer, answers: &[(u64, Answer)], unit: &str) -> St
                 .collect();
             spread(&numbers, unit)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spread_shows_where_the_numbers_fall() {
+        assert_eq!(spread(&[50.0], " ms"), "median 50 ms (50–50)");
+        let shown = spread(&[10.0, 12.0, 11.0, 200.0, 15.0], " ms");
+        assert!(shown.starts_with("median 12 ms (10–200) "), "{shown}");
+        let all: Vec<char> = shown.chars().collect();
+        let shape = &all[all.len() - 8..];
+        assert_eq!(shape[0], '█', "most are low: {shown}");
+        assert_ne!(shape[7], ' ', "one is high: {shown}");
     }
 }
