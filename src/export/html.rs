@@ -138,6 +138,9 @@ fn claim_item(out: &mut String, slide: usize, claim: &ClaimDirective, results: &
     {
         prediction_line(out, &question.prompt, answer);
     }
+    for line in results.class_for(slide, &claim.text) {
+        let _ = write!(out, "<p class=\"class\">{}</p>", escape(line));
+    }
     let measured = results.for_claim(slide, &claim.text);
     if measured.is_empty() {
         out.push_str("<p class=\"unmeasured\">Not measured for this handout.</p>");
@@ -421,5 +424,22 @@ mod tests {
         // Without predictions, nothing of them.
         let plain = page(&lesson, &Results::default());
         assert!(!plain.contains("Your predictions") && !plain.contains("class=\"prediction"));
+    }
+
+    #[test]
+    fn what_a_class_said_of_a_claim_is_under_it() {
+        let lesson = crate::lesson::embedded().expect("the built-in lecture").0;
+        let claim = "Higher chunksize, fewer IPC calls, faster for small uniform tasks";
+        let results = Results::default().with_class(vec![(
+            8,
+            claim.into(),
+            vec!["The class predicted (31): chunksize=100 24 · chunksize=1 7".into()],
+        )]);
+        let html = page(&lesson, &results);
+        assert!(
+            html.contains("<p class=\"class\">The class predicted (31): chunksize=100 24"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<p class=\"class\">").count(), 1);
     }
 }

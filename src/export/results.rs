@@ -138,6 +138,8 @@ pub struct Results {
     predictions: Vec<ProgressLine>,
     /// How many questions the lesson asks, for the summary.
     asked: usize,
+    /// What a class predicted and measured, by slide and claim text, in words.
+    class: Vec<(usize, String, Vec<String>)>,
 }
 
 impl Results {
@@ -191,6 +193,21 @@ impl Results {
             asked,
             ..self
         }
+    }
+
+    /// The same, with what the room's class said of each claim (slide, claim text, lines).
+    #[must_use]
+    pub fn with_class(self, class: Vec<(usize, String, Vec<String>)>) -> Self {
+        Self { class, ..self }
+    }
+
+    /// What the class said of the claim `text` on slide `slide`.
+    #[must_use]
+    pub fn class_for(&self, slide: usize, text: &str) -> &[String] {
+        self.class
+            .iter()
+            .find(|(s, t, _)| *s == slide && t == text)
+            .map_or(&[], |(_, _, lines)| lines.as_slice())
     }
 
     /// The learner's answer to the question `prompt` on slide `slide`, if the handout keeps

@@ -442,6 +442,23 @@ impl Session<'_, '_> {
     fn write_handout(&self) {
         let lesson = self.app.lesson.clone();
         let mut results = self.app.verdicts.results();
+        // The room's handout keeps what its class predicted and measured.
+        let class: Vec<(usize, String, Vec<String>)> = self
+            .app
+            .verdicts
+            .claims
+            .iter()
+            .map(|claim| {
+                let said = crate::lecture::view::demo_panel::class_results::said(self.app, claim);
+                let lines = said
+                    .into_iter()
+                    .map(|(label, text)| label + &text)
+                    .collect();
+                (claim.slide, claim.text.clone(), lines)
+            })
+            .filter(|(_, _, lines): &(usize, String, Vec<String>)| !lines.is_empty())
+            .collect();
+        results = results.with_class(class);
         // A learner's handout keeps what they predicted beside what was measured.
         if self.app.learn.on {
             let asked = self.app.verdicts.claims.iter();

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
 
+use crate::claims::Claim;
 use crate::claims::question::Answer as QuestionAnswer;
 use crate::classroom::frames::Answer;
 use crate::demo_runtime::RunRequest;
@@ -21,80 +22,82 @@ use crate::ui::wrap::wrap;
 /// anyone answered or measured.
 #[must_use]
 pub fn lines(app: &App, request: &RunRequest, width: usize) -> Vec<Line<'static>> {
-    let Some(Class::Room(room)) = &app.class else {
-        return Vec::new();
-    };
     let theme = &app.theme;
     let mut lines = Vec::new();
     for claim in app.verdicts.claims.iter().filter(|c| c.request == *request) {
-        let Some(question) = &claim.question else {
-            continue;
-        };
-        let unit = claim
-            .unit
-            .as_deref()
-            .map(|u| format!(" {u}"))
-            .unwrap_or_default();
-        if let Some(answers) = room
-            .predictions
-            .get(&(claim.slide, question.prompt.clone()))
-        {
-            let said = predicted(&question.answer, answers, &unit);
+        for (label, text) in said(app, claim) {
             lines.extend(wrap(
                 &[
-                    (
-                        &format!("The class predicted ({}): ", answers.len()),
-                        theme.key.add_modifier(Modifier::BOLD),
-                    ),
-                    (&said, theme.text),
+                    (&label, theme.key.add_modifier(Modifier::BOLD)),
+                    (&text, theme.text),
                 ],
                 width,
             ));
         }
-        let measured: Vec<&BTreeMap<String, f64>> = room
-            .measurements
-            .get(request.name())
-            .map(|m| m.iter().map(|m| &m.results).collect())
-            .unwrap_or_default();
-        let values: Vec<f64> = measured
-            .iter()
-            .filter_map(|r| r.get(&claim.result).copied())
-            .collect();
-        if values.is_empty() {
-            continue;
-        }
-        let held = measured
-            .iter()
-            .filter(|results| {
-                let results: BTreeMap<String, ResultValue> = results
-                    .iter()
-                    .map(|(k, v)| (k.clone(), ResultValue::Number(*v)))
-                    .collect();
-                claim.judge(&results).is_some_and(|v| v.holds)
-            })
-            .count();
-        lines.extend(wrap(
-            &[
-                (
-                    &format!(
-                        "The class measured ({}): ",
-                        count(values.len() as u64, "machine", "machines")
-                    ),
-                    theme.key.add_modifier(Modifier::BOLD),
-                ),
-                (
-                    &format!(
-                        "{} · the claim held on {held} of {}",
-                        spread(&values, &unit),
-                        values.len()
-                    ),
-                    theme.text,
-                ),
-            ],
-            width,
-        ));
     }
     lines
+}
+
+/// What the class predicted for `claim`'s question and what its machines measured, as
+/// (label, text) — `("The class predicted (31): ", "chunksize=100 24 · chunksize=1 7")` —
+/// for the panel and the handout; none outside the room.
+#[must_use]
+pub fn said(app: &App, claim: &Claim) -> Vec<(String, String)> {
+    let Some(Class::Room(room)) = &app.class else {
+        return Vec::new();
+    };
+    let Some(question) = &claim.question else {
+        return Vec::new();
+    };
+    let unit = claim
+        .unit
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    if let Some(answers) = room
+        .predictions
+        .get(&(claim.slide, question.prompt.clone()))
+    {
+        out.push((
+            format!("The class predicted ({}): ", answers.len()),
+            predicted(&question.answer, answers, &unit),
+        ));
+    }
+    let measured: Vec<&BTreeMap<String, f64>> = room
+        .measurements
+        .get(claim.request.name())
+        .map(|m| m.iter().map(|m| &m.results).collect())
+        .unwrap_or_default();
+    let values: Vec<f64> = measured
+        .iter()
+        .filter_map(|r| r.get(&claim.result).copied())
+        .collect();
+    if values.is_empty() {
+        return out;
+    }
+    let held = measured
+        .iter()
+        .filter(|results| {
+            let results: BTreeMap<String, ResultValue> = results
+                .iter()
+                .map(|(k, v)| (k.clone(), ResultValue::Number(*v)))
+                .collect();
+            claim.judge(&results).is_some_and(|v| v.holds)
+        })
+        .count();
+    out.push((
+        format!(
+            "The class measured ({}): ",
+            count(values.len() as u64, "machine", "machines")
+        ),
+        format!(
+            "{} · the claim held on {held} of {}",
+            spread(&values, &unit),
+            values.len()
+        ),
+    ));
+    out
 }
 
 /// `median 0.97 (0.80–1.30) ▁▃█▅▂` with the unit: the median, the range, and a histogram

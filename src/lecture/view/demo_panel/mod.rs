@@ -3,7 +3,7 @@
 //! with a marker saying how much is above and below, so nothing is ever cut silently.
 
 mod ask_the_room;
-mod class_results;
+pub mod class_results;
 mod compare;
 mod content;
 mod experiments;
