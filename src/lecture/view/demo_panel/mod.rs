@@ -114,6 +114,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Line::styled(
             if app.verdicts.shown {
                 verdicts_key_hint(app, area.width)
+            } else if predict::asking(app).is_some() {
+                // A question is open: its own keys, not the demo's.
+                " Enter lock in · Esc skip "
             } else if demos > 0 || shown.is_some() {
                 key_hint(area.width)
             } else {
