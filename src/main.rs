@@ -353,7 +353,8 @@ fn session_options(
     let identity = lesson_identity(args.lesson.as_ref());
     let start = if args.resume {
         SessionStart::Resume
-    } else if args.fresh {
+    } else if args.fresh || args.slide.is_some() {
+        // `--slide N` says where to start: no saved session is offered over it.
         SessionStart::Fresh
     } else {
         SessionStart::Offer
