@@ -37,6 +37,9 @@ pub struct SavedSession {
     pub runs: Vec<SavedRun>,
     /// The verdicts' measurements.
     pub measured: Vec<SavedMeasurement>,
+    /// What the room's class predicted and measured, if the session took a class.
+    #[serde(default)]
+    pub class: Option<super::class_state::ClassRecord>,
 }
 
 /// A finished run.

@@ -70,12 +70,22 @@ impl App {
             timer_running: self.stopwatch.is_running(),
             runs,
             measured,
+            class: match &self.class {
+                Some(super::class_state::Class::Room(room)) => room.record(),
+                _ => None,
+            },
         }
     }
 
     /// Takes the saved session back: its slide, timer, runs and measurements. A run whose
     /// demo or parameters this lectern no longer has is left out.
     pub fn resume(&mut self, saved: &SavedSession, now: Instant) {
+        // A room taking a class again takes its class's results back.
+        if let (Some(record), Some(super::class_state::Class::Room(room))) =
+            (&saved.class, &mut self.class)
+        {
+            room.take_back(record);
+        }
         self.slide = saved.slide.min(self.slide_count().saturating_sub(1));
         self.scroll = 0;
         self.demos.selected = 0;

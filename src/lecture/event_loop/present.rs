@@ -132,6 +132,14 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
         }
         probing @ EnginesAt::Probing(_) => probe = Some(probing),
     }
+    // The class first: a session taken back at once brings its class's results into it.
+    // Dropped as the lecture ends, which stops the thread; a script's lesson is not watched.
+    let (class, _watch) = class_and_watch(
+        (options.class, options.watch, options.script.is_some()),
+        source_hash,
+        &mut app,
+        &tx,
+    )?;
     let state = StateFiles::open(options.session.as_ref(), &mut app);
     if let Some(link) = &link {
         app.status = Some(format!(
@@ -151,13 +159,6 @@ pub fn present(options: PresentOptions) -> io::Result<ExitReason> {
     if !highlight_here {
         highlight_helper::start(&app.lesson, tx.clone());
     }
-    // Dropped as the lecture ends, which stops the thread; a script's lesson is not watched.
-    let (class, _watch) = class_and_watch(
-        (options.class, options.watch, options.script.is_some()),
-        source_hash,
-        &mut app,
-        &tx,
-    )?;
     let mut demos = Demos::new(
         tx,
         &mut sampler,
@@ -552,7 +553,11 @@ impl Session<'_, '_> {
 fn moves_saved_state(msg: &Msg) -> bool {
     matches!(
         msg,
-        Msg::Key(_) | Msg::Mouse(_) | Msg::Link(_) | Msg::DemoExited { .. }
+        Msg::Key(_)
+            | Msg::Mouse(_)
+            | Msg::Link(_)
+            | Msg::DemoExited { .. }
+            | Msg::Class(crate::classroom::ClassEvent::Said { .. })
     )
 }
 

@@ -299,6 +299,7 @@ mod tests {
             timer_running: false,
             runs: Vec::new(),
             measured: Vec::new(),
+            class: None,
         };
         write_whole(&file.path, &serde_json::to_string(&saved).unwrap()).unwrap();
         assert!(file.read().unwrap_err().contains("changed"));

@@ -120,3 +120,32 @@ fn a_student_follows_the_room_leaves_it_follows_again_and_hears_its_end() {
     key(&mut app, now, KeyCode::Char('F'));
     assert_eq!(app.slide, 4);
 }
+
+#[test]
+fn a_rooms_class_results_are_kept_in_its_session_and_taken_back() {
+    let (mut app, now) = app_at(120, 40);
+    app.class = Some(Class::Room(RoomClass::default()));
+    let answer = Answer::Choice(1);
+    let message = ToRoom::Prediction {
+        slide: 8,
+        question: "q".into(),
+        answer,
+    };
+    send(&mut app, now, said(4, message));
+    let saved = app.saved_session(7, 0);
+    let json = serde_json::to_string(&saved).expect("saves");
+    let back: crate::lecture::session::SavedSession = serde_json::from_str(&json).expect("reads");
+    let (mut again, now) = app_at(120, 40);
+    again.class = Some(Class::Room(RoomClass::default()));
+    again.resume(&back, now);
+    let Some(Class::Room(room)) = &again.class else {
+        panic!("a room")
+    };
+    let answers = &room.predictions[&(8, "q".to_string())];
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].1, Answer::Choice(1));
+    assert_ne!(
+        answers[0].0, 4,
+        "a saved student is apart from this session's student 4"
+    );
+}
