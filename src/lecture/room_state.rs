@@ -2,6 +2,7 @@
 
 use super::{App, RunEnd, SnippetEnd};
 use crate::demo_runtime::view::View;
+use crate::link::wire::ClassState;
 use crate::link::wire::millis;
 use crate::link::{DemoState, RoomState};
 use crate::process::ExitInfo;
@@ -60,8 +61,18 @@ impl App {
             demo,
             snippet,
             jump: self.jump.clone(),
-            students: match &self.class {
-                Some(super::class_state::Class::Room(room)) => Some(room.students),
+            class: match &self.class {
+                Some(super::class_state::Class::Room(room)) => Some(Box::new(ClassState {
+                    students: room.students,
+                    said: self
+                        .verdicts
+                        .claims
+                        .iter()
+                        .filter(|c| c.slide == self.slide + 1)
+                        .flat_map(|claim| super::view::demo_panel::class_results::said(self, claim))
+                        .map(|(label, text)| label + &text)
+                        .collect(),
+                })),
                 _ => None,
             },
         }

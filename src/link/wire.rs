@@ -66,9 +66,19 @@ pub struct RoomState {
     /// Digits typed so far for a jump to a slide.
     #[serde(default)]
     pub jump: String,
-    /// Students in the room's class, when it takes one (`lectern present --class`).
+    /// The room's class, when it takes one (`lectern present --class`); boxed, as most rooms
+    /// take none.
     #[serde(default)]
-    pub students: Option<usize>,
+    pub class: Option<Box<ClassState>>,
+}
+
+/// What the presenter screen shows of the room's class.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassState {
+    /// Students joined.
+    pub students: usize,
+    /// What the class predicted and measured for this slide's claims, in words.
+    pub said: Vec<String>,
 }
 
 /// One demo run, as the presenter screen reports it.
@@ -179,7 +189,10 @@ mod tests {
             }),
             snippet: None,
             jump: String::new(),
-            students: Some(38),
+            class: Some(Box::new(ClassState {
+                students: 38,
+                said: vec!["The class predicted (31): faster 7 · slower 24".into()],
+            })),
         };
         let to_presenter = [
             ToPresenter::Hello {

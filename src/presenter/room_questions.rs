@@ -44,5 +44,9 @@ pub fn lines(app: &PresenterApp, width: usize) -> Vec<Line<'static>> {
         ));
         lines.push(Line::default());
     }
+    // What the class said, as the room's panel shows it.
+    for said in app.room.class.iter().flat_map(|class| &class.said) {
+        lines.extend(wrap(&[(said.as_str(), theme.good)], width));
+    }
     lines
 }

@@ -46,7 +46,7 @@ fn connected(slide: usize, now: Instant) -> PresenterApp {
             }),
             snippet: None,
             jump: String::new(),
-            students: None,
+            class: None,
         }))),
         now,
     );
@@ -364,14 +364,18 @@ fn the_presenter_screen_counts_the_rooms_students() {
     let now = Instant::now();
     let mut app = connected(2, now);
     let mut state = app.room.clone();
-    state.students = Some(38);
+    state.class = Some(Box::new(crate::link::wire::ClassState {
+        students: 38,
+        said: vec!["The class predicted (31): chunksize=100 24 · chunksize=1 7".into()],
+    }));
     app.update(
         PresenterMsg::Room(FromRoom::Said(ToPresenter::State(state))),
         now,
     );
+    let screen = draw(&app);
+    assert!(screen.contains("38 students · slide 3 / 12"), "{screen}");
     assert!(
-        draw(&app).contains("38 students · slide 3 / 12"),
-        "{}",
-        draw(&app)
+        screen.contains("The class predicted (31): chunksize=100 24"),
+        "{screen}"
     );
 }

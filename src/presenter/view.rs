@@ -143,10 +143,11 @@ fn render_header(app: &PresenterApp, area: Rect, buf: &mut Buffer) {
         .lesson
         .as_ref()
         .map_or_else(String::new, |l| l.meta.display_title());
-    let class = app.room.students.map_or_else(String::new, |n| {
+    let class = app.room.class.as_ref().map_or_else(String::new, |class| {
+        let n = class.students as u64;
         format!(
             "{} · ",
-            crate::demo_runtime::view::count(n as u64, "student", "students")
+            crate::demo_runtime::view::count(n, "student", "students")
         )
     });
     let count = app.lesson.as_ref().map_or_else(String::new, |l| {
