@@ -72,17 +72,16 @@ impl App {
             ToStudent::State { slide, demo } => {
                 student.room_slide = Some(slide);
                 let following = student.following;
-                if let Some((name, _)) = demo {
-                    self.status = Some(format!(
-                        "The room runs {name}: Enter runs it on this machine too, and sends the \
-                         room what it measures."
-                    ));
-                    student.room_demo = Some(name);
+                let mut effects = if following {
+                    self.go_to(slide.min(self.slide_count().saturating_sub(1)))
+                } else {
+                    Vec::new()
+                };
+                if let Some((name, params)) = demo {
+                    self.offer_rooms_demo(slide, &name, &params);
                 }
-                if following {
-                    return self.go_to(slide.min(self.slide_count().saturating_sub(1)));
-                }
-                vec![Effect::Redraw]
+                effects.push(Effect::Redraw);
+                effects
             }
             ToStudent::Ended => {
                 student.ended = true;
@@ -94,6 +93,33 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The room started demo `name` with `params` on its slide `slide`: the student's own demo
+    /// of that name on that slide takes the room's parameters — checked here, as any typed
+    /// value is; a name or a value this lectern does not accept changes nothing — and is offered.
+    fn offer_rooms_demo(&mut self, slide: usize, name: &str, params: &[(String, String)]) {
+        let slot = self.slide_demos.get(slide).and_then(|demos| {
+            let index = demos.iter().position(|d| d.request.name() == name)?;
+            Some(((slide, index), demos[index].request.demo()))
+        });
+        let Some((slot, demo)) = slot else {
+            return;
+        };
+        let pairs = params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        if let Ok(request) = crate::demo_runtime::RunRequest::from_pairs(demo, pairs) {
+            self.demos.edited.insert(slot, request);
+            if self.slide == slide {
+                self.demos.selected = slot.1;
+            }
+        }
+        if let Some(Class::Student(student)) = &mut self.class {
+            student.room_demo = Some(name.to_string());
+        }
+        self.status = Some(format!(
+            "The room runs {name}: Enter runs it on this machine too, and sends the room what \
+             it measures."
+        ));
     }
 
     /// `F`: follows the room again (a student only).

@@ -103,6 +103,31 @@ fn a_student_follows_the_room_leaves_it_follows_again_and_hears_its_end() {
     assert_eq!(app.slide, 3);
     send(&mut app, now, state(4, Some("pickling")));
     assert_eq!(app.slide, 3, "not followed while away");
+    // The room's parameters, checked here, become this demo's; values out of range do not.
+    let with = |size: &str| {
+        Msg::FromRoom(ToStudent::State {
+            slide: 4,
+            demo: Some(("pickling".into(), vec![("size_mb".into(), size.into())])),
+        })
+    };
+    send(&mut app, now, with("8"));
+    let edited = app
+        .demos
+        .edited
+        .get(&(4, 0))
+        .map(|r| r.params()["size_mb"].to_string());
+    assert_eq!(edited.as_deref(), Some("8"));
+    send(&mut app, now, with("999999"));
+    let kept = app
+        .demos
+        .edited
+        .get(&(4, 0))
+        .map(|r| r.params()["size_mb"].to_string());
+    assert_eq!(
+        kept.as_deref(),
+        Some("8"),
+        "a value this lectern refuses changes nothing"
+    );
     let shown = screen(&app);
     assert!(
         shown.contains("The room is on slide 5: F follows it"),
