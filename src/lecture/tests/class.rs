@@ -174,3 +174,35 @@ fn a_rooms_class_results_are_kept_in_its_session_and_taken_back() {
         "a saved student is apart from this session's student 4"
     );
 }
+
+#[test]
+fn the_class_reads_on_a_projector_at_100x30() {
+    let (mut app, now) = app_at(100, 30);
+    app.class = Some(Class::Room(RoomClass {
+        join: "lectern join 10.0.0.5:47125 K7QX2M9P".into(),
+        ..RoomClass::default()
+    }));
+    let question =
+        "10,000 tasks of 20 µs on 2 workers: which finishes first, chunksize=100 or chunksize=1?";
+    for id in 1..=3 {
+        let answer = Answer::Choice(usize::from(id == 3));
+        let message = ToRoom::Prediction {
+            slide: 8,
+            question: question.into(),
+            answer,
+        };
+        send(&mut app, now, said(id, message));
+    }
+    key(&mut app, now, KeyCode::Char('8'));
+    key(&mut app, now, KeyCode::Enter);
+    key(&mut app, now, KeyCode::Char('z'));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("The class predicted (3): chunksize=100 2 · chunksize=1 1"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Join the class: lectern join 10.0.0.5:47125 K7QX2M9P"),
+        "{shown}"
+    );
+}
