@@ -45,14 +45,10 @@ impl App {
         self.status = Some(match first_open {
             Some((slide, _)) => {
                 self.slide = slide - 1;
-                format!(
-                    "Learn mode: on slide {slide}, the first question you have not answered \
-                     yet (`lectern progress` shows your answers)."
-                )
+                // Short enough for the footer at 100 columns.
+                format!("Learn mode: on slide {slide}, your first unanswered question.")
             }
-            None => "Learn mode: you have answered every question; `lectern progress` shows \
-                     how close you were."
-                .into(),
+            None => "Learn mode: every question answered (see `lectern progress`).".into(),
         });
     }
 
