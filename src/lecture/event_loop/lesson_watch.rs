@@ -96,7 +96,14 @@ pub fn start(path: PathBuf, lesson: &Lesson, tx: Sender<Msg>) -> std::io::Result
                             edited_line,
                         })
                     }
-                    Err(err) => Err(first_problem(&err.to_string())),
+                    // The file's name is enough where it is said: the footer is short.
+                    Err(err) => Err(first_problem(&err.to_string()).replacen(
+                        &path.display().to_string(),
+                        &path
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                        1,
+                    )),
                 };
                 if tx.send(Msg::LessonReloaded(reloaded)).is_err() {
                     return;

@@ -21,8 +21,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     } else if let Some(problem) = &app.reload_error {
         // Until a good save: the slides are the last good ones, and this says why.
+        // At most half the footer: the slide counter and the timer stay on screen.
+        let room = usize::from(area.width / 2).max(20);
         right.push(Span::styled(
-            format!(" ✗ not reloaded: {problem} "),
+            format!(
+                " {} ",
+                truncate(&format!("✗ not reloaded: {problem}"), room)
+            ),
             theme.footer_accent,
         ));
     } else if let Some(status) = &app.status {
