@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The version both ends speak; a student of another version is refused, saying so.
 pub const PROTOCOL: u32 = 1;
 
+/// How the wire names the built-in lecture; a lesson file is named by its version
+/// ([`crate::lesson::version`]).
+pub const BUILT_IN: &str = "built-in";
+
 /// The largest frame either end accepts: 64 KiB.
 pub const MAX_FRAME: usize = 64 * 1024;
 
@@ -79,8 +83,8 @@ pub enum ToStudent {
     },
     /// Joined: the lesson the room presents.
     Welcome {
-        /// The lesson: `built-in` or the lesson file's hash, which the student's own copy
-        /// must match.
+        /// The lesson: [`BUILT_IN`] or the lesson file's version, which the student's own
+        /// copy must match.
         lesson: String,
         /// The lesson's title.
         title: String,

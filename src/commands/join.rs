@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::classroom::Student;
+use crate::classroom::frames::BUILT_IN;
 
 /// Joins the room, checking it presents the lesson this student has (the built-in one, or
 /// the same file as `lesson`); the exit code when it cannot.
@@ -25,9 +26,9 @@ pub fn join(
         ExitCode::from(2)
     })?;
     let ours = match lesson {
-        None => "built-in".to_string(),
+        None => BUILT_IN.to_string(),
         Some(path) => match crate::resolved::load(path) {
-            Ok((lesson, _)) => format!("{:016x}", lesson.source_hash),
+            Ok((lesson, _)) => crate::lesson::version(lesson.source_hash),
             Err(err) => {
                 eprintln!("lectern join: {err}");
                 return Err(ExitCode::from(2));
@@ -39,12 +40,12 @@ pub fn join(
             "lectern join: the room presents {} ({}), and this lectern has {}: join with \
              --lesson and the room's own lesson file",
             student.title,
-            if student.lesson == "built-in" {
+            if student.lesson == BUILT_IN {
                 "the built-in lecture"
             } else {
                 "a lesson file"
             },
-            if ours == "built-in" {
+            if ours == BUILT_IN {
                 "the built-in lecture".to_string()
             } else {
                 format!("another version of it ({ours})")

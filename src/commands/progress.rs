@@ -73,7 +73,7 @@ pub fn load(lesson: &ResolvedLesson, path: &Path) -> Result<Option<Progress>, St
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
     };
-    let version = format!("{:016x}", lesson.source_hash);
+    let version = crate::lesson::version(lesson.source_hash);
     let progress = read(&text, &version).map_err(|why| {
         format!(
             "{}: {why}; the file is left as it is (`lectern progress --reset` forgets it)",

@@ -150,6 +150,13 @@ pub fn source_hash(bytes: &[u8]) -> u64 {
     })
 }
 
+/// A lesson's version as progress files and the classroom's wire write it: its text's hash
+/// ([`source_hash`]) in hex.
+#[must_use]
+pub fn version(source_hash: u64) -> String {
+    format!("{source_hash:016x}")
+}
+
 /// One `PATH:LINE:COL: severity: message` line per diagnostic.
 #[must_use]
 pub fn report(name: &str, diagnostics: &[Diagnostic]) -> String {

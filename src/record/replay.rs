@@ -168,12 +168,6 @@ impl<'a> Player<'a> {
         changed
     }
 
-    /// Whether every event has been played.
-    #[must_use]
-    pub fn is_done(&self) -> bool {
-        self.next >= self.cast.events.len()
-    }
-
     /// The screen as it is now.
     #[must_use]
     pub fn screen(&self) -> &vt100::Screen {

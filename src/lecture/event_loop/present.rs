@@ -227,8 +227,8 @@ fn class_and_watch(
     tx: &Sender<Msg>,
 ) -> io::Result<(Option<ClassLink>, Option<lesson_watch::LessonWatch>)> {
     let lesson_id = match watch {
-        None => "built-in".to_string(),
-        Some(_) => format!("{source_hash:016x}"),
+        None => crate::classroom::frames::BUILT_IN.to_string(),
+        Some(_) => crate::lesson::version(source_hash),
     };
     let class = class
         .map(|setup| ClassLink::start(setup, app, lesson_id, tx.clone()))

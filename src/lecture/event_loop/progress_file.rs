@@ -26,7 +26,7 @@ impl ProgressFile {
     pub fn open(options: &SessionOptions) -> Option<Self> {
         Some(Self {
             path: progress_path(&options.identity)?,
-            lesson: format!("{:016x}", options.lesson_hash),
+            lesson: crate::lesson::version(options.lesson_hash),
             written: 0,
             writer: None,
         })
