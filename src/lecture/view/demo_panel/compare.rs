@@ -3,10 +3,9 @@
 //! CPython/native ratio where a ratio means something (a time, a size) — so the room sees
 //! where the Python it is taught costs more (or less) than the mechanism alone.
 
-use ratatui::style::Modifier;
 use ratatui::text::Line;
 
-use super::parts::Parts;
+use super::parts::{Parts, labelled_headlines, title_lines};
 use crate::claims::Claim;
 use crate::demo_runtime::engine::Engine;
 use crate::demo_runtime::view::{Tone, View};
@@ -20,16 +19,7 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
     let native = app.demos.latest_on(slot, Engine::Native)?;
     let python = app.demos.latest_on(slot, Engine::Python)?;
     let theme = &app.theme;
-    let mut top = wrap(
-        &[
-            ("◆ ", theme.bullet),
-            (
-                native.request.demo().spec().title,
-                theme.key.add_modifier(Modifier::BOLD),
-            ),
-        ],
-        width,
-    );
+    let mut top = title_lines(native.request.demo().spec().title, width, theme);
     top.extend(wrap(
         &[(
             &format!(
@@ -41,23 +31,7 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
         )],
         width,
     ));
-    let mut body: Vec<Line<'static>> = Vec::new();
-    for run in [native, python] {
-        if let Some(View::Headline { text, tone }) = run.views.get("headline") {
-            let label = match run.engine {
-                Engine::Native => "native: ",
-                Engine::Python => "CPython: ",
-            };
-            body.extend(views::lines(
-                &View::Headline {
-                    text: format!("{label}{text}"),
-                    tone: *tone,
-                },
-                width,
-                theme,
-            ));
-        }
-    }
+    let mut body = labelled_headlines(&[("native: ", native), ("CPython: ", python)], width, theme);
     body.push(Line::default());
     match table(app, native, python) {
         Some(table) => body.extend(views::lines(&table, width, theme)),

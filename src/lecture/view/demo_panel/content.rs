@@ -277,16 +277,7 @@ fn heading(
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let spec = demo.spec();
-    let mut lines = wrap(
-        &[
-            ("◆ ", theme.bullet),
-            (
-                variant.unwrap_or(spec.title),
-                theme.key.add_modifier(Modifier::BOLD),
-            ),
-        ],
-        width,
-    );
+    let mut lines = super::parts::title_lines(variant.unwrap_or(spec.title), width, theme);
     if variant.is_some() {
         lines.extend(wrap(
             &[(&format!("  {}: {}", spec.name, spec.title), theme.muted)],

@@ -6,7 +6,7 @@
 use ratatui::style::Modifier;
 use ratatui::text::Line;
 
-use super::parts::Parts;
+use super::parts::{Parts, labelled_headlines, title_lines};
 use crate::claims::value_text;
 use crate::demo_runtime::view::{Tone, View};
 use crate::lecture::{App, Run, Slot};
@@ -18,16 +18,7 @@ use crate::ui::wrap::wrap;
 pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
     let (before, now) = app.demos.experiment(slot)?;
     let theme = &app.theme;
-    let mut top = wrap(
-        &[
-            ("◆ ", theme.bullet),
-            (
-                now.request.demo().spec().title,
-                theme.key.add_modifier(Modifier::BOLD),
-            ),
-        ],
-        width,
-    );
+    let mut top = title_lines(now.request.demo().spec().title, width, theme);
     top.extend(wrap(
         &[(
             &format!(
@@ -60,19 +51,7 @@ pub fn parts(app: &App, slot: Slot, width: usize) -> Option<Parts> {
     let borrowed: Vec<(&str, ratatui::style::Style)> =
         spans.iter().map(|(t, s)| (t.as_str(), *s)).collect();
     top.extend(wrap(&borrowed, width));
-    let mut body: Vec<Line<'static>> = Vec::new();
-    for (label, run) in [("before: ", before), ("now: ", now)] {
-        if let Some(View::Headline { text, tone }) = run.views.get("headline") {
-            body.extend(views::lines(
-                &View::Headline {
-                    text: format!("{label}{text}"),
-                    tone: *tone,
-                },
-                width,
-                theme,
-            ));
-        }
-    }
+    let mut body = labelled_headlines(&[("before: ", before), ("now: ", now)], width, theme);
     body.push(Line::default());
     body.extend(views::lines(&table(app, before, now), width, theme));
     Some(Parts { top, body })
