@@ -38,17 +38,7 @@ impl TerminalSession {
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
         let entered = (|| {
-            enable_raw_mode()?;
-            // Clear with a plain escape sequence: ratatui's `clear()` first asks the terminal
-            // for the cursor position, a round trip that slows start-up (and stalls on
-            // terminals that never answer).
-            execute!(
-                stdout(),
-                EnterAlternateScreen,
-                Clear(ClearType::All),
-                EnableMouseCapture
-            )?;
-            let (width, height) = crossterm::terminal::size()?;
+            let (width, height) = take_screen()?;
             fixed_terminal(width, height)
         })();
         match entered {
@@ -85,15 +75,8 @@ impl TerminalSession {
     pub fn lend<T>(&mut self, program: impl FnOnce() -> T) -> io::Result<T> {
         restore();
         let result = program();
-        enable_raw_mode()?;
-        execute!(
-            stdout(),
-            EnterAlternateScreen,
-            Clear(ClearType::All),
-            EnableMouseCapture
-        )?;
         // The window may have changed size while it was lent.
-        let (width, height) = crossterm::terminal::size()?;
+        let (width, height) = take_screen()?;
         self.resize(width, height)?;
         Ok(result)
     }
@@ -113,6 +96,21 @@ impl TerminalSession {
     pub fn draw(&mut self, plan: &Plan<'_>) -> io::Result<()> {
         self.damage.draw(plan, self.terminal.backend_mut())
     }
+}
+
+/// Raw mode, the alternate screen, cleared, and mouse capture; the window's size.
+fn take_screen() -> io::Result<(u16, u16)> {
+    enable_raw_mode()?;
+    // Clear with a plain escape sequence: ratatui's `clear()` first asks the terminal for
+    // the cursor position, a round trip that slows start-up (and stalls on terminals that
+    // never answer).
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        EnableMouseCapture
+    )?;
+    crossterm::terminal::size()
 }
 
 /// A terminal drawing on a fixed `width`×`height` area. A full-screen viewport would ask the

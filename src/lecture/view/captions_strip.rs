@@ -15,6 +15,17 @@ use crate::ui::wrap::{text_width, truncate, wrap};
 /// Caption lines at most.
 const CAPTION_LINES: usize = 2;
 
+/// Whether the strip may have anything to draw: asked without building the caption's text,
+/// which the drawing does once.
+#[must_use]
+pub fn may_show(app: &App) -> bool {
+    let aids = &app.aids;
+    !aids.keys.is_empty()
+        || aids.caption.is_some()
+        || aids.captions_from_notes
+        || app.class.is_some()
+}
+
 /// The caption on screen now: a script's, else (with `--captions notes`) the first "Say:"
 /// paragraph of the slide's notes.
 #[must_use]

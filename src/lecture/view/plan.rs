@@ -85,10 +85,7 @@ pub fn plan(app: &App, screen: Rect) -> Plan<'_> {
             plan = plan.part(part.area, (revision, part.key), part.draw);
         }
     }
-    if !app.aids.keys.is_empty()
-        || captions_strip::caption_text(app).is_some()
-        || app.class.is_some()
-    {
+    if captions_strip::may_show(app) {
         plan = plan.overlay(Box::new(|screen, buf| {
             captions_strip::render(app, screen, buf);
         }));
