@@ -56,15 +56,10 @@ fn main() {
     let report = class
         .wait_with_output()
         .expect("the class ends with the room");
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     for (what, mut samples) in [("idle room", idle), ("200 students following", full)] {
-        samples.sort();
         println!(
-            "key to frame, a slide turn ({what}, {TURNS} turns): min {:.2} ms, median {:.2} ms, p90 {:.2} ms, max {:.2} ms",
-            ms(samples[0]),
-            ms(samples[TURNS / 2]),
-            ms(samples[TURNS * 9 / 10]),
-            ms(samples[TURNS - 1]),
+            "key to frame, a slide turn ({what}, {TURNS} turns): {}",
+            common::spread_ms(&mut samples, 2)
         );
     }
     print!("{}", String::from_utf8_lossy(&report.stdout));

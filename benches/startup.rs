@@ -19,14 +19,9 @@ fn main() {
     // One warm-up run so the binary is in the page cache, as it is for a presenter.
     one_run(binary);
     let mut samples: Vec<Duration> = (0..RUNS).map(|_| one_run(binary)).collect();
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "startup to first frame (120x40 pty, {RUNS} runs): min {:.1} ms, median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
-        ms(samples[0]),
-        ms(samples[RUNS / 2]),
-        ms(samples[RUNS * 9 / 10]),
-        ms(samples[RUNS - 1]),
+        "startup to first frame (120x40 pty, {RUNS} runs): {}",
+        common::spread_ms(&mut samples, 1)
     );
 }
 

@@ -2,8 +2,12 @@
 //! host name unresolvable so nothing can be fetched) with all of the lecture's slides and notes,
 //! and a results file that is not `lectern report --json` output is a clear error.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::Command;
+
+use support::headless::chromium_dom;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lectern-export-{name}-{}", std::process::id()));
@@ -19,24 +23,6 @@ fn export(args: &[&str]) -> std::process::Output {
         .expect("lectern runs")
 }
 
-/// The page's DOM as headless Chromium built it, offline.
-fn dom(page: &Path) -> String {
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs (scripts/test installs it)");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[test]
 fn the_handout_opens_offline_in_chromium_with_every_slide_and_the_notes() {
     let dir = scratch("page");
@@ -44,7 +30,7 @@ fn the_handout_opens_offline_in_chromium_with_every_slide_and_the_notes() {
     let output = export(&["--html", page.to_str().expect("utf-8 path")]);
     assert!(output.status.success(), "{output:?}");
     let lesson = lectern::lesson::embedded().expect("the built-in lecture").0;
-    let dom = dom(&page);
+    let dom = chromium_dom(&page);
     assert_eq!(dom.matches("<section class=\"slide\"").count(), 12);
     for slide in &lesson.slides {
         let title = lectern::export::escape(slide.title.as_deref().unwrap_or("(untitled)"));

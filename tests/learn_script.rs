@@ -4,10 +4,10 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::{LECTERN, assert_all_gone, unique_tag};
+use support::headless::{headless, path};
+use support::{assert_all_gone, unique_tag};
 
 #[test]
 fn a_script_answers_the_question_and_waits_for_the_round() {
@@ -25,18 +25,22 @@ fn a_script_answers_the_question_and_waits_for_the_round() {
     .expect("test setup");
     let cast = dir.join("learn.cast");
     let tag = unique_tag("learn-script");
-    let output = Command::new(LECTERN)
-        .args([
-            "--engine", "native", "--learn", "--runs", "2", "--size", "100x30",
-        ])
-        .arg("--script")
-        .arg(&script)
-        .arg("--record")
-        .arg(&cast)
-        .env("LECTERN_TEST_TAG", &tag)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs");
+    let output = headless(
+        &tag,
+        [
+            "--engine",
+            "native",
+            "--learn",
+            "--runs",
+            "2",
+            "--size",
+            "100x30",
+            "--script",
+            path(&script),
+            "--record",
+            path(&cast),
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     assert_all_gone(&tag, Duration::from_secs(1), "after the script");
     let recorded = std::fs::read_to_string(&cast).expect("the recording");

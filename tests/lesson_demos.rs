@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use support::headless::{headless, path};
 use support::{LECTERN, assert_all_gone, unique_tag};
 
 fn lectern(dir: &Path, args: &[&str]) -> Output {
@@ -121,14 +122,10 @@ fn the_example_lecture_checks_runs_in_the_lecture_and_is_reported_on() {
     )
     .expect("test setup");
     let tag = unique_tag("own-demo");
-    let run = Command::new(LECTERN)
-        .args(["--size", "100x30", "--script"])
-        .arg(&script)
-        .arg(lesson)
-        .env("LECTERN_TEST_TAG", &tag)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs");
+    let run = headless(
+        &tag,
+        ["--size", "100x30", "--script", path(&script), lesson],
+    );
     assert!(run.status.success(), "{run:?}");
     assert_all_gone(&tag, Duration::from_secs(1), "after the lesson's own demo");
     let _ = std::fs::remove_dir_all(&dir);

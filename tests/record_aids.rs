@@ -5,9 +5,10 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use support::headless::{chromium_dom, headless, path};
 use support::{LECTERN, assert_all_gone, unique_tag};
 
 /// Every screen a viewer of the cast saw, played through a terminal emulator, joined.
@@ -32,22 +33,19 @@ fn captions_keys_and_settled_waits_make_a_recording_with_subtitles() {
     .expect("test setup");
     let cast = dir.join("talk.cast");
     let tag = unique_tag("aids");
-    let output = Command::new(LECTERN)
-        .args([
-            "--engine",
-            "native",
-            "--show-keys",
-            "--size",
-            "100x30",
-            "--script",
-        ])
-        .arg(&script)
-        .arg("--record")
-        .arg(&cast)
-        .env("LECTERN_TEST_TAG", &tag)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs");
+    let args = [
+        "--engine",
+        "native",
+        "--show-keys",
+        "--size",
+        "100x30",
+        "--script",
+    ];
+    let output = headless(
+        &tag,
+        args.into_iter()
+            .chain([path(&script), "--record", path(&cast)]),
+    );
     assert!(output.status.success(), "{output:?}");
     assert_all_gone(&tag, Duration::from_secs(1), "after the recording");
     let recorded = frames(&cast);
@@ -75,47 +73,25 @@ fn captions_keys_and_settled_waits_make_a_recording_with_subtitles() {
         "wait settled\nkey PageDown\nwait slide 2\nwait settled\n",
     )
     .expect("test setup");
-    let output = Command::new(LECTERN)
-        .args([
-            "--engine",
-            "native",
-            "--captions",
-            "notes",
-            "--size",
-            "100x30",
-            "--script",
-        ])
-        .arg(&quick)
-        .arg("--record")
-        .arg(&notes)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs");
+    let args = [
+        "--engine",
+        "native",
+        "--captions",
+        "notes",
+        "--size",
+        "100x30",
+        "--script",
+    ];
+    let output = headless(
+        &unique_tag("aids-notes"),
+        args.into_iter()
+            .chain([path(&quick), "--record", path(&notes)]),
+    );
     assert!(output.status.success(), "{output:?}");
     let vtt = std::fs::read_to_string(dir.join("notes.vtt")).expect("notes.vtt");
     assert!(vtt.contains("Last lecture ended at the GIL wall"), "{vtt}");
     assert_eq!(vtt.matches(" --> ").count(), 2, "one cue per slide: {vtt}");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The page's DOM as headless Chromium built it, offline, after its scripts ran.
-fn dom(page: &std::path::Path) -> String {
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs (scripts/test installs it)");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -131,14 +107,18 @@ fn a_recording_becomes_an_offline_replay_page_and_a_gif() {
     )
     .expect("test setup");
     let cast = dir.join("short.cast");
-    let output = Command::new(LECTERN)
-        .args(["--engine", "native", "--size", "100x30", "--script"])
-        .arg(&script)
-        .arg("--record")
-        .arg(&cast)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs");
+    let args = [
+        "--engine",
+        "native",
+        "--size",
+        "100x30",
+        "--script",
+        path(&script),
+    ];
+    let output = headless(
+        &unique_tag("replay"),
+        args.into_iter().chain(["--record", path(&cast)]),
+    );
     assert!(output.status.success(), "{output:?}");
     let markers = lectern::record::replay::Cast::load(&cast)
         .expect("the cast")
@@ -159,7 +139,7 @@ fn a_recording_becomes_an_offline_replay_page_and_a_gif() {
     for outside in ["<link", "src=\"http", "@import url(http"] {
         assert!(!html.contains(outside), "{outside}: the page loads nothing");
     }
-    let dom = dom(&page);
+    let dom = chromium_dom(&page);
     assert!(
         dom.contains("ap-wrapper"),
         "the player is in the page:\n{dom}"

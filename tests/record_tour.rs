@@ -7,10 +7,10 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use support::headless::headless;
 use support::{LECTERN, Tmux, assert_all_gone, unique_tag};
 
 fn scratch(name: &str) -> PathBuf {
@@ -18,16 +18,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     dir
-}
-
-/// Runs lectern with stdout and stderr piped: no terminal anywhere.
-fn headless(tag: &str, args: &[&str]) -> Output {
-    Command::new(LECTERN)
-        .args(args)
-        .env("LECTERN_TEST_TAG", tag)
-        .stdin(Stdio::null())
-        .output()
-        .expect("lectern runs")
 }
 
 /// The header and the events of a recording.
@@ -56,7 +46,7 @@ fn the_tour_records_every_slide_without_a_terminal_and_plays_back_as_drawn() {
     let tour = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/25-tour.script");
     let output = headless(
         &tag,
-        &[
+        [
             "--engine",
             "native",
             "--runs",
@@ -196,7 +186,7 @@ fn a_wait_that_never_holds_fails_with_the_scripts_line_and_status_1() {
     let tag = unique_tag("fail");
     let output = headless(
         &tag,
-        &[
+        [
             "--script",
             script.to_str().expect("UTF-8"),
             "--size",
@@ -217,7 +207,7 @@ fn a_wait_that_never_holds_fails_with_the_scripts_line_and_status_1() {
     std::fs::write(&script, "key Right\nwiat slide 2\n").expect("write the script");
     let output = headless(
         &tag,
-        &[
+        [
             "--script",
             script.to_str().expect("UTF-8"),
             "--size",
@@ -231,7 +221,7 @@ fn a_wait_that_never_holds_fails_with_the_scripts_line_and_status_1() {
         "{stderr}"
     );
     // Without a terminal and without a script there is nowhere to draw: a clear error.
-    let output = headless(&tag, &["--size", "100x30"]);
+    let output = headless(&tag, ["--size", "100x30"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--script TOUR.script"));
     let _ = std::fs::remove_dir_all(&dir);

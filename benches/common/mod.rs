@@ -135,3 +135,17 @@ pub fn kill_group(mut root: Child) {
         .status();
     let _ = root.wait();
 }
+
+/// `min … ms, median … ms, p90 … ms, max … ms` of `samples` (sorted here), with `decimals`.
+pub fn spread_ms(samples: &mut [Duration], decimals: usize) -> String {
+    samples.sort();
+    let n = samples.len();
+    let ms = |i: usize| samples[i].as_secs_f64() * 1000.0;
+    format!(
+        "min {:.decimals$} ms, median {:.decimals$} ms, p90 {:.decimals$} ms, max {:.decimals$} ms",
+        ms(0),
+        ms(n / 2),
+        ms(n * 9 / 10),
+        ms(n - 1),
+    )
+}

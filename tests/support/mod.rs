@@ -7,6 +7,7 @@
 )]
 
 pub mod demo_json;
+pub mod headless;
 pub mod report;
 
 use std::process::{Command, Output};
